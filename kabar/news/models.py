@@ -1,0 +1,272 @@
+"""Publishing: the home front, section fronts, articles and their authors."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import ArticleBodyBlock
+
+
+@register_snippet
+class Author(index.Indexed, models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
+    job_title = models.CharField(_("job title"), max_length=255, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("job_title"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("news:author", kwargs={"slug": self.slug})
+
+
+class HomePage(Page):
+    """The home front: curated top stories, then the latest from every section."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        InlinePanel("top_stories", label=_("Top stories"), max_num=8),
+    ]
+    subpage_types = ["news.SectionPage"]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import front_for_home
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(front_for_home(self))
+        return context
+
+
+class HomeTopStory(Orderable):
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="top_stories")
+    article = models.ForeignKey(
+        "news.ArticlePage", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [PageChooserPanel("article")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("top story")
+        constraints = [
+            models.UniqueConstraint(fields=["home", "article"], name="news_top_story_unique")
+        ]
+
+
+class SectionPage(Page):
+    """A section front such as "Kabar Internasional": its articles, newest first, paginated."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["news.ArticlePage"]
+    parent_page_types = ["news.HomePage"]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("section")
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import articles_for_section
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(articles_for_section(self), settings.KABAR_SECTION_PAGE_SIZE)
+        try:
+            context["articles"] = paginator.page(request.GET.get("page", 1))
+        except (PageNotAnInteger, EmptyPage):
+            context["articles"] = paginator.page(1)
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class Discussion(models.TextChoices):
+    OPEN = "open", _("Open: readers may comment")
+    CLOSED = "closed", _("Closed: existing comments stay, no new ones")
+
+
+class ArticlePage(Page):
+    """A news article. Its section and publication time are copied onto its own row so
+    that a section front is one indexed range scan, however many articles it holds."""
+
+    standfirst = models.TextField(_("standfirst"), blank=True, max_length=600)
+    dateline = models.CharField(
+        _("dateline"), max_length=120, blank=True, help_text=_("Where the story was reported.")
+    )
+    source_credit = models.CharField(
+        _("source credit"),
+        max_length=120,
+        blank=True,
+        help_text=_("Wire or partner credit, e.g. Reuters."),
+    )
+    language = models.CharField(
+        _("article language"), max_length=12, choices=settings.LANGUAGES, default="id"
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
+    lead_image_credit = models.CharField(_("lead image credit"), max_length=255, blank=True)
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
+    is_featured = models.BooleanField(
+        _("featured on fronts"), default=False, help_text=_("Lead the section on the home front.")
+    )
+    discussion = models.CharField(
+        _("discussion"), max_length=10, choices=Discussion.choices, default=Discussion.OPEN
+    )
+    section = models.ForeignKey(
+        SectionPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, editable=False)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        InlinePanel("article_authors", label=_("Byline"), min_num=0),
+        MultiFieldPanel(
+            [FieldPanel("dateline"), FieldPanel("source_credit"), FieldPanel("language")],
+            heading=_("Dateline and credit"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading=_("Lead image"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("is_featured")]
+    settings_panels = Page.settings_panels + [FieldPanel("discussion")]
+
+    search_fields = Page.search_fields + [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.FilterField("section"),
+        index.FilterField("published_at"),
+    ]
+    parent_page_types = ["news.SectionPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("article")
+        indexes = [
+            models.Index(fields=["section", "-published_at"], name="news_article_section_pub"),
+            models.Index(fields=["-published_at"], name="news_article_pub"),
+        ]
+
+    @property
+    def comments_open(self):
+        return self.discussion == Discussion.OPEN
+
+    @property
+    def was_updated(self):
+        """True when the article was republished well after it first went out."""
+        if not (self.first_published_at and self.last_published_at):
+            return False
+        return (self.last_published_at - self.first_published_at).total_seconds() > 15 * 60
+
+    def sync_denormalised_fields(self):
+        parent = self.get_parent() if self.path else None
+        self.section_id = parent.pk if parent and parent.specific_class is SectionPage else None
+        self.published_at = self.first_published_at
+
+    def save(self, *args, **kwargs):
+        self.sync_denormalised_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"section", "published_at"}
+        return super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from kabar.discussion.views import discussion_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context["article_section"] = self.get_parent().specific if self.depth > 1 else None
+        context["article_credits"] = list(
+            self.article_authors.select_related("author", "author__photo").order_by("sort_order")
+        )
+        context["article_tags"] = list(self.tags.all())
+        context.update(
+            discussion_context(
+                request, self, form=kwargs.get("comment_form"), error=kwargs.get("comment_error")
+            )
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        from kabar.discussion.views import own_pending_ids
+
+        response = super().serve(request, *args, **kwargs)
+        if own_pending_ids(request):
+            # This reader sees their own held comment: the page is theirs alone.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+
+class ArticleAuthor(Orderable):
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("byline author")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="news_byline_unique")
+        ]

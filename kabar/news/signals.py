@@ -1,0 +1,14 @@
+"""Keep an article's denormalised section in step when an editor moves it."""
+
+from django.dispatch import receiver
+from wagtail.signals import post_page_move
+
+
+@receiver(post_page_move)
+def article_moved(sender, instance, parent_page_after, **kwargs):
+    from .models import ArticlePage, SectionPage
+
+    if not issubclass(sender, ArticlePage):
+        return
+    section_id = parent_page_after.pk if parent_page_after.specific_class is SectionPage else None
+    ArticlePage.objects.filter(pk=instance.pk).update(section_id=section_id)

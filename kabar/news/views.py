@@ -1,0 +1,43 @@
+"""Author and tag pages, and the error pages."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.http import HttpResponseServerError
+from taggit.models import Tag
+
+from .models import Author
+from .selectors import articles_for_author, articles_for_tag
+
+
+def _page_of(request, queryset):
+    paginator = Paginator(queryset, settings.KABAR_SECTION_PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def author_page(request, slug):
+    author = get_object_or_404(Author.objects.select_related("photo"), slug=slug)
+    return render(
+        request,
+        "news/author_page.html",
+        {"author": author, "articles": _page_of(request, articles_for_author(author))},
+    )
+
+
+def tag_page(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = _page_of(request, articles_for_tag(tag))
+    if not articles.paginator.count:
+        raise Http404("No published article carries this tag.")
+    return render(request, "news/tag_page.html", {"tag": tag, "articles": articles})
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors: whatever broke must not break the error page too.
+    return HttpResponseServerError(loader.get_template("500.html").render())

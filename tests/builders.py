@@ -1,0 +1,81 @@
+"""Small builders for a tiny page tree; tests do not load the demo content."""
+
+import itertools
+from datetime import timedelta
+
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from kabar.discussion.services import Commenter, comment_submit, comments_set_status
+from kabar.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
+
+_seq = itertools.count(1)
+
+
+def make_home():
+    root = Page.objects.get(depth=1)
+    home = root.add_child(instance=HomePage(title="Kabar", slug=f"beranda-{next(_seq)}"))
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "Kabar"},
+    )
+    return home
+
+
+def make_section(home, title="Kabar Internasional", slug=None):
+    section = SectionPage(title=title, slug=slug or f"seksi-{next(_seq)}", show_in_menus=True)
+    home.add_child(instance=section)
+    section.save_revision().publish()
+    return section
+
+
+def make_author(name="Rina Hartono"):
+    n = next(_seq)
+    return Author.objects.create(name=name, slug=f"penulis-{n}")
+
+
+def make_article(section, title="Gencatan senjata disepakati", *, authors=(), published=None,
+                 **fields):
+    n = next(_seq)
+    article = ArticlePage(
+        title=title,
+        slug=fields.pop("slug", f"artikel-{n}"),
+        standfirst=fields.pop("standfirst", "Ringkasan singkat berita ini."),
+        body=fields.pop(
+            "body", [("paragraph", "<p>Paragraf pertama berita yang ditulis untuk uji.</p>")]
+        ),
+        **fields,
+    )
+    section.add_child(instance=article)
+    for order, author in enumerate(authors):
+        ArticleAuthor.objects.create(article=article, author=author, sort_order=order)
+    article.save_revision().publish()
+    article.refresh_from_db()
+    if published is not None:
+        ArticlePage.objects.filter(pk=article.pk).update(
+            first_published_at=published, last_published_at=published, published_at=published
+        )
+        article.refresh_from_db()
+    return article
+
+
+def make_articles(section, count, **fields):
+    now = timezone.now()
+    return [
+        make_article(section, f"Berita nomor {i}", published=now - timedelta(hours=i), **fields)
+        for i in range(count)
+    ]
+
+
+def submit(article, body="Komentar yang bermakna.", name="Budi", email="budi@example.org",
+           parent=None, approve=False, **extra):
+    comment = comment_submit(
+        page=article,
+        commenter=Commenter(name=name, email=email, ip_address="203.0.113.9", **extra),
+        body=body,
+        parent=parent,
+    )
+    if approve:
+        comments_set_status([comment.pk], "approved")
+        comment.refresh_from_db()
+    return comment
