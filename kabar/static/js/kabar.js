@@ -41,7 +41,7 @@
       if (!comment) return;
       comment.querySelector(".comment__body").after(respond);
       form.elements.parent.value = link.dataset.commentId;
-      titleText.nodeValue = form.dataset.replyToTemplate.replace("%(name)s", link.dataset.author) + " ";
+      titleText.nodeValue = form.dataset.replyToTemplate.replace("__NAME__", link.dataset.author) + " ";
       cancel.hidden = false;
       form.elements.body.focus();
     }
