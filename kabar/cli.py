@@ -37,7 +37,7 @@ def cmd_serve(args):
         "--access-logfile",
         "-",
     ]
-    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])  # noqa: S606 - our own argv
 
 
 def cmd_manage(args):

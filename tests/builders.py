@@ -34,8 +34,9 @@ def make_author(name="Rina Hartono"):
     return Author.objects.create(name=name, slug=f"penulis-{n}")
 
 
-def make_article(section, title="Gencatan senjata disepakati", *, authors=(), published=None,
-                 **fields):
+def make_article(
+    section, title="Gencatan senjata disepakati", *, authors=(), published=None, **fields
+):
     n = next(_seq)
     article = ArticlePage(
         title=title,
@@ -67,8 +68,15 @@ def make_articles(section, count, **fields):
     ]
 
 
-def submit(article, body="Komentar yang bermakna.", name="Budi", email="budi@example.org",
-           parent=None, approve=False, **extra):
+def submit(
+    article,
+    body="Komentar yang bermakna.",
+    name="Budi",
+    email="budi@example.org",
+    parent=None,
+    approve=False,
+    **extra,
+):
     comment = comment_submit(
         page=article,
         commenter=Commenter(name=name, email=email, ip_address="203.0.113.9", **extra),

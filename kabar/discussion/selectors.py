@@ -15,8 +15,15 @@ def comments_public_for(page, *, own_pending_ids=()):
     comments = list(
         Comment.objects.filter(visible, page=page)
         .only(
-            "pk", "page_id", "parent_id", "depth", "body", "author_name", "author_url",
-            "status", "created_at",
+            "pk",
+            "page_id",
+            "parent_id",
+            "depth",
+            "body",
+            "author_name",
+            "author_url",
+            "status",
+            "created_at",
         )
         .order_by("created_at", "pk")
     )

@@ -81,7 +81,7 @@ def comment_submit(*, page, commenter, body, parent=None):
     comment.full_clean()
     with transaction.atomic():
         comment.save()
-    logger.info("comment %s on page %s stored as %s", comment.pk, page.pk, comment.status)
+    logger.debug("comment %s on page %s stored as %s", comment.pk, page.pk, comment.status)
     return comment
 
 

@@ -42,9 +42,7 @@ def articles_for_tag(tag):
 
 def front_for_home(home):
     """Top stories chosen by editors, then each section's lead (featured) and latest."""
-    curated_ids = list(
-        home.top_stories.order_by("sort_order").values_list("article_id", flat=True)
-    )
+    curated_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
     curated = {a.pk: a for a in _article_cards(ArticlePage.objects.filter(pk__in=curated_ids))}
     top_stories = [curated[pk] for pk in curated_ids if pk in curated]
 
@@ -58,6 +56,6 @@ def front_for_home(home):
             ]
         )
         lead = next((a for a in articles if a.is_featured), articles[0] if articles else None)
-        rest = [a for a in articles if a is not lead][:LATEST_PER_SECTION - 1]
+        rest = [a for a in articles if a is not lead][: LATEST_PER_SECTION - 1]
         blocks.append({"section": section, "lead": lead, "articles": rest})
     return {"top_stories": top_stories, "section_blocks": blocks}

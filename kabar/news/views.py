@@ -2,10 +2,9 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
-from django.http import HttpResponseServerError
 from taggit.models import Tag
 
 from .models import Author

@@ -3,10 +3,8 @@
 import os
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
-# Runtime data (SQLite database, uploaded media) lives under var/ unless KABAR_DATA_DIR says otherwise.
+# Runtime data (SQLite database, media) lives under var/ unless KABAR_DATA_DIR says otherwise.
 DATA_DIR = Path(os.environ.get("KABAR_DATA_DIR", PACKAGE_DIR.parent / "var")).resolve()
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -79,9 +77,7 @@ TEMPLATES = [
 # SQLite in WAL mode with immediate transactions and a busy timeout, so concurrent
 # commenters queue for the write lock instead of failing with "database is locked".
 SQLITE_OPTIONS = {
-    "init_command": (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-    ),
+    "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }

@@ -8,7 +8,7 @@ import dj_database_url
 from .base import *  # noqa: F403
 from .base import SQLITE_OPTIONS
 
-SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"
+SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -28,8 +28,7 @@ def comment_body(text):
     newlines become <br>, web addresses become nofollow/ugc links."""
     paragraphs = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
     html = "".join(
-        "<p>{}</p>".format("<br>".join(_link(line) for line in p.splitlines()))
-        for p in paragraphs
+        "<p>{}</p>".format("<br>".join(_link(line) for line in p.splitlines())) for p in paragraphs
     )
     return mark_safe(html)  # noqa: S308 - every fragment went through urlize(autoescape=True)
 

@@ -1,0 +1,318 @@
+"""The editors' moderation desk: listing, inspect page, per-comment and bulk moderation."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import django_filters
+from django import forms
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from django.views.generic import RedirectView, View
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
+from wagtail.admin.widgets import Button, HeaderButton, ListingButton
+from wagtail.models import Page
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.snippets import IndexView, InspectView
+
+from .models import Comment, CommentStatus
+from .services import comment_approve, comment_mark_spam, comment_trash, comments_set_status
+
+EXCERPT_LENGTH = 90
+SEARCH_FIELDS = ["body", "author_name", "author_email"]
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """One thing a moderator can do to a comment: its URL name, target status and service."""
+
+    name: str
+    status: str
+    label: str
+    icon: str
+    service: Callable
+    done_message: str
+
+
+MODERATIONS = (
+    Moderation(
+        "approve",
+        CommentStatus.APPROVED,
+        _("Approve"),
+        "check",
+        comment_approve,
+        _("Comment by %(name)s approved."),
+    ),
+    Moderation(
+        "spam",
+        CommentStatus.SPAM,
+        _("Mark as spam"),
+        "warning",
+        comment_mark_spam,
+        _("Comment by %(name)s marked as spam."),
+    ),
+    Moderation(
+        "trash",
+        CommentStatus.TRASH,
+        _("Move to trash"),
+        "bin",
+        comment_trash,
+        _("Comment by %(name)s moved to trash."),
+    ),
+)
+
+
+def pages_with_comments(request):
+    return Page.objects.filter(pk__in=Comment.objects.values("page_id")).order_by("title")
+
+
+class CommentFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=CommentStatus.choices,
+        empty_label=_("All"),
+        widget=forms.RadioSelect,
+    )
+    page = django_filters.ModelChoiceFilter(
+        label=_("Article"),
+        field_name="page",
+        queryset=pages_with_comments,
+        empty_label=_("All"),
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["status", "page"]
+
+
+class ExcerptColumn(TitleColumn):
+    """The listing's title: the start of the comment, never the whole of a long one."""
+
+    def get_value(self, instance):
+        return Truncator(instance.body).chars(EXCERPT_LENGTH)
+
+
+def post_action_attrs(url, aria_label=None):
+    """Attributes that make a button POST to `url` with the CSRF token and come back here,
+    through Wagtail's own `w-action` controller."""
+    attrs = {
+        "data-controller": "w-action",
+        "data-action": "w-action#post",
+        "data-w-action-url-value": url,
+    }
+    if aria_label:
+        attrs["aria-label"] = aria_label
+    return attrs
+
+
+class ModerationButtonsMixin:
+    """The approve / spam / trash buttons a comment offers, for the statuses it is not in."""
+
+    def moderations_for(self, comment):
+        if not self.user_has_permission("change"):
+            return []
+        return [m for m in MODERATIONS if comment.status != m.status]
+
+    def moderation_url(self, comment, moderation):
+        namespace = self.index_url_name.split(":")[0]
+        return reverse(f"{namespace}:{moderation.name}", args=(quote(comment.pk),))
+
+
+class CommentIndexView(ModerationButtonsMixin, IndexView):
+    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
+        return super()._get_title_column(field_name, column_class=ExcerptColumn, **kwargs)
+
+    def get_edit_url(self, instance):
+        # Comments are moderated, not edited: a row's link opens the inspect page.
+        return None
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        for moderation in self.moderations_for(instance):
+            url = self.moderation_url(instance, moderation)
+            if moderation.status == CommentStatus.APPROVED:
+                # Approving is the usual answer to a queued comment: one click, in view.
+                aria_label = _("Approve comment by %(name)s") % {"name": instance.author_name}
+                button = ListingButton(
+                    moderation.label,
+                    icon_name=moderation.icon,
+                    attrs=post_action_attrs(url, aria_label),
+                    priority=10,
+                )
+            else:
+                button = Button(
+                    moderation.label,
+                    icon_name=moderation.icon,
+                    attrs=post_action_attrs(url),
+                    priority=40,
+                )
+            buttons.append(button)
+        return buttons
+
+
+class CommentInspectView(ModerationButtonsMixin, InspectView):
+    def get_edit_url(self):
+        return None
+
+    def get_header_buttons(self):
+        buttons = [
+            HeaderButton(
+                moderation.label,
+                icon_name=moderation.icon,
+                attrs=post_action_attrs(self.moderation_url(self.object, moderation)),
+                priority=index,
+            )
+            for index, moderation in enumerate(self.moderations_for(self.object))
+        ]
+        return buttons + super().get_header_buttons()
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if value is None or value == "":
+            return "\u2014"
+        if isinstance(value, datetime):
+            # The template's `localize` filter would show UTC; the desk reads local time.
+            return localtime(value)
+        return value
+
+    def get_body_display_value(self):
+        return linebreaksbr(self.object.body, autoescape=True)
+
+
+class CommentEditRedirectView(RedirectView):
+    """Wagtail links to an object's edit URL in places; a comment's shows it instead."""
+
+    inspect_url_name = None
+
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse(self.inspect_url_name, args=(quote(kwargs["pk"]),))
+
+
+class CommentModerationView(PermissionCheckedMixin, View):
+    """POST-only: move one comment to a status through its service, then go back."""
+
+    model = Comment
+    permission_required = "change"
+    http_method_names = ["post"]
+    index_url_name = None
+    moderation = None
+
+    def post(self, request, pk):
+        comment = get_object_or_404(Comment.objects.only("pk", "author_name"), pk=pk)
+        self.moderation.service(comment, by=request.user)
+        messages.success(request, self.moderation.done_message % {"name": comment.author_name})
+        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
+
+
+class CommentModerationBulkAction(SnippetBulkAction):
+    """Confirm, then move the selected comments to `status` in one service call."""
+
+    models = [Comment]
+    template_name = "discussion/admin/confirm_bulk_moderation.html"
+    status = None
+    confirm_question = None
+    confirm_button_label = None
+    success_message = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_perm(self, comment):
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", comment
+        )
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        """Selecting all in the listing means the listing as filtered and searched, so
+        approving every pending comment never approves the spam as well."""
+        filters = CommentFilterSet(self.request.GET, queryset=Comment.objects.all())
+        if not filters.is_valid():
+            return Comment.objects.none().values_list("pk", flat=True)
+        comments = filters.qs
+        if query := self.request.GET.get("q", "").strip():
+            matches = Q()
+            for field in SEARCH_FIELDS:
+                matches |= Q(**{f"{field}__icontains": query})
+            comments = comments.filter(matches)
+        return comments.values_list("pk", flat=True)
+
+    def get_execution_context(self):
+        return {**super().get_execution_context(), "user": self.request.user}
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        changed = comments_set_status([comment.pk for comment in objects], cls.status, by=user)
+        return changed, 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return self.success_message % {"count": num_parent_objects}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            action_title=self.display_name,
+            confirm_question=self.confirm_question % {"count": len(context["items"])},
+            confirm_button_label=self.confirm_button_label,
+        )
+        return context
+
+
+class ApproveBulkAction(CommentModerationBulkAction):
+    status = CommentStatus.APPROVED
+    action_type = "approve"
+    display_name = _("Approve")
+    aria_label = _("Approve selected comments")
+    action_priority = 10
+    classes = {"positive"}
+    confirm_question = ngettext_lazy(
+        "Approve this comment?", "Approve these %(count)d comments?", "count"
+    )
+    confirm_button_label = _("Yes, approve")
+    success_message = ngettext_lazy(
+        "%(count)d comment approved.", "%(count)d comments approved.", "count"
+    )
+
+
+class SpamBulkAction(CommentModerationBulkAction):
+    status = CommentStatus.SPAM
+    action_type = "spam"
+    display_name = _("Mark as spam")
+    aria_label = _("Mark selected comments as spam")
+    action_priority = 20
+    confirm_question = ngettext_lazy(
+        "Mark this comment as spam?", "Mark these %(count)d comments as spam?", "count"
+    )
+    confirm_button_label = _("Yes, mark as spam")
+    success_message = ngettext_lazy(
+        "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
+    )
+
+
+class TrashBulkAction(CommentModerationBulkAction):
+    status = CommentStatus.TRASH
+    action_type = "trash"
+    display_name = _("Move to trash")
+    aria_label = _("Move selected comments to trash")
+    action_priority = 25
+    classes = {"serious"}
+    confirm_question = ngettext_lazy(
+        "Move this comment to trash?", "Move these %(count)d comments to trash?", "count"
+    )
+    confirm_button_label = _("Yes, move to trash")
+    success_message = ngettext_lazy(
+        "%(count)d comment moved to trash.", "%(count)d comments moved to trash.", "count"
+    )
