@@ -1,11 +1,13 @@
 """A reader's comment under an article, threaded, with its moderation status."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 # WordPress's limits, so an imported site never meets a comment it cannot hold.
 BODY_MAX_LENGTH = 65525
@@ -16,9 +18,40 @@ URL_MAX_LENGTH = 200
 
 class CommentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # Held because readers reported it; back to approved or on to spam/trash by a moderator.
+    REPORTED = "reported", _("Reported")
     APPROVED = "approved", _("Approved")
     SPAM = "spam", _("Spam")
     TRASH = "trash", _("Trash")
+
+
+class Commenter(models.Model):
+    """What Kabar knows about one email address: whether its owner proved it is theirs,
+    and how moderators have judged its comments. Trust is earned here, never by simply
+    typing a known name and email."""
+
+    email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH, unique=True)
+    name = models.CharField(_("last name used"), max_length=NAME_MAX_LENGTH, blank=True)
+    verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
+    approved_count = models.PositiveIntegerField(_("approved comments"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected comments"), default=0)
+    # Set when a moderator marks one of this commenter's comments as spam; cleared by
+    # "approve and trust".
+    trust_revoked_at = models.DateTimeField(_("trust revoked"), null=True, blank=True)
+    manually_trusted = models.BooleanField(_("trusted by a moderator"), default=False)
+    created_at = models.DateTimeField(_("first seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commenter")
+        verbose_name_plural = _("commenters")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="discussion_commenter_email_lower"
+            ),
+        ]
+
+    def __str__(self):
+        return self.email
 
 
 class Comment(models.Model):
@@ -41,6 +74,14 @@ class Comment(models.Model):
     author_name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     author_email = models.EmailField(_("email"), max_length=EMAIL_MAX_LENGTH)
     author_url = models.URLField(_("website"), max_length=URL_MAX_LENGTH, blank=True)
+    commenter = models.ForeignKey(
+        Commenter,
+        verbose_name=_("commenter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -49,7 +90,10 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The address itself is kept only for the retention period (for moderators); the keyed
+    # hash serves rate limits, duplicate checks and search, and is forgotten with it.
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True, db_index=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
     status = models.CharField(
         _("status"),
@@ -59,6 +103,14 @@ class Comment(models.Model):
         db_index=True,
     )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    # Deleted by its author while it had replies: shown as a placeholder so replies stay.
+    removed_at = models.DateTimeField(_("removed by author"), null=True, blank=True)
+    # Why the automated checks decided as they did: [{"rule", "effect", "detail"}, ...].
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    spam_score = models.FloatField(_("spam score"), null=True, blank=True)
+    report_count = models.PositiveIntegerField(_("reports"), default=0)
+    notify_replies = models.BooleanField(_("notify of replies"), default=False)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -106,3 +158,188 @@ class Comment(models.Model):
     @property
     def is_public(self):
         return self.status == CommentStatus.APPROVED
+
+
+class Report(models.Model):
+    """A reader's report that a comment breaks the rules."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("reason"), max_length=500)
+    reporter_hash = models.CharField(_("reporter"), max_length=64)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_hash"], name="discussion_report_once_per_reader"
+            )
+        ]
+
+
+class Subscription(models.Model):
+    """A confirmed wish to be mailed when a comment on an article gets an approved reply."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    commenter = models.ForeignKey(Commenter, on_delete=models.CASCADE, related_name="subscriptions")
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply subscription")
+        verbose_name_plural = _("reply subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "commenter"], name="discussion_subscription_unique"
+            )
+        ]
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class EmailDelivery(models.Model):
+    """One outgoing message and what became of it, for the admin's delivery log."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    recipient = models.EmailField(_("recipient"), max_length=EMAIL_MAX_LENGTH)
+    subject = models.CharField(_("subject"), max_length=255)
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.QUEUED,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=DeliveryStatus.values),
+                name="discussion_delivery_status_valid",
+            )
+        ]
+
+
+class SpamToken(models.Model):
+    """Learned counts for the naive Bayes score: how often a feature appeared in comments
+    moderators approved (ham) and in those they marked as spam."""
+
+    token = models.CharField(max_length=64, unique=True)
+    ham = models.PositiveIntegerField(default=0)
+    spam = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("spam feature")
+        verbose_name_plural = _("spam features")
+
+
+class CommentOrder(models.TextChoices):
+    OLDEST = "oldest", _("Oldest first")
+    NEWEST = "newest", _("Newest first")
+
+
+@register_setting(icon="comment")
+class DiscussionSettings(BaseSiteSetting):
+    """The newsroom's discussion rules, WordPress's Discussion options and Kabar's own.
+    Sections may override the ones marked so on their settings tab."""
+
+    # Closing and threading.
+    close_after_days = models.PositiveIntegerField(
+        _("close comments on articles older than (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep discussions open."),
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        _("threaded replies, levels deep"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    comments_per_page = models.PositiveSmallIntegerField(
+        _("top-level comments per page"),
+        default=50,
+        validators=[MinValueValidator(5), MaxValueValidator(500)],
+    )
+    comment_order = models.CharField(
+        _("comment order"), max_length=10, choices=CommentOrder.choices, default=CommentOrder.OLDEST
+    )
+    closed_from = models.TimeField(
+        _("closed daily from"), null=True, blank=True, help_text=_("E.g. 00:00 (site time).")
+    )
+    closed_until = models.TimeField(_("closed daily until"), null=True, blank=True)
+
+    # Moderation and spam.
+    premoderate_all = models.BooleanField(_("hold every comment for moderation"), default=False)
+    trust_after_approved = models.PositiveSmallIntegerField(
+        _("verified commenters are trusted after this many approved comments"), default=1
+    )
+    links_to_hold = models.PositiveSmallIntegerField(
+        _("hold a comment with this many links or more"), default=2
+    )
+    moderation_words = models.TextField(
+        _("moderation words"),
+        blank=True,
+        help_text=_("One per line. A comment containing any of them is held for moderation."),
+    )
+    disallowed_words = models.TextField(
+        _("disallowed words"),
+        blank=True,
+        help_text=_("One per line. A comment containing any of them goes to the trash."),
+    )
+    min_seconds_to_post = models.PositiveSmallIntegerField(
+        _("hold comments sent faster than (seconds) after the page loaded"), default=3
+    )
+    flood_interval_seconds = models.PositiveSmallIntegerField(
+        _("minimum seconds between comments from one reader"), default=15
+    )
+    burst_comments = models.PositiveSmallIntegerField(
+        _("burst guard: comments from new commenters"), default=20
+    )
+    burst_minutes = models.PositiveSmallIntegerField(_("burst guard: within minutes"), default=10)
+    reports_to_hold = models.PositiveSmallIntegerField(
+        _("hold a comment after this many reader reports"), default=3
+    )
+
+    # Notifications and commenters.
+    notify_staff_on_new = models.BooleanField(
+        _("email staff about every new comment"), default=False
+    )
+    notify_staff_on_held = models.BooleanField(
+        _("email staff about comments held for moderation"), default=True
+    )
+    edit_window_minutes = models.PositiveSmallIntegerField(
+        _("commenters may edit or delete for (minutes)"), default=10
+    )
+    ip_retention_days = models.PositiveSmallIntegerField(
+        _("forget commenters' IP addresses after (days)"), default=30
+    )
+    erase_keeps_text = models.BooleanField(
+        _("erasure keeps the comment text (anonymised)"), default=True
+    )
+    gravatar_enabled = models.BooleanField(
+        _("load avatars from Gravatar"),
+        default=False,
+        help_text=_(
+            "Off by default: turning it on sends a hash of each commenter's email to "
+            "Gravatar's servers whenever a reader views comments."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("discussion settings")

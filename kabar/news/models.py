@@ -98,8 +98,30 @@ class SectionPage(Page):
     """A section front such as "Kabar Internasional": its articles, newest first, paginated."""
 
     intro = models.TextField(_("introduction"), blank=True)
+    # Per-section overrides of the site's discussion settings; empty means "as the site".
+    comments_close_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"), null=True, blank=True
+    )
+    comments_premoderate = models.BooleanField(
+        _("hold every comment in this section for moderation"), default=False
+    )
+    comments_closed_from = models.TimeField(_("comments closed daily from"), null=True, blank=True)
+    comments_closed_until = models.TimeField(
+        _("comments closed daily until"), null=True, blank=True
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    settings_panels = Page.settings_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("comments_close_after_days"),
+                FieldPanel("comments_premoderate"),
+                FieldPanel("comments_closed_from"),
+                FieldPanel("comments_closed_until"),
+            ],
+            heading=_("Discussion (overrides the site settings)"),
+        )
+    ]
     subpage_types = ["news.ArticlePage"]
     parent_page_types = ["news.HomePage"]
     search_fields = Page.search_fields + [index.SearchField("intro")]
@@ -127,6 +149,8 @@ class ArticleTag(TaggedItemBase):
 
 class Discussion(models.TextChoices):
     OPEN = "open", _("Open: readers may comment")
+    # Set by an editor, or by the burst guard when a story draws a flood of new commenters.
+    PREMODERATED = "premoderated", _("Open, every comment held for moderation")
     CLOSED = "closed", _("Closed: existing comments stay, no new ones")
 
 
@@ -163,7 +187,7 @@ class ArticlePage(Page):
         _("featured on fronts"), default=False, help_text=_("Lead the section on the home front.")
     )
     discussion = models.CharField(
-        _("discussion"), max_length=10, choices=Discussion.choices, default=Discussion.OPEN
+        _("discussion"), max_length=20, choices=Discussion.choices, default=Discussion.OPEN
     )
     section = models.ForeignKey(
         SectionPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
@@ -209,7 +233,7 @@ class ArticlePage(Page):
 
     @property
     def comments_open(self):
-        return self.discussion == Discussion.OPEN
+        return self.discussion != Discussion.CLOSED
 
     @property
     def was_updated(self):
