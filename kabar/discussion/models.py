@@ -177,6 +177,9 @@ class Report(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.comment_id}: {self.reason[:60]}"
+
 
 class Subscription(models.Model):
     """A confirmed wish to be mailed when a comment on an article gets an approved reply."""
@@ -195,6 +198,9 @@ class Subscription(models.Model):
                 fields=["page", "commenter"], name="discussion_subscription_unique"
             )
         ]
+
+    def __str__(self):
+        return f"{self.commenter_id} → {self.page_id}"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -235,6 +241,9 @@ class EmailDelivery(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.kind} → {self.recipient} ({self.status})"
+
 
 class SpamToken(models.Model):
     """Learned counts for the naive Bayes score: how often a feature appeared in comments
@@ -247,6 +256,9 @@ class SpamToken(models.Model):
     class Meta:
         verbose_name = _("spam feature")
         verbose_name_plural = _("spam features")
+
+    def __str__(self):
+        return self.token
 
 
 class CommentOrder(models.TextChoices):
