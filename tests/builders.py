@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from kabar.discussion.services import Commenter, comment_submit, comments_set_status
+from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
 
 _seq = itertools.count(1)
@@ -79,7 +79,7 @@ def submit(
 ):
     comment = comment_submit(
         page=article,
-        commenter=Commenter(name=name, email=email, ip_address="203.0.113.9", **extra),
+        author=CommentAuthor(name=name, email=email, ip_address="203.0.113.9", **extra),
         body=body,
         parent=parent,
     )

@@ -14,8 +14,9 @@ from wagtail.models import Page
 
 from .forms import CommentForm
 from .models import Comment, CommentStatus
+from .policy import is_open_now
 from .selectors import comments_public_for, count_tree
-from .services import Commenter, CommentsClosed, comment_submit
+from .services import CommentAuthor, CommentsClosed, comment_submit
 
 PENDING_COOKIE = "kabar_pending"
 PENDING_SALT = "kabar.discussion.pending"
@@ -119,8 +120,9 @@ def comment_post(request):
         form.is_valid()
         form.add_error("body", decoding_error)
         return _render_article(request, article, form, 400)
-    if not article.comments_open:
-        return _render_article(request, article, form, 403, error=CommentsClosed.message)
+    is_open, why = is_open_now(article)
+    if not is_open:
+        return _render_article(request, article, form, 403, error=why)
     if not form.is_valid():
         return _render_article(request, article, form, 400)
 
@@ -131,7 +133,7 @@ def comment_post(request):
         if parent is None or parent.status != CommentStatus.APPROVED:
             form.add_error(None, _("The comment you are replying to is not available."))
             return _render_article(request, article, form, 400)
-    commenter = Commenter(
+    commenter = CommentAuthor(
         name=data["author_name"],
         email=data["author_email"],
         url=data["author_url"],
@@ -140,7 +142,7 @@ def comment_post(request):
         user=request.user,
     )
     try:
-        comment = comment_submit(page=page, commenter=commenter, body=data["body"], parent=parent)
+        comment = comment_submit(page=page, author=commenter, body=data["body"], parent=parent)
     except CommentsClosed as exc:
         return _render_article(request, article, form, 403, error=exc.message)
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from kabar.discussion.models import Comment, CommentStatus
-from kabar.discussion.services import Commenter, comment_submit, comments_set_status
+from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 
 from .models import (
     ArticleAuthor,
@@ -856,19 +856,19 @@ TOP_STORIES = [
 ]
 
 COMMENTERS = {
-    "sari": Commenter(name="Sari Wulandari", email="sari.wulandari@example.org"),
-    "bayu": Commenter(
+    "sari": CommentAuthor(name="Sari Wulandari", email="sari.wulandari@example.org"),
+    "bayu": CommentAuthor(
         name="Bayu Aji Pratama", email="bayu.pratama@example.com", url="https://bayu.example.net"
     ),
-    "maria": Commenter(name="Maria Lumbantobing", email="maria.lumbantobing@example.org"),
-    "rudi": Commenter(name="Rudi Setiawan", email="rudi.setiawan@example.com"),
-    "dewi": Commenter(name="Dewi Kartikasari", email="dewi.kartika@example.org"),
-    "agus": Commenter(name="Agus Wicaksono", email="agus.wicaksono@example.com"),
-    "peter": Commenter(name="Peter Kiprono", email="peter.kiprono@example.com"),
-    "laura": Commenter(
+    "maria": CommentAuthor(name="Maria Lumbantobing", email="maria.lumbantobing@example.org"),
+    "rudi": CommentAuthor(name="Rudi Setiawan", email="rudi.setiawan@example.com"),
+    "dewi": CommentAuthor(name="Dewi Kartikasari", email="dewi.kartika@example.org"),
+    "agus": CommentAuthor(name="Agus Wicaksono", email="agus.wicaksono@example.com"),
+    "peter": CommentAuthor(name="Peter Kiprono", email="peter.kiprono@example.com"),
+    "laura": CommentAuthor(
         name="Laura Bennett", email="laura.bennett@example.net", url="https://laura.example.net"
     ),
-    "joko": Commenter(name="Joko Susilo", email="joko.susilo@example.net"),
+    "joko": CommentAuthor(name="Joko Susilo", email="joko.susilo@example.net"),
 }
 
 
@@ -1197,7 +1197,7 @@ class _Loader:
 
     def comment_tree(self, article, node, parent, approve):
         comment = comment_submit(
-            page=article, commenter=COMMENTERS[node["by"]], body=node["body"], parent=parent
+            page=article, author=COMMENTERS[node["by"]], body=node["body"], parent=parent
         )
         self.counts["comments"] += 1
         if node["pending"]:

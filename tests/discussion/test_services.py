@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.services import (
-    Commenter,
+    CommentAuthor,
     CommentsClosed,
     comment_submit,
     comments_set_status,
@@ -42,7 +42,7 @@ def test_staff_comment_is_published_at_once(article, django_user_model):
     editor = django_user_model.objects.create_user("editor", is_staff=True)
     comment = comment_submit(
         page=article,
-        commenter=Commenter(name="Redaksi", email="redaksi@example.org", user=editor),
+        author=CommentAuthor(name="Redaksi", email="redaksi@example.org", user=editor),
         body="Catatan redaksi.",
     )
     assert comment.status == CommentStatus.APPROVED
