@@ -268,7 +268,44 @@ class ArticlePage(Page):
                 request, self, form=kwargs.get("comment_form"), error=kwargs.get("comment_error")
             )
         )
+        context["article_structured_data"] = self.structured_data(
+            request, credits=context["article_credits"], comment_count=context["comment_count"]
+        )
         return context
+
+    def structured_data(self, request, *, credits, comment_count):
+        """schema.org NewsArticle for search engines: public facts only (no commenter data)."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": self.title[:110],
+            "description": self.standfirst,
+            "inLanguage": self.language,
+            "mainEntityOfPage": self.get_full_url(request),
+            "datePublished": self.first_published_at.isoformat()
+            if self.first_published_at
+            else None,
+            "dateModified": (self.last_published_at or self.first_published_at).isoformat()
+            if (self.last_published_at or self.first_published_at)
+            else None,
+            "author": [
+                {
+                    "@type": "Person",
+                    "name": c.author.name,
+                    "url": request.build_absolute_uri(c.author.get_absolute_url()),
+                }
+                for c in credits
+            ],
+            "publisher": {"@type": "Organization", "name": "Kabar"},
+            "commentCount": comment_count,
+        }
+        if self.dateline:
+            data["dateline"] = self.dateline
+        if self.source_credit:
+            data["sourceOrganization"] = {"@type": "Organization", "name": self.source_credit}
+        if self.section is not None:
+            data["articleSection"] = self.section.title
+        return {key: value for key, value in data.items() if value not in (None, "", [])}
 
     def serve(self, request, *args, **kwargs):
         from kabar.discussion.views import own_pending_ids

@@ -28,6 +28,10 @@ def sections_for_navigation():
     return list(SectionPage.objects.live().in_menu().order_by("path").only("title", "url_path"))
 
 
+def latest_articles():
+    return _article_cards(ArticlePage.objects.all())
+
+
 def articles_for_section(section):
     return _article_cards(ArticlePage.objects.filter(section=section))
 

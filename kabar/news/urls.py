@@ -1,9 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "news"
 urlpatterns = [
     path("penulis/<str:slug>/", views.author_page, name="author"),
     path("topik/<str:slug>/", views.tag_page, name="tag"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feed/rubrik/<str:slug>/", feeds.SectionFeed(), name="section_feed"),
+    path("feed/rubrik/<str:slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
 ]
