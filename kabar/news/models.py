@@ -1,7 +1,6 @@
 """Publishing: the home front, section fronts, articles and their authors."""
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +12,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+
+from kabar.core.pagination import listing_page
 
 from .blocks import ArticleBodyBlock
 
@@ -133,11 +134,9 @@ class SectionPage(Page):
         from .selectors import articles_for_section
 
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(articles_for_section(self), settings.KABAR_SECTION_PAGE_SIZE)
-        try:
-            context["articles"] = paginator.page(request.GET.get("page", 1))
-        except (PageNotAnInteger, EmptyPage):
-            context["articles"] = paginator.page(1)
+        context["articles"] = listing_page(
+            articles_for_section(self), request.GET.get("page"), settings.KABAR_SECTION_PAGE_SIZE
+        )
         return context
 
 

@@ -1,19 +1,19 @@
 """Author and tag pages, and the error pages."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from taggit.models import Tag
+
+from kabar.core.pagination import listing_page
 
 from .models import Author
 from .selectors import articles_for_author, articles_for_tag
 
 
 def _page_of(request, queryset):
-    paginator = Paginator(queryset, settings.KABAR_SECTION_PAGE_SIZE)
-    return paginator.get_page(request.GET.get("page"))
+    return listing_page(queryset, request.GET.get("page"), settings.KABAR_SECTION_PAGE_SIZE)
 
 
 def author_page(request, slug):
@@ -28,7 +28,7 @@ def author_page(request, slug):
 def tag_page(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = _page_of(request, articles_for_tag(tag))
-    if not articles.paginator.count:
+    if not articles.object_list:
         raise Http404("No published article carries this tag.")
     return render(request, "news/tag_page.html", {"tag": tag, "articles": articles})
 
