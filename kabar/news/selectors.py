@@ -24,8 +24,14 @@ def _article_cards(queryset):
     )
 
 
+def _in_tree_order(sections):
+    # Sorted here, not with ORDER BY path: given that ordering, SQLite walks the whole page
+    # tree (every article) by its path index instead of the few section rows.
+    return sorted(sections, key=lambda section: section.path)
+
+
 def sections_for_navigation():
-    return list(SectionPage.objects.live().in_menu().order_by("path").only("title", "url_path"))
+    return _in_tree_order(SectionPage.objects.live().in_menu().only("title", "url_path", "path"))
 
 
 def latest_articles():
@@ -50,7 +56,7 @@ def front_for_home(home):
     curated = {a.pk: a for a in _article_cards(ArticlePage.objects.filter(pk__in=curated_ids))}
     top_stories = [curated[pk] for pk in curated_ids if pk in curated]
 
-    sections = list(SectionPage.objects.live().child_of(home).order_by("path"))
+    sections = _in_tree_order(SectionPage.objects.live().child_of(home))
     shown = set(curated)
     blocks = []
     for section in sections:
