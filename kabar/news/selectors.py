@@ -56,7 +56,7 @@ def front_for_home(home):
     curated = {a.pk: a for a in _article_cards(ArticlePage.objects.filter(pk__in=curated_ids))}
     top_stories = [curated[pk] for pk in curated_ids if pk in curated]
 
-    sections = _in_tree_order(SectionPage.objects.live().child_of(home))
+    sections = _in_tree_order(SectionPage.objects.live().child_of(home).order_by())
     shown = set(curated)
     blocks = []
     for section in sections:
