@@ -31,7 +31,9 @@ def _in_tree_order(sections):
 
 
 def sections_for_navigation():
-    return _in_tree_order(SectionPage.objects.live().in_menu().only("title", "url_path", "path"))
+    return _in_tree_order(
+        SectionPage.objects.live().in_menu().only("title", "url_path", "path").order_by()
+    )
 
 
 def latest_articles():
