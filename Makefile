@@ -4,15 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test test-sqlite test-postgres lint format messages clean
+.PHONY: demo test test-sqlite test-postgres services lint format messages clean
 
 demo: $(VENV)/.installed
 	$(BIN)/kabar demo
 
-test: $(VENV)/.installed-test chromium
+# The suite runs twice: on SQLite with the browser tests, then on PostgreSQL without them
+# (they drive Chromium, not the database, and are the slowest). Redis-backed tests use the
+# local Redis in both. scripts/services-up starts PostgreSQL and Redis when they are down.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kabar
+
+test: $(VENV)/.installed-test chromium services
 	$(BIN)/ruff check kabar tests
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=kabar.settings.test
 	$(BIN)/pytest
+	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e"
+
+test-sqlite: $(VENV)/.installed-test chromium services
+	$(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-test services
+	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e"
+
+services:
+	scripts/services-up
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
@@ -42,6 +57,25 @@ format: $(VENV)/.installed-test
 messages: $(VENV)/.installed
 	cd kabar && ../$(BIN)/python ../manage.py makemessages -l id -l en --no-obsolete --ignore 'static/*'
 	cd kabar && ../$(BIN)/python ../manage.py compilemessages
+
+# Benchmarks against nginx, then the crash tests (bench/README.md). nginx and wrk come from
+# Debian when missing; everything runs on 127.0.0.1, bounded in time, and stops by itself.
+.PHONY: bench fault bench-tools
+
+bench: $(VENV)/.installed-bench bench-tools
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.fault
+
+fault: $(VENV)/.installed-bench bench-tools
+	$(BIN)/python -m bench.fault
+
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk nginx-light; }
+
+$(VENV)/.installed-bench: $(VENV)/bin/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[bench]'
+	touch $(VENV)/.installed $@
 
 clean:
 	rm -rf $(VENV) var

@@ -6,9 +6,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from kabar.core.security import throttled_login
 from kabar.news import urls as news_urls
 
 urlpatterns = [
+    # Wagtail's sign-in, throttled against password guessing (same URL and name).
+    path("admin/login/", throttled_login, name="wagtailadmin_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comments/", include("kabar.discussion.urls")),

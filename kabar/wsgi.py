@@ -4,3 +4,13 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
 application = get_wsgi_application()
+
+# Cached pages for anonymous readers are answered before Django builds a request.
+from kabar.core.cache import PageCacheApp  # noqa: E402
+
+application = PageCacheApp(application)
+
+# The embedded default sends mail from a worker thread in this process (settings decide).
+from kabar.discussion.tasks import start_worker_thread  # noqa: E402
+
+start_worker_thread()

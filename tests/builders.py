@@ -1,12 +1,14 @@
 """Small builders for a tiny page tree; tests do not load the demo content."""
 
 import itertools
+import time
 from datetime import timedelta
 
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
+from kabar.discussion.spam import tokens
 from kabar.news.models import ArticleAuthor, ArticlePage, Author, HomePage, SectionPage
 
 _seq = itertools.count(1)
@@ -66,6 +68,12 @@ def make_articles(section, count, **fields):
         make_article(section, f"Berita nomor {i}", published=now - timedelta(hours=i), **fields)
         for i in range(count)
     ]
+
+
+def form_token(article, age=60):
+    """A genuine comment-form token for `article`, issued `age` seconds ago (older than
+    the "too fast" minimum, so a post that carries it is judged on its content)."""
+    return tokens.issue(article.pk, now=time.time() - age)
 
 
 def submit(

@@ -1,5 +1,7 @@
-"""The editors' moderation desk: listing, inspect page, per-comment and bulk moderation."""
+"""The editors' moderation desk: queues with counts, listing, inspect page, per-comment
+and bulk moderation (including "approve and trust"), search by text, name, email and IP."""
 
+import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,10 +10,12 @@ import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -19,19 +23,40 @@ from django.utils.translation import ngettext_lazy
 from django.views.generic import RedirectView, View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import Button, HeaderButton, ListingButton
+from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
+from kabar.core.hashing import keyed_hash
+
 from .models import Comment, CommentStatus
-from .services import comment_approve, comment_mark_spam, comment_trash, comments_set_status
+from .services import (
+    comment_approve,
+    comment_approve_and_trust,
+    comment_mark_spam,
+    comment_trash,
+    comments_approve_and_trust,
+    comments_set_status,
+)
 
 EXCERPT_LENGTH = 90
 SEARCH_FIELDS = ["body", "author_name", "author_email"]
+# The statuses a moderator still has to look at: listed first, and highlighted.
+HELD = (CommentStatus.PENDING, CommentStatus.REPORTED)
+# The queues above the listing, in the order a moderator works through them.
+QUEUES = (
+    CommentStatus.PENDING,
+    CommentStatus.REPORTED,
+    CommentStatus.SPAM,
+    CommentStatus.APPROVED,
+    CommentStatus.TRASH,
+)
+AUDIT_ENTRIES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,14 @@ MODERATIONS = (
         _("Comment by %(name)s approved."),
     ),
     Moderation(
+        "approve_and_trust",
+        CommentStatus.APPROVED,
+        _("Approve and trust"),
+        "success",
+        comment_approve_and_trust,
+        _("Comment by %(name)s approved; their later comments will be published at once."),
+    ),
+    Moderation(
         "spam",
         CommentStatus.SPAM,
         _("Mark as spam"),
@@ -72,6 +105,91 @@ MODERATIONS = (
         _("Comment by %(name)s moved to trash."),
     ),
 )
+
+
+# Reasons, as the automated checks record them, in words a moderator reads.
+
+REASON_RULES = {
+    "staff": _("Written by a staff member"),
+    "trusted_commenter": _("Trusted commenter"),
+    "known_commenter": _("Known commenter"),
+    "first_comment": _("First comment"),
+    "verified_new": _("Confirmed address, not yet trusted"),
+    "unverified_known": _("Known name and email, address not confirmed"),
+    "trust_revoked": _("Trust revoked"),
+    "premoderation": _("Every comment held here"),
+    "honeypot": _("Hidden field filled in"),
+    "too_fast": _("Sent too fast"),
+    "form_expired": _("Form too old"),
+    "token": _("Form token"),
+    "flood": _("Too many comments in a short time"),
+    "duplicate": _("Duplicate comment"),
+    "links": _("Links"),
+    "moderation_words": _("Moderation words"),
+    "disallowed_words": _("Disallowed words"),
+    "learned_score": _("Learned spam score"),
+    "burst_guard": _("Burst guard"),
+    "reports": _("Reader reports"),
+}
+REASON_EFFECTS = {
+    "approve": _("approve"),
+    "hold": _("hold"),
+    "spam": _("spam"),
+    "trash": _("trash"),
+    "score": _("score only"),
+}
+
+
+@dataclass(frozen=True)
+class ReasonDisplay:
+    rule: str
+    effect: str
+    effect_code: str
+    detail: str
+
+
+def reasons_for_display(comment):
+    """Comment.reasons as labelled rows; unknown rules keep their own name, and a
+    malformed entry is shown as best it can be rather than breaking the page."""
+    rows = []
+    for entry in comment.reasons or []:
+        if not isinstance(entry, dict):
+            entry = {"rule": str(entry)}
+        rule = str(entry.get("rule", "") or "")
+        effect = str(entry.get("effect", "") or "")
+        rows.append(
+            ReasonDisplay(
+                rule=REASON_RULES.get(rule, rule.replace("_", " ").capitalize()),
+                effect=REASON_EFFECTS.get(effect, effect),
+                effect_code=effect,
+                detail=str(entry.get("detail", "") or ""),
+            )
+        )
+    return rows
+
+
+# Search.
+
+
+def _as_ip(query):
+    try:
+        return str(ipaddress.ip_address(query.strip()))
+    except ValueError:
+        return None
+
+
+def search_comments(queryset, query):
+    """Text, name or email containing `query`; or, when it is an IP address, the comments
+    sent from it — by the address while it is kept, by its keyed hash after."""
+    query = query.strip()
+    if not query:
+        return queryset
+    matches = Q()
+    for field in SEARCH_FIELDS:
+        matches |= Q(**{f"{field}__icontains": query})
+    if address := _as_ip(query):
+        matches |= Q(ip_address=address) | Q(ip_hash=keyed_hash(address, "ip"))
+    return queryset.filter(matches)
 
 
 def pages_with_comments(request):
@@ -97,11 +215,27 @@ class CommentFilterSet(WagtailFilterSet):
         fields = ["status", "page"]
 
 
+# Listing columns.
+
+
 class ExcerptColumn(TitleColumn):
     """The listing's title: the start of the comment, never the whole of a long one."""
 
     def get_value(self, instance):
         return Truncator(instance.body).chars(EXCERPT_LENGTH)
+
+
+class ReasonsColumn(Column):
+    """Why the checks decided as they did, and the learned score, on the row itself."""
+
+    cell_template_name = "discussion/admin/reasons_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["reasons"] = reasons_for_display(instance)
+        context["spam_score"] = instance.spam_score
+        context["report_count"] = instance.report_count
+        return context
 
 
 def post_action_attrs(url, aria_label=None):
@@ -118,16 +252,28 @@ def post_action_attrs(url, aria_label=None):
 
 
 class ModerationButtonsMixin:
-    """The approve / spam / trash buttons a comment offers, for the statuses it is not in."""
+    """The moderation buttons a comment offers, for the statuses it is not in."""
 
     def moderations_for(self, comment):
         if not self.user_has_permission("change"):
             return []
-        return [m for m in MODERATIONS if comment.status != m.status]
+        return [
+            m
+            for m in MODERATIONS
+            if comment.status != m.status
+            and (m.name != "approve_and_trust" or comment.commenter_id is not None)
+        ]
 
     def moderation_url(self, comment, moderation):
         namespace = self.index_url_name.split(":")[0]
         return reverse(f"{namespace}:{moderation.name}", args=(quote(comment.pk),))
+
+
+def queue_counts():
+    """{status: number of comments} for the queue tabs, in one query."""
+    return Comment.objects.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in CommentStatus.values}
+    )
 
 
 class CommentIndexView(ModerationButtonsMixin, IndexView):
@@ -138,11 +284,16 @@ class CommentIndexView(ModerationButtonsMixin, IndexView):
         # Comments are moderated, not edited: a row's link opens the inspect page.
         return None
 
+    def search_queryset(self, queryset):
+        if not self.is_searching:
+            return queryset
+        return search_comments(queryset, self.search_query)
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         for moderation in self.moderations_for(instance):
             url = self.moderation_url(instance, moderation)
-            if moderation.status == CommentStatus.APPROVED:
+            if moderation.name == "approve":
                 # Approving is the usual answer to a queued comment: one click, in view.
                 aria_label = _("Approve comment by %(name)s") % {"name": instance.author_name}
                 button = ListingButton(
@@ -156,13 +307,63 @@ class CommentIndexView(ModerationButtonsMixin, IndexView):
                     moderation.label,
                     icon_name=moderation.icon,
                     attrs=post_action_attrs(url),
-                    priority=40,
+                    priority=30 if moderation.name == "approve_and_trust" else 40,
                 )
             buttons.append(button)
         return buttons
 
+    @cached_property
+    def current_queue(self):
+        if self.filters and self.filters.is_valid():
+            return self.filters.form.cleaned_data.get("status") or ""
+        return ""
+
+    def get_queue_tabs(self):
+        counts = queue_counts()
+        # The tabs keep the article filter and the search; they change only the status.
+        kept = {
+            key: value
+            for key, value in self.request.GET.items()
+            if key in ("page", self.search_kwarg) and value
+        }
+        tabs = [
+            {
+                "status": "",
+                "label": _("All"),
+                "count": sum(counts.values()),
+                "url": self.index_url + (f"?{urlencode(kept)}" if kept else ""),
+                "current": self.current_queue == "",
+            }
+        ]
+        for status in QUEUES:
+            tabs.append(
+                {
+                    "status": status,
+                    "label": CommentStatus(status).label,
+                    "count": counts[status],
+                    "url": f"{self.index_url}?{urlencode({**kept, 'status': status})}",
+                    "current": self.current_queue == status,
+                    "held": status in HELD,
+                }
+            )
+        return tabs
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["queue_tabs"] = self.get_queue_tabs()
+        return context
+
 
 class CommentInspectView(ModerationButtonsMixin, InspectView):
+    template_name = "discussion/admin/inspect.html"
+    history_url_name = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Comment.objects.select_related("page", "commenter", "user", "moderated_by"),
+            pk=self.pk,
+        )
+
     def get_edit_url(self):
         return None
 
@@ -178,6 +379,20 @@ class CommentInspectView(ModerationButtonsMixin, InspectView):
         ]
         return buttons + super().get_header_buttons()
 
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.history_url_name and self.user_has_permission("change"):
+            buttons.append(
+                Button(
+                    _("History"),
+                    url=reverse(self.history_url_name, args=(quote(self.object.pk),)),
+                    icon_name="history",
+                    priority=50,
+                )
+            )
+        return buttons
+
     def get_field_display_value(self, field_name, field):
         value = super().get_field_display_value(field_name, field)
         if value is None or value == "":
@@ -189,6 +404,26 @@ class CommentInspectView(ModerationButtonsMixin, InspectView):
 
     def get_body_display_value(self):
         return linebreaksbr(self.object.body, autoescape=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        comment = self.object
+        context.update(
+            reasons=reasons_for_display(comment),
+            spam_score=comment.spam_score,
+            is_held=comment.status in HELD,
+            commenter=comment.commenter,
+            reports=list(comment.reports.order_by("-created_at")[:50]),
+            audit_entries=list(
+                log_registry.get_logs_for_instance(comment)
+                .select_related("user")
+                .order_by("-timestamp", "-pk")[:AUDIT_ENTRIES_SHOWN]
+            ),
+            history_url=reverse(self.history_url_name, args=(quote(comment.pk),))
+            if self.history_url_name and self.user_has_permission("change")
+            else None,
+        )
+        return context
 
 
 class CommentEditRedirectView(RedirectView):
@@ -242,12 +477,7 @@ class CommentModerationBulkAction(SnippetBulkAction):
         filters = CommentFilterSet(self.request.GET, queryset=Comment.objects.all())
         if not filters.is_valid():
             return Comment.objects.none().values_list("pk", flat=True)
-        comments = filters.qs
-        if query := self.request.GET.get("q", "").strip():
-            matches = Q()
-            for field in SEARCH_FIELDS:
-                matches |= Q(**{f"{field}__icontains": query})
-            comments = comments.filter(matches)
+        comments = search_comments(filters.qs, self.request.GET.get("q", ""))
         return comments.values_list("pk", flat=True)
 
     def get_execution_context(self):
@@ -285,6 +515,31 @@ class ApproveBulkAction(CommentModerationBulkAction):
     success_message = ngettext_lazy(
         "%(count)d comment approved.", "%(count)d comments approved.", "count"
     )
+
+
+class ApproveAndTrustBulkAction(CommentModerationBulkAction):
+    status = CommentStatus.APPROVED
+    action_type = "approve_and_trust"
+    display_name = _("Approve and trust")
+    aria_label = _("Approve selected comments and trust their authors")
+    action_priority = 15
+    confirm_question = ngettext_lazy(
+        "Approve this comment and trust its author? Their later comments will be published "
+        "at once.",
+        "Approve these %(count)d comments and trust their authors? Their later comments will "
+        "be published at once.",
+        "count",
+    )
+    confirm_button_label = _("Yes, approve and trust")
+    success_message = ngettext_lazy(
+        "%(count)d comment approved and its author trusted.",
+        "%(count)d comments approved and their authors trusted.",
+        "count",
+    )
+
+    @classmethod
+    def execute_action(cls, objects, user=None, **kwargs):
+        return comments_approve_and_trust([comment.pk for comment in objects], by=user), 0
 
 
 class SpamBulkAction(CommentModerationBulkAction):

@@ -4,6 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import BODY_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH
+from .spam import tokens
+
+FORM_EXPIRED = _(
+    "This form was open for more than a day, so we could not accept it as it was. Your "
+    "comment is still here: please send it again."
+)
+FORM_INVALID = _(
+    "This form could not be checked (it may be incomplete or altered). Your comment is "
+    "still here: please send it again."
+)
 
 
 class NoMaxLengthAttr:
@@ -67,7 +77,52 @@ class CommentForm(forms.Form):
         label=_("Save my name, email, and website in this browser for the next time I comment."),
         required=False,
     )
+    notify_replies = forms.BooleanField(
+        label=_("Notify me of follow-up comments by email."), required=False
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Signed article id and issue time (spam/tokens.py); nothing about the reader.
+    form_token = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+    # The honeypot: hidden from people (CSS and aria-hidden), filled by form-stuffing bots.
+    # Its name is one browsers' autofill does not recognise.
+    subject = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        strip=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, page_id=None, **kwargs):
+        """Bound to an article (`page_id`), the form carries a signed token and checks
+        it when sent; the view always binds it."""
+        super().__init__(*args, **kwargs)
+        self.page_id = page_id
+        self.form_age_seconds = None
+        if page_id is not None and not self.is_bound:
+            self.initial.setdefault("form_token", tokens.issue(page_id))
+
+    @property
+    def honeypot_filled(self):
+        return bool(self.is_bound and self.data.get("subject"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.page_id is not None:
+            try:
+                self.form_age_seconds = tokens.age_of(self.data.get("form_token"), self.page_id)
+            except tokens.TokenExpired:
+                self.add_error(None, forms.ValidationError(FORM_EXPIRED, code="form_expired"))
+                self.renew_token()
+            except tokens.TokenInvalid:
+                self.add_error(None, forms.ValidationError(FORM_INVALID, code="form_invalid"))
+                self.renew_token()
+        return cleaned
+
+    def renew_token(self):
+        """Give a sent-back form a fresh token (the reader's text stays as typed), so
+        sending it again works."""
+        self.data = self.data.copy()
+        self.data["form_token"] = tokens.issue(self.page_id)
 
     def clean_body(self):
         body = self.cleaned_data["body"]

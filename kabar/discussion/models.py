@@ -7,6 +7,7 @@ from django.db.models.functions import Length, Lower
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 # WordPress's limits, so an imported site never meets a comment it cannot hold.
@@ -228,6 +229,8 @@ class EmailDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:
@@ -238,7 +241,11 @@ class EmailDelivery(models.Model):
             models.CheckConstraint(
                 condition=models.Q(status__in=DeliveryStatus.values),
                 name="discussion_delivery_status_valid",
-            )
+            ),
+            # Never the same message about the same comment to the same address twice.
+            models.UniqueConstraint(
+                fields=["comment", "recipient", "kind"], name="discussion_delivery_once"
+            ),
         ]
 
     def __str__(self):
@@ -352,6 +359,51 @@ class DiscussionSettings(BaseSiteSetting):
             "Gravatar's servers whenever a reader views comments."
         ),
     )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("close_after_days"),
+                FieldPanel("closed_from"),
+                FieldPanel("closed_until"),
+                FieldPanel("thread_depth"),
+                FieldPanel("comments_per_page"),
+                FieldPanel("comment_order"),
+            ],
+            heading=_("Closing and threading"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("premoderate_all"),
+                FieldPanel("trust_after_approved"),
+                FieldPanel("links_to_hold"),
+                FieldPanel("moderation_words"),
+                FieldPanel("disallowed_words"),
+                FieldPanel("min_seconds_to_post"),
+                FieldPanel("flood_interval_seconds"),
+                FieldPanel("burst_comments"),
+                FieldPanel("burst_minutes"),
+                FieldPanel("reports_to_hold"),
+            ],
+            heading=_("Moderation and spam"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("notify_staff_on_new"),
+                FieldPanel("notify_staff_on_held"),
+                FieldPanel("edit_window_minutes"),
+            ],
+            heading=_("Notifications and commenters"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("ip_retention_days"),
+                FieldPanel("erase_keeps_text"),
+                FieldPanel("gravatar_enabled"),
+            ],
+            heading=_("Privacy"),
+        ),
+    ]
 
     class Meta:
         verbose_name = _("discussion settings")

@@ -1,5 +1,6 @@
 """Reads of reader comments: public threads, counts and the moderation queue."""
 
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
@@ -8,8 +9,9 @@ from .models import Comment, CommentStatus
 
 def comments_public_for(page, *, own_pending_ids=()):
     """The article's approved comments as a tree, plus the held comments whose ids the
-    reader's own signed cookie names (shown to their author only). One query."""
-    visible = Q(status=CommentStatus.APPROVED)
+    reader's own signed cookie names (shown to their author only), plus placeholders for
+    comments their authors removed while they had replies. One query."""
+    visible = Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
     if own_pending_ids:
         visible |= Q(status=CommentStatus.PENDING, pk__in=list(own_pending_ids))
     comments = list(
@@ -21,13 +23,42 @@ def comments_public_for(page, *, own_pending_ids=()):
             "depth",
             "body",
             "author_name",
+            "author_email",
             "author_url",
             "status",
             "created_at",
+            "edited_at",
+            "removed_at",
         )
         .order_by("created_at", "pk")
     )
-    return build_tree(comments)
+    for comment in comments:
+        mark_tombstone(comment)
+    return without_bare_tombstones(build_tree(comments))
+
+
+# Removed by its author (or erased with its text): in the trash, shown only as a
+# placeholder that keeps its approved replies in place.
+REMOVED_BY_AUTHOR = Q(status=CommentStatus.TRASH, removed_at__isnull=False)
+
+
+def mark_tombstone(comment):
+    """Blank what a removed comment said and who said it before any template sees it."""
+    comment.is_tombstone = comment.removed_at is not None
+    if comment.is_tombstone:
+        comment.body = comment.author_name = comment.author_email = comment.author_url = ""
+    return comment
+
+
+def without_bare_tombstones(nodes):
+    """Drop placeholders with nothing shown beneath them: a removed comment without
+    visible replies disappears entirely."""
+    kept = []
+    for node in nodes:
+        node.children = without_bare_tombstones(node.children)
+        if node.children or not getattr(node, "is_tombstone", False):
+            kept.append(node)
+    return kept
 
 
 def build_tree(comments):
@@ -69,3 +100,173 @@ def with_comment_counts(queryset):
 
 def pending_count():
     return Comment.objects.filter(status=CommentStatus.PENDING).count()
+
+
+# Big threads: a page of top-level comments with all their replies, in a number of
+# queries bounded by the reply depth, never by the size of the thread.
+
+# Deepest reply level Kabar reads: the most DiscussionSettings.thread_depth allows.
+MAX_THREAD_DEPTH = 10
+THREAD_FIELDS = (
+    "pk",
+    "page_id",
+    "parent_id",
+    "depth",
+    "body",
+    "author_name",
+    "author_email",
+    "author_url",
+    "status",
+    "created_at",
+    "edited_at",
+    "removed_at",
+)
+
+
+def _visible_q(own_pending_ids=()):
+    visible = Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
+    if own_pending_ids:
+        visible |= Q(status=CommentStatus.PENDING, pk__in=list(own_pending_ids))
+    return visible
+
+
+def _root_order(newest_first):
+    return ("-created_at", "-pk") if newest_first else ("created_at", "pk")
+
+
+def comments_page_for(page, *, number=1, per_page=50, newest_first=False, own_pending_ids=()):
+    """One page of the article's thread: `per_page` top-level comments in the article's
+    order, each with every visible reply beneath it (replies oldest first), as a tree; and
+    the Django Page object for the navigation. An unreadable or out-of-range `number`
+    gives the nearest real page.
+
+    Queries: the count of top-level comments, the page of them, then one per reply level
+    (replies whose top-level ancestor is on this page, joined up through their parents),
+    stopping at the first empty level: at most 2 + MAX_THREAD_DEPTH, however many
+    comments the thread holds."""
+    visible = _visible_q(own_pending_ids)
+    roots = (
+        Comment.objects.filter(visible, page=page, parent__isnull=True)
+        .only(*THREAD_FIELDS)
+        .order_by(*_root_order(newest_first))
+    )
+    comment_page = Paginator(roots, per_page).get_page(number)
+    comments = list(comment_page.object_list)
+    root_ids = [c.pk for c in comments]
+    for level in range(2, MAX_THREAD_DEPTH + 1):
+        if not root_ids:
+            break
+        # A reply at `level` reaches its top-level ancestor through level - 1 parents.
+        ancestor = "parent__" * (level - 2) + "parent_id__in"
+        replies = list(
+            Comment.objects.filter(visible, page=page, **{ancestor: root_ids})
+            .only(*THREAD_FIELDS)
+            .order_by("created_at", "pk")
+        )
+        if not replies:
+            break
+        comments.extend(replies)
+    for comment in comments:
+        mark_tombstone(comment)
+    return without_bare_tombstones(build_tree(comments)), comment_page
+
+
+def _shown_in_thread(comment, own_pending_ids=()):
+    if comment.status == CommentStatus.APPROVED:
+        return True
+    if comment.status == CommentStatus.TRASH and comment.removed_at is not None:
+        return True
+    return comment.status == CommentStatus.PENDING and comment.pk in set(own_pending_ids)
+
+
+def _with_ancestors(comment):
+    """[comment, parent, grandparent, ..., top-level comment], in two queries at most."""
+    chain_path = "__".join(["parent"] * min(max(comment.depth - 1, 0), MAX_THREAD_DEPTH))
+    if chain_path:
+        comment = Comment.objects.select_related(chain_path).get(pk=comment.pk)
+    chain = [comment]
+    while chain[-1].parent_id is not None and len(chain) <= MAX_THREAD_DEPTH:
+        # Walks on from what select_related loaded; fetches only when depth was wrong.
+        chain.append(chain[-1].parent)
+    if chain[-1].parent_id is not None:
+        return None
+    return chain
+
+
+def comment_is_visible(comment, own_pending_ids=()):
+    """Whether readers (or, for their own held comments, this reader) see `comment` in
+    its thread: it is approved and no comment above it is hidden. A removed comment's
+    placeholder keeps its replies visible."""
+    if comment.removed_at is not None or not _shown_in_thread(comment, own_pending_ids):
+        return False
+    chain = _with_ancestors(comment)
+    return chain is not None and all(_shown_in_thread(c, own_pending_ids) for c in chain[1:])
+
+
+def comment_thread_page(comment, *, per_page, newest_first=False, own_pending_ids=()):
+    """The thread page (1-based) on which `comment` appears, counting only the top-level
+    comments this reader sees; None if they cannot see it."""
+    if comment.removed_at is not None or not _shown_in_thread(comment, own_pending_ids):
+        return None
+    chain = _with_ancestors(comment)
+    if chain is None or not all(_shown_in_thread(c, own_pending_ids) for c in chain[1:]):
+        return None
+    root = chain[-1]
+    if newest_first:
+        ahead = Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
+    else:
+        ahead = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    before = Comment.objects.filter(
+        _visible_q(own_pending_ids), ahead, page_id=root.page_id, parent__isnull=True
+    ).count()
+    return before // per_page + 1
+
+
+def _ancestors_visible_q(levels=MAX_THREAD_DEPTH):
+    """Every comment above this one is approved or a removed comment's placeholder."""
+    condition = Q()
+    for level in range(levels, 0, -1):
+        up = "parent__" * level
+        shown = Q(**{f"{up}status": CommentStatus.APPROVED}) | Q(
+            **{f"{up}status": CommentStatus.TRASH, f"{up}removed_at__isnull": False}
+        )
+        condition = Q(**{f"{up[:-2]}__isnull": True}) | (shown & condition)
+    return condition
+
+
+def comments_for_feed(*, page=None, limit=50):
+    """The newest approved comments readers can see, on live articles open to the public
+    (or on `page` only), with their article. Two queries: the newest approved comments
+    (index order), then those of them with no hidden comment above; a third, checking
+    every row, only when replies under hidden comments crowd the first pick out."""
+    from wagtail.models import Page
+
+    comments = Comment.objects.filter(status=CommentStatus.APPROVED)
+    if page is not None:
+        comments = comments.filter(page=page)
+    else:
+        comments = comments.filter(page__in=Page.objects.live().public().values("pk"))
+    newest = ("-created_at", "-pk")
+    pick = list(comments.order_by(*newest).values_list("pk", flat=True)[: limit * 2])
+
+    def shown(candidates):
+        return list(
+            candidates.filter(_ancestors_visible_q())
+            .select_related("page")
+            .only(
+                "pk",
+                "parent_id",
+                "body",
+                "author_name",
+                "created_at",
+                "edited_at",
+                "page__id",
+                "page__title",
+            )
+            .order_by(*newest)[:limit]
+        )
+
+    found = shown(Comment.objects.filter(pk__in=pick))
+    if len(found) < limit and len(pick) == limit * 2:
+        found = shown(comments)
+    return found

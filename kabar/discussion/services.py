@@ -2,11 +2,14 @@
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kabar.core.hashing import keyed_hash
 
 from . import signals
 from .models import Comment, CommentStatus
@@ -21,6 +24,10 @@ class CommentsClosed(Exception):
     def __init__(self, message=None):
         self.message = message or _("Comments are closed on this article.")
         super().__init__(self.message)
+
+
+# WordPress's words, which readers of comment sections know.
+DUPLICATE_MESSAGE = _("Duplicate comment detected; it looks as though you’ve already said that!")
 
 
 @dataclass(frozen=True)
@@ -68,11 +75,39 @@ def attach_point(parent, depth_limit):
     return parent
 
 
-def comment_submit(*, page, author, body, parent=None, context=None):
-    """Store a reader's comment with the status the moderation rules give it."""
+def _apply_moderation(comment, *, author, article, rules, context):
+    """Set the comment's commenter, status, reasons and score from who wrote it and what
+    it says. The one assessment both a new comment and an author's edit go through."""
     from .spam import assess
     from .trust import commenter_for, status_for_author
 
+    comment.commenter = commenter_for(author)
+    trust_status, trust_reasons = status_for_author(comment.commenter, author, rules)
+    verdict = assess(comment, article=article, rules=rules, context=context)
+    comment.status = most_severe(trust_status, verdict.status)
+    comment.reasons = [*trust_reasons, *verdict.reasons]
+    comment.spam_score = verdict.score
+
+
+def refuse_duplicate(comment):
+    """ValidationError if the same author already said this on this article."""
+    from .spam.rules import find_duplicate
+
+    earlier = find_duplicate(
+        page_id=comment.page_id,
+        body=comment.body,
+        email=comment.author_email,
+        ip_hash=comment.ip_hash,
+        exclude_pk=comment.pk,
+    )
+    if earlier is not None:
+        raise ValidationError(
+            {"body": ValidationError(DUPLICATE_MESSAGE, code="duplicate")},
+        )
+
+
+def comment_submit(*, page, author, body, parent=None, context=None):
+    """Store a reader's comment with the status the moderation rules give it."""
     context = context or SubmitContext()
     article = page.specific
     if not hasattr(article, "comments_open"):
@@ -93,18 +128,15 @@ def comment_submit(*, page, author, body, parent=None, context=None):
         author_email=author.email,
         author_url=author.url,
         ip_address=author.ip_address,
+        ip_hash=keyed_hash(author.ip_address, "ip") if author.ip_address else "",
         user_agent=author.user_agent[:500],
         user=author.user if getattr(author.user, "is_authenticated", False) else None,
         notify_replies=context.notify_replies,
     )
     comment.full_clean()
     with transaction.atomic():
-        comment.commenter = commenter_for(author)
-        trust_status, trust_reasons = status_for_author(comment.commenter, author, rules)
-        verdict = assess(comment, article=article, rules=rules, context=context)
-        comment.status = most_severe(trust_status, verdict.status)
-        comment.reasons = [*trust_reasons, *verdict.reasons]
-        comment.spam_score = verdict.score
+        refuse_duplicate(comment)
+        _apply_moderation(comment, author=author, article=article, rules=rules, context=context)
         comment.save()
     logger.debug("comment %s on page %s stored as %s", comment.pk, page.pk, comment.status)
     transaction.on_commit(
@@ -113,8 +145,9 @@ def comment_submit(*, page, author, body, parent=None, context=None):
     return comment
 
 
-def comments_set_status(comment_ids, status, *, by=None):
-    """Moderate one or many comments; returns how many changed."""
+def comments_set_status(comment_ids, status, *, by=None, action=None):
+    """Moderate one or many comments; returns how many changed. `action` names the
+    decision for the audit log when the status alone does not ("approve_and_trust")."""
     if status not in CommentStatus.values:
         raise ValueError(f"unknown comment status {status!r}")
     with transaction.atomic():
@@ -133,7 +166,7 @@ def comments_set_status(comment_ids, status, *, by=None):
     if targets:
         transaction.on_commit(
             lambda: signals.comments_moderated.send(
-                Comment, comments=targets, previous=previous, by=by
+                Comment, comments=targets, previous=previous, by=by, action=action
             )
         )
     return len(targets)
@@ -149,3 +182,183 @@ def comment_mark_spam(comment, *, by=None):
 
 def comment_trash(comment, *, by=None):
     return comments_set_status([comment.pk], CommentStatus.TRASH, by=by)
+
+
+def article_switch_to_premoderation(article, *, reason):
+    """Hold every new comment on `article` from now on (the burst guard's move) and tell
+    the staff after commit. True if it switched, False if it was not open before.
+
+    Not an editorial revision, so it does not publish one: the live row is updated in
+    place, and the latest revision's copy of the field too, so that an editor publishing
+    the draft later sees "pre-moderated" rather than silently switching it back."""
+    from wagtail.models import Revision
+
+    from kabar.news.models import ArticlePage, Discussion
+
+    from .spam.burst import staff_tell_premoderated
+
+    with transaction.atomic():
+        switched = ArticlePage.objects.filter(pk=article.pk, discussion=Discussion.OPEN).update(
+            discussion=Discussion.PREMODERATED
+        )
+        if not switched:
+            return False
+        latest = ArticlePage.objects.filter(pk=article.pk).values_list(
+            "latest_revision_id", flat=True
+        )[0]
+        revision = Revision.objects.filter(pk=latest).first() if latest else None
+        if revision is not None and revision.content.get("discussion") == Discussion.OPEN:
+            revision.content["discussion"] = Discussion.PREMODERATED
+            revision.save(update_fields=["content"])
+    article.discussion = Discussion.PREMODERATED
+    logger.info("article %s switched to pre-moderation: %s", article.pk, reason)
+    transaction.on_commit(lambda: staff_tell_premoderated(article.pk, reason))
+    return True
+
+
+def comments_approve_and_trust(comment_ids, *, by=None):
+    """Approve the comments and vouch for their authors, whose later comments are then
+    published at once (a spam mark takes that away again). Returns how many changed."""
+    from .models import Commenter
+    from .trust import commenter_trust
+
+    with transaction.atomic():
+        commenter_ids = set(
+            Comment.objects.filter(pk__in=list(comment_ids), commenter__isnull=False).values_list(
+                "commenter_id", flat=True
+            )
+        )
+        for commenter in Commenter.objects.filter(pk__in=commenter_ids):
+            commenter_trust(commenter, by)
+        return comments_set_status(
+            comment_ids, CommentStatus.APPROVED, by=by, action="approve_and_trust"
+        )
+
+
+def comment_approve_and_trust(comment, *, by=None):
+    return comments_approve_and_trust([comment.pk], by=by)
+
+
+def comment_report(comment, reason, reporter_hash):
+    """A reader's report. Counted once per reader (`reporter_hash`); when the count
+    reaches the article's reports_to_hold, an approved comment is held as REPORTED until a
+    moderator decides. Returns False when this reader had already reported it."""
+    from django.db import IntegrityError
+    from django.db.models import F
+
+    from .models import Report
+
+    report = Report(comment=comment, reason=reason[:500], reporter_hash=reporter_hash)
+    report.full_clean(exclude=["comment"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+            Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    except IntegrityError:
+        return False
+    comment.refresh_from_db(fields=["report_count", "status"])
+    rules = rules_for(comment.page.specific)
+    if comment.status == CommentStatus.APPROVED and comment.report_count >= rules.reports_to_hold:
+        comments_set_status([comment.pk], CommentStatus.REPORTED, by=None, action="report")
+        comment.status = CommentStatus.REPORTED
+    return True
+
+
+class CommentChangeRefused(Exception):
+    """The author may no longer edit or delete this comment (window passed, or it was
+    removed or moderated away)."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+# What an author may still change: not what a moderator marked spam or trash.
+AUTHOR_CHANGEABLE = (CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REPORTED)
+
+
+def edit_deadline(comment, rules):
+    return comment.created_at + timedelta(minutes=rules.edit_window_minutes)
+
+
+def check_author_may_change(comment, rules, now):
+    if comment.removed_at is not None or comment.status not in AUTHOR_CHANGEABLE:
+        raise CommentChangeRefused(_("This comment can no longer be changed."))
+    if now > edit_deadline(comment, rules):
+        raise CommentChangeRefused(
+            _(
+                "The time for changing this comment has passed: a comment can be edited "
+                "or deleted for %(minutes)s minutes after it is sent."
+            )
+            % {"minutes": rules.edit_window_minutes}
+        )
+
+
+def comment_edit(comment, *, body, now=None):
+    """The author's own edit inside the edit window: new text, the moderation rules run
+    again on it (so an approved comment can go back to pending, spam or trash), and
+    `edited_at` set. Returns the comment as stored."""
+    now = now or timezone.now()
+    article = comment.page.specific
+    rules = rules_for(article)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        check_author_may_change(locked, rules, now)
+        if locked.body == body:
+            return locked
+        previous_body, previous_status = locked.body, locked.status
+        locked.body = body
+        locked.full_clean()
+        refuse_duplicate(locked)
+        author = CommentAuthor(
+            name=locked.author_name,
+            email=locked.author_email,
+            url=locked.author_url,
+            ip_address=locked.ip_address,
+            user_agent=locked.user_agent,
+            user=locked.user,
+        )
+        # Checks that look at earlier comments (duplicates, flood) skip this one.
+        context = SubmitContext(notify_replies=locked.notify_replies, extra={"edit_of": locked.pk})
+        _apply_moderation(locked, author=author, article=article, rules=rules, context=context)
+        reported = CommentStatus.REPORTED
+        if previous_status == reported and SEVERITY[locked.status] <= SEVERITY[reported]:
+            # Readers' reports hold it for a moderator; an edit does not clear them.
+            locked.status = reported
+        locked.edited_at = now
+        locked.save(
+            update_fields=["body", "commenter", "status", "reasons", "spam_score", "edited_at"]
+        )
+    logger.debug("comment %s edited by its author, now %s", locked.pk, locked.status)
+    transaction.on_commit(
+        lambda: signals.comment_edited.send(
+            Comment,
+            comment=locked,
+            previous_body=previous_body,
+            previous_status=previous_status,
+            by_author=True,
+        )
+    )
+    return locked
+
+
+def comment_remove_by_author(comment, *, now=None):
+    """The author's own deletion inside the edit window. The row stays, in the trash with
+    `removed_at` set, so moderators keep an audit of what was said; its text and name are
+    never shown again. While it has approved replies the thread shows a "comment deleted"
+    placeholder in its place so the replies keep their context."""
+    now = now or timezone.now()
+    rules = rules_for(comment.page.specific)
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        check_author_may_change(locked, rules, now)
+        previous_status = locked.status
+        locked.status, locked.removed_at = CommentStatus.TRASH, now
+        locked.save(update_fields=["status", "removed_at"])
+    logger.debug("comment %s removed by its author", locked.pk)
+    transaction.on_commit(
+        lambda: signals.comment_removed.send(
+            Comment, comment=locked, page_id=locked.page_id, previous_status=previous_status
+        )
+    )
+    return locked

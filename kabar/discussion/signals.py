@@ -8,9 +8,14 @@ from django.dispatch import Signal
 
 # sender=Comment, comment=<Comment>, context=<SubmitContext>
 comment_stored = Signal()
-# sender=Comment, comments=[<Comment>...] (new state), previous={pk: old_status}, by=<User|None>
+# sender=Comment, comments=[<Comment>...] (new state), previous={pk: old_status}, by=<User|None>,
+# action=<str|None> (the decision's name when the status alone does not say it, e.g.
+# "approve_and_trust", "report")
 comments_moderated = Signal()
-# sender=Comment, comment=<Comment>, previous_body=str, by_author=True
+# sender=Comment, comment=<Comment>, previous_body=str, previous_status=str, by_author=True
 comment_edited = Signal()
-# sender=Comment, comment=<Comment> (removed or deleted), page_id=int
+# sender=Comment, comment=<Comment> (removed or deleted), page_id=int, previous_status=str
 comment_removed = Signal()
+# sender=Comment, comment_ids=[int], page_ids={int}: a commenter's personal data was erased
+# (names, emails, IPs anonymised; texts maybe removed) — public pages showing them changed.
+comments_erased = Signal()

@@ -1,6 +1,33 @@
-"""Who a commenter is to Kabar, and how far their comments are trusted."""
+"""Who a commenter is to Kabar, and how far their comments are trusted.
+
+Trust is earned, never typed: an address is trusted only once its owner has clicked the
+signed link mailed to it (Commenter.verified_at) and moderators have approved enough of its
+comments (Rules.trust_after_approved), and it is lost when a moderator marks one of its
+comments as spam. A known name and email that were never confirmed earn nothing, which is
+where WordPress's "comment author must have a previously approved comment" rule can be
+walked through by anyone who knows a regular's name and address.
+
+The approved / rejected counters on Commenter are a summary for listings, kept in step by
+the receivers below; the trust decision itself counts the comments, so it cannot drift.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .models import Comment, Commenter, CommentStatus
+
+CONFIRM_SALT = "kabar.discussion.confirm"
+REJECTED = frozenset({CommentStatus.SPAM, CommentStatus.TRASH})
 
 
 def commenter_for(author):
@@ -11,20 +38,246 @@ def commenter_for(author):
     )
     if not created and commenter.name != author.name:
         Commenter.objects.filter(pk=commenter.pk).update(name=author.name)
+        commenter.name = author.name
     return commenter
 
 
+def _reason(rule, effect, detail="", **data):
+    # Stored in the newsroom's language, whichever language the reader chose.
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(detail) % data if data else str(detail)
+    return {"rule": rule, "effect": effect, "detail": text}
+
+
+def approved_comments_of(commenter):
+    return Comment.objects.filter(commenter=commenter, status=CommentStatus.APPROVED).count()
+
+
+def is_trusted(commenter, rules, approved=None):
+    """Whether `commenter`'s comments are published without waiting for a moderator."""
+    if commenter is None or commenter.trust_revoked_at is not None:
+        return False
+    if commenter.manually_trusted:
+        return True
+    if commenter.verified_at is None:
+        return False
+    if approved is None:
+        approved = approved_comments_of(commenter)
+    return approved >= rules.trust_after_approved
+
+
 def status_for_author(commenter, author, rules):
-    """(status, reasons) from who is writing. WordPress's rule for now: staff and
-    commenters with an approved comment under the same name and email are published."""
+    """(status, reasons) from who is writing: staff and trusted commenters are published,
+    everyone else waits for a moderator with a reason that says why."""
     user = author.user
     if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
-        return CommentStatus.APPROVED, [{"rule": "staff", "effect": "approve", "detail": ""}]
-    known = Comment.objects.filter(
-        commenter=commenter, author_name=author.name, status=CommentStatus.APPROVED
-    ).exists()
-    if known:
-        return CommentStatus.APPROVED, [
-            {"rule": "known_commenter", "effect": "approve", "detail": ""}
+        return CommentStatus.APPROVED, [_reason("staff", "approve")]
+    held = CommentStatus.PENDING
+    if commenter.trust_revoked_at is not None:
+        return held, [
+            _reason("trust_revoked", "hold", _("A comment from this address was marked as spam."))
         ]
-    return CommentStatus.PENDING, [{"rule": "first_comment", "effect": "hold", "detail": ""}]
+    if commenter.manually_trusted:
+        return CommentStatus.APPROVED, [
+            _reason("trusted_commenter", "approve", _("Trusted by a moderator."))
+        ]
+    approved = approved_comments_of(commenter)
+    if commenter.verified_at is not None:
+        if approved >= rules.trust_after_approved:
+            return CommentStatus.APPROVED, [
+                _reason(
+                    "trusted_commenter",
+                    "approve",
+                    _("Confirmed email address with %(count)s approved comments."),
+                    count=approved,
+                )
+            ]
+        return held, [
+            _reason(
+                "verified_new",
+                "hold",
+                _("Confirmed email address; %(count)s of %(needed)s approved comments needed."),
+                count=approved,
+                needed=rules.trust_after_approved,
+            )
+        ]
+    if approved or Comment.objects.filter(commenter=commenter).exists():
+        return held, [
+            _reason(
+                "unverified_known",
+                "hold",
+                _(
+                    "This name and email have been used before, but the address has not "
+                    "been confirmed, so anyone could be typing it."
+                ),
+            )
+        ]
+    return held, [_reason("first_comment", "hold", _("First comment from this address."))]
+
+
+# Confirmation links.
+
+
+def confirmation_token(commenter, now=None):
+    """A signed, timestamped token naming the commenter (never the address) and the moment
+    it was issued; it confirms subscriptions asked for up to that moment, not later ones
+    someone else may have typed in with this address."""
+    issued = math.ceil((now or timezone.now()).timestamp())
+    return signing.dumps({"c": commenter.pk, "t": issued}, salt=CONFIRM_SALT, compress=True)
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    commenter: Commenter
+    issued_at: float
+
+
+def confirmation_read(token):
+    """The Confirmation a token stands for; LinkExpired or LinkInvalid otherwise."""
+    max_age = settings.KABAR_MAIL["CONFIRM_MAX_AGE"]
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired from exc
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise LinkInvalid from exc
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int):
+        raise LinkInvalid
+    issued = data.get("t")
+    if not isinstance(issued, int) or issued > time.time() + 60:
+        raise LinkInvalid
+    commenter = Commenter.objects.filter(pk=data["c"]).first()
+    if commenter is None:
+        raise LinkInvalid
+    return Confirmation(commenter=commenter, issued_at=issued)
+
+
+def commenter_confirm(confirmation):
+    """Mark the address as its owner's and confirm the reply subscriptions asked for before
+    the link was issued. Returns the subscriptions confirmed now."""
+    from .models import Subscription
+
+    commenter = confirmation.commenter
+    issued = datetime.fromtimestamp(confirmation.issued_at, tz=UTC)
+    now = timezone.now()
+    with transaction.atomic():
+        Commenter.objects.filter(pk=commenter.pk, verified_at__isnull=True).update(verified_at=now)
+        pending = Subscription.objects.filter(
+            commenter=commenter,
+            confirmed_at__isnull=True,
+            unsubscribed_at__isnull=True,
+            created_at__lte=issued,
+        )
+        confirmed = list(pending.select_related("page"))
+        pending.filter(pk__in=[s.pk for s in confirmed]).update(confirmed_at=now)
+    commenter.refresh_from_db()
+    return confirmed
+
+
+# Moderators' view of a commenter.
+
+
+@dataclass(frozen=True)
+class CommenterHistory:
+    approved: int
+    pending: int
+    rejected: int
+    verified: bool
+    trusted_by_moderator: bool
+    trust_revoked: bool
+
+
+def commenter_history(commenter):
+    """How moderators have judged this commenter's comments, counted from the comments."""
+    counts = Comment.objects.filter(commenter=commenter).aggregate(
+        approved=Count("pk", filter=Q(status=CommentStatus.APPROVED)),
+        pending=Count("pk", filter=Q(status__in=[CommentStatus.PENDING, CommentStatus.REPORTED])),
+        rejected=Count("pk", filter=Q(status__in=list(REJECTED))),
+    )
+    return CommenterHistory(
+        **counts,
+        verified=commenter.verified_at is not None,
+        trusted_by_moderator=commenter.manually_trusted,
+        trust_revoked=commenter.trust_revoked_at is not None,
+    )
+
+
+def commenter_trust(commenter, by=None):
+    """ "Approve and trust": a moderator vouches for this commenter, which also lifts a
+    revocation. Their later comments are published at once."""
+    Commenter.objects.filter(pk=commenter.pk).update(manually_trusted=True, trust_revoked_at=None)
+    commenter.manually_trusted, commenter.trust_revoked_at = True, None
+    return commenter
+
+
+def commenter_revoke_trust(commenter_ids, when=None):
+    """A comment marked spam takes its author's trust away, a moderator's vouching too."""
+    Commenter.objects.filter(pk__in=commenter_ids).update(
+        trust_revoked_at=when or timezone.now(), manually_trusted=False
+    )
+
+
+def _count_delta(status):
+    return (int(status == CommentStatus.APPROVED), int(status in REJECTED))
+
+
+def commenters_recount(changes):
+    """Apply (commenter_id, previous_status, new_status) transitions to the counters;
+    previous_status is None for a new comment."""
+    deltas = {}
+    for commenter_id, previous, new in changes:
+        if commenter_id is None:
+            continue
+        before = _count_delta(previous) if previous is not None else (0, 0)
+        after = _count_delta(new)
+        approved, rejected = deltas.get(commenter_id, (0, 0))
+        deltas[commenter_id] = (
+            approved + after[0] - before[0],
+            rejected + after[1] - before[1],
+        )
+    for commenter_id, (approved, rejected) in deltas.items():
+        if approved or rejected:
+            Commenter.objects.filter(pk=commenter_id).update(
+                approved_count=Greatest(F("approved_count") + approved, Value(0)),
+                rejected_count=Greatest(F("rejected_count") + rejected, Value(0)),
+            )
+
+
+# Receivers, connected in DiscussionConfig.ready().
+
+
+def on_comment_stored(sender, comment, **kwargs):
+    commenters_recount([(comment.commenter_id, None, comment.status)])
+
+
+def on_comments_moderated(sender, comments, previous, by=None, **kwargs):
+    commenters_recount([(c.commenter_id, previous.get(c.pk), c.status) for c in comments])
+    spammed = {
+        c.commenter_id
+        for c in comments
+        if c.status == CommentStatus.SPAM
+        and previous.get(c.pk) != CommentStatus.SPAM
+        and c.commenter_id is not None
+    }
+    if spammed:
+        commenter_revoke_trust(spammed)
+
+
+def on_comment_edited(sender, comment, previous_status=None, **kwargs):
+    # An author's edit runs the rules again, so it can move a comment in or out of approval.
+    if previous_status is not None and previous_status != comment.status:
+        commenters_recount([(comment.commenter_id, previous_status, comment.status)])
+
+
+def on_comment_removed(sender, comment, previous_status=None, **kwargs):
+    # Removed by its own author: no longer approved, yet no moderator rejected it.
+    if previous_status == CommentStatus.APPROVED:
+        commenters_recount([(comment.commenter_id, previous_status, CommentStatus.PENDING)])

@@ -1,40 +1,127 @@
 """The comment POST endpoint and the discussion part of an article page's context."""
 
 import json
+import time
 from urllib.parse import parse_qsl, quote
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
-from .forms import CommentForm
-from .models import Comment, CommentStatus
-from .policy import is_open_now
-from .selectors import comments_public_for, count_tree
-from .services import CommentAuthor, CommentsClosed, comment_submit
+from kabar.core.clientip import client_ip
+from kabar.core.security import cross_site_message, same_origin_problem
 
-PENDING_COOKIE = "kabar_pending"
-PENDING_SALT = "kabar.discussion.pending"
-PENDING_KEEP = 20
+from .forms import CommentForm
+from .models import Comment, CommentOrder, CommentStatus
+from .policy import is_open_now, rules_for, site_rules
+from .selectors import (
+    approved_count_for,
+    comment_thread_page,
+    comments_page_for,
+    count_tree,
+)
+from .services import (
+    AUTHOR_CHANGEABLE,
+    CommentAuthor,
+    CommentsClosed,
+    SubmitContext,
+    comment_submit,
+    edit_deadline,
+)
+from .spam.throttle import admit
+
+# Signed, HttpOnly: the comments this browser sent, as "id.created" pairs. It shows held
+# comments to their author and proves authorship for editing and deleting; a request that
+# carries it gets a private, uncached page (the page cache must pass it by).
+OWN_COOKIE = "kabar_own"
+OWN_SALT = "kabar.discussion.own"
+OWN_KEEP = 20
+# The held-comments cookie grew into the own-comments cookie.
+PENDING_COOKIE = OWN_COOKIE
 COMMENTER_COOKIE = "kabar_commenter"
+# ?cpage=N: the page of a long thread (WordPress's name for it).
+COMMENT_PAGE_PARAM = "cpage"
+
+
+def own_comments(request):
+    """{comment id: creation time in epoch seconds} from this browser's signed cookie. The
+    creation time ties an entry to one row, so an id reused after a deletion proves nothing."""
+    try:
+        raw = request.get_signed_cookie(
+            OWN_COOKIE, salt=OWN_SALT, max_age=settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"]
+        )
+    except (KeyError, signing.BadSignature):
+        return {}
+    entries = {}
+    for part in raw.split(",")[-OWN_KEEP:]:
+        pk, _dot, created = part.partition(".")
+        if pk.isdigit() and created.isdigit():
+            entries[int(pk)] = int(created)
+    return entries
 
 
 def own_pending_ids(request):
-    """Ids of held comments this browser sent, from a signed cookie only it has."""
-    try:
-        raw = request.get_signed_cookie(
-            PENDING_COOKIE,
-            salt=PENDING_SALT,
-            max_age=settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"],
+    """Ids of the comments this browser sent; the held ones among them are shown to it."""
+    return list(own_comments(request))
+
+
+def created_stamp(comment):
+    return int(comment.created_at.timestamp())
+
+
+def store_own_comments(request, response, *, add=None, forget=None):
+    """Rewrite the own-comments cookie after a comment is sent, edited or removed. An entry
+    lives while its comment may still be edited, or for PENDING_COOKIE_AGE while it waits
+    for moderation; the cookie lasts as long as its longest-lived entry and goes when none
+    is left, so the reader's pages come from the shared cache again."""
+    entries = own_comments(request)
+    if add is not None:
+        entries[add.pk] = created_stamp(add)
+    if forget is not None:
+        entries.pop(forget.pk, None)
+    held = set()
+    if entries:
+        held = set(
+            Comment.objects.filter(pk__in=list(entries), status=CommentStatus.PENDING).values_list(
+                "pk", flat=True
+            )
         )
-    except (KeyError, signing.BadSignature):
-        return []
-    return [int(part) for part in raw.split(",") if part.isdigit()][-PENDING_KEEP:]
+    window = site_rules().edit_window_minutes * 60
+    pending_age = settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"]
+    now = time.time()
+    until = {pk: at + (pending_age if pk in held else window) for pk, at in entries.items()}
+    live = sorted((created, pk) for pk, created in entries.items() if until[pk] > now)[-OWN_KEEP:]
+    if not live:
+        response.delete_cookie(OWN_COOKIE, samesite="Lax")
+        return
+    response.set_signed_cookie(
+        OWN_COOKIE,
+        ",".join(f"{pk}.{created}" for created, pk in live),
+        salt=OWN_SALT,
+        max_age=int(max(until[pk] for _created, pk in live) - now) + 1,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def _mark_own_editable(thread, own, rules):
+    """Flag the reader's own comments still inside the edit window (for Edit / Delete)."""
+    now = timezone.now()
+    for comment in _walk(thread):
+        comment.own_editable = (
+            not getattr(comment, "is_tombstone", False)
+            and own.get(comment.pk) == created_stamp(comment)
+            and comment.status in AUTHOR_CHANGEABLE
+            and now <= edit_deadline(comment, rules)
+        )
 
 
 def _reply_target(request, page):
@@ -49,26 +136,51 @@ def _reply_target(request, page):
 
 
 def discussion_context(request, page, form=None, error=None):
-    pending_ids = own_pending_ids(request)
-    thread = comments_public_for(page, own_pending_ids=pending_ids)
+    own = own_comments(request)
+    rules = rules_for(page)
+    now = timezone.now()
+    is_open, why = is_open_now(page, rules, now)
+    thread, comment_page = comments_page_for(
+        page,
+        number=request.GET.get(COMMENT_PAGE_PARAM) or 1,
+        per_page=rules.comments_per_page,
+        newest_first=rules.comment_order == CommentOrder.NEWEST,
+        own_pending_ids=list(own),
+    )
+    if own:
+        _mark_own_editable(thread, own, rules)
     reply_to = None
     if form is None:
         reply_to = _reply_target(request, page) if request.GET.get("replytocom") else None
-        form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
+        form = CommentForm(initial={"parent": reply_to.pk if reply_to else None}, page_id=page.pk)
     elif form.is_bound and form.data.get("parent", "").isdigit():
         reply_to = (
             Comment.objects.filter(pk=int(form.data["parent"]), page=page)
             .only("pk", "author_name")
             .first()
         )
-    approved = [c for c in _walk(thread) if c.status == CommentStatus.APPROVED]
     return {
         "comment_thread": thread,
-        "comment_count": len(approved),
+        "comment_page": comment_page,
+        "comment_page_range": list(
+            comment_page.paginator.get_elided_page_range(
+                comment_page.number, on_each_side=2, on_ends=1
+            )
+        ),
+        "comments_newest_first": rules.comment_order == CommentOrder.NEWEST,
+        "comments_open_now": is_open,
+        # Shown where the form would be when only the clock keeps the article closed.
+        "comments_closed_reason": why
+        if not is_open
+        and page.comments_open
+        and not rules.closed_by_age(page.first_published_at, now)
+        else "",
+        "comment_count": approved_count_for(page),
         "comment_form": form,
         "comment_reply_to": reply_to,
         "comment_error": error,
         "comments_shown": count_tree(thread),
+        "comment_rules": rules,
     }
 
 
@@ -95,7 +207,7 @@ def _decoding_error(request):
 
 
 def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def _render_article(request, page, form, status, error=None):
@@ -104,6 +216,10 @@ def _render_article(request, page, form, status, error=None):
     return response
 
 
+# No CSRF token: the form sits on pages served to every reader from the page cache, and a
+# token is personal. A same-origin check (kabar.core.security) and the signed form token
+# stand in for it.
+@csrf_exempt
 @require_POST
 def comment_post(request):
     page_id = request.POST.get("page", "")
@@ -114,7 +230,10 @@ def comment_post(request):
     if not hasattr(article, "comments_open"):
         return HttpResponseBadRequest(_("This page does not take comments."))
 
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, page_id=page.pk)
+    if same_origin_problem(request):
+        form.is_valid()
+        return _render_article(request, article, form, 403, error=cross_site_message())
     decoding_error = _decoding_error(request)
     if decoding_error:
         form.is_valid()
@@ -141,28 +260,43 @@ def comment_post(request):
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         user=request.user,
     )
+    admission = admit(
+        page_id=page.pk, author=commenter, body=data["body"], rules=rules_for(article)
+    )
+    if admission.refused:
+        form.add_error(admission.field_name, admission.message)
+        response = _render_article(request, article, form, admission.status)
+        if admission.retry_after:
+            response["Retry-After"] = str(admission.retry_after)
+        return response
     try:
-        comment = comment_submit(page=page, author=commenter, body=data["body"], parent=parent)
+        comment = comment_submit(
+            page=page,
+            author=commenter,
+            body=data["body"],
+            parent=parent,
+            context=SubmitContext(
+                notify_replies=data["notify_replies"],
+                form_age_seconds=form.form_age_seconds,
+                honeypot_filled=form.honeypot_filled,
+            ),
+        )
     except CommentsClosed as exc:
+        admission.release()
         return _render_article(request, article, form, 403, error=exc.message)
     except ValidationError as exc:
+        admission.release()
         for field, messages in exc.message_dict.items():
             for message in messages:
                 form.add_error(field if field in form.fields else None, message)
         return _render_article(request, article, form, 400)
 
-    response = HttpResponseRedirect(f"{article.url}#comment-{comment.pk}")
-    if comment.status == CommentStatus.PENDING:
-        ids = [*own_pending_ids(request), comment.pk][-PENDING_KEEP:]
-        response.set_signed_cookie(
-            PENDING_COOKIE,
-            ",".join(map(str, ids)),
-            salt=PENDING_SALT,
-            max_age=settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"],
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+    response = HttpResponseRedirect(
+        comment_url(article, comment, own_pending_ids=[*own_comments(request), comment.pk])
+        or f"{article.url}#comment-{comment.pk}"
+    )
+    if comment.status in (CommentStatus.APPROVED, CommentStatus.PENDING):
+        store_own_comments(request, response, add=comment)
     if data["remember"]:
         # Read back by the page's script to fill the form in; the server never prints it,
         # so a cached page cannot carry one reader's details to another.
@@ -181,3 +315,32 @@ def comment_post(request):
     else:
         response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
     return response
+
+
+def comment_url(article, comment, *, rules=None, own_pending_ids=()):
+    """The article address that shows `comment`: its page of the thread (the page of its
+    top-level comment) and its anchor. None when the reader cannot see it."""
+    rules = rules or rules_for(article)
+    number = comment_thread_page(
+        comment,
+        per_page=rules.comments_per_page,
+        newest_first=rules.comment_order == CommentOrder.NEWEST,
+        own_pending_ids=own_pending_ids,
+    )
+    if number is None:
+        return None
+    query = f"?{COMMENT_PAGE_PARAM}={number}" if number > 1 else ""
+    return f"{article.url}{query}#comment-{comment.pk}"
+
+
+def comment_permalink(request, comment_id):
+    """/comments/<id>/: a lasting address for a comment, sent on to wherever it is shown
+    now. The same for every reader, so a held or hidden comment is simply not found."""
+    comment = get_object_or_404(Comment.objects.select_related("page"), pk=comment_id)
+    if not comment.page.live:
+        raise Http404
+    article = comment.page.specific
+    url = comment_url(article, comment) if hasattr(article, "comments_open") else None
+    if url is None:
+        raise Http404
+    return HttpResponseRedirect(url)

@@ -12,20 +12,23 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import audit
 from .admin_views import (
+    HELD,
     MODERATIONS,
     SEARCH_FIELDS,
+    ApproveAndTrustBulkAction,
     ApproveBulkAction,
     CommentEditRedirectView,
     CommentFilterSet,
     CommentIndexView,
     CommentInspectView,
     CommentModerationView,
+    ReasonsColumn,
     SpamBulkAction,
     TrashBulkAction,
 )
-from .models import Comment, CommentStatus
-from .selectors import pending_count
+from .models import Comment
 
 
 class CommentPermissionPolicy(ModelPermissionPolicy):
@@ -50,14 +53,15 @@ register_permission_policy(Comment, comment_permission_policy)
 
 
 class CommentsMenuItem(MenuItem):
-    """The sidebar entry, labelled with how many comments wait for a moderator."""
+    """The sidebar entry, labelled with how many comments wait for a moderator (held:
+    pending, or reported by readers)."""
 
     def is_shown(self, request):
         return comment_permission_policy.user_has_any_permission(request.user, {"change", "view"})
 
     def render_component(self, request):
         component = super().render_component(request)
-        count = pending_count()
+        count = Comment.objects.filter(status__in=HELD).count()
         if count:
             # Translators: a menu label such as "Comments (3)": the count is of comments
             # awaiting moderation.
@@ -77,6 +81,7 @@ class CommentViewSet(SnippetViewSet):
     url_namespace = "discussion_comments"
 
     index_view_class = CommentIndexView
+    index_results_template_name = "discussion/admin/index_results.html"
     inspect_view_class = CommentInspectView
     edit_view_class = CommentEditRedirectView
     inspect_view_enabled = True
@@ -84,7 +89,7 @@ class CommentViewSet(SnippetViewSet):
     add_to_reference_index = False
 
     list_per_page = 50
-    # Pending comments first, then newest first; the column headers re-sort.
+    # Held comments (pending, reported) first, then newest first; the headers re-sort.
     ordering = ["queue_position", "-created_at", "-pk"]
     list_display = [
         "body",
@@ -97,8 +102,9 @@ class CommentViewSet(SnippetViewSet):
             accessor="get_status_display",
             label=_("Status"),
             sort_key="status",
-            primary=lambda comment: comment.status == CommentStatus.PENDING,
+            primary=lambda comment: comment.status in HELD,
         ),
+        ReasonsColumn("reasons", label=_("Reasons and score"), sort_key="spam_score"),
         DateColumn("created_at", label=_("Submitted"), sort_key="created_at"),
     ]
     filterset_class = CommentFilterSet
@@ -115,6 +121,7 @@ class CommentViewSet(SnippetViewSet):
         "ip_address",
         "user_agent",
         "user",
+        "report_count",
         "created_at",
         "moderated_at",
         "moderated_by",
@@ -123,10 +130,15 @@ class CommentViewSet(SnippetViewSet):
     def get_queryset(self, request):
         return Comment.objects.select_related("page").annotate(
             queue_position=Case(
-                When(status=CommentStatus.PENDING, then=Value(0)),
+                When(status__in=HELD, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
+        )
+
+    def get_inspect_view_kwargs(self, **kwargs):
+        return super().get_inspect_view_kwargs(
+            history_url_name=self.get_url_name("history"), **kwargs
         )
 
     def get_permissions_to_register(self):
@@ -156,5 +168,10 @@ class CommentViewSet(SnippetViewSet):
 
 register_snippet(CommentViewSet)
 
-for bulk_action in (ApproveBulkAction, SpamBulkAction, TrashBulkAction):
+for bulk_action in (ApproveBulkAction, ApproveAndTrustBulkAction, SpamBulkAction, TrashBulkAction):
     hooks.register("register_bulk_action", bulk_action)
+
+# The audit trail: Wagtail's log, shown on each comment's history page.
+hooks.register("register_log_actions", audit.register_actions)
+
+from . import wagtail_hooks_deliveries  # noqa: E402, F401  (the delivery log)

@@ -307,13 +307,18 @@ class ArticlePage(Page):
         return {key: value for key, value in data.items() if value not in (None, "", [])}
 
     def serve(self, request, *args, **kwargs):
+        from kabar.discussion.identicons import allow_gravatar
         from kabar.discussion.views import own_pending_ids
 
         response = super().serve(request, *args, **kwargs)
         if own_pending_ids(request):
-            # This reader sees their own held comment: the page is theirs alone.
+            # This reader sees their own comments (held ones, Edit / Delete links): the
+            # page is theirs alone.
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
+        rules = (getattr(response, "context_data", None) or {}).get("comment_rules")
+        if rules is not None and rules.gravatar_enabled:
+            allow_gravatar(response)
         return response
 
 

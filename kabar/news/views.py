@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from taggit.models import Tag
 
+from kabar.core.dbguard import unavailable_if_database_down
 from kabar.core.pagination import listing_page
 
 from .models import Author
@@ -38,5 +39,9 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    # A database outage met outside a view (in a middleware) is a 503, not our bug.
+    unavailable = unavailable_if_database_down(request)
+    if unavailable is not None:
+        return unavailable
     # No context processors: whatever broke must not break the error page too.
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "kabar.discussion",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -30,6 +31,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,9 +42,16 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
 ]
 
+# The page cache sits near the top so a hit skips everything below it; what it stores is the
+# response as the middleware under it left it (security headers included). GZip is above it
+# only to compress what the cache passes by (it stores its own gzip copy).
 MIDDLEWARE = [
+    "django.middleware.gzip.GZipMiddleware",
+    "kabar.core.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "kabar.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kabar.core.dbguard.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kabar.core.middleware.SiteLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,11 +102,18 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "pages" holds the page cache, apart from "default" (rate-limit counters and the like) so
+# that many pages never push a counter out. Production: Redis, or files (settings/production).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "kabar",
-    }
+    },
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kabar-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,12 +154,38 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatar requests to gravatar.com from the admin (privacy; the admin's CSP allows none).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"avif": "webp"}
 
 LOGIN_URL = "wagtailadmin_login"
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = "Kabar <redaksi@localhost>"
+
+# Background tasks (django-tasks). Wagtail's own tasks keep running inline ("default");
+# Kabar's mail goes through a queue kept in the database ("kabar"), so a slow or failing
+# mail server never holds up a reader's request and failed sends are retried with backoff.
+# The embedded default runs that queue's worker as a thread inside each web process
+# (started by kabar/wsgi.py); a growing newsroom sets KABAR_TASK_WORKER=external and runs
+# `kabar worker` as its own process instead.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "kabar": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+KABAR_TASKS_IN_PROCESS = os.environ.get("KABAR_TASK_WORKER", "in-process") == "in-process"
+
+KABAR_MAIL = {
+    # A failed send is tried again after BACKOFF_SECONDS, then twice that, and so on,
+    # up to MAX_ATTEMPTS tries in all; then the delivery log shows it as failed.
+    "MAX_ATTEMPTS": 5,
+    "BACKOFF_SECONDS": 60,
+    "BACKOFF_MAX_SECONDS": 60 * 60,
+    # How long an email confirmation link works.
+    "CONFIRM_MAX_AGE": 60 * 60 * 24 * 7,
+    # At most this many confirmation mails to one address a day (a subscription each).
+    "CONFIRM_PER_DAY": 3,
+}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -158,10 +201,83 @@ KABAR_COMMENTS = {
     "PENDING_COOKIE_AGE": 60 * 60 * 24 * 7,
     # "Save my name, email, and website in this browser" lasts this long.
     "COMMENTER_COOKIE_AGE": 60 * 60 * 24 * 365,
+    # Flood and burst limits on comment posts (per client address and per email; the
+    # flood interval itself is a discussion setting). Benchmarks switch them off.
+    "RATE_LIMITS": True,
+    "CLIENT_BURST_COMMENTS": 5,
+    "CLIENT_BURST_SECONDS": 10 * 60,
+    # The learned spam score holds a comment from this score up; it marks it spam only
+    # from the second figure up and when another spam check agrees.
+    "LEARNED_HOLD_AT": 0.8,
+    "LEARNED_SPAM_AT": 0.99,
 }
+
+# Networks (CIDR) of our own reverse proxies / load balancers: only from these is
+# X-Forwarded-For believed when finding a reader's address. Empty: REMOTE_ADDR is the
+# reader. Production reads KABAR_TRUSTED_PROXIES (comma-separated).
+KABAR_TRUSTED_PROXIES: list[str] = []
 
 # Fronts.
 KABAR_SECTION_PAGE_SIZE = 20
+
+# Page cache for anonymous readers (kabar/core/cache.py): articles, fronts, author and tag
+# pages, feeds and sitemaps, purged by kabar/core/purge.py whenever they change.
+KABAR_PAGE_CACHE = {
+    "ENABLED": True,
+    "ALIAS": "pages",
+    # An entry's lifetime if nothing purges it first.
+    "TIMEOUT": 60 * 60,
+    # s-maxage sent to shared caches in front (nginx micro-cache, CDN); raise it only when
+    # they are purged too (KABAR_PURGE_URL / Cloudflare in production).
+    "SHARED_MAX_AGE": 1,
+    # Query parameters that select a page of the same view: kept in the cache key.
+    "PAGE_PARAMETERS": ["page", "cpage"],
+    # Parameters no view reads (campaign tags, click ids): left out of the key. Any other
+    # parameter (search, replytocom, ...) makes the request bypass the cache.
+    "IGNORED_PARAMETERS": ["utm_*", "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid"],
+    # Views whose responses are stored, besides Wagtail pages; those under LISTS are
+    # purged whenever any article or comment changes.
+    "LISTS": [
+        "sitemap",
+        "news:author",
+        "news:tag",
+        "news:feed",
+        "news:feed_atom",
+        "news:section_feed",
+        "news:section_feed_atom",
+        "discussion:feed",
+        "discussion:feed_atom",
+        "discussion:article_feed",
+        "discussion:article_feed_atom",
+    ],
+    # Never looked up or stored.
+    "EXCLUDED_PREFIXES": ["/admin/", "/static/", "/media/", "/documents/", "/i18n/"],
+    # Bytes of entries each process keeps in its own memory in front of a shared cache.
+    "LOCAL_BYTES": 32 * 1024 * 1024,
+}
+# A request carrying any of these cookies gets a page of its own: the cache is bypassed and
+# the response never stored. (kabar_commenter is only read by the page's script: the page
+# is the same with it, so it does not count.)
+KABAR_PRIVATE_COOKIES = ["sessionid", "kabar_own", "kabar_pending", "messages"]
+
+# Security headers (kabar/core/security.py). The public site allows no inline script or
+# style; the Wagtail admin needs both, so it gets the looser ADMIN policy.
+KABAR_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+KABAR_CSP_ADMIN = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https:; media-src 'self' https:; frame-src 'self' https:; "
+    "frame-ancestors 'self'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+KABAR_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+# Admin sign-in: after FAILURES failed attempts within SECONDS from one address, or for one
+# username, further attempts are refused (HTTP 429) until the window has passed.
+KABAR_LOGIN_THROTTLE = {"FAILURES": 5, "SECONDS": 15 * 60}
 
 LOGGING = {
     "version": 1,

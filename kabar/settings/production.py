@@ -1,4 +1,19 @@
-"""Production: everything from base, secrets and integrations from the environment."""
+"""Production: everything from base; secrets and integrations from the environment, read here
+and nowhere else.
+
+DATABASE_URL      postgres://user:pass@host:5432/name (default: SQLite under KABAR_DATA_DIR)
+REDIS_URL         redis://host:6379/0 — cache, page cache and rate-limit counters shared by
+                  every app process and host (default: files under KABAR_DATA_DIR/cache,
+                  shared by the processes of one host)
+SECRET_KEY        at least 50 random characters; refused when missing or unsafe
+ALLOWED_HOSTS     comma-separated host names
+KABAR_HTTPS       "true" (default) behind TLS: HSTS, secure cookies, redirect to https
+CSRF_TRUSTED_ORIGINS, KABAR_TRUSTED_PROXIES (comma-separated CIDRs of our own proxies)
+EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+KABAR_PURGE_URL   comma-separated HTTP PURGE endpoints (Varnish, nginx with a purge module)
+CLOUDFLARE_BEARER_TOKEN + CLOUDFLARE_ZONE_ID   purge Cloudflare as well
+KABAR_SHARED_MAX_AGE  seconds a shared cache (nginx, CDN) may keep a page (default 1)
+"""
 
 import os
 
@@ -6,7 +21,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SQLITE_OPTIONS
+from .base import DATA_DIR, KABAR_PAGE_CACHE, SQLITE_OPTIONS
+
+
+def _list(name):
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _flag(name, default):
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
@@ -16,25 +40,49 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
     )
 
 DEBUG = False
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names, comma-separated.")
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Health checks make a worker notice a database restart on its next request and
+    # reconnect, instead of failing on the dead persistent connection.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        )
+    }
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"kabar.{alias}",
+            "TIMEOUT": 300,
         }
+        for alias in ("default", "pages")
+    }
+else:
+    # Files, not process memory: every worker of `kabar serve` must see the same rate-limit
+    # counters and the same page-cache purges.
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / alias),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+        for alias in ("default", "pages")
     }
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names and .gz/.br copies made by collectstatic; WhiteNoise serves hashed files
+    # with a year-long, immutable Cache-Control.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -44,17 +92,40 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
+    EMAIL_USE_TLS = _flag("EMAIL_USE_TLS", "true")
+    EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kabar <redaksi@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-HTTPS = os.environ.get("KABAR_HTTPS", "true").lower() == "true"
+KABAR_TRUSTED_PROXIES = _list("KABAR_TRUSTED_PROXIES")
+
+HTTPS = _flag("KABAR_HTTPS", "true")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = False
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+# Joining the browsers' preload list is the operator's decision (hard to undo, binds every
+# subdomain): KABAR_HSTS_PRELOAD=true. Until then Django's reminder of it is silenced.
+SECURE_HSTS_PRELOAD = HTTPS and _flag("KABAR_HSTS_PRELOAD", "false")
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
+
+# Frontend caches in front of Kabar (Varnish, a CDN) are purged with the page cache.
+WAGTAILFRONTENDCACHE = {}
+for _n, _location in enumerate(_list("KABAR_PURGE_URL")):
+    WAGTAILFRONTENDCACHE[f"http{_n}"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": _location,
+    }
+if os.environ.get("CLOUDFLARE_BEARER_TOKEN") and os.environ.get("CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": os.environ["CLOUDFLARE_BEARER_TOKEN"],
+        "ZONEID": os.environ["CLOUDFLARE_ZONE_ID"],
+    }
+
+_shared_max_age = os.environ.get("KABAR_SHARED_MAX_AGE", KABAR_PAGE_CACHE["SHARED_MAX_AGE"])
+KABAR_PAGE_CACHE = {**KABAR_PAGE_CACHE, "SHARED_MAX_AGE": int(_shared_max_age)}

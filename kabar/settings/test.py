@@ -13,6 +13,15 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run inline, so a test sees the mail its action queued; no worker thread.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "kabar": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}
+KABAR_TASKS_IN_PROCESS = False
+# Every test client posts from 127.0.0.1 and the cache outlives a test, so flood limits
+# would couple unrelated tests; the rate-limit tests switch them back on.
+KABAR_COMMENTS = {**KABAR_COMMENTS, "RATE_LIMITS": False}  # noqa: F405
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kabar-test-media-")
 
 _db_url = os.environ.get("KABAR_TEST_DATABASE_URL")
@@ -32,3 +41,7 @@ STORAGES = {
 }
 STATIC_ROOT = tempfile.mkdtemp(prefix="kabar-test-static-")
 WHITENOISE_USE_FINDERS = True
+# Tests run inside transactions that never commit, so after-commit purges never run: the
+# page cache is off unless a test turns it on (tests/core/test_cache*.py do, and run the
+# commit callbacks).
+KABAR_PAGE_CACHE = {**KABAR_PAGE_CACHE, "ENABLED": False}  # noqa: F405

@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from kabar.discussion.models import Comment, CommentStatus
+from kabar.discussion.models import Comment, Commenter, CommentStatus
 from kabar.discussion.services import (
     CommentAuthor,
     CommentsClosed,
@@ -19,10 +20,21 @@ def test_first_comment_from_unknown_commenter_is_held(article):
     assert comment.status == CommentStatus.PENDING
 
 
-def test_commenter_with_an_approved_comment_is_published_at_once(article):
+def test_unverified_commenter_with_an_approved_comment_is_still_held(article):
+    # Verified trust replaces WordPress's rule: a known name and email prove nothing until
+    # the address is confirmed (see tests/discussion/test_trust.py for the whole ladder).
     builders.submit(article, name="Budi", email="budi@example.org", approve=True)
     later = builders.submit(article, body="Satu lagi.", name="Budi", email="BUDI@example.org")
+    assert later.status == CommentStatus.PENDING
+    assert later.reasons[0]["rule"] == "unverified_known"
+
+
+def test_verified_commenter_with_an_approved_comment_is_published_at_once(article):
+    first = builders.submit(article, name="Budi", email="budi@example.org", approve=True)
+    Commenter.objects.filter(pk=first.commenter_id).update(verified_at=timezone.now())
+    later = builders.submit(article, body="Satu lagi.", name="Budi", email="BUDI@example.org")
     assert later.status == CommentStatus.APPROVED
+    assert later.reasons[0]["rule"] == "trusted_commenter"
 
 
 def test_same_email_under_another_name_is_still_held(article):

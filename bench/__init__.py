@@ -1,0 +1,1 @@
+"""Load and speed benchmarks for Kabar, against nginx serving the same page as a file."""

@@ -1,0 +1,372 @@
+"""`make bench`: Kabar under load against nginx serving the same page as a static file.
+
+Starts Kabar with production settings (`kabar serve`) on a throwaway SQLite site with the
+demo content and an article with 50 approved comments; saves that article's HTML for
+nginx to serve as the reference; runs wrk (16 connections, bounded) against the reference,
+Kabar's cached article, the uncached article, the section front and the example nginx
+configuration in front of Kabar; then 8 concurrent comment posters. Repeats on
+PostgreSQL when 127.0.0.1:5432 answers. Prints one table. Everything on 127.0.0.1, every
+process stopped at the end, whatever happens.
+
+    .venv/bin/python -m bench.run [--duration 10] [--no-postgres] [--quick]
+"""
+
+import argparse
+import json
+import math
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import harness
+from bench.front import bypass_headers, cache_state, front_server_block
+from bench.post_load import Config as PostConfig
+from bench.post_load import run as post_run
+
+GOALS = {
+    "cached_vs_nginx": 0.50,
+    "front_vs_nginx": 0.90,
+    "uncached_rps": 300,
+    "posts_per_s": 600,
+    "peak_mb": 150,
+}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def profile(server, args, name, seconds):
+    """With --profile DIR: py-spy records every web worker for `seconds`, in the background,
+    into DIR/<name>-<pid>.svg (flame graphs, open them in a browser)."""
+    pyspy = shutil.which("py-spy", path=str(harness.BIN)) or shutil.which("py-spy")
+    if not args.profile or server is None or not pyspy:
+        return []
+    out = Path(args.profile)
+    out.mkdir(parents=True, exist_ok=True)
+    procs = []
+    for row in server.memory():
+        if row["role"] == "worker":
+            target = out / f"{name.replace(' ', '-').replace(',', '')}-{row['pid']}.svg"
+            argv = [pyspy, "record", "--pid", row["pid"], "--duration", int(seconds)]
+            argv += ["--rate", 100, "--nonblocking", "--output", target]
+            procs.append(harness.spawn(argv, log=out / "py-spy.log"))
+    return procs
+
+
+def measure(label, url, args, headers=None, server=None):
+    """Warm up, then one bounded wrk run; the row for the table."""
+    harness.wrk(url, connections=args.connections, duration=args.warmup, headers=headers)
+    profilers = profile(server, args, label, args.duration)
+    result = harness.wrk(url, connections=args.connections, duration=args.duration, headers=headers)
+    for proc in profilers:
+        proc.wait(timeout=60)
+    bad = result["non2xx"] + result["socket_errors"]
+    log(
+        f"{label}: {result['rps']:,.0f} req/s, p50 {result['p50']:.2f} ms, "
+        f"p99 {result['p99']:.2f} ms" + (f", {bad} errors" if bad else "")
+    )
+    return {
+        "label": label,
+        "rps": result["rps"],
+        "p50": result["p50"],
+        "p99": result["p99"],
+        "errors": bad,
+        "requests": result["requests"],
+    }
+
+
+def expect_ok(port, path, headers=None, what="page"):
+    status, response_headers, body = harness.http_get(port, path, headers)
+    if status != 200:
+        raise RuntimeError(f"{what} {path} answered {status}: {body[:300]!r}")
+    return response_headers, body
+
+
+def post_row(label, server, site, args):
+    cfg = PostConfig(
+        port=server.port,
+        path=site.info["article_url"],
+        posters=args.posters,
+        duration=args.post_duration,
+        known_commenters=site.info.get("known_commenters") or [],
+    )
+    profilers = profile(server, args, label, args.post_duration)
+    stats = post_run(cfg)
+    for proc in profilers:
+        proc.wait(timeout=60)
+    summary = stats.summary()
+    statuses = dict(
+        site.query(
+            "SELECT status, COUNT(*) FROM discussion_comment WHERE body LIKE ? GROUP BY status",
+            (f"%[kb:{stats.run_id}-%",),
+        )
+    )
+    stored = sum(statuses.values())
+    errors = sum(summary["refused"].values()) + summary["in_doubt"]
+    log(
+        f"{label}: {summary['acknowledged_per_s']:,.0f} accepted/s "
+        f"({summary['acknowledged']} acknowledged, {stored} stored {statuses}, "
+        f"refused {summary['refused']}, in doubt {summary['in_doubt']})"
+    )
+    for status, sample in summary["refusal_samples"].items():
+        log(f"  refused {status}: {sample}")
+    return {
+        "label": label,
+        "rps": summary["acknowledged_per_s"],
+        "p50": summary["p50_ms"],
+        "p99": summary["p99_ms"],
+        "errors": errors,
+        "requests": summary["sent"],
+        "detail": {"summary": summary, "stored": stored, "statuses": statuses},
+    }
+
+
+def bench_site(site, kind, args, workdir, refs):
+    """All rows for one database. Each wrk row is measured right after a run of the nginx
+    reference, and its ratio is to that run: on a shared machine, background load then
+    weighs on both alike. The reference runs are collected in `refs`."""
+    rows = []
+    log(f"{kind}: preparing the site (migrate, demo content, article with 50 comments)")
+    info = site.prepare(demo=True, comments=50)
+    server = harness.Server(site, workers=args.workers).start()
+    log(f"{kind}: kabar serve on port {server.port} ({server.argv[1:]})")
+    article, section = info["article_url"], info["section_url"]
+    _headers, html = expect_ok(server.port, article, what="article")
+    expect_ok(server.port, section, what="section front")
+    uncached = bypass_headers()
+    for path in (article, section):
+        cache_state(server.port, path)  # fill the cache
+    log(
+        f"{kind}: page cache says article {cache_state(server.port, article)}, "
+        f"section {cache_state(server.port, section)}, "
+        f"article with the bypass cookie {cache_state(server.port, article, uncached)}"
+    )
+    nginx = harness.Nginx(workdir / site.tag, workers=args.nginx_workers)
+    try:
+        nginx.save_page(article, html)
+        if not refs:  # the example configuration in front: once, on the first database
+            front_port = harness.free_port()
+            config = front_server_block(server.port, front_port, nginx.dir, site.data_dir)
+            if config:
+                nginx.front(config, front_port)
+        nginx.start()
+        log(f"nginx: reference on port {nginx.static_port}, front on {nginx.front_port}")
+        if nginx.front_port:
+            states = [
+                harness.http_get(nginx.front_port, article)[1].get("x-cache-status", "-")
+                for _ in range(3)
+            ]
+            log(f"nginx in front: X-Cache-Status of three GETs: {', '.join(states)}")
+        ref_url = f"http://{harness.HOST}:{nginx.static_port}{article}"
+
+        def paired(label, url, **kwargs):
+            ref = measure("nginx static file (reference)", ref_url, args)
+            refs.append(ref)
+            row = measure(label, url, args, **kwargs)
+            row["ref_rps"] = ref["rps"]
+            return row
+
+        prefix = "" if kind == "SQLite" else f"{kind}: "
+        rows.append(paired(f"{prefix}cached article", server.url(article)))
+        rows.append(
+            paired(
+                f"{prefix}uncached article, 50 comments",
+                server.url(article),
+                headers=uncached,
+                server=server,
+            )
+        )
+        rows.append(paired(f"{prefix}section front", server.url(section)))
+        if nginx.front_port:
+            rows.append(
+                paired(
+                    "cached article, nginx (deploy/nginx/kabar.conf) in front",
+                    f"http://{harness.HOST}:{nginx.front_port}{article}",
+                )
+            )
+        post = post_row(f"{prefix}comment POSTs, {args.posters} posters", server, site, args)
+        post["ref_rps"] = refs[-1]["rps"]
+        rows.append(post)
+        memory = server.memory()
+    finally:
+        server.stop()
+        nginx.stop()
+    return rows, memory
+
+
+def reference_row(refs):
+    """The reference as one row: the median of its runs, with their spread."""
+    middle = sorted(refs, key=lambda r: r["rps"])[len(refs) // 2]
+    low, high = min(r["rps"] for r in refs), max(r["rps"] for r in refs)
+    return {
+        **middle,
+        "label": f"nginx static file (reference; median of {len(refs)} runs, "
+        f"{low:,.0f}–{high:,.0f})",
+        "ref_rps": middle["rps"],
+    }
+
+
+def fmt_ms(value):
+    if value is None or math.isnan(value):
+        return "–"
+    return f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
+
+
+def web_workers(memory):
+    return [m for m in memory if m["role"] == "worker"] or memory
+
+
+def memory_lines(memory_by_kind):
+    lines = []
+    for kind, memory in memory_by_kind.items():
+        workers = web_workers(memory)
+        peaks = ", ".join(f"{m['peak_mb']:.0f}" for m in workers)
+        others = "; ".join(f"{m['role']} {m['peak_mb']:.0f} MB" for m in memory if m not in workers)
+        lines.append(
+            f"Peak memory (VmHWM) per web worker, {kind}: {peaks} MB"
+            + (f" (other processes of `kabar serve`: {others})" if others else "")
+        )
+    return lines
+
+
+def table(rows, refs, memory_by_kind):
+    lines = [
+        "| wrk -c16, 127.0.0.1 | req/s | p50 | p99 | vs nginx |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in [reference_row(refs), *rows]:
+        ratio = row["rps"] / row["ref_rps"] if row.get("ref_rps") else float("nan")
+        errors = f" ({row['errors']} errors)" if row.get("errors") else ""
+        lines.append(
+            f"| {row['label']}{errors} | {row['rps']:,.0f} | {fmt_ms(row['p50'])} | "
+            f"{fmt_ms(row['p99'])} | {ratio:.1%} |"
+        )
+    return "\n".join([*lines, "", *memory_lines(memory_by_kind)])
+
+
+def goals(rows, memory_by_kind):
+    by = {row["label"]: row for row in rows}
+    checks = []
+
+    def ratio_check(row, goal, name):
+        if row is not None:
+            ratio = row["rps"] / row["ref_rps"]
+            checks.append((f"{name} ≥ {goal:.0%} of nginx", ratio >= goal, f"{ratio:.1%}"))
+
+    ratio_check(by.get("cached article"), GOALS["cached_vs_nginx"], "cached article")
+    front = next((r for label, r in by.items() if "in front" in label), None)
+    ratio_check(front, GOALS["front_vs_nginx"], "nginx in front")
+    uncached = by.get("uncached article, 50 comments")
+    if uncached is not None:
+        checks.append(
+            (
+                f"uncached article, 50 comments ≥ {GOALS['uncached_rps']} req/s",
+                uncached["rps"] >= GOALS["uncached_rps"],
+                f"{uncached['rps']:,.0f} req/s",
+            )
+        )
+    posts = next((r for label, r in by.items() if label.startswith("comment POSTs")), None)
+    if posts:
+        checks.append(
+            (
+                f"≥ {GOALS['posts_per_s']} accepted comment POSTs/s on SQLite",
+                posts["rps"] >= GOALS["posts_per_s"],
+                f"{posts['rps']:,.0f}/s",
+            )
+        )
+    for kind, memory in memory_by_kind.items():
+        peak = max(m["peak_mb"] for m in web_workers(memory))
+        checks.append(
+            (
+                f"peak memory ≤ {GOALS['peak_mb']} MB per worker ({kind})",
+                peak <= GOALS["peak_mb"],
+                f"{peak:.0f} MB",
+            )
+        )
+    return "\n".join(f"- [{'x' if ok else ' '}] {name}: {value}" for name, ok, value in checks)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--posters", type=int, default=8)
+    parser.add_argument("--post-duration", type=float, default=15.0)
+    parser.add_argument("--workers", type=int, default=None, help="default: kabar serve's")
+    parser.add_argument("--nginx-workers", default="auto")
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--redis", action="store_true", help="also SQLite with a private Redis (REDIS_URL)"
+    )
+    parser.add_argument("--quick", action="store_true", help="3 s runs: a smoke test")
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--profile", metavar="DIR", help="py-spy flame graphs of the workers")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup, args.post_duration = 3, 1, 4.0
+    harness.install_cleanup()
+    for tool in ("wrk", "nginx"):
+        if (
+            tool == "wrk"
+            and not harness.wrk_available()
+            or tool == "nginx"
+            and not harness.nginx_binary()
+        ):
+            sys.exit(f"{tool} is not installed: run `make bench`, which installs it")
+    workdir = Path(tempfile.mkdtemp(prefix="kabar-bench-"))
+    workdir.chmod(0o755)
+    harness.on_exit(lambda: shutil.rmtree(workdir, ignore_errors=True))
+    started = time.monotonic()
+    load = os.getloadavg()[0]
+    if load > 1.0:
+        log(f"load average {load:.1f}: other work is using the CPU, figures will be low")
+    rows, refs, memory_by_kind = [], [], {}
+    try:
+        site = harness.Site.create("sqlite")
+        sqlite_rows, memory_by_kind["SQLite"] = bench_site(site, "SQLite", args, workdir, refs)
+        rows += sqlite_rows
+        if not args.no_postgres:
+            if harness.pg_reachable():
+                name = f"kabar_bench_{os.getpid()}"
+                url = harness.pg_create_database(name)
+                pg_site = harness.Site.create("postgres", database_url=url)
+                pg_rows, memory_by_kind["PostgreSQL"] = bench_site(
+                    pg_site, "PostgreSQL", args, workdir, refs
+                )
+                rows += pg_rows
+                harness.pg_drop_database(name)
+            else:
+                log("PostgreSQL at 127.0.0.1:5432 does not answer: SQLite only")
+        if args.redis:
+            redis = harness.PrivateRedis(workdir / "redis").start()
+            redis_site = harness.Site.create("redis", redis_url=redis.url)
+            kind = "SQLite + Redis"
+            redis_rows, memory_by_kind[kind] = bench_site(redis_site, kind, args, workdir, refs)
+            rows += redis_rows
+    finally:
+        harness.cleanup_all()
+    print()
+    print(table(rows, refs, memory_by_kind))
+    print()
+    print("Goals (issue 4):")
+    print(goals(rows, memory_by_kind))
+    print(
+        f"\n({time.monotonic() - started:.0f} s; {os.cpu_count()} cores, load average "
+        f"{load:.1f} at the start; wrk -t2 -c{args.connections} -d{args.duration}s after "
+        f"{args.warmup} s warm-up; {args.posters} posters for {args.post_duration:.0f} s)"
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {"rows": rows, "references": refs, "memory": memory_by_kind}, indent=2, default=str
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()

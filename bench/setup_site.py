@@ -1,0 +1,158 @@
+"""Fill a benchmark site: the demo content, plus one article with N approved comments (a
+realistic thread: replies, several commenters, a few sentences each). Prints one line of
+JSON with the URLs the benchmarks use. Run with the benchmark site's environment:
+
+    python -m bench.setup_site --comments 50 [--no-demo]
+"""
+
+import argparse
+import json
+import random
+
+import django
+
+ARTICLE_SLUG = "uji-beban-diskusi-pembaca"
+SECTION_SLUG = "kabar-internasional"
+# The commenters whose earlier comments were approved: a new comment from one of them is
+# published at once; any other name and email is held for moderation.
+KNOWN_COMMENTERS = [(f"Pembaca Tetap {i}", f"pembaca.tetap{i}@example.org") for i in range(1, 11)]
+
+SENTENCES = [
+    "Terima kasih untuk liputan yang lengkap ini.",
+    "Saya tinggal tidak jauh dari lokasi dan keadaannya memang seperti yang ditulis.",
+    "Semoga pemerintah daerah segera menindaklanjuti temuan ini.",
+    "Angka yang dikutip di paragraf ketiga menarik, apakah ada sumber datanya?",
+    "Ini bukan pertama kalinya terjadi; tahun lalu kejadian serupa juga ada.",
+    "Saya kurang setuju dengan kesimpulannya, tetapi datanya meyakinkan.",
+    "Bagaimana nasib warga yang tidak punya akses internet untuk mendaftar?",
+    "Liputan seperti ini yang membuat saya tetap membaca media independen.",
+    "Mohon redaksi menulis lanjutan beritanya bulan depan.",
+    "Ada kesalahan kecil: jembatan itu dibangun tahun 2009, bukan 2010.",
+    "Di kampung kami, masalahnya justru air bersih, bukan listrik.",
+    "Pendapat narasumber kedua perlu diuji dengan data yang lebih baru.",
+]
+
+
+def make_tree():
+    """A minimal home and section for a site without the demo content."""
+    from wagtail.models import Page, Site
+
+    from kabar.news.models import HomePage, SectionPage
+
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Kabar", slug="beranda"))
+        home.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.save()
+    section = SectionPage.objects.filter(slug=SECTION_SLUG).first()
+    if section is None:
+        section = SectionPage(title="Kabar Internasional", slug=SECTION_SLUG, show_in_menus=True)
+        home.add_child(instance=section)
+        section.save_revision().publish()
+    return home, section
+
+
+def make_article(section):
+    """The benchmark article: a copy of the section's newest demo story (body, lead image,
+    byline), so its page weighs what a real article weighs."""
+    from kabar.news.models import ArticleAuthor, ArticlePage
+
+    existing = ArticlePage.objects.filter(slug=ARTICLE_SLUG).first()
+    if existing is not None:
+        return existing
+    model = ArticlePage.objects.child_of(section).live().order_by("-first_published_at").first()
+    article = ArticlePage(
+        title="Warga bertahan di tepi sungai setelah banjir bandang",
+        slug=ARTICLE_SLUG,
+        standfirst=model.standfirst if model else "Ringkasan berita untuk uji beban.",
+        body=model.body.raw_data
+        if model
+        else [{"type": "paragraph", "value": "<p>" + " ".join(SENTENCES) + "</p>"}],
+        lead_image=model.lead_image if model else None,
+        lead_image_caption=model.lead_image_caption if model else "",
+        dateline="Jakarta",
+    )
+    if model is not None:
+        article.article_authors = [
+            ArticleAuthor(author=credit.author, sort_order=credit.sort_order)
+            for credit in model.article_authors.all()
+        ]
+        article.tags.add(*model.tags.all())
+    section.add_child(instance=article)
+    article.save_revision().publish()
+    return article
+
+
+def make_comments(article, count, seed=4):
+    """`count` approved comments: about half start a thread, the rest reply, up to depth 3."""
+    from kabar.discussion.models import Comment, CommentStatus
+    from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
+
+    have = Comment.objects.filter(page=article, status=CommentStatus.APPROVED).count()
+    rng = random.Random(seed)
+    made = []
+    for i in range(have, count):
+        name, email = KNOWN_COMMENTERS[i % len(KNOWN_COMMENTERS)]
+        candidates = [c for c in made if c.depth < 3]
+        parent = rng.choice(candidates) if candidates and rng.random() < 0.5 else None
+        # Numbered, so no two bodies are the same (Kabar refuses a repeated comment).
+        body = " ".join(rng.sample(SENTENCES, rng.randint(2, 4))) + f" (Catatan ke-{i + 1}.)"
+        comment = comment_submit(
+            page=article,
+            author=CommentAuthor(name=name, email=email, ip_address="192.0.2.10"),
+            body=body,
+            parent=parent,
+        )
+        comments_set_status([comment.pk], CommentStatus.APPROVED)
+        comment.refresh_from_db()
+        made.append(comment)
+    confirm_known_commenters()
+    return Comment.objects.filter(page=article, status=CommentStatus.APPROVED).count()
+
+
+def confirm_known_commenters():
+    """The known commenters confirmed their email address, as through the mailed link: with
+    approved comments, their next comments are published at once."""
+    from kabar.discussion.models import Commenter
+    from kabar.discussion.trust import commenter_confirm, confirmation_read, confirmation_token
+
+    emails = [email for _name, email in KNOWN_COMMENTERS]
+    for commenter in Commenter.objects.filter(email__in=emails, verified_at__isnull=True):
+        commenter_confirm(confirmation_read(confirmation_token(commenter)))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--comments", type=int, default=50)
+    parser.add_argument("--no-demo", action="store_true")
+    args = parser.parse_args()
+    django.setup()
+    from django.core.management import call_command
+
+    if not args.no_demo:
+        call_command("load_demo", verbosity=0)
+    home, section = make_tree()
+    article = make_article(section)
+    approved = make_comments(article, args.comments)
+    print(
+        json.dumps(
+            {
+                "article_url": article.url,
+                "article_id": article.pk,
+                "section_url": section.specific.url,
+                "home_url": home.url,
+                "approved_comments": approved,
+                "known_commenters": KNOWN_COMMENTERS,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

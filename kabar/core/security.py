@@ -1,0 +1,160 @@
+"""Security headers, the same-origin check for forms served from the page cache, and the
+admin sign-in throttle.
+
+Content-Security-Policy: the public site runs no inline script or style (KABAR_CSP); the
+Wagtail admin, whose pages do, gets KABAR_CSP_ADMIN instead — still same-origin scripts
+only, but with 'unsafe-inline'. HSTS, nosniff, Referrer-Policy and
+Cross-Origin-Opener-Policy come from Django's SecurityMiddleware (settings in base.py and
+production.py); Permissions-Policy from here.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from .clientip import client_ip, client_key
+from .hashing import keyed_hash
+
+ADMIN_PREFIX = "/admin/"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.public = settings.KABAR_CSP
+        self.admin = settings.KABAR_CSP_ADMIN
+        self.permissions = settings.KABAR_PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code >= 400:
+            # Django's debug error pages are styled inline; production never shows them.
+            return response
+        policy = self.admin if request.path.startswith(ADMIN_PREFIX) else self.public
+        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Permissions-Policy", self.permissions)
+        return response
+
+
+# Same-origin check for POSTs from pages that carry no per-reader CSRF token.
+
+
+def _origin_of(url):
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _trusted(origin, request):
+    own = f"{request.scheme}://{request.get_host()}".lower()
+    if origin == own:
+        return True
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        trusted = trusted.lower()
+        if origin == trusted:
+            return True
+        scheme, _sep, host = trusted.partition("://")
+        prefix = f"{scheme}://"
+        if (
+            host.startswith("*.")
+            and origin.startswith(prefix)
+            and origin.removeprefix(prefix).endswith(host[1:])
+        ):
+            return True
+    return False
+
+
+def same_origin_problem(request):
+    """None when a POST may be accepted as coming from our own pages; else why not.
+
+    The Origin header decides when present (every current browser sends it on a POST);
+    "null" (sandboxed frames, privacy redirects) counts as foreign. Without it, the
+    Referer must be ours. With neither, the request cannot be told apart from a
+    non-browser client, and cross-site forgery needs a browser that carries the victim's
+    cookies: we accept it only when there is no such cookie to abuse (no session), and
+    refuse it for a signed-in user, whose account is what a forged post would borrow.
+    """
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None:
+        if origin != "null" and _trusted(origin.lower().rstrip("/"), request):
+            return None
+        return "origin"
+    referer = request.META.get("HTTP_REFERER")
+    if referer:
+        referer_origin = _origin_of(referer)
+        if referer_origin and _trusted(referer_origin, request):
+            return None
+        return "referer"
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return "no-origin"
+    return None
+
+
+def cross_site_message():
+    return _(
+        "Your comment was not accepted because it did not come from this site's own page. "
+        "If you wrote it here, please copy your text, reload the article and send it again."
+    )
+
+
+# Admin sign-in throttle.
+
+
+def _throttle_keys(request):
+    username = request.POST.get("username", "").strip().lower()
+    address = client_key(client_ip(request))
+    return [
+        f"login-fail:ip:{keyed_hash(address, 'login')[:32]}",
+        f"login-fail:user:{keyed_hash(username, 'login')[:32]}",
+    ]
+
+
+def _failures(keys):
+    counts = cache.get_many(keys)
+    return max(counts.values(), default=0)
+
+
+def _record_failure(keys):
+    seconds = settings.KABAR_LOGIN_THROTTLE["SECONDS"]
+    for key in keys:
+        # add() then incr(): atomic in Redis, so parallel guesses are all counted.
+        cache.add(key, 0, timeout=seconds)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=seconds)
+
+
+@sensitive_post_parameters()
+@csrf_protect
+@never_cache
+def throttled_login(request, *args, **kwargs):
+    """Wagtail's sign-in view, refusing (HTTP 429) an address or a username after
+    KABAR_LOGIN_THROTTLE["FAILURES"] failed attempts within its window."""
+    from wagtail.admin.views.account import LoginView
+
+    view = LoginView.as_view()
+    if request.method != "POST":
+        return view(request, *args, **kwargs)
+    keys = _throttle_keys(request)
+    limit = settings.KABAR_LOGIN_THROTTLE
+    if _failures(keys) >= limit["FAILURES"]:
+        response = HttpResponse(
+            _("Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.")
+            % {"minutes": max(1, limit["SECONDS"] // 60)},
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(limit["SECONDS"])
+        return response
+    response = view(request, *args, **kwargs)
+    if not request.user.is_authenticated:
+        _record_failure(keys)
+    return response

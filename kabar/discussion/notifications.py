@@ -1,0 +1,466 @@
+"""Mail about reader comments: confirmation links, follow-up notifications with RFC 8058
+one-click unsubscribe, and alerts for the moderators.
+
+Every message is first an EmailDelivery row (kind, recipient, comment; unique together, so
+nothing is mailed twice), then a background task sends it, retrying with exponential
+backoff; the row is what the admin's delivery log shows. Messages are built when they are
+sent, from the comment's state at that moment: a reply that was approved and then removed
+before its turn is not mailed.
+
+Subscriptions ("Notify me of follow-up comments by email") are per article, as in
+WordPress: a confirmed subscriber hears of every comment approved there afterwards, except
+their own. A subscription is confirmed only by the link mailed to the address, even when
+the address was confirmed before: anyone can type an address into the form, and only its
+owner may decide that it receives mail. The same link confirms the address itself.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Comment,
+    Commenter,
+    CommentStatus,
+    DeliveryStatus,
+    EmailDelivery,
+    Subscription,
+)
+
+logger = logging.getLogger(__name__)
+
+KIND_CONFIRM = "confirm"
+KIND_REPLY = "reply"
+KIND_STAFF_HELD = "staff_held"
+KIND_STAFF_NEW = "staff_new"
+KIND_LABELS = {
+    KIND_CONFIRM: _("Email confirmation"),
+    KIND_REPLY: _("Follow-up comment"),
+    KIND_STAFF_HELD: _("Comment awaiting moderation"),
+    KIND_STAFF_NEW: _("New comment"),
+}
+
+UNSUBSCRIBE_SALT = "kabar.discussion.unsubscribe"
+HELD = (CommentStatus.PENDING, CommentStatus.REPORTED)
+EXCERPT_WORDS = 150
+
+
+class NotSendable(Exception):
+    """The message no longer has a reason to go out (comment withdrawn, unsubscribed)."""
+
+
+# Links.
+
+
+def absolute_url(path):
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def comment_url(comment):
+    return absolute_url(f"{comment.page.get_url() or '/'}#comment-{comment.pk}")
+
+
+def site_name():
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).only("site_name").first()
+    return (site and site.site_name) or settings.WAGTAIL_SITE_NAME
+
+
+def unsubscribe_token(subscription):
+    # No expiry: an unsubscribe link must work for as long as mail carrying it exists.
+    return signing.dumps({"s": subscription.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(subscription):
+    return absolute_url(reverse("discussion:unsubscribe", args=[unsubscribe_token(subscription)]))
+
+
+def unsubscribe_read(token):
+    """The Subscription an unsubscribe token names, or None if the token is not ours."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
+        return None
+    return Subscription.objects.select_related("page", "commenter").filter(pk=data["s"]).first()
+
+
+# Subscriptions.
+
+
+def subscription_request(commenter, page):
+    """Record a reader's wish for follow-up mail on `page`; True if it awaits confirmation
+    (a new wish, or one renewed after unsubscribing), False if already in force."""
+    subscription, created = Subscription.objects.get_or_create(page_id=page.pk, commenter=commenter)
+    if created:
+        return True
+    if subscription.confirmed_at and not subscription.unsubscribed_at:
+        return False
+    Subscription.objects.filter(pk=subscription.pk).update(
+        created_at=timezone.now(), confirmed_at=None, unsubscribed_at=None
+    )
+    return True
+
+
+def subscription_cancel(subscription, everything=False):
+    """Stop follow-up mail for this subscription (or all of its commenter's); returns how
+    many subscriptions were active."""
+    targets = Subscription.objects.filter(unsubscribed_at__isnull=True)
+    if everything:
+        targets = targets.filter(commenter_id=subscription.commenter_id)
+    else:
+        targets = targets.filter(pk=subscription.pk)
+    return targets.update(unsubscribed_at=timezone.now())
+
+
+# Queueing.
+
+
+def delivery_queue(kind, recipient, subject, comment):
+    """One EmailDelivery, sent by a task after commit; None if this message about this
+    comment was already queued for this address."""
+    recipient = recipient.strip().lower()
+    subject = " ".join(str(subject).split())[:255]
+    try:
+        with transaction.atomic():
+            delivery, created = EmailDelivery.objects.get_or_create(
+                comment=comment, recipient=recipient, kind=kind, defaults={"subject": subject}
+            )
+    except IntegrityError:
+        return None
+    if not created:
+        return None
+    transaction.on_commit(lambda: delivery_schedule(delivery.pk))
+    return delivery
+
+
+def delivery_schedule(delivery_id, run_after=None):
+    """Enqueue the send; `run_after` is honoured where the task backend can defer."""
+    from .tasks import send_delivery
+
+    task = send_delivery
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    task.enqueue(delivery_id)
+
+
+def _subject(text, **data):
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text) % data
+
+
+def confirmation_request(comment, *, subscribing):
+    """Mail the commenter a confirmation link, unless that would be one too many: an
+    unconfirmed address gets one a day while its owner keeps commenting, a new
+    subscription gets its own, up to CONFIRM_PER_DAY a day."""
+    commenter = comment.commenter
+    if commenter is None:
+        return None
+    if commenter.verified_at is not None and not subscribing:
+        return None
+    since = timezone.now() - timedelta(days=1)
+    recent = EmailDelivery.objects.filter(
+        kind=KIND_CONFIRM, recipient=commenter.email, created_at__gte=since
+    ).count()
+    limit = settings.KABAR_MAIL["CONFIRM_PER_DAY"] if subscribing else 1
+    if recent >= limit:
+        return None
+    return delivery_queue(
+        KIND_CONFIRM,
+        commenter.email,
+        _subject(_("Confirm your email address for comments on %(site)s"), site=site_name()),
+        comment,
+    )
+
+
+def followers_notify(comment):
+    """Queue follow-up mail for an approved comment to the article's confirmed
+    subscribers, never to its own author or to an address that was not confirmed."""
+    if comment.status != CommentStatus.APPROVED or comment.removed_at is not None:
+        return []
+    subscriptions = (
+        Subscription.objects.filter(
+            page_id=comment.page_id,
+            confirmed_at__isnull=False,
+            unsubscribed_at__isnull=True,
+            commenter__verified_at__isnull=False,
+        )
+        .exclude(commenter__email=comment.author_email.strip().lower())
+        .select_related("commenter")
+    )
+    if comment.commenter_id is not None:
+        subscriptions = subscriptions.exclude(commenter_id=comment.commenter_id)
+    parent_commenter_id = comment.parent.commenter_id if comment.parent_id else None
+    title = comment.page.title
+    queued = []
+    for subscription in subscriptions:
+        if subscription.commenter_id == parent_commenter_id:
+            subject = _subject(
+                _("%(name)s replied to your comment on “%(title)s”"),
+                name=comment.author_name,
+                title=title,
+            )
+        else:
+            subject = _subject(_("New comment on “%(title)s”"), title=title)
+        delivery = delivery_queue(KIND_REPLY, subscription.commenter.email, subject, comment)
+        if delivery:
+            queued.append(delivery)
+    return queued
+
+
+def staff_recipients():
+    """Active people with an email who may moderate comments."""
+    user_model = get_user_model()
+    email_field = user_model.get_email_field_name()
+    may_moderate = Permission.objects.filter(
+        content_type__app_label="discussion", codename="change_comment"
+    )
+    return (
+        user_model.objects.filter(is_active=True)
+        .exclude(**{email_field: ""})
+        .exclude(**{f"{email_field}__isnull": True})
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=may_moderate)
+            | Q(groups__permissions__in=may_moderate)
+        )
+        .distinct()
+        .values_list(email_field, flat=True)
+    )
+
+
+def staff_notify(comment, rules):
+    """Tell the moderators of a held comment (notify_staff_on_held) or of any new one
+    (notify_staff_on_new); spam and trash are not news."""
+    title = comment.page.title
+    if comment.status in HELD and rules.notify_staff_on_held:
+        kind = KIND_STAFF_HELD
+        subject = _subject(
+            _("[%(site)s] Please moderate: “%(title)s”"), site=site_name(), title=title
+        )
+    elif comment.status in (*HELD, CommentStatus.APPROVED) and rules.notify_staff_on_new:
+        kind = KIND_STAFF_NEW
+        subject = _subject(
+            _("[%(site)s] New comment on “%(title)s”"), site=site_name(), title=title
+        )
+    else:
+        return []
+    author = comment.author_email.strip().lower()
+    queued = []
+    for email in staff_recipients():
+        if email.strip().lower() == author:
+            continue
+        delivery = delivery_queue(kind, email, subject, comment)
+        if delivery:
+            queued.append(delivery)
+    return queued
+
+
+def comment_announce(comment_id, event):
+    """Everything a stored or newly approved comment sets off, from its current state."""
+    from .policy import rules_for
+
+    comment = (
+        Comment.objects.select_related("page", "commenter", "parent").filter(pk=comment_id).first()
+    )
+    if comment is None:
+        return
+    # Never mail an address on behalf of a comment the checks took for spam.
+    if event == "stored" and comment.status in (*HELD, CommentStatus.APPROVED):
+        subscribing = False
+        if comment.notify_replies and comment.commenter_id:
+            subscribing = subscription_request(comment.commenter, comment.page)
+        confirmation_request(comment, subscribing=subscribing)
+        staff_notify(comment, rules_for(comment.page.specific))
+    followers_notify(comment)
+
+
+# Sending.
+
+
+def _render(template, context):
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string(
+            f"discussion/email/{template}", {"site_name": site_name(), **context}
+        )
+
+
+def _admin_url(comment):
+    try:
+        return absolute_url(reverse("discussion_comments:inspect", args=[comment.pk]))
+    except NoReverseMatch:
+        return absolute_url(reverse("wagtailadmin_home"))
+
+
+def message_build(delivery):
+    """The EmailMessage for a delivery, as things stand now; NotSendable if it should not
+    go out any more."""
+    from .trust import confirmation_token
+
+    comment = delivery.comment
+    if comment is None:
+        raise NotSendable("The comment no longer exists.")
+    headers = {"Auto-Submitted": "auto-generated"}
+    context = {"comment": comment, "comment_url": comment_url(comment), "article": comment.page}
+    if delivery.kind == KIND_CONFIRM:
+        commenter = Commenter.objects.filter(email=delivery.recipient).first()
+        if commenter is None:
+            raise NotSendable("The commenter no longer exists.")
+        pending = Subscription.objects.filter(
+            commenter=commenter, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+        ).select_related("page")
+        token = confirmation_token(commenter)
+        context |= {
+            "commenter": commenter,
+            "confirm_url": absolute_url(reverse("discussion:confirm", args=[token])),
+            "days": settings.KABAR_MAIL["CONFIRM_MAX_AGE"] // 86400,
+            "subscriptions": [s.page.title for s in pending],
+            "verified": commenter.verified_at is not None,
+        }
+        body = _render("confirm.txt", context)
+    elif delivery.kind == KIND_REPLY:
+        if comment.status != CommentStatus.APPROVED or comment.removed_at is not None:
+            raise NotSendable("The comment is no longer public.")
+        subscription = (
+            Subscription.objects.filter(
+                page_id=comment.page_id,
+                commenter__email=delivery.recipient,
+                commenter__verified_at__isnull=False,
+                confirmed_at__isnull=False,
+                unsubscribed_at__isnull=True,
+            )
+            .select_related("commenter")
+            .first()
+        )
+        if subscription is None:
+            raise NotSendable("The recipient unsubscribed before it was sent.")
+        link = unsubscribe_url(subscription)
+        # RFC 8058: a mail client may unsubscribe with one POST, without a page.
+        headers |= {
+            "List-Unsubscribe": f"<{link}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        context |= {
+            "recipient_name": subscription.commenter.name,
+            "reply_to_you": comment.parent_id is not None
+            and comment.parent.commenter_id == subscription.commenter_id,
+            "excerpt": Truncator(comment.body).words(EXCERPT_WORDS),
+            "unsubscribe_url": link,
+        }
+        body = _render("reply.txt", context)
+    elif delivery.kind in (KIND_STAFF_HELD, KIND_STAFF_NEW):
+        context |= {
+            "held": delivery.kind == KIND_STAFF_HELD,
+            "excerpt": Truncator(comment.body).words(EXCERPT_WORDS),
+            "admin_url": _admin_url(comment),
+        }
+        body = _render("staff.txt", context)
+    else:
+        raise NotSendable(f"Unknown kind of message: {delivery.kind}")
+    return EmailMessage(
+        subject=delivery.subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.recipient],
+        headers=headers,
+    )
+
+
+def backoff_delay(attempts):
+    """Seconds before try number attempts + 1: BACKOFF_SECONDS, doubling, capped."""
+    mail = settings.KABAR_MAIL
+    return min(mail["BACKOFF_SECONDS"] * 2 ** (attempts - 1), mail["BACKOFF_MAX_SECONDS"])
+
+
+def deliver(delivery_id):
+    """Try once to send a queued delivery; on failure, schedule the next try with backoff
+    or, after MAX_ATTEMPTS, mark it failed. Returns the delivery's status."""
+    delivery = (
+        EmailDelivery.objects.select_related("comment__page", "comment__parent")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status != DeliveryStatus.QUEUED:
+        return delivery.status if delivery else None
+    now = timezone.now()
+    # Claim this attempt, so two workers never send the same message.
+    claimed = EmailDelivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.QUEUED, attempts=delivery.attempts
+    ).update(attempts=delivery.attempts + 1, last_attempt_at=now, next_attempt_at=None)
+    if not claimed:
+        return None
+    attempts = delivery.attempts + 1
+    try:
+        message_build(delivery).send(fail_silently=False)
+    except NotSendable as exc:
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, last_error=f"Not sent: {exc}"
+        )
+        return DeliveryStatus.FAILED
+    except Exception as exc:  # a mail server's failure (or our own) is worth another try
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if attempts >= settings.KABAR_MAIL["MAX_ATTEMPTS"]:
+            EmailDelivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.FAILED, last_error=error
+            )
+            logger.warning("delivery %s failed after %s attempts: %s", delivery.pk, attempts, error)
+            return DeliveryStatus.FAILED
+        retry_at = timezone.now() + timedelta(seconds=backoff_delay(attempts))
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            last_error=error, next_attempt_at=retry_at
+        )
+        logger.info(
+            "delivery %s attempt %s failed, retrying at %s", delivery.pk, attempts, retry_at
+        )
+        delivery_schedule(delivery.pk, run_after=retry_at)
+        return DeliveryStatus.QUEUED
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now()
+    )
+    return DeliveryStatus.SENT
+
+
+# Receivers, connected in DiscussionConfig.ready().
+
+
+def _announce(comment_id, event):
+    from .tasks import announce_comment
+
+    try:
+        announce_comment.enqueue(comment_id, event)
+    except Exception:
+        # The comment is stored; a queue that cannot take the job must not turn the
+        # reader's or moderator's request into an error page.
+        logger.exception("could not queue notifications for comment %s", comment_id)
+
+
+def on_comment_stored(sender, comment, **kwargs):
+    _announce(comment.pk, "stored")
+
+
+def on_comment_edited(sender, comment, previous_status=None, **kwargs):
+    # An edit that the rules now approve is news to followers as a new approval would be.
+    if comment.status == CommentStatus.APPROVED and previous_status != comment.status:
+        _announce(comment.pk, "approved")
+
+
+def on_comments_moderated(sender, comments, previous, **kwargs):
+    for comment in comments:
+        if comment.status == CommentStatus.APPROVED and previous.get(comment.pk) != comment.status:
+            _announce(comment.pk, "approved")

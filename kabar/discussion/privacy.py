@@ -1,0 +1,312 @@
+"""A commenter's control over what Kabar keeps about them: an export or an erasure of
+everything stored under their email address, each confirmed through a signed link mailed
+to that address (WordPress's privacy tools), and IP addresses forgotten after the
+retention period."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from kabar.core.hashing import keyed_hash
+
+from . import signals
+from .models import Comment, Commenter, CommentStatus, EmailDelivery, Subscription
+from .policy import site_rules
+from .tasks import BACKEND as TASK_BACKEND
+
+logger = logging.getLogger(__name__)
+
+LINK_SALT = "kabar.discussion.privacy"
+# How long an export or erasure link works.
+LINK_MAX_AGE = 60 * 60 * 24
+# At most one privacy mail per address in this many seconds, so the form cannot be used
+# to flood somebody's inbox.
+REQUEST_INTERVAL = 5 * 60
+# The comment_stored receiver forgets old IPs at most this often.
+FORGET_IPS_EVERY = 60 * 60
+FORGET_IPS_CACHE_KEY = "kabar:discussion:forget-ips"
+
+
+class PrivacyAction(models.TextChoices):
+    EXPORT = "export", _("Send me a copy of my data (export)")
+    ERASE = "erase", _("Erase my personal data")
+
+
+class LinkInvalid(Exception):
+    message = _("This link is not valid. Please ask for a new one.")
+
+
+class LinkExpired(LinkInvalid):
+    message = _("This link has expired. Please ask for a new one.")
+
+
+def normalise_email(email):
+    return (email or "").strip().lower()
+
+
+def _email_tag(email):
+    # Binds a link to the address it was sent to: once the address is erased, it stops working.
+    return keyed_hash(normalise_email(email), "privacy-link")[:24]
+
+
+def _commenter_with_data(email):
+    """The Commenter for `email` if Kabar holds anything under that address. Comments from
+    before commenter records (an import) get one, so the link has something to name."""
+    commenter = Commenter.objects.filter(email=email).first()
+    if commenter is None and Comment.objects.filter(author_email__iexact=email).exists():
+        commenter, _created = Commenter.objects.get_or_create(email=email)
+    return commenter
+
+
+def privacy_link_make(commenter, action):
+    """A signed token naming the commenter and the action; it carries no email address,
+    so neither a server log nor a browser history learns one from the link."""
+    return signing.dumps(
+        {"c": commenter.pk, "e": _email_tag(commenter.email), "a": str(action)}, salt=LINK_SALT
+    )
+
+
+def privacy_link_read(token):
+    """(commenter, action) from a token, or LinkInvalid / LinkExpired."""
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise LinkExpired() from exc
+    except signing.BadSignature as exc:
+        raise LinkInvalid() from exc
+    if not isinstance(data, dict) or data.get("a") not in PrivacyAction.values:
+        raise LinkInvalid()
+    commenter_id = data.get("c")
+    if not isinstance(commenter_id, int):
+        raise LinkInvalid()
+    commenter = Commenter.objects.filter(pk=commenter_id).first()
+    if commenter is None or _email_tag(commenter.email) != data.get("e"):
+        raise LinkInvalid()
+    return commenter, PrivacyAction(data["a"])
+
+
+def privacy_request_send(email, action, *, link_for):
+    """Mail a confirmation link for `action` to `email` if Kabar holds data under it.
+    The caller answers the same whatever happens here, so the page never reveals whether
+    an address is known. `link_for(token)` gives the absolute URL to put in the mail."""
+    email = normalise_email(email)
+    if not cache.add(f"kabar:privacy:{keyed_hash(email, 'privacy-request')}", 1, REQUEST_INTERVAL):
+        return False
+    commenter = _commenter_with_data(email)
+    if commenter is None:
+        return False
+    context = {"action": action, "link": link_for(privacy_link_make(commenter, action))}
+    subject = " ".join(render_to_string("discussion/privacy/email_subject.txt", context).split())
+    body = render_to_string("discussion/privacy/email_body.txt", context)
+    transaction.on_commit(lambda: _enqueue(email, subject, body))
+    return True
+
+
+def _enqueue(recipient, subject, body):
+    # Sent by the background queue, so answering for a known address takes no longer
+    # than for an unknown one (no mail-server round trip to time).
+    try:
+        privacy_mail_send.enqueue(recipient, subject, body)
+    except Exception:
+        logger.exception("privacy mail could not be queued")
+
+
+@task(backend=TASK_BACKEND)
+def privacy_mail_send(recipient, subject, body):
+    """Send one privacy confirmation mail. Not in the delivery log: the log keeps
+    messages about comments, and this one carries a link that must not linger there."""
+    try:
+        send_mail(subject, body, None, [recipient])
+    except Exception:
+        # The reader was already told to check their inbox; they can ask again.
+        logger.exception("privacy mail could not be sent")
+
+
+def _comments_of(commenter):
+    return Comment.objects.filter(Q(commenter=commenter) | Q(author_email__iexact=commenter.email))
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def personal_data_export(commenter):
+    """Everything Kabar stores under the commenter's address, as JSON-ready data."""
+    comments = _comments_of(commenter).select_related("page").order_by("created_at", "pk")
+    subscriptions = commenter.subscriptions.select_related("page").order_by("created_at")
+    deliveries = EmailDelivery.objects.filter(recipient__iexact=commenter.email).order_by(
+        "created_at"
+    )
+    return {
+        "email": commenter.email,
+        "exported_at": _iso(timezone.now()),
+        "commenter": {
+            "email": commenter.email,
+            "name": commenter.name,
+            "first_seen": _iso(commenter.created_at),
+            "email_verified": _iso(commenter.verified_at),
+            "approved_comments": commenter.approved_count,
+            "rejected_comments": commenter.rejected_count,
+            "trusted_by_moderator": commenter.manually_trusted,
+            "trust_revoked": _iso(commenter.trust_revoked_at),
+        },
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": {"title": comment.page.title, "url": comment.page.full_url},
+                "in_reply_to": comment.parent_id,
+                "text": comment.body,
+                "status": comment.status,
+                "name": comment.author_name,
+                "email": comment.author_email,
+                "website": comment.author_url,
+                "ip_address": comment.ip_address,
+                "ip_hash": comment.ip_hash,
+                "user_agent": comment.user_agent,
+                "submitted": _iso(comment.created_at),
+                "edited": _iso(comment.edited_at),
+                "removed_by_author": _iso(comment.removed_at),
+                "notify_of_replies": comment.notify_replies,
+            }
+            for comment in comments
+        ],
+        "subscriptions": [
+            {
+                "article": {"title": sub.page.title, "url": sub.page.full_url},
+                "created": _iso(sub.created_at),
+                "confirmed": _iso(sub.confirmed_at),
+                "unsubscribed": _iso(sub.unsubscribed_at),
+            }
+            for sub in subscriptions
+        ],
+        "email_deliveries": [
+            {
+                "kind": delivery.kind,
+                "subject": delivery.subject,
+                "status": delivery.status,
+                "queued": _iso(delivery.created_at),
+                "sent": _iso(delivery.sent_at),
+            }
+            for delivery in deliveries
+        ],
+    }
+
+
+def erased_email(commenter):
+    # Unique per commenter (Commenter.email is unique) and undeliverable: .invalid is
+    # reserved (RFC 2606), so no mail can ever reach anybody through it.
+    return f"erased-{commenter.pk}@anonymous.invalid"
+
+
+def personal_data_erase(commenter, *, now=None):
+    """Anonymise everything stored under the commenter's address: names become
+    "Anonymous", the email an undeliverable placeholder, website, IP, IP hash and user
+    agent are cleared, subscriptions deleted. Texts stay or go by `erase_keeps_text`; a
+    text that goes is replaced by a marker and the comment leaves public view like one its
+    author deleted (a placeholder while it has replies). Returns the number of comments."""
+    now = now or timezone.now()
+    rules = site_rules()
+    # Stored, not rendered: written once in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        anonymous = gettext("Anonymous")
+        removed_text = gettext("[Removed at the commenter's request.]")
+    with transaction.atomic():
+        commenter = Commenter.objects.select_for_update().get(pk=commenter.pk)
+        email = commenter.email
+        placeholder = erased_email(commenter)
+        comments = _comments_of(commenter)
+        comment_ids = list(comments.values_list("pk", flat=True))
+        page_ids = set(comments.values_list("page_id", flat=True))
+        changes = {
+            "commenter": commenter,
+            "author_name": anonymous,
+            "author_email": placeholder,
+            "author_url": "",
+            "ip_address": None,
+            "ip_hash": "",
+            "user_agent": "",
+            "notify_replies": False,
+        }
+        Comment.objects.filter(pk__in=comment_ids).update(**changes)
+        if not rules.erase_keeps_text:
+            Comment.objects.filter(pk__in=comment_ids).update(
+                body=removed_text, status=CommentStatus.TRASH
+            )
+            Comment.objects.filter(pk__in=comment_ids, removed_at__isnull=True).update(
+                removed_at=now
+            )
+        _relabel_audit_entries(comment_ids)
+        Subscription.objects.filter(commenter=commenter).delete()
+        EmailDelivery.objects.filter(recipient__iexact=email).update(recipient=placeholder)
+        commenter.email, commenter.name = placeholder, anonymous
+        commenter.verified_at, commenter.manually_trusted = None, False
+        commenter.save(update_fields=["email", "name", "verified_at", "manually_trusted"])
+    logger.info(
+        "personal data of commenter %s erased (%s comments)", commenter.pk, len(comment_ids)
+    )
+    transaction.on_commit(
+        lambda: signals.comments_erased.send(Comment, comment_ids=comment_ids, page_ids=page_ids)
+    )
+    return len(comment_ids)
+
+
+def _relabel_audit_entries(comment_ids):
+    """The moderation log names each comment as "name: text…" (Wagtail keeps the label it
+    had when logged); give those entries the anonymised label."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    content_type = ContentType.objects.get_for_model(Comment)
+    logged = set(
+        ModelLogEntry.objects.filter(
+            content_type=content_type, object_id__in=[str(pk) for pk in comment_ids]
+        ).values_list("object_id", flat=True)
+    )
+    for comment in Comment.objects.filter(pk__in=[int(pk) for pk in logged]):
+        ModelLogEntry.objects.filter(content_type=content_type, object_id=str(comment.pk)).update(
+            label=str(comment)
+        )
+
+
+def comments_forget_ips(*, now=None, days=None):
+    """Clear IP address, IP hash and user agent on comments older than the retention
+    period (DiscussionSettings.ip_retention_days unless `days` is given). Returns how many
+    comments changed."""
+    if days is None:
+        days = site_rules().ip_retention_days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    stale = Comment.objects.filter(created_at__lt=cutoff).filter(
+        Q(ip_address__isnull=False) | ~Q(ip_hash="") | ~Q(user_agent="")
+    )
+    return stale.update(ip_address=None, ip_hash="", user_agent="")
+
+
+@task(backend=TASK_BACKEND)
+def forget_ips_task():
+    forgotten = comments_forget_ips()
+    if forgotten:
+        logger.info("forgot the IP addresses of %s comments", forgotten)
+    return forgotten
+
+
+def forget_ips_now_and_then(sender, **kwargs):
+    """comment_stored receiver: the retention runs without any cron set-up, at most once an
+    hour per cache, on the background queue (a first run over a large imported archive
+    must not hold up a reader's request), and never troubles the request that set it off."""
+    if not cache.add(FORGET_IPS_CACHE_KEY, 1, FORGET_IPS_EVERY):
+        return
+    try:
+        forget_ips_task.enqueue()
+    except Exception:
+        logger.exception("could not queue forgetting old IP addresses")

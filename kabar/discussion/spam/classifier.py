@@ -1,0 +1,291 @@
+"""The learned score: a naive Bayes classifier trained from the newsroom's own moderation.
+
+Features are the comment's words, character 4-grams (which survive "sl0tgacor"-style
+spelling games and languages without spaces), the hosts it links to, and a few facts
+about the author fields. Each feature keeps two counts in SpamToken: how many approved
+(ham) and how many spam comments it appeared in. Scoring follows SpamBayes (Robinson's
+smoothed per-feature probabilities, combined with Fisher's chi-squared method over the
+strongest clues), which gives a calibrated 0–1 score and a short list of the clues that
+decided it, for the moderators' reasons.
+
+Special rows in the same table: DOCS counts the documents learned, and one marker row
+per learned comment ("@c<pk>") records whether it was learned as ham or spam, so a
+moderator who reverses a decision un-learns the old lesson instead of adding a new one.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.db.models import F
+from django.db.models.functions import Greatest
+
+from .text import WORD_RE, fold, host_of, links_in
+
+DOCS = "__docs__"
+MARKER_PREFIX = "@c"
+TOKEN_MAX_LENGTH = 64
+MAX_WORD_FEATURES = 300
+MAX_GRAM_FEATURES = 600
+GRAM = 4
+# SpamBayes' defaults.
+UNKNOWN_STRENGTH = 0.45
+UNKNOWN_PROB = 0.5
+MIN_STRENGTH = 0.1
+MAX_CLUES = 150
+HAM, SPAM = "ham", "spam"
+CHUNK = 500
+# A phone number as spam gives it: 9+ digits with optional +, spaces, dots or dashes.
+PHONE_RE = re.compile(r"(?<!\d)\+?\d(?:[\s.-]?\d){8,14}(?!\d)")
+
+
+def features(body, *, name="", email="", url=""):
+    """The comment's features as a list of distinct strings (at most ~1,000)."""
+    folded = fold(body)
+    words = WORD_RE.findall(folded)
+    seen = {}
+
+    def add(feature):
+        if feature not in seen:
+            seen[feature] = None
+
+    for word in words:
+        if len(seen) >= MAX_WORD_FEATURES:
+            break
+        if len(word) <= 40:
+            add(f"w:{word}")
+    grams = 0
+    for word in words:
+        padded = f" {word} "
+        for start in range(len(padded) - GRAM + 1):
+            feature = f"c:{padded[start : start + GRAM]}"
+            if feature not in seen:
+                seen[feature] = None
+                grams += 1
+                if grams >= MAX_GRAM_FEATURES:
+                    break
+        if grams >= MAX_GRAM_FEATURES:
+            break
+    links = links_in(body)
+    add(f"k:links={min(len(links), 3)}")
+    if PHONE_RE.search(body or ""):
+        add("k:phone")
+    for link in links[:20]:
+        host = host_of(link)
+        if host:
+            add(f"d:{host}")
+    if url:
+        add("u:+")
+        add(f"u:{host_of(url)}")
+    else:
+        add("u:-")
+    if email and "@" in email:
+        add(f"e:{email.rsplit('@', 1)[1].lower()}")
+    for word in WORD_RE.findall(fold(name))[:6]:
+        add(f"n:{word}")
+    if any(ch.isdigit() for ch in name or ""):
+        add("n:#digit")
+    return [feature[:TOKEN_MAX_LENGTH] for feature in seen]
+
+
+def features_of(comment):
+    return features(
+        comment.body, name=comment.author_name, email=comment.author_email, url=comment.author_url
+    )
+
+
+def readable(feature):
+    """How a clue is named in a moderator's reasons."""
+    kind, _, value = feature.partition(":")
+    return {
+        "w": value,
+        "c": f"…{value.strip()}…",
+        "d": f"link to {value}",
+        "u": {"-": "no website", "+": "has a website"}.get(value, f"website {value}"),
+        "e": f"email at {value}",
+        "n": f"name {value}" if value != "#digit" else "digits in name",
+        "k": {"phone": "phone number"}.get(value, value.replace("=", " ")),
+    }.get(kind, feature)
+
+
+# Counts: where the learned numbers live. The database for the site, memory for spam-eval.
+
+
+class DatabaseCounts:
+    def lookup(self, feats):
+        from ..models import SpamToken
+
+        rows = SpamToken.objects.filter(token__in=[*feats, DOCS]).values_list(
+            "token", "ham", "spam"
+        )
+        counts = {token: (ham, spam) for token, ham, spam in rows}
+        docs = counts.pop(DOCS, (0, 0))
+        return docs, counts
+
+    def markers(self, comment_ids):
+        from ..models import SpamToken
+
+        names = {f"{MARKER_PREFIX}{pk}": pk for pk in comment_ids}
+        rows = SpamToken.objects.filter(token__in=list(names)).values_list("token", "ham", "spam")
+        return {names[token]: HAM if ham else SPAM for token, ham, spam in rows if ham or spam}
+
+    def apply(self, deltas):
+        """Add {token: (ham delta, spam delta)}; counts never go below zero. Three
+        queries per 500 tokens, however many comments the deltas came from."""
+        from ..models import SpamToken
+
+        tokens = list(deltas)
+        for start in range(0, len(tokens), CHUNK):
+            chunk = tokens[start : start + CHUNK]
+            SpamToken.objects.bulk_create(
+                [SpamToken(token=token) for token in chunk], ignore_conflicts=True
+            )
+            rows = list(SpamToken.objects.filter(token__in=chunk).only("pk", "token"))
+            for row in rows:
+                ham, spam = deltas[row.token]
+                row.ham = _added(F("ham"), ham)
+                row.spam = _added(F("spam"), spam)
+            SpamToken.objects.bulk_update(rows, ["ham", "spam"])
+
+
+def _added(column, delta):
+    return column + delta if delta >= 0 else Greatest(column + delta, 0)
+
+
+class MemoryCounts:
+    def __init__(self):
+        self.counts = {}
+
+    def lookup(self, feats):
+        docs = self.counts.get(DOCS, (0, 0))
+        return docs, {f: self.counts[f] for f in feats if f in self.counts}
+
+    def markers(self, comment_ids):
+        return {}
+
+    def apply(self, deltas):
+        for token, (ham, spam) in deltas.items():
+            old_ham, old_spam = self.counts.get(token, (0, 0))
+            self.counts[token] = (max(0, old_ham + ham), max(0, old_spam + spam))
+
+
+def lesson(feats, label, sign=1):
+    """The count changes that learning (sign 1) or un-learning (sign -1) one document is."""
+    delta = (sign, 0) if label == HAM else (0, sign)
+    return {feature: delta for feature in [*feats, DOCS]}
+
+
+def merge(into, deltas):
+    for token, (ham, spam) in deltas.items():
+        old_ham, old_spam = into.get(token, (0, 0))
+        into[token] = (old_ham + ham, old_spam + spam)
+    return into
+
+
+def train(counts, labelled):
+    """Learn an iterable of (features, label) at once (spam-eval and bulk moderation)."""
+    total = {}
+    for feats, label in labelled:
+        merge(total, lesson(feats, label))
+    counts.apply(total)
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    spam_clues: list
+    ham_clues: list
+
+    def explain(self, top=3):
+        clues = self.spam_clues if self.value >= 0.5 else self.ham_clues
+        # Whole words and facts read better than fragments of words; fragments only
+        # when there is nothing else.
+        clues = sorted(clues, key=lambda feature: feature.startswith("c:"))
+        named = ", ".join(f"'{readable(feature)}'" for feature in clues[:top])
+        return f"{self.value:.2f} from {named}" if named else f"{self.value:.2f}"
+
+
+def _chi2q(x2, v):
+    """P(chi-squared with v degrees of freedom >= x2), v even."""
+    m = x2 / 2.0
+    total = term = math.exp(-m)
+    for i in range(1, v // 2):
+        term *= m / i
+        total += term
+    return min(total, 1.0)
+
+
+def score(feats, counts):
+    """The spam probability of a document with these features, or None when the
+    classifier has not yet seen both ham and spam, or nothing it knows is in it."""
+    (ham_docs, spam_docs), known = counts.lookup(feats)
+    if not ham_docs or not spam_docs:
+        return None
+    clues = []
+    for feature in feats:
+        ham, spam = known.get(feature, (0, 0))
+        seen = ham + spam
+        if not seen:
+            continue
+        ham_ratio = min(ham, ham_docs) / ham_docs
+        spam_ratio = min(spam, spam_docs) / spam_docs
+        prob = spam_ratio / (ham_ratio + spam_ratio)
+        prob = (UNKNOWN_STRENGTH * UNKNOWN_PROB + seen * prob) / (UNKNOWN_STRENGTH + seen)
+        if abs(prob - 0.5) >= MIN_STRENGTH:
+            clues.append((abs(prob - 0.5), prob, feature))
+    if not clues:
+        return None
+    clues.sort(reverse=True)
+    clues = clues[:MAX_CLUES]
+    # Products of many small numbers, kept in range with frexp as SpamBayes does.
+    spam_product = ham_product = 1.0
+    spam_exp = ham_exp = 0
+    for _, prob, _feature in clues:
+        spam_product *= 1.0 - prob
+        ham_product *= prob
+        if spam_product < 1e-200:
+            spam_product, e = math.frexp(spam_product)
+            spam_exp += e
+        if ham_product < 1e-200:
+            ham_product, e = math.frexp(ham_product)
+            ham_exp += e
+    ln2 = math.log(2)
+    spam_log = math.log(spam_product) + spam_exp * ln2
+    ham_log = math.log(ham_product) + ham_exp * ln2
+    n = len(clues)
+    spamminess = 1.0 - _chi2q(-2.0 * spam_log, 2 * n)
+    hamminess = 1.0 - _chi2q(-2.0 * ham_log, 2 * n)
+    value = (spamminess - hamminess + 1.0) / 2.0
+    by_spam = [f for _, p, f in sorted(clues, key=lambda c: -c[1]) if p > 0.5]
+    by_ham = [f for _, p, f in sorted(clues, key=lambda c: c[1]) if p < 0.5]
+    return Score(value, by_spam, by_ham)
+
+
+LABEL_OF_STATUS = {"approved": HAM, "spam": SPAM}
+
+
+def learn_from_decisions(comments, counts=None):
+    """Learn each comment as its new status says (approved → ham, spam → spam),
+    un-learning an earlier opposite lesson. Statuses that say nothing about spam
+    (pending, reported, trash) leave what was learned alone."""
+    counts = counts or DatabaseCounts()
+    wanted = {c.pk: LABEL_OF_STATUS[c.status] for c in comments if c.status in LABEL_OF_STATUS}
+    if not wanted:
+        return 0
+    learned = counts.markers(list(wanted))
+    total = {}
+    changed = 0
+    for comment in comments:
+        label = wanted.get(comment.pk)
+        if label is None or learned.get(comment.pk) == label:
+            continue
+        feats = features_of(comment)
+        old = learned.get(comment.pk)
+        if old is not None:
+            merge(total, lesson(feats, old, sign=-1))
+        merge(total, lesson(feats, label))
+        marker = f"{MARKER_PREFIX}{comment.pk}"
+        merge(total, {marker: (1, -1) if label == HAM else (-1, 1)})
+        changed += 1
+    counts.apply(total)
+    return changed

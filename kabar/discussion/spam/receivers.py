@@ -1,0 +1,25 @@
+"""What the spam defence does after a comment is stored or moderated (connected in
+DiscussionConfig.ready(); signals are sent after the transaction commits)."""
+
+import logging
+
+from . import burst, classifier
+
+logger = logging.getLogger(__name__)
+
+
+def learn_from_moderation(sender, comments, previous=None, **kwargs):
+    """Moderators' approve and spam decisions train the learned score."""
+    try:
+        classifier.learn_from_decisions(comments)
+    except Exception:
+        # Learning is a by-product: a failure must not turn a moderator's click into an
+        # error page after the decision itself has been saved.
+        logger.exception("could not learn from moderation of %s comments", len(comments))
+
+
+def guard_burst(sender, comment, **kwargs):
+    try:
+        burst.burst_check(comment)
+    except Exception:
+        logger.exception("burst guard failed for comment %s", comment.pk)

@@ -1,0 +1,127 @@
+"""The individual spam checks. Each looks at an unsaved comment and returns the reasons
+it found: {"rule", "effect", "detail"}, effect one of approve / hold / spam / trash /
+score. The details are for moderators; none of this is ever shown to the commenter."""
+
+from django.db.models import Q
+
+from ..models import Comment, CommentStatus
+from . import words
+from .text import links_in, squash
+
+
+def reason(rule, effect, detail=""):
+    return {"rule": rule, "effect": effect, "detail": detail}
+
+
+def premoderation(comment, *, article, rules, context):
+    from kabar.news.models import Discussion
+
+    if rules.premoderate_all or getattr(article, "discussion", None) == Discussion.PREMODERATED:
+        return [reason("premoderation", "hold", "every comment is held here")]
+    return []
+
+
+def honeypot(comment, *, article, rules, context):
+    # Stored as spam rather than refused: a reader whose browser filled the hidden field
+    # by accident can still be rescued from the Spam queue, and a bot gets the same answer
+    # as for any comment, so it learns nothing about why it failed.
+    if context is not None and context.honeypot_filled:
+        return [reason("honeypot", "spam", "the hidden field was filled in")]
+    return []
+
+
+def too_fast(comment, *, article, rules, context):
+    age = getattr(context, "form_age_seconds", None)
+    if age is not None and rules.min_seconds_to_post and age < rules.min_seconds_to_post:
+        return [
+            reason(
+                "too_fast",
+                "hold",
+                f"sent {age:.1f} s after the form was issued "
+                f"(minimum {rules.min_seconds_to_post} s)",
+            )
+        ]
+    return []
+
+
+def count_links(comment):
+    return len(links_in(comment.body))
+
+
+def links(comment, *, article, rules, context):
+    # As in WordPress, 0 switches the check off.
+    found = count_links(comment)
+    if rules.links_to_hold and found >= rules.links_to_hold:
+        return [reason("links", "hold", f"{found} links (limit {rules.links_to_hold})")]
+    return []
+
+
+# The fields a word list is matched against, as WordPress does, with the names
+# moderators see in the reasons.
+MATCHED_FIELDS = (
+    ("comment", "body"),
+    ("name", "author_name"),
+    ("email", "author_email"),
+    ("website", "author_url"),
+    ("IP", "ip_address"),
+    ("user agent", "user_agent"),
+)
+
+
+def _word_hits(comment, words_text):
+    if not (words_text or "").strip():
+        return []
+    matcher = words.compiled(words_text)
+    if not matcher:
+        return []
+    hits = []
+    for label, attribute in MATCHED_FIELDS:
+        value = getattr(comment, attribute, None)
+        if not value:
+            continue
+        for word in matcher.find(str(value), limit=3):
+            hits.append(f"'{word}' in {label}")
+        if len(hits) >= 3:
+            break
+    return hits[:3]
+
+
+def word_lists(comment, *, article, rules, context):
+    found = []
+    disallowed = _word_hits(comment, rules.disallowed_words)
+    if disallowed:
+        found.append(reason("disallowed_words", "trash", "; ".join(disallowed)))
+    moderated = _word_hits(comment, rules.moderation_words)
+    if moderated:
+        found.append(reason("moderation_words", "hold", "; ".join(moderated)))
+    return found
+
+
+CHECKS = (premoderation, honeypot, too_fast, links, word_lists)
+
+# Rules whose finding is evidence of spam (not of policy, like premoderation): the
+# classifier may mark spam only when one of these agrees with it.
+SPAM_SIGNALS = {"honeypot", "too_fast", "links", "moderation_words", "disallowed_words"}
+
+
+# Duplicates are refused before anything is stored, so they are not a check above.
+DUPLICATE_LOOKBACK = 50
+
+
+def find_duplicate(*, page_id, body, email, ip_hash, exclude_pk=None):
+    """An earlier comment on the same article with the same text (ignoring case, width
+    and spacing) from the same email or the same network address; None if there is none.
+    Trashed comments do not count, as in WordPress."""
+    who = Q(author_email__iexact=email.strip()) if email else Q(pk__in=[])
+    if ip_hash:
+        who |= Q(ip_hash=ip_hash)
+    candidates = Comment.objects.filter(who, page_id=page_id).exclude(status=CommentStatus.TRASH)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    wanted = squash(body)
+    for pk, earlier in candidates.order_by("-created_at").values_list("pk", "body")[
+        :DUPLICATE_LOOKBACK
+    ]:
+        if squash(earlier) == wanted:
+            return pk
+    return None

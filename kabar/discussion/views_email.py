@@ -1,0 +1,84 @@
+"""The pages behind the links in Kabar's mail: confirming an address, and unsubscribing.
+
+Opening a link only shows a page; the change happens when its button is pressed (a POST),
+because mail scanners open links on their own and must not confirm or unsubscribe anyone.
+The one exception is RFC 8058's one-click unsubscribe, which is a POST by definition. The
+signed token in the URL is the authority for both, so they are exempt from CSRF checks:
+a forged request would need the token, which only the mailbox has.
+"""
+
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from .models import Subscription
+from .notifications import subscription_cancel, unsubscribe_read
+from .trust import LinkExpired, LinkInvalid, commenter_confirm, confirmation_read
+
+
+def _private(response):
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # The token in this page's URL must not travel on in a Referer header.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _invalid(request, expired=False):
+    response = render(
+        request,
+        "discussion/link_invalid.html",
+        {"expired": expired},
+        status=410 if expired else 400,
+    )
+    return _private(response)
+
+
+@csrf_exempt
+@never_cache
+def confirm(request, token):
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    try:
+        confirmation = confirmation_read(token)
+    except LinkExpired:
+        return _invalid(request, expired=True)
+    except LinkInvalid:
+        return _invalid(request)
+    commenter = confirmation.commenter
+    if request.method == "POST":
+        confirmed = commenter_confirm(confirmation)
+        context = {"done": True, "commenter": commenter, "subscriptions": confirmed}
+    else:
+        pending = Subscription.objects.filter(
+            commenter=commenter, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+        ).select_related("page")
+        context = {
+            "done": False,
+            "commenter": commenter,
+            "subscriptions": [
+                s for s in pending if s.created_at.timestamp() <= confirmation.issued_at
+            ],
+        }
+    return _private(render(request, "discussion/confirm.html", context))
+
+
+@csrf_exempt
+@never_cache
+def unsubscribe(request, token):
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    subscription = unsubscribe_read(token)
+    if subscription is None:
+        return _invalid(request)
+    if request.method == "POST":
+        everything = request.POST.get("scope") == "all"
+        subscription_cancel(subscription, everything=everything)
+        context = {"done": True, "everything": everything, "subscription": subscription}
+    else:
+        context = {
+            "done": False,
+            "subscription": subscription,
+            "active": subscription.unsubscribed_at is None,
+        }
+    return _private(render(request, "discussion/unsubscribe.html", context))

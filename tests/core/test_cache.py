@@ -1,0 +1,458 @@
+"""The page cache: what it serves without the database, what it never stores, validators,
+gzip, languages, and the WSGI fast path."""
+
+import gzip
+import io
+import sys
+
+import pytest
+from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
+from django.urls import resolve
+
+from kabar.core import cache as page_cache_module
+from kabar.core.cache import HEADER, PageCacheApp, PageCacheMiddleware, lookup, store
+from kabar.core.purge import purge_paths
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()
+
+
+def state(response):
+    return response.get(HEADER)
+
+
+def warm(client, url, **extra):
+    first = client.get(url, **extra)
+    assert state(first) == "miss", (url, first.status_code, state(first))
+    return first
+
+
+def test_anonymous_article_is_served_from_the_cache_without_queries(
+    page_cache, article, django_assert_num_queries
+):
+    first = warm(Client(), article.url)
+    with django_assert_num_queries(0):
+        second = Client().get(article.url)
+    assert state(second) == "hit"
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert article.title in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda a: "/",
+        lambda a: a.get_parent().url,
+        lambda a: a.get_parent().url + "?page=1",
+        lambda a: "/feed/",
+        lambda a: "/feed/atom/",
+        lambda a: f"/feed/rubrik/{a.get_parent().slug}/",
+        lambda a: "/sitemap.xml",
+        lambda a: "/comments/feed/",
+        lambda a: f"/comments/feed/article/{a.pk}/",
+    ],
+    ids=[
+        "home",
+        "section",
+        "section-page-1",
+        "feed",
+        "atom",
+        "section-feed",
+        "sitemap",
+        "comment-feed",
+        "article-comment-feed",
+    ],
+)
+def test_fronts_feeds_and_sitemaps_are_cached(
+    page_cache, article, author, url_of, django_assert_num_queries
+):
+    url = url_of(article)
+    first = warm(Client(), url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = Client().get(url)
+    assert state(second) == "hit"
+    assert second.content == first.content
+
+
+def test_author_and_tag_pages_are_cached(page_cache, article, author, django_assert_num_queries):
+    article.tags.add("banjir")
+    article.save_revision().publish()
+    for url in (author.get_absolute_url(), "/topik/banjir/"):
+        warm(Client(), url)
+        with django_assert_num_queries(0):
+            assert state(Client().get(url)) == "hit"
+
+
+def test_etag_gives_304_and_a_changed_page_gives_200(page_cache, article):
+    first = warm(Client(), article.url)
+    etag = first["ETag"]
+    assert etag.startswith('W/"')
+    again = Client().get(article.url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert Client().get(article.url, HTTP_IF_NONE_MATCH='W/"other"').status_code == 200
+    # The gzip copy has the same weak validator: either one revalidates.
+    assert Client().get(article.url, HTTP_IF_NONE_MATCH=etag[2:]).status_code == 304
+
+
+def test_last_modified_gives_304(page_cache, article):
+    first = warm(Client(), article.url)
+    since = first["Last-Modified"]
+    assert Client().get(article.url, HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    earlier = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert Client().get(article.url, HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+
+
+def test_first_response_already_carries_validators_and_cache_control(page_cache, article):
+    first = warm(Client(), article.url)
+    assert first["Last-Modified"]
+    assert first["Cache-Control"] == "max-age=0, s-maxage=1"
+    assert "Accept-Encoding" in first["Vary"]
+
+
+def test_gzip_copy_is_stored_and_served_to_clients_that_accept_it(page_cache, article):
+    plain = warm(Client(), article.url)
+    assert not plain.has_header("Content-Encoding")
+    zipped = Client().get(article.url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert state(zipped) == "hit"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content) / 2
+    assert gzip.decompress(zipped.content) == plain.content
+
+
+def test_pages_not_cached_are_still_gzipped(page_cache, article):
+    client = Client(HTTP_ACCEPT_ENCODING="gzip")
+    client.cookies["sessionid"] = "whatever"
+    response = client.get(article.url)
+    assert state(response) == "bypass"
+    assert response["Content-Encoding"] == "gzip"
+
+
+def test_head_is_answered_from_the_cache_without_a_body(page_cache, article):
+    first = warm(Client(), article.url)
+    head = Client().head(article.url)
+    assert state(head) == "hit"
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(first.content))
+
+
+def test_head_alone_stores_nothing(page_cache, article):
+    Client().head(article.url)
+    assert state(Client().get(article.url)) == "miss"
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "kabar_own", "kabar_pending", "messages"])
+def test_private_cookie_bypasses_and_is_never_stored(page_cache, article, cookie):
+    client = Client()
+    client.cookies[cookie] = "anything"
+    response = client.get(article.url)
+    assert state(response) == "bypass"
+    assert "private" in response["Cache-Control"]
+    # Nothing was stored by that request: the next anonymous reader misses.
+    assert state(Client().get(article.url)) == "miss"
+    # And a cached page is not handed to the private reader either.
+    assert state(client.get(article.url)) == "bypass"
+
+
+def test_remembered_commenter_cookie_does_not_bypass(page_cache, article):
+    # The page's script reads it; the HTML is the same for everyone.
+    warm(Client(), article.url)
+    client = Client()
+    client.cookies["kabar_commenter"] = "%7B%22name%22%3A%22Dewi%22%7D"
+    assert state(client.get(article.url)) == "hit"
+
+
+def test_language_cookie_selects_its_own_copy(page_cache, article):
+    indonesian = warm(Client(), article.url)
+    english_client = Client()
+    english_client.cookies["django_language"] = "en"
+    english = warm(english_client, article.url)
+    assert english["Content-Language"] == "en"
+    assert indonesian["Content-Language"] == "id"
+    assert state(english_client.get(article.url)).startswith("hit")
+    assert english_client.get(article.url).content == english.content != indonesian.content
+    # An unknown language is the default one.
+    other = Client()
+    other.cookies["django_language"] = "xx"
+    assert other.get(article.url).content == indonesian.content
+
+
+def test_pagination_parameters_are_part_of_the_key(page_cache, section):
+    builders.make_articles(section, 25)
+    page_one = warm(Client(), section.url)
+    page_two = warm(Client(), section.url + "?page=2")
+    assert page_one.content != page_two.content
+    assert state(Client().get(section.url + "?page=2")) == "hit"
+    # "?page=02" is the same page as "?page=2".
+    assert state(Client().get(section.url + "?page=02")) == "hit"
+
+
+def test_campaign_parameters_share_the_plain_copy(page_cache, article):
+    warm(Client(), article.url)
+    response = Client().get(article.url + "?utm_source=x&utm_medium=social&fbclid=abc")
+    assert state(response) == "hit"
+
+
+@pytest.mark.parametrize("query", ["?q=banjir", "?replytocom=1", "?page=abc", "?page=1&x=2"])
+def test_other_query_strings_bypass(page_cache, article, query):
+    response = Client().get(article.url + query)
+    assert response.get(HEADER) in (None, "pass")
+    assert state(Client().get(article.url + query)) != "hit"
+
+
+def test_post_is_never_cached(page_cache, article):
+    warm(Client(), article.url)
+    response = Client().post(article.url, {})
+    assert state(response) != "hit"
+
+
+def test_admin_and_static_are_never_looked_up(page_cache, home):
+    assert Client().get("/admin/login/").get(HEADER) is None
+    assert Client().get("/static/css/kabar.css").get(HEADER) is None
+
+
+def test_not_found_is_not_stored(page_cache, home):
+    # Whether a path exists can change without its own path being purged (a comment
+    # permalink, a redirect an editor adds), so only 200s are stored.
+    assert Client().get("/tidak-ada/").status_code == 404
+    assert Client().get("/tidak-ada/").get(HEADER) == "pass"
+
+
+# What may never be stored.
+
+
+def _middleware_response(response, path="/"):
+    request = RequestFactory().get(path)
+    request.resolver_match = resolve("/")
+    return PageCacheMiddleware(lambda r: response)(request)
+
+
+def _with_cookie():
+    response = HttpResponse("<p>page</p>" * 50)
+    response.set_cookie("csrftoken", "x")
+    return response
+
+
+def _with_header(name, value, status=200):
+    response = HttpResponse("<p>page</p>" * 50, status=status)
+    if name:
+        response[name] = value
+    return response
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _with_cookie,
+        lambda: _with_header("Cache-Control", "private"),
+        lambda: _with_header("Cache-Control", "no-store"),
+        lambda: _with_header("Cache-Control", "no-cache, must-revalidate"),
+        lambda: _with_header("Vary", "User-Agent"),
+        lambda: _with_header(None, None, status=302),
+        lambda: _with_header(None, None, status=404),
+        lambda: _with_header(None, None, status=500),
+    ],
+    ids=["set-cookie", "private", "no-store", "no-cache", "vary-ua", "302", "404", "500"],
+)
+def test_unshareable_responses_are_not_stored(page_cache, home, make):
+    response = _middleware_response(make())
+    assert response[HEADER] == "pass"
+    assert state(Client().get("/")) == "miss"
+
+
+def test_response_that_used_a_csrf_token_is_not_stored(page_cache, home):
+    from django.middleware.csrf import get_token
+
+    def view(request):
+        get_token(request)
+        return HttpResponse("<p>form</p>" * 50)
+
+    request = RequestFactory().get("/")
+    request.resolver_match = resolve("/")
+    response = PageCacheMiddleware(view)(request)
+    assert response[HEADER] == "pass"
+
+
+def test_cached_article_holds_nothing_private(page_cache, article):
+    """A held comment is shown to its author only; the shared copy has no trace of it,
+    no CSRF token, no email, and sets no cookie."""
+    builders.submit(article, body="Komentar yang sudah disetujui.", approve=True)
+    author = Client(HTTP_ORIGIN="http://testserver")
+    posted = author.post(
+        "/comments/post/",
+        {
+            "page": article.pk,
+            "body": "Komentar ini masih menunggu moderasi.",
+            "author_name": "Penulis Rahasia",
+            "author_email": "rahasia@example.org",
+            "author_url": "",
+            "form_token": builders.form_token(article),
+        },
+    )
+    assert posted.status_code == 302
+    own_view = author.get(article.url)
+    assert "Komentar ini masih menunggu moderasi." in own_view.content.decode()
+    assert state(own_view) == "bypass"
+
+    shared = warm(Client(), article.url)
+    again = Client().get(article.url)
+    for response in (shared, again):
+        html = response.content.decode()
+        assert "Komentar yang sudah disetujui." in html
+        assert "menunggu moderasi" not in html
+        assert "rahasia@example.org" not in html
+        assert "Penulis Rahasia" not in html
+        assert "csrfmiddlewaretoken" not in html
+        assert not response.cookies
+        assert "Set-Cookie" not in response
+
+
+# Render / purge race, and a stale generation.
+
+
+def test_a_purge_during_rendering_makes_what_was_rendered_stale(page_cache, article):
+    factory = RequestFactory()
+    request = factory.get(article.url)
+    found = lookup(request.META)
+    assert found is not None and found.entry is None
+    # An editor publishes while this request is still rendering the old version...
+    purge_paths([article.url])
+    request.resolver_match = resolve(article.url)
+    entry = store(request, article.serve(request).render(), found)
+    assert entry is not None
+    # ...so what it stored is never served.
+    assert lookup(factory.get(article.url).META).entry is None
+
+
+def test_an_evicted_generation_never_revives_old_entries(page_cache, article):
+    warm(Client(), article.url)
+    purge_paths([article.url])
+    warm(Client(), article.url)
+    # The cache drops every generation (eviction, restart of a memory cache)...
+    for key in ("gen:all", "gen:lists", page_cache_module.path_generation_key(article.url)):
+        page_cache.delete(key)
+    # ...and the page is rendered afresh rather than trusting an entry from before.
+    assert state(Client().get(article.url)) == "miss"
+
+
+# The WSGI fast path.
+
+
+def _environ(path, **extra):
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        **extra,
+    }
+
+
+class CountingApp:
+    def __init__(self, app):
+        self.app = app
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.app(environ, start_response)
+
+
+@pytest.fixture
+def wsgi(page_cache):
+    """Call Django's WSGI handler the way the test client does: without closing the
+    database connection at the end of each request (it holds the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _call(app, environ):
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"] = status
+        seen["headers"] = dict(headers)
+
+    body = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], body
+
+
+def test_wsgi_wrapper_answers_hits_before_django(wsgi, article, django_assert_num_queries):
+    django_app = CountingApp(WSGIHandler())
+    app = PageCacheApp(django_app)
+    status, headers, body = _call(app, _environ(article.url))
+    assert status.startswith("200") and headers[HEADER] == "miss"
+    with django_assert_num_queries(0):
+        status2, headers2, body2 = _call(app, _environ(article.url))
+    assert (status2, headers2[HEADER], body2) == ("200 OK", "hit", body)
+    assert django_app.calls == 1
+    assert headers2["Content-Security-Policy"] == headers["Content-Security-Policy"]
+    status3, headers3, _body = _call(app, _environ(article.url, HTTP_IF_NONE_MATCH=headers["ETag"]))
+    assert status3 == "304 Not Modified"
+    zipped = _call(app, _environ(article.url, HTTP_ACCEPT_ENCODING="gzip"))
+    assert gzip.decompress(zipped[2]) == body
+    assert django_app.calls == 1
+
+
+def test_wsgi_wrapper_passes_private_readers_to_django(wsgi, article):
+    django_app = CountingApp(WSGIHandler())
+    app = PageCacheApp(django_app)
+    _call(app, _environ(article.url))
+    _call(app, _environ(article.url, HTTP_COOKIE="sessionid=abc; django_language=en"))
+    assert django_app.calls == 2
+
+
+def test_https_and_http_copies_are_kept_apart(wsgi, article, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    app = PageCacheApp(WSGIHandler())
+    _call(app, _environ(article.url))
+    _status, headers, _body = _call(app, _environ(article.url, HTTP_X_FORWARDED_PROTO="https"))
+    assert headers[HEADER] == "miss"
+
+
+def test_cache_failure_degrades_to_rendering(page_cache, article, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(page_cache, "get_many", broken)
+    response = Client().get(article.url)
+    assert response.status_code == 200
+    assert article.title in response.content.decode()
+
+
+def test_path_is_read_as_servers_and_the_test_client_pass_it():
+    from kabar.core.cache import _path
+
+    # PEP 3333 servers: UTF-8 bytes read as Latin-1; Django's test client: text.
+    assert _path({"PATH_INFO": "/k\xc3\xb3pi-gayo/"}) == "/kópi-gayo/"
+    assert _path({"PATH_INFO": "/kópi-gayo/"}) == "/kópi-gayo/"
+    assert _path({}) == "/"

@@ -1,0 +1,131 @@
+"""The page cache, the rate limits and the sign-in throttle on a real Redis (127.0.0.1:6379,
+started by scripts/services-up), as production runs them with REDIS_URL. Keys live under a
+prefix of this run's own, so parallel runs do not meet."""
+
+import os
+import threading
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from kabar.core import cache as page_cache_module
+from kabar.core import ratelimit
+from kabar.core.cache import HEADER, config
+from kabar.core.purge import purge_paths
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+REDIS_URL = os.environ.get("KABAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_fail():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"Redis at {REDIS_URL} does not answer ({exc}); run scripts/services-up")
+
+
+@pytest.fixture
+def redis_caches(settings):
+    _redis_or_fail()
+    prefix = f"kabar-test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{prefix}.{alias}",
+        }
+        for alias in ("default", "pages")
+    }
+    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
+    yield prefix
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    for alias in ("default", "pages"):
+        caches[alias].close()
+
+
+def test_page_cache_on_redis_serves_hits_without_queries(
+    redis_caches, article, django_assert_num_queries
+):
+    assert config().local is not None  # entries kept in process memory in front of Redis
+    first = Client().get(article.url)
+    assert first[HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get(article.url)
+    assert second[HEADER] == "hit"
+    assert second.content == first.content
+
+
+def test_entry_is_shared_through_redis_by_processes(redis_caches, article):
+    Client().get(article.url)
+    # Another process: nothing in its own memory, the entry comes from Redis.
+    config().local.clear()
+    assert Client().get(article.url)[HEADER] == "hit"
+
+
+def test_purge_in_one_process_reaches_another(redis_caches, article):
+    Client().get(article.url)
+    assert Client().get(article.url)[HEADER] == "hit"  # now in this process's memory too
+    # The purge is written to Redis (as another worker would do it)...
+    purge_paths([article.url])
+    # ...and this process's in-memory copy is not served any more.
+    assert Client().get(article.url)[HEADER] == "miss"
+
+
+def test_generations_are_kept_in_redis(redis_caches, article):
+    import redis
+
+    Client().get(article.url)
+    client = redis.Redis.from_url(REDIS_URL)
+    key = page_cache_module.path_generation_key(article.url)
+    assert list(client.scan_iter(f"{redis_caches}.pages:*{key}"))
+    assert list(client.scan_iter(f"{redis_caches}.pages:*gen:all"))
+
+
+def test_rate_limit_is_exact_under_concurrency_on_redis(redis_caches):
+    limit = ratelimit.Limit("test-burst", count=10, seconds=60)
+    allowed = []
+    barrier = threading.Barrier(8)
+
+    def poster():
+        barrier.wait()
+        for _ in range(10):
+            allowed.append(ratelimit.hit(limit, "198.51.100.23").allowed)
+
+    threads = [threading.Thread(target=poster) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(allowed) == 10
+    assert len(allowed) == 80
+
+
+def test_flood_interval_is_shared_on_redis(redis_caches):
+    limit = ratelimit.Limit("test-flood", count=1, seconds=15)
+    assert ratelimit.hit(limit, "198.51.100.24").allowed
+    caches["default"].close()  # a new connection, as from another process
+    refused = ratelimit.hit(limit, "198.51.100.24")
+    assert not refused.allowed
+    assert 1 <= refused.retry_after <= 15
+
+
+def test_login_throttle_counts_in_redis(redis_caches, home, settings):
+    settings.KABAR_LOGIN_THROTTLE = {"FAILURES": 2, "SECONDS": 60}
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("redaktur", "r@example.org", "benar-sekali-42")
+    for _ in range(2):
+        Client().post("/admin/login/", {"username": "redaktur", "password": "salah"})
+    response = Client().post(
+        "/admin/login/", {"username": "redaktur", "password": "benar-sekali-42"}
+    )
+    assert response.status_code == 429

@@ -1,0 +1,381 @@
+"""Production settings read from the environment, `check --deploy`, `kabar serve`, and
+SQLite under concurrent comment posting — each in fresh processes, as in production."""
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SETTINGS_MODULE = "kabar_prodtest_settings"
+
+
+def clean_env(**extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "KABAR_", "PYTEST_", "CLOUDFLARE_", "EMAIL_"))
+        and k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "kabar.settings.production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "kabar.example,www.kabar.example",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    env.update(extra)
+    return env
+
+
+READ_SETTINGS = textwrap.dedent(
+    """
+    import json, django
+    django.setup()
+    from django.conf import settings as s
+    print(json.dumps({
+        "db": s.DATABASES["default"],
+        "caches": {k: v["BACKEND"] for k, v in s.CACHES.items()},
+        "cache_locations": {k: str(v.get("LOCATION")) for k, v in s.CACHES.items()},
+        "hosts": s.ALLOWED_HOSTS,
+        "proxies": s.KABAR_TRUSTED_PROXIES,
+        "email": [s.EMAIL_BACKEND, getattr(s, "EMAIL_HOST", None), getattr(s, "EMAIL_PORT", None)],
+        "frontend": {k: v["BACKEND"] for k, v in s.WAGTAILFRONTENDCACHE.items()},
+        "hsts": s.SECURE_HSTS_SECONDS,
+        "ssl_redirect": s.SECURE_SSL_REDIRECT,
+        "static": s.STORAGES["staticfiles"]["BACKEND"],
+        "shared_max_age": s.KABAR_PAGE_CACHE["SHARED_MAX_AGE"],
+    }, default=str))
+    """
+)
+
+
+def read_settings(tmp_path, **env):
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", READ_SETTINGS],
+        env=clean_env(KABAR_DATA_DIR=str(tmp_path), **env),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    if result.returncode:
+        return None, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+
+
+def test_defaults_are_sqlite_and_shared_file_caches(tmp_path):
+    found, err = read_settings(tmp_path)
+    assert found, err
+    assert found["db"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert found["db"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert found["caches"] == {
+        "default": "django.core.cache.backends.filebased.FileBasedCache",
+        "pages": "django.core.cache.backends.filebased.FileBasedCache",
+    }
+    assert all(str(tmp_path) in loc for loc in found["cache_locations"].values())
+    assert found["hosts"] == ["kabar.example", "www.kabar.example"]
+    assert found["hsts"] == 31536000 and found["ssl_redirect"] is True
+    assert found["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert found["frontend"] == {}
+    assert found["proxies"] == []
+
+
+def test_environment_switches_integrations_on(tmp_path):
+    found, err = read_settings(
+        tmp_path,
+        DATABASE_URL="postgres://kabar:rahasia@db.internal:5432/kabar",
+        REDIS_URL="redis://cache.internal:6379/2",
+        KABAR_TRUSTED_PROXIES="10.0.0.0/8, 2001:db8::/32",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_PORT="2525",
+        KABAR_PURGE_URL="http://varnish.internal:6081",
+        CLOUDFLARE_BEARER_TOKEN="token",
+        CLOUDFLARE_ZONE_ID="zone",
+        KABAR_HTTPS="false",
+        KABAR_SHARED_MAX_AGE="300",
+    )
+    assert found, err
+    db = found["db"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
+        "db.internal",
+        5432,
+        "kabar",
+        "kabar",
+    )
+    assert db["CONN_HEALTH_CHECKS"] is True
+    assert set(found["caches"].values()) == {"django.core.cache.backends.redis.RedisCache"}
+    assert found["proxies"] == ["10.0.0.0/8", "2001:db8::/32"]
+    assert found["email"] == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.example.org",
+        2525,
+    ]
+    assert sorted(found["frontend"].values()) == [
+        "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+    ]
+    assert found["hsts"] == 0 and found["ssl_redirect"] is False
+    assert found["shared_max_age"] == 300
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "short", "django-insecure-" + "x" * 60, "a" * 60],
+    ids=["missing", "short", "django-insecure", "one-character"],
+)
+def test_unsafe_secret_key_is_refused(tmp_path, key):
+    found, err = read_settings(tmp_path, SECRET_KEY=key)
+    assert found is None
+    assert "SECRET_KEY must be set" in err
+
+
+def test_missing_allowed_hosts_is_refused(tmp_path):
+    found, err = read_settings(tmp_path, ALLOWED_HOSTS="")
+    assert found is None
+    assert "ALLOWED_HOSTS" in err
+
+
+def test_check_deploy_is_clean(tmp_path):
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env=clean_env(KABAR_DATA_DIR=str(tmp_path)),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+# A real production site on SQLite: migrated once for the tests below.
+
+SITE_SETTINGS = """
+from kabar.settings.production import *  # noqa: F403
+from kabar.settings.production import KABAR_COMMENTS
+
+# Every poster here comes from 127.0.0.1: the flood limits would refuse them all.
+KABAR_COMMENTS = {**KABAR_COMMENTS, "RATE_LIMITS": False}
+"""
+
+MAKE_ARTICLE = """
+import json, django
+django.setup()
+from tests import builders
+home = builders.make_home()
+section = builders.make_section(home, "Kabar Internasional", slug="kabar-internasional")
+article = builders.make_article(section, "Artikel untuk diuji", slug="artikel-uji")
+print(json.dumps({"id": article.pk, "url": article.url}))
+"""
+
+POSTER = """
+import json, os, sys, time, django
+django.setup()
+from django.db import OperationalError
+from django.test import Client
+from tests import builders
+from kabar.news.models import ArticlePage
+
+article = ArticlePage.objects.get(pk=int(sys.argv[1]))
+me, count, start_at = sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+client = Client(HTTP_ORIGIN="http://testserver", raise_request_exception=True)
+statuses, errors = {}, []
+token = builders.form_token(article)
+while time.time() < start_at:
+    time.sleep(0.005)
+for n in range(count):
+    try:
+        response = client.post("/comments/post/", {
+            "page": article.pk, "body": f"Komentar {n} dari penulis {me}, nomor unik {me}-{n}.",
+            "author_name": f"Penulis {me}", "author_email": f"p{me}-{n}@example.org",
+            "author_url": "", "form_token": token,
+        }, REMOTE_ADDR=f"198.51.100.{me}")
+        statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+    except OperationalError as exc:
+        errors.append(str(exc))
+print(json.dumps({"statuses": statuses, "errors": errors}))
+"""
+
+
+@pytest.fixture(scope="module")
+def prod_site(tmp_path_factory):
+    if os.environ.get("KABAR_TEST_DATABASE_URL"):
+        pytest.skip("runs in the SQLite pass: it is about SQLite and the default server")
+    data_dir = tmp_path_factory.mktemp("prod-site")
+    (data_dir / f"{SETTINGS_MODULE}.py").write_text(SITE_SETTINGS)
+    env = clean_env(
+        KABAR_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
+        PYTHONPATH=os.pathsep.join([str(data_dir), str(ROOT)]),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        KABAR_HTTPS="false",
+    )
+
+    def run(*argv, timeout=300):
+        result = subprocess.run(  # noqa: S603
+            [str(a) for a in argv], env=env, cwd=ROOT, capture_output=True, text=True,
+            timeout=timeout,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+        return result.stdout
+
+    run(sys.executable, "manage.py", "migrate", "--noinput", "-v0")
+    article = json.loads(run(sys.executable, "-c", MAKE_ARTICLE).strip().splitlines()[-1])
+    return {"dir": data_dir, "env": env, "article": article, "run": run}
+
+
+def test_sqlite_takes_concurrent_comments_without_database_is_locked(prod_site):
+    """WAL, immediate transactions and a busy timeout: six processes posting at once all
+    get their comments stored, none is told the database is locked."""
+    posters, each = 6, 25
+    start_at = time.time() + 3
+    procs = [
+        subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-c",
+                POSTER,
+                str(prod_site["article"]["id"]),
+                str(n),
+                str(each),
+                str(start_at),
+            ],
+            env=prod_site["env"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for n in range(1, posters + 1)
+    ]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err[-3000:]
+        assert "database is locked" not in err
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert [r["errors"] for r in results] == [[]] * posters
+    assert all(r["statuses"] == {"302": each} for r in results), results
+    import sqlite3
+
+    with sqlite3.connect(prod_site["dir"] / "kabar.sqlite3") as conn:
+        stored = conn.execute("SELECT COUNT(*) FROM discussion_comment").fetchone()[0]
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert stored == posters * each
+
+
+def _free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url, **headers):
+    request = urllib.request.Request(url, headers=headers)  # noqa: S310 - 127.0.0.1 only
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.status, dict(response.headers), response.read()
+
+
+def _children(pid):
+    found = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        for child in map(int, text):
+            found |= {child} | _children(child)
+    return found
+
+
+def _cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""
+
+
+def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(  # noqa: S603
+        [str(BIN / "kabar"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        env=prod_site["env"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.time() + 120
+        while True:
+            assert proc.poll() is None, proc.stdout.read().decode()[-3000:]
+            try:
+                status, _headers, html = _get(base + "/")
+                break
+            except OSError:
+                assert time.time() < deadline, "kabar serve did not answer in 120 s"
+                time.sleep(0.3)
+        assert status == 200
+        article = base + prod_site["article"]["url"]
+        first = _get(article)
+        second = _get(article, **{"Accept-Encoding": "gzip"})
+        assert first[1]["x-kabar-cache"] in ("miss", "hit")
+        assert second[1]["x-kabar-cache"] == "hit"
+        assert second[1]["content-encoding"] == "gzip"
+        assert "granian" in second[1].get("server", "")
+
+        # Static files: hashed names, compressed copies, cached for a year.
+        css = html.decode().split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+        assert css.startswith("/static/css/kabar.") and css.count(".") == 2, css
+        status, headers, _body = _get(base + css, **{"Accept-Encoding": "gzip"})
+        assert status == 200
+        assert "immutable" in headers["cache-control"]
+        assert "max-age=315360000" in headers["cache-control"]
+        assert headers.get("content-encoding") == "gzip"
+
+        commands = [_cmdline(pid) for pid in _children(proc.pid)]
+        assert sum("granian" in c for c in commands) >= 3, commands  # supervisor + 2 workers
+        assert any("kabar.cli worker" in c for c in commands), commands
+    finally:
+        children = _children(proc.pid) if proc.poll() is None else set()
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    time.sleep(0.5)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "left running"
+
+
+def test_backup_and_restore_drill_of_the_sqlite_site(prod_site, tmp_path):
+    """The SQLite counterpart of tests/core/test_backup.py (PostgreSQL): a backup of the
+    running site's file, restored into a scratch copy whose counts match, and a damaged
+    backup that the drill rejects."""
+    run = prod_site["run"]
+    said = run(sys.executable, "manage.py", "backup", "--output", str(tmp_path))
+    target = Path(said.split("Backup written to ", 1)[1].split(" (", 1)[0])
+    manifest = json.loads((target / "manifest.json").read_text())
+    assert manifest["engine"] == "sqlite"
+    assert manifest["counts"]["news_articlepage"] == 1
+    assert manifest["counts"]["discussion_comment"] >= 0
+    drill = run(sys.executable, "manage.py", "restore_drill", str(target))
+    assert "Restore drill OK" in drill
+    dump = target / "database.sqlite3"
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size // 3])
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "restore_drill", str(target)],
+        env=prod_site["env"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "FAILED" in result.stderr

@@ -1,0 +1,212 @@
+"""The verified-trust ladder: first comment held and a confirmation mailed; a known name
+and email earn nothing until confirmed; confirmed + approved history publishes at once;
+spam takes trust away; a moderator's "approve and trust" gives it back."""
+
+import re
+
+import pytest
+from django.core import signing
+from django.utils import timezone
+
+from kabar.discussion.models import Commenter, CommentStatus, DiscussionSettings, Subscription
+from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
+from kabar.discussion.trust import (
+    CONFIRM_SALT,
+    commenter_history,
+    commenter_trust,
+    confirmation_read,
+    confirmation_token,
+)
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+EMAIL = "budi@example.org"
+CONFIRM_LINK = re.compile(r"https?://\S+/comments/confirm/(\S+)/")
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a write and what it sets off after commit (signals, queued mail)."""
+
+    def run(write, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(*args, **kwargs)
+
+    return run
+
+
+def confirm_by_link(client, mailoutbox, email=EMAIL):
+    mail = [m for m in mailoutbox if m.to == [email] and "/comments/confirm/" in m.body][-1]
+    link = CONFIRM_LINK.search(mail.body).group(0)
+    response = client.post(link)
+    assert response.status_code == 200
+    return link
+
+
+def approve(run, comment):
+    run(comments_set_status, [comment.pk], CommentStatus.APPROVED)
+
+
+def test_first_comment_is_held_and_mails_a_confirmation_link(article, run, mailoutbox):
+    comment = run(builders.submit, article, email=EMAIL)
+    assert comment.status == CommentStatus.PENDING
+    assert comment.reasons[0]["rule"] == "first_comment"
+    [mail] = [m for m in mailoutbox if m.to == [EMAIL]]
+    token = CONFIRM_LINK.search(mail.body).group(1)
+    # The link names the commenter, never the address.
+    assert EMAIL not in token
+    assert EMAIL not in str(signing.loads(token, salt=CONFIRM_SALT))
+    assert confirmation_read(token).commenter == comment.commenter
+
+
+def test_a_second_unconfirmed_comment_does_not_mail_again_the_same_day(article, run, mailoutbox):
+    run(builders.submit, article, body="Satu.")
+    run(builders.submit, article, body="Dua.")
+    assert len([m for m in mailoutbox if m.to == [EMAIL]]) == 1
+
+
+def test_known_name_and_email_without_confirmation_is_held(article, run):
+    first = run(builders.submit, article, name="Budi", email=EMAIL)
+    approve(run, first)
+    later = run(builders.submit, article, body="Lagi.", name="Budi", email=EMAIL)
+    assert later.status == CommentStatus.PENDING
+    assert later.reasons[0]["rule"] == "unverified_known"
+
+
+def test_confirmed_address_without_approved_comments_is_still_held(
+    article, run, client, mailoutbox
+):
+    run(builders.submit, article, email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    later = run(builders.submit, article, body="Lagi.", email=EMAIL)
+    assert later.status == CommentStatus.PENDING
+    assert later.reasons[0]["rule"] == "verified_new"
+
+
+def test_confirmed_address_with_an_approved_comment_is_published_at_once(
+    article, run, client, mailoutbox
+):
+    first = run(builders.submit, article, email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    approve(run, first)
+    later = run(builders.submit, article, body="Sekarang langsung tampil.", email=EMAIL)
+    assert later.status == CommentStatus.APPROVED
+    assert later.reasons[0]["rule"] == "trusted_commenter"
+
+
+def test_trust_after_approved_setting_is_respected(article, run, client, mailoutbox, home):
+    settings = DiscussionSettings.for_site(home.get_site())
+    settings.trust_after_approved = 2
+    settings.save()
+    first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    approve(run, first)
+    second = run(builders.submit, article, body="Dua.", email=EMAIL)
+    assert second.status == CommentStatus.PENDING
+    approve(run, second)
+    third = run(builders.submit, article, body="Tiga.", email=EMAIL)
+    assert third.status == CommentStatus.APPROVED
+
+
+def test_trusted_address_under_another_name_is_trusted(article, run, client, mailoutbox):
+    # Trust belongs to the confirmed address; people change how they sign.
+    first = run(builders.submit, article, name="Budi", email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    approve(run, first)
+    later = run(builders.submit, article, body="Nama baru.", name="Budi S.", email=EMAIL)
+    assert later.status == CommentStatus.APPROVED
+
+
+def test_a_comment_marked_spam_takes_trust_away(article, run, client, mailoutbox):
+    first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    approve(run, first)
+    trusted = run(builders.submit, article, body="Dua.", email=EMAIL)
+    assert trusted.status == CommentStatus.APPROVED
+    run(comments_set_status, [trusted.pk], CommentStatus.SPAM)
+    commenter = Commenter.objects.get(email=EMAIL)
+    assert commenter.trust_revoked_at is not None
+    later = run(builders.submit, article, body="Tiga.", email=EMAIL)
+    assert later.status == CommentStatus.PENDING
+    assert later.reasons[0]["rule"] == "trust_revoked"
+
+
+def test_approve_and_trust_restores_trust_after_spam(article, run, django_user_model):
+    moderator = django_user_model.objects.create_user("mod", is_staff=True)
+    first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    run(comments_set_status, [first.pk], CommentStatus.SPAM, by=moderator)
+    commenter = Commenter.objects.get(email=EMAIL)
+    assert commenter.trust_revoked_at is not None
+    commenter_trust(commenter, by=moderator)
+    commenter.refresh_from_db()
+    assert commenter.manually_trusted and commenter.trust_revoked_at is None
+    later = run(builders.submit, article, body="Dua.", email=EMAIL)
+    assert later.status == CommentStatus.APPROVED
+    assert later.reasons[0]["rule"] == "trusted_commenter"
+
+
+def test_spam_after_approve_and_trust_takes_it_away_again(article, run):
+    first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    commenter_trust(first.commenter)
+    second = run(builders.submit, article, body="Dua.", email=EMAIL)
+    run(comments_set_status, [second.pk], CommentStatus.SPAM)
+    commenter = Commenter.objects.get(email=EMAIL)
+    assert not commenter.manually_trusted and commenter.trust_revoked_at is not None
+
+
+def test_staff_comment_is_published_without_confirmation(article, run, django_user_model):
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    comment = run(
+        comment_submit,
+        page=article,
+        author=CommentAuthor(name="Redaksi", email="redaksi@example.org", user=editor),
+        body="Catatan redaksi.",
+    )
+    assert comment.status == CommentStatus.APPROVED
+    assert comment.reasons[0]["rule"] == "staff"
+
+
+def test_counters_follow_moderation_both_ways(article, run):
+    comment = run(builders.submit, article, email=EMAIL)
+    commenter = Commenter.objects.get(email=EMAIL)
+    steps = [
+        (CommentStatus.APPROVED, (1, 0)),
+        (CommentStatus.TRASH, (0, 1)),
+        (CommentStatus.SPAM, (0, 1)),
+        (CommentStatus.APPROVED, (1, 0)),
+        (CommentStatus.PENDING, (0, 0)),
+    ]
+    for status, expected in steps:
+        run(comments_set_status, [comment.pk], status)
+        commenter.refresh_from_db()
+        assert (commenter.approved_count, commenter.rejected_count) == expected, status
+
+
+def test_commenter_history_counts_from_the_comments(article, run):
+    a = run(builders.submit, article, body="a", email=EMAIL)
+    b = run(builders.submit, article, body="b", email=EMAIL)
+    run(builders.submit, article, body="c", email=EMAIL)
+    run(comments_set_status, [a.pk], CommentStatus.APPROVED)
+    run(comments_set_status, [b.pk], CommentStatus.TRASH)
+    history = commenter_history(Commenter.objects.get(email=EMAIL))
+    assert (history.approved, history.pending, history.rejected) == (1, 1, 1)
+    assert not history.verified and not history.trust_revoked
+
+
+def test_a_link_confirms_only_subscriptions_asked_for_before_it_was_issued(article, section):
+    commenter = Commenter.objects.create(email=EMAIL, name="Budi")
+    earlier = Subscription.objects.create(page=article, commenter=commenter)
+    token = confirmation_token(commenter)
+    other = builders.make_article(section, "Berita lain")
+    # Someone types the same address on another article after the mail went out.
+    later = Subscription.objects.create(
+        page=other, commenter=commenter, created_at=timezone.now() + timezone.timedelta(seconds=5)
+    )
+    from kabar.discussion.trust import commenter_confirm
+
+    confirmed = commenter_confirm(confirmation_read(token))
+    earlier.refresh_from_db()
+    later.refresh_from_db()
+    assert [s.pk for s in confirmed] == [earlier.pk]
+    assert earlier.confirmed_at is not None and later.confirmed_at is None
+    assert Commenter.objects.get(pk=commenter.pk).verified_at is not None
