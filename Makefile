@@ -18,13 +18,13 @@ test: $(VENV)/.installed-test chromium services
 	$(BIN)/ruff check kabar tests
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=kabar.settings.test
 	$(BIN)/pytest
-	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e"
+	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e and not fault"
 
 test-sqlite: $(VENV)/.installed-test chromium services
 	$(BIN)/pytest
 
 test-postgres: $(VENV)/.installed-test services
-	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e"
+	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e and not fault"
 
 services:
 	scripts/services-up

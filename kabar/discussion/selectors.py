@@ -15,22 +15,7 @@ def comments_public_for(page, *, own_pending_ids=()):
     if own_pending_ids:
         visible |= Q(status=CommentStatus.PENDING, pk__in=list(own_pending_ids))
     comments = list(
-        Comment.objects.filter(visible, page=page)
-        .only(
-            "pk",
-            "page_id",
-            "parent_id",
-            "depth",
-            "body",
-            "author_name",
-            "author_email",
-            "author_url",
-            "status",
-            "created_at",
-            "edited_at",
-            "removed_at",
-        )
-        .order_by("created_at", "pk")
+        Comment.objects.filter(visible, page=page).only(*THREAD_FIELDS).order_by("created_at", "pk")
     )
     for comment in comments:
         mark_tombstone(comment)

@@ -104,7 +104,7 @@ def test_concurrent_hits_never_exceed_the_limit(clock):
 def redis_url():
     server = shutil.which("redis-server")
     if server is None:
-        pytest.skip("redis-server is not installed")
+        pytest.fail("redis-server is missing: `make test` installs it (scripts/services-up).")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
