@@ -618,14 +618,19 @@ class Nginx:
         self.proc = None
         self.front_config = ""
 
-    def save_page(self, path, body):
-        """Save `body` where nginx serves it at `path` (a directory-style URL)."""
+    def save_page(self, path, body, gzip_body=None):
+        """Save `body` where nginx serves it at `path` (a directory-style URL), and
+        `gzip_body` beside it for clients that accept gzip (gzip_static)."""
         target = self.www / path.strip("/") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
         for parent in [self.dir, *target.relative_to(self.dir).parents]:
             (self.dir / parent).chmod(0o755)
         target.chmod(0o644)
+        if gzip_body is not None:
+            compressed = target.with_name("index.html.gz")
+            compressed.write_bytes(gzip_body)
+            compressed.chmod(0o644)
 
     def front(self, config, port):
         """Add the example configuration in front of Kabar, listening on `port`."""

@@ -79,6 +79,12 @@ def measure(label, url, args, headers=None, server=None):
     }
 
 
+# What every browser sends. The reference then serves the same compressed bytes Kabar sends
+# (nginx's gzip_static with the saved copy), so both rows compare like with like.
+GZIP = {"Accept-Encoding": "gzip"}
+GZIP_LABEL = "cached article, gzip (as browsers ask)"
+
+
 def expect_ok(port, path, headers=None, what="page"):
     status, response_headers, body = harness.http_get(port, path, headers)
     if status != 200:
@@ -136,6 +142,9 @@ def bench_site(site, kind, args, workdir, refs):
     log(f"{kind}: kabar serve on port {server.port} ({server.argv[1:]})")
     article, section = info["article_url"], info["section_url"]
     _headers, html = expect_ok(server.port, article, what="article")
+    gz_headers, gz_html = expect_ok(server.port, article, GZIP, what="article, gzip")
+    if gz_headers.get("content-encoding") != "gzip":
+        raise RuntimeError(f"article asked for with gzip came back as {gz_headers}")
     expect_ok(server.port, section, what="section front")
     uncached = bypass_headers()
     for path in (article, section):
@@ -147,7 +156,7 @@ def bench_site(site, kind, args, workdir, refs):
     )
     nginx = harness.Nginx(workdir / site.tag, workers=args.nginx_workers)
     try:
-        nginx.save_page(article, html)
+        nginx.save_page(article, html, gzip_body=gz_html)
         if not refs:  # the example configuration in front: once, on the first database
             front_port = harness.free_port()
             config = front_server_block(server.port, front_port, nginx.dir, site.data_dir)
@@ -163,15 +172,23 @@ def bench_site(site, kind, args, workdir, refs):
             log(f"nginx in front: X-Cache-Status of three GETs: {', '.join(states)}")
         ref_url = f"http://{harness.HOST}:{nginx.static_port}{article}"
 
-        def paired(label, url, **kwargs):
-            ref = measure("nginx static file (reference)", ref_url, args)
-            refs.append(ref)
-            row = measure(label, url, args, **kwargs)
+        def paired(label, url, headers=None, **kwargs):
+            ref_label = "nginx static file (reference)"
+            ref = measure(ref_label, ref_url, args, headers=headers)
+            if headers is None:
+                refs.append(ref)
+            row = measure(label, url, args, headers=headers, **kwargs)
             row["ref_rps"] = ref["rps"]
+            if headers is not None:
+                row["ref"] = {k: ref[k] for k in ("rps", "p50", "p99", "errors")}
             return row
 
         prefix = "" if kind == "SQLite" else f"{kind}: "
         rows.append(paired(f"{prefix}cached article", server.url(article)))
+        gzip_row = paired(f"{prefix}{GZIP_LABEL}", server.url(article), headers=GZIP)
+        label = f"{prefix}nginx static file, gzip_static (reference for the next row)"
+        rows.append({**gzip_row, "label": label, "rps": gzip_row["ref_rps"], **gzip_row["ref"]})
+        rows.append(gzip_row)
         rows.append(
             paired(
                 f"{prefix}uncached article, 50 comments",
@@ -258,6 +275,7 @@ def goals(rows, memory_by_kind):
             checks.append((f"{name} ≥ {goal:.0%} of nginx", ratio >= goal, f"{ratio:.1%}"))
 
     ratio_check(by.get("cached article"), GOALS["cached_vs_nginx"], "cached article")
+    ratio_check(by.get(GZIP_LABEL), GOALS["cached_vs_nginx"], GZIP_LABEL)
     front = next((r for label, r in by.items() if "in front" in label), None)
     ratio_check(front, GOALS["front_vs_nginx"], "nginx in front")
     uncached = by.get("uncached article, 50 comments")

@@ -21,7 +21,14 @@ from django.db.models.signals import post_save, pre_delete
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import Page, Site
 
-from .cache import GEN_ALL, GEN_LISTS, config, new_generation, path_generation_key
+from .cache import (
+    GEN_ALL,
+    GEN_LISTS,
+    config,
+    new_generation,
+    path_generation_key,
+    touch_stamp,
+)
 
 logger = logging.getLogger("kabar.cache")
 
@@ -36,6 +43,7 @@ def bump(keys):
         return
     try:
         config().cache.set_many({key: new_generation() for key in keys}, timeout=None)
+        touch_stamp()
     except Exception:
         logger.exception("page cache purge failed: %s", keys)
 

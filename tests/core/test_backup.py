@@ -1,7 +1,6 @@
 """`backup` and `restore_drill` on the suite's PostgreSQL database."""
 
 import json
-import os
 from io import StringIO
 from pathlib import Path
 
@@ -17,12 +16,8 @@ from tests import builders
 # the migrations wrote, not this test's rows.
 # On SQLite the suite's database lives in memory inside the test's open transaction, which
 # a backup cannot read; test_production_settings.py backs up a real SQLite file instead.
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not os.environ.get("KABAR_TEST_DATABASE_URL"), reason="PostgreSQL pass only"
-    ),
-]
+# The `postgres` marker leaves these tests out of the SQLite pass (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @pytest.fixture

@@ -456,3 +456,76 @@ def test_path_is_read_as_servers_and_the_test_client_pass_it():
     assert _path({"PATH_INFO": "/k\xc3\xb3pi-gayo/"}) == "/kópi-gayo/"
     assert _path({"PATH_INFO": "/kópi-gayo/"}) == "/kópi-gayo/"
     assert _path({}) == "/"
+
+
+# The file cache (production without Redis): generations kept in memory behind a stamp.
+
+
+@pytest.fixture
+def file_cache(settings, tmp_path):
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "pages"),
+        },
+    }
+    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
+    yield caches["pages"]
+    caches["pages"].close()
+
+
+def _in_another_process(target, *args):
+    """Run target in a forked process, as another worker of `kabar serve` would."""
+    import multiprocessing
+
+    process = multiprocessing.get_context("fork").Process(target=target, args=args)
+    process.start()
+    process.join(30)
+    assert process.exitcode == 0
+
+
+def _new_worker_lookup(environ):
+    page_cache_module._config = None  # nothing in memory yet
+    lookup(environ)
+
+
+def test_file_cache_hit_reads_no_generation_from_the_cache(file_cache, article, monkeypatch):
+    warm(Client(), article.url)
+    assert state(Client().get(article.url)) == "hit"
+
+    def no_reads(*args, **kwargs):
+        raise AssertionError("generation read from the shared cache")
+
+    monkeypatch.setattr(file_cache, "get_many", no_reads)
+    monkeypatch.setattr(file_cache, "get", no_reads)
+    # Entry from this process's memory, generations from its memo: one stat() only.
+    assert state(Client().get(article.url)) == "hit"
+
+
+def test_file_cache_purge_in_another_process_is_seen_at_once(file_cache, article):
+    warm(Client(), article.url)
+    assert state(Client().get(article.url)) == "hit"
+    _in_another_process(purge_paths, [article.url])
+    assert state(Client().get(article.url)) == "miss"
+    assert state(Client().get(article.url)) == "hit"
+
+
+def test_file_cache_purge_of_another_page_keeps_this_one(file_cache, article, section):
+    warm(Client(), article.url)
+    other = builders.make_article(section, title="Another story")
+    _in_another_process(purge_paths, [other.url])
+    # Values are read again after the stamp moved, and this page's are unchanged.
+    assert state(Client().get(article.url)) == "hit"
+
+
+def test_file_cache_evicted_generation_renewed_elsewhere_is_seen(file_cache, article):
+    warm(Client(), article.url)
+    assert state(Client().get(article.url)) == "hit"
+    # The generations are evicted from the files; a worker that starts afresh gives them
+    # new values on its first request...
+    for key in ("gen:all", "gen:lists", page_cache_module.path_generation_key(article.url)):
+        file_cache.delete(key)
+    _in_another_process(_new_worker_lookup, _environ(article.url))
+    # ...and this worker, which still held the old ones, notices.
+    assert state(Client().get(article.url)) == "miss"

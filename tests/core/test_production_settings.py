@@ -211,8 +211,6 @@ print(json.dumps({"statuses": statuses, "errors": errors}))
 
 @pytest.fixture(scope="module")
 def prod_site(tmp_path_factory):
-    if os.environ.get("KABAR_TEST_DATABASE_URL"):
-        pytest.skip("runs in the SQLite pass: it is about SQLite and the default server")
     data_dir = tmp_path_factory.mktemp("prod-site")
     (data_dir / f"{SETTINGS_MODULE}.py").write_text(SITE_SETTINGS)
     env = clean_env(
@@ -236,6 +234,7 @@ def prod_site(tmp_path_factory):
     return {"dir": data_dir, "env": env, "article": article, "run": run}
 
 
+@pytest.mark.sqlite  # about SQLite and the default server
 def test_sqlite_takes_concurrent_comments_without_database_is_locked(prod_site):
     """WAL, immediate transactions and a busy timeout: six processes posting at once all
     get their comments stored, none is told the database is locked."""
@@ -307,6 +306,7 @@ def _cmdline(pid):
         return ""
 
 
+@pytest.mark.sqlite  # about SQLite and the default server
 def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -358,6 +358,7 @@ def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "left running"
 
 
+@pytest.mark.sqlite  # about SQLite and the default server
 def test_backup_and_restore_drill_of_the_sqlite_site(prod_site, tmp_path):
     """The SQLite counterpart of tests/core/test_backup.py (PostgreSQL): a backup of the
     running site's file, restored into a scratch copy whose counts match, and a damaged
