@@ -24,6 +24,7 @@ from . import signals
 from .models import Comment, Commenter, CommentStatus, EmailDelivery, Subscription
 from .policy import site_rules
 from .tasks import BACKEND as TASK_BACKEND
+from .tasks import prune_task_results
 
 logger = logging.getLogger(__name__)
 
@@ -297,6 +298,10 @@ def forget_ips_task():
     forgotten = comments_forget_ips()
     if forgotten:
         logger.info("forgot the IP addresses of %s comments", forgotten)
+    # The queue's own finished rows would otherwise pile up forever.
+    pruned = prune_task_results()
+    if pruned:
+        logger.info("pruned %s finished task rows", pruned)
     return forgotten
 
 

@@ -9,6 +9,7 @@ settings/base.py, worked by a thread in each web process unless KABAR_TASK_WORKE
 import logging
 import threading
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils.crypto import get_random_string
@@ -35,6 +36,27 @@ def announce_comment(comment_id, event):
     from .notifications import comment_announce
 
     comment_announce(comment_id, event)
+
+
+def prune_task_results(days=None):
+    """Delete finished (done or failed) task rows of the "kabar" database queue older than
+    `days` (KABAR_TASK_RESULTS_KEEP_DAYS); the delivery log keeps what a newsroom needs to
+    see of its mail. Returns how many rows went."""
+    from django.utils import timezone
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task_backends[BACKEND]
+    if not isinstance(backend, DatabaseBackend):
+        return 0
+    if days is None:
+        days = settings.KABAR_TASK_RESULTS_KEEP_DAYS
+    cutoff = timezone.now() - timedelta(days=days)
+    old = DBTaskResult.objects.finished().filter(
+        backend_name=backend.alias, finished_at__lte=cutoff
+    )
+    deleted, _by_model = old.delete()
+    return deleted
 
 
 _worker_lock = threading.Lock()

@@ -174,6 +174,9 @@ TASKS = {
     "kabar": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }
 KABAR_TASKS_IN_PROCESS = os.environ.get("KABAR_TASK_WORKER", "in-process") == "in-process"
+# Finished rows of the task queue are deleted after this many days (by the hourly retention
+# task; the mail delivery log is kept apart).
+KABAR_TASK_RESULTS_KEEP_DAYS = 14
 
 KABAR_MAIL = {
     # A failed send is tried again after BACKOFF_SECONDS, then twice that, and so on,

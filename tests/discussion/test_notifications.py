@@ -526,3 +526,33 @@ def test_delivery_log_is_in_the_reports_menu_for_moderators_only(client, django_
     assert LOG_URL in client.get("/admin/").content.decode()
     client.force_login(admin_with(django_user_model, "writer"))
     assert LOG_URL not in client.get("/admin/").content.decode()
+
+
+def test_hourly_retention_prunes_old_finished_task_rows(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from kabar.discussion.privacy import forget_ips_task
+
+    settings.TASKS = {
+        "default": {"BACKEND": INLINE},
+        "kabar": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    now = timezone.now()
+
+    def row(status, finished_days_ago=None, backend="kabar"):
+        finished = now - timedelta(days=finished_days_ago) if finished_days_ago else None
+        return DBTaskResult.objects.create(
+            status=status, args_kwargs={"args": [], "kwargs": {}}, task_path="x.y",
+            backend_name=backend, run_after=now, finished_at=finished,
+        )  # fmt: skip
+
+    old_done = row("SUCCESSFUL", 30)
+    old_failed = row("FAILED", 15)
+    recent_done = row("SUCCESSFUL", 2)
+    waiting = row("READY")
+    running = row("RUNNING")
+    other_backend = row("SUCCESSFUL", 30, backend="elsewhere")
+    forget_ips_task.call()
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert old_done.pk not in left and old_failed.pk not in left
+    assert {recent_done.pk, waiting.pk, running.pk, other_backend.pk} <= left
