@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import caches
 
 from tests import builders
 
@@ -35,3 +36,12 @@ def author(db):
 @pytest.fixture
 def article(section, author):
     return builders.make_article(section, authors=[author])
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache switched on (settings/test.py leaves it off), empty before and after."""
+    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()

@@ -25,6 +25,8 @@ answering from inside Django's handler), or by `PageCacheMiddleware` when Django
 is called directly (the test client); the middleware also stores what Django rendered.
 """
 
+import contextlib
+import copy
 import functools
 import gzip
 import hashlib
@@ -351,6 +353,94 @@ def lookup(environ):
     )
     found.entry = _fresh_entry(conf, key, generations)
     return found
+
+
+def page_generations(path):
+    """The generations a cached copy of `path` is valid under ({GEN_ALL: .., path key: ..}),
+    or None when the page cache is off or unreadable. A fragment kept under them (the
+    article's own HTML, kabar/news/templatetags/news.py) is exactly as fresh as the page
+    cache would be: everything that purges the page renews them."""
+    conf = config()
+    if not conf.enabled:
+        return None
+    keys = [GEN_ALL, path_generation_key(path)]
+    try:
+        if conf.generations is not None:
+            return conf.generations.get(conf.cache, keys)
+        return _generations(conf.cache, keys)
+    except Exception:
+        logger.exception("page cache generations unreadable")
+        return None
+
+
+class SiteWideMemo:
+    """Values this process computed from the database and keeps while the site-wide
+    generation is unchanged: whatever renews it (kabar/core/purge.py: saving or deleting a
+    Site or a view restriction, publishing any page that is not an article, site or
+    discussion settings, authors) makes every process compute them again. With the page
+    cache off, nothing is kept."""
+
+    MAX_KEYS = 1000
+
+    def __init__(self):
+        self.values = {}
+
+    def get(self, key, compute):
+        conf = config()
+        generations = page_generations("/") if conf.enabled else None
+        if generations is None:
+            return compute()
+        generation = generations[GEN_ALL]
+        known = self.values.get(key)
+        if known is not None and known[0] == generation:
+            return known[1]
+        value = compute()
+        if len(self.values) >= self.MAX_KEYS:
+            self.values = {}
+        self.values[key] = (generation, value)
+        return value
+
+
+site_wide = SiteWideMemo()
+
+
+def site_for_request(request):
+    """Wagtail's Site for the request (a query per request otherwise), from `site_wide`.
+    Each request gets its own copies, so nothing one request sets on them reaches another."""
+    from django.http.request import split_domain_port
+    from wagtail.models import Site
+
+    def find():
+        found = Site._find_for_request(request)
+        if found is not None and found.root_page_id is not None:
+            found.root_page = found.root_page.specific  # what serving a page asks for
+        return found
+
+    place = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    site = site_wide.get(("site", place), find)
+    if site is None:
+        return None
+    site = copy.copy(site)
+    if site.root_page_id is not None and Site.root_page.is_cached(site):
+        site.root_page = copy.copy(site.root_page)
+    return site
+
+
+class SiteMiddleware:
+    """Sets request._wagtail_site (site_for_request) before Wagtail looks for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .dbguard import DATABASE_DOWN
+
+        # Without the page cache nothing is kept: Wagtail finds the site when it needs it.
+        # On an outage the view meets it too, and answers with the 503 page.
+        if config().enabled:
+            with contextlib.suppress(DATABASE_DOWN):
+                request._wagtail_site = site_for_request(request)
+        return self.get_response(request)
 
 
 def _generations(cache, keys):

@@ -1,9 +1,15 @@
 """Values every public template needs: the site's sections for the navigation."""
 
+from kabar.core.cache import site_wide
 from kabar.news.selectors import sections_for_navigation
+
+
+def navigation():
+    # Publishing, moving or renaming a section renews the site-wide generation.
+    return site_wide.get(("navigation",), sections_for_navigation)
 
 
 def site_chrome(request):
     if request.path.startswith("/admin/"):
         return {}
-    return {"nav_sections": sections_for_navigation}
+    return {"nav_sections": navigation}

@@ -17,9 +17,9 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.urls import NoReverseMatch, reverse
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from .cache import (
     GEN_ALL,
@@ -155,22 +155,36 @@ def purge_for_page(page, *, url_paths=()):
     return purge
 
 
-def purge_for_article_id(page_id):
-    """Purge after a comment on the article with this id changed in public view."""
+def purge_for_article_id(page_id, article=None):
+    """Purge after a comment on the article with this id changed in public view. `article`
+    is the ArticlePage, when the caller has it loaded with its section."""
     from kabar.news.models import ArticlePage
 
-    row = (
-        ArticlePage.objects.filter(pk=page_id)
-        .values_list("url_path", "section__url_path", "section__slug")
-        .first()
-    )
+    if isinstance(article, ArticlePage) and ArticlePage.section.is_cached(article):
+        section = article.section
+        row = (article.url_path, section and section.url_path, section and section.slug)
+    else:
+        row = (
+            ArticlePage.objects.filter(pk=page_id)
+            .values_list("url_path", "section__url_path", "section__slug")
+            .first()
+        )
     purge = Purge()
     if row is None:
         purge.paths.add("/")
     else:
         purge.add_article(*row)
+    # The article's cached comment thread first: a page rendered once the purge has run
+    # must not be built with the thread from before the change.
+    transaction.on_commit(lambda: _renew_thread(page_id))
     purge.commit()
     return purge
+
+
+def _renew_thread(page_id):
+    from kabar.discussion.fragments import threads_changed
+
+    threads_changed([page_id])
 
 
 # Receivers, connected from CoreConfig.ready().
@@ -205,7 +219,9 @@ def comment_stored(sender, comment, **kwargs):
     from kabar.discussion.models import CommentStatus
 
     if comment.status == CommentStatus.APPROVED:
-        purge_for_article_id(comment.page_id)
+        # comment_submit leaves the article it loaded on the comment.
+        article = comment.page if type(comment).page.is_cached(comment) else None
+        purge_for_article_id(comment.page_id, article=article)
 
 
 def comments_moderated(sender, comments, previous=None, **kwargs):
@@ -260,6 +276,12 @@ def connect():
     erased = getattr(discussion_signals, "comments_erased", None)
     if erased is not None:
         erased.connect(comments_erased, dispatch_uid=f"{uid}.erased")
-    for model in (DiscussionSettings, Site, Author):
+    # A view restriction (password, sign-in) added to a page must take its public copy out
+    # of every cache, and a removed one must let the page show again.
+    for model in (DiscussionSettings, Site, Author, PageViewRestriction):
         post_save.connect(everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
+    for model in (Site, PageViewRestriction):
+        post_delete.connect(
+            everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"
+        )
     post_save.connect(image_changed, sender=get_image_model(), dispatch_uid=f"{uid}.image")

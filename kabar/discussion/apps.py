@@ -10,8 +10,8 @@ class DiscussionConfig(AppConfig):
     def ready(self):
         from . import audit, notifications, signals, trust
 
-        # Trust counters first, so mail sent inline (tests) sees them settled.
-        signals.comment_stored.connect(trust.on_comment_stored, dispatch_uid="trust_stored")
+        # Trust counters first, so mail sent inline (tests) sees them settled. A new
+        # comment's count is kept by comment_submit, in its own transaction.
         signals.comments_moderated.connect(
             trust.on_comments_moderated, dispatch_uid="trust_moderated"
         )
@@ -26,6 +26,16 @@ class DiscussionConfig(AppConfig):
         signals.comment_edited.connect(
             notifications.on_comment_edited, dispatch_uid="notifications_edited"
         )
+        from . import fragments
+
+        # Cached comment threads renewed with every change readers could see.
+        signals.comment_stored.connect(fragments.on_comment_stored, dispatch_uid="thread_stored")
+        signals.comments_moderated.connect(
+            fragments.on_comments_moderated, dispatch_uid="thread_moderated"
+        )
+        signals.comment_edited.connect(fragments.on_comment_changed, dispatch_uid="thread_edited")
+        signals.comment_removed.connect(fragments.on_comment_changed, dispatch_uid="thread_removed")
+        signals.comments_erased.connect(fragments.on_comments_erased, dispatch_uid="thread_erased")
         from .spam import receivers as spam_receivers
 
         signals.comments_moderated.connect(

@@ -129,6 +129,10 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["page", "status", "created_at"], name="discussion_page_status"),
             models.Index(fields=["author_email", "status"], name="discussion_author_status"),
+            # The duplicate check's two walks (spam/rules.py find_duplicate): an author's
+            # latest comments on an article, by email and by address, however busy it is.
+            models.Index(Lower("author_email"), "page", "created_at", name="discussion_dup_email"),
+            models.Index(fields=["ip_hash", "page", "created_at"], name="discussion_dup_ip"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -274,7 +274,7 @@ def staff_notify(comment, rules):
 
 def comment_announce(comment_id, event):
     """Everything a stored or newly approved comment sets off, from its current state."""
-    from .policy import rules_for
+    from .policy import site_rules
 
     comment = (
         Comment.objects.select_related("page", "commenter", "parent").filter(pk=comment_id).first()
@@ -287,7 +287,9 @@ def comment_announce(comment_id, event):
         if comment.notify_replies and comment.commenter_id:
             subscribing = subscription_request(comment.commenter, comment.page)
         confirmation_request(comment, subscribing=subscribing)
-        staff_notify(comment, rules_for(comment.page.specific))
+        # Who is told is the site's setting (sections do not override it): no need to read
+        # the article and its section, once for every comment, to learn it.
+        staff_notify(comment, site_rules())
     followers_notify(comment)
 
 

@@ -56,13 +56,27 @@ RULE_FIELDS = [f.name for f in fields(Rules)]
 
 
 def site_settings(site=None):
-    site = site or Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        # One query in the usual case: the default site's row, found through its site.
+        stored = DiscussionSettings.objects.filter(site__is_default_site=True).first()
+        if stored is not None:
+            return stored
+        site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         return DiscussionSettings()
     return DiscussionSettings.for_site(site)
 
 
 def site_rules(site=None):
+    """The site's rules, read once per change of the settings in each process (saving
+    DiscussionSettings or a Site renews the site-wide generation, kabar/core/cache.py)."""
+    from kabar.core.cache import site_wide
+
+    key = ("discussion-rules", site.pk if site is not None else None)
+    return site_wide.get(key, lambda: _site_rules(site))
+
+
+def _site_rules(site):
     stored = site_settings(site)
     values = {name: getattr(stored, name) for name in RULE_FIELDS}
     # The deployment's THREAD_DEPTH setting caps what editors choose.
@@ -73,7 +87,9 @@ def site_rules(site=None):
 
 
 def rules_for(article, site=None):
-    """Rules for `article` (an ArticlePage): site settings with its section's overrides."""
+    """Rules for `article` (an ArticlePage): site settings with its section's overrides.
+    Each call reads the settings (and the section, unless loaded with the article): work
+    them out once per request and pass them along."""
     from kabar.news.models import Discussion
 
     rules = site_rules(site)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from kabar.core.hashing import keyed_hash
 
 from . import signals
-from .models import Comment, CommentStatus
-from .policy import is_open_now, rules_for
+from .models import BODY_MAX_LENGTH, Comment, CommentStatus
+from .policy import Rules, is_open_now, rules_for
 
 logger = logging.getLogger(__name__)
 
@@ -45,12 +46,14 @@ class CommentAuthor:
 @dataclass
 class SubmitContext:
     """Facts about the submission that are not part of the comment: the form's age,
-    whether the honeypot was filled, the reader's wish for reply notifications."""
+    whether the honeypot was filled, the reader's wish for reply notifications, and the
+    rules it was judged by (set by comment_submit, for the receivers after commit)."""
 
     form_age_seconds: float | None = None
     honeypot_filled: bool = False
     notify_replies: bool = False
     extra: dict = field(default_factory=dict)
+    rules: Rules | None = None
 
 
 # Severity order: a comment ends up with the most severe status any check gave it.
@@ -75,12 +78,30 @@ def attach_point(parent, depth_limit):
     return parent
 
 
+# Foreign keys whose model validation would query for the row: the caller loaded it.
+LOADED_RELATIONS = ["page", "parent", "user", "commenter", "moderated_by"]
+body_max_length = MaxLengthValidator(BODY_MAX_LENGTH)
+
+
+def comment_validate(comment):
+    """What full_clean() checks, without its queries: each field in Python (lengths,
+    email, web address, status), related rows as loaded by the caller, and the table's
+    check constraints restated (the database still enforces them)."""
+    comment.full_clean(exclude=LOADED_RELATIONS, validate_unique=False, validate_constraints=False)
+    # The other constraints (name, email, status, depth) are covered by the fields above.
+    try:
+        body_max_length(comment.body)
+    except ValidationError as exc:
+        raise ValidationError({"body": exc.error_list}) from None
+
+
 def _apply_moderation(comment, *, author, article, rules, context):
     """Set the comment's commenter, status, reasons and score from who wrote it and what
     it says. The one assessment both a new comment and an author's edit go through."""
     from .spam import assess
     from .trust import commenter_for, status_for_author
 
+    # Read with its comment history in the same query (trust and burst guard use it).
     comment.commenter = commenter_for(author)
     trust_status, trust_reasons = status_for_author(comment.commenter, author, rules)
     verdict = assess(comment, article=article, rules=rules, context=context)
@@ -106,13 +127,17 @@ def refuse_duplicate(comment):
         )
 
 
-def comment_submit(*, page, author, body, parent=None, context=None):
-    """Store a reader's comment with the status the moderation rules give it."""
+def comment_submit(*, page, author, body, parent=None, context=None, rules=None):
+    """Store a reader's comment with the status the moderation rules give it. `rules` are
+    the article's (policy.rules_for), when the caller has read them already."""
+    from .trust import commenters_recount
+
     context = context or SubmitContext()
     article = page.specific
     if not hasattr(article, "comments_open"):
         raise CommentsClosed()
-    rules = rules_for(article)
+    rules = rules or rules_for(article)
+    context.rules = rules
     is_open, why = is_open_now(article, rules)
     if not is_open:
         raise CommentsClosed(why)
@@ -120,7 +145,7 @@ def comment_submit(*, page, author, body, parent=None, context=None):
         raise ValidationError({"parent": _("That comment belongs to another article.")})
     parent = attach_point(parent, rules.thread_depth)
     comment = Comment(
-        page_id=page.pk,
+        page=article,
         parent=parent,
         depth=parent.depth + 1 if parent else 1,
         body=body,
@@ -133,14 +158,22 @@ def comment_submit(*, page, author, body, parent=None, context=None):
         user=author.user if getattr(author.user, "is_authenticated", False) else None,
         notify_replies=context.notify_replies,
     )
-    comment.full_clean()
+    comment_validate(comment)
+    # Judged before the write transaction, which on SQLite holds the database's one write
+    # lock that every other process's comment waits for: it takes only what must be
+    # atomic, the duplicate check, the row and its author's counters.
+    _apply_moderation(comment, author=author, article=article, rules=rules, context=context)
     with transaction.atomic():
         refuse_duplicate(comment)
-        _apply_moderation(comment, author=author, article=article, rules=rules, context=context)
         comment.save()
+        # The commenter's counters change with the comment, in the same transaction.
+        commenters_recount([(comment.commenter_id, None, comment.status)])
     logger.debug("comment %s on page %s stored as %s", comment.pk, page.pk, comment.status)
+    # After-commit work (purges, mail, counters) is robust here and below: the comment is
+    # stored by then, and a failure there (the database gone a moment later, a cache down)
+    # is logged instead of turning the author's acknowledged comment into an error page.
     transaction.on_commit(
-        lambda: signals.comment_stored.send(Comment, comment=comment, context=context)
+        lambda: signals.comment_stored.send(Comment, comment=comment, context=context), robust=True
     )
     return comment
 
@@ -167,7 +200,8 @@ def comments_set_status(comment_ids, status, *, by=None, action=None):
         transaction.on_commit(
             lambda: signals.comments_moderated.send(
                 Comment, comments=targets, previous=previous, by=by, action=action
-            )
+            ),
+            robust=True,
         )
     return len(targets)
 
@@ -212,7 +246,7 @@ def article_switch_to_premoderation(article, *, reason):
             revision.save(update_fields=["content"])
     article.discussion = Discussion.PREMODERATED
     logger.info("article %s switched to pre-moderation: %s", article.pk, reason)
-    transaction.on_commit(lambda: staff_tell_premoderated(article.pk, reason))
+    transaction.on_commit(lambda: staff_tell_premoderated(article.pk, reason), robust=True)
     return True
 
 
@@ -337,7 +371,8 @@ def comment_edit(comment, *, body, now=None):
             previous_body=previous_body,
             previous_status=previous_status,
             by_author=True,
-        )
+        ),
+        robust=True,
     )
     return locked
 
@@ -359,6 +394,7 @@ def comment_remove_by_author(comment, *, now=None):
     transaction.on_commit(
         lambda: signals.comment_removed.send(
             Comment, comment=locked, page_id=locked.page_id, previous_status=previous_status
-        )
+        ),
+        robust=True,
     )
     return locked

@@ -19,14 +19,10 @@ from kabar.core.clientip import client_ip
 from kabar.core.security import cross_site_message, same_origin_problem
 
 from .forms import CommentForm
+from .fragments import thread_context
 from .models import Comment, CommentOrder, CommentStatus
 from .policy import is_open_now, rules_for, site_rules
-from .selectors import (
-    approved_count_for,
-    comment_thread_page,
-    comments_page_for,
-    count_tree,
-)
+from .selectors import comment_thread_page
 from .services import (
     AUTHOR_CHANGEABLE,
     CommentAuthor,
@@ -76,24 +72,28 @@ def created_stamp(comment):
     return int(comment.created_at.timestamp())
 
 
-def store_own_comments(request, response, *, add=None, forget=None):
+def store_own_comments(request, response, *, add=None, forget=None, rules=None):
     """Rewrite the own-comments cookie after a comment is sent, edited or removed. An entry
     lives while its comment may still be edited, or for PENDING_COOKIE_AGE while it waits
     for moderation; the cookie lasts as long as its longest-lived entry and goes when none
     is left, so the reader's pages come from the shared cache again."""
     entries = own_comments(request)
-    if add is not None:
-        entries[add.pk] = created_stamp(add)
     if forget is not None:
         entries.pop(forget.pk, None)
+    # The comment just sent is in hand; only the earlier ones need their status read.
+    earlier = [pk for pk in entries if add is None or pk != add.pk]
     held = set()
-    if entries:
+    if earlier:
         held = set(
-            Comment.objects.filter(pk__in=list(entries), status=CommentStatus.PENDING).values_list(
+            Comment.objects.filter(pk__in=earlier, status=CommentStatus.PENDING).values_list(
                 "pk", flat=True
             )
         )
-    window = site_rules().edit_window_minutes * 60
+    if add is not None:
+        entries[add.pk] = created_stamp(add)
+        if add.status == CommentStatus.PENDING:
+            held.add(add.pk)
+    window = (rules or site_rules()).edit_window_minutes * 60
     pending_age = settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"]
     now = time.time()
     until = {pk: at + (pending_age if pk in held else window) for pk, at in entries.items()}
@@ -140,15 +140,14 @@ def discussion_context(request, page, form=None, error=None):
     rules = rules_for(page)
     now = timezone.now()
     is_open, why = is_open_now(page, rules, now)
-    thread, comment_page = comments_page_for(
+    thread = thread_context(
         page,
         number=request.GET.get(COMMENT_PAGE_PARAM) or 1,
-        per_page=rules.comments_per_page,
-        newest_first=rules.comment_order == CommentOrder.NEWEST,
+        rules=rules,
+        is_open=is_open,
         own_pending_ids=list(own),
+        personalise=lambda comments: _mark_own_editable(comments, own, rules),
     )
-    if own:
-        _mark_own_editable(thread, own, rules)
     reply_to = None
     if form is None:
         reply_to = _reply_target(request, page) if request.GET.get("replytocom") else None
@@ -160,14 +159,7 @@ def discussion_context(request, page, form=None, error=None):
             .first()
         )
     return {
-        "comment_thread": thread,
-        "comment_page": comment_page,
-        "comment_page_range": list(
-            comment_page.paginator.get_elided_page_range(
-                comment_page.number, on_each_side=2, on_ends=1
-            )
-        ),
-        "comments_newest_first": rules.comment_order == CommentOrder.NEWEST,
+        **thread,
         "comments_open_now": is_open,
         # Shown where the form would be when only the clock keeps the article closed.
         "comments_closed_reason": why
@@ -175,11 +167,9 @@ def discussion_context(request, page, form=None, error=None):
         and page.comments_open
         and not rules.closed_by_age(page.first_published_at, now)
         else "",
-        "comment_count": approved_count_for(page),
         "comment_form": form,
         "comment_reply_to": reply_to,
         "comment_error": error,
-        "comments_shown": count_tree(thread),
         "comment_rules": rules,
     }
 
@@ -211,9 +201,54 @@ def _client_ip(request):
 
 
 def _render_article(request, page, form, status, error=None):
+    if page.get_deferred_fields():
+        page = type(page).objects.get(pk=page.pk)
     response = page.specific.serve(request, comment_form=form, comment_error=error)
     response.status_code = status
     return response
+
+
+# What a comment post reads of its article and section (rules, open or closed, address,
+# purge); a page sent back with the form is read whole (_render_article).
+POST_ARTICLE_FIELDS = [
+    "id",
+    "content_type",
+    "url_path",
+    "live",
+    "first_published_at",
+    "discussion",
+    *(
+        f"section__{name}"
+        for name in (
+            "url_path",
+            "slug",
+            "comments_close_after_days",
+            "comments_premoderate",
+            "comments_closed_from",
+            "comments_closed_until",
+        )
+    ),
+]
+
+
+def _article_for_post(page_id):
+    """(article, None) for a live article, loaded with its section in one query; else
+    (None, the response that refuses the post)."""
+    from kabar.news.models import ArticlePage
+
+    article = (
+        ArticlePage.objects.live()
+        .select_related("section")
+        .only(*POST_ARTICLE_FIELDS)
+        .filter(pk=page_id)
+        .first()
+    )
+    if article is not None:
+        return article, None
+    page = get_object_or_404(Page.objects.live(), pk=page_id).specific
+    if not hasattr(page, "comments_open"):
+        return None, HttpResponseBadRequest(_("This page does not take comments."))
+    return page, None
 
 
 # No CSRF token: the form sits on pages served to every reader from the page cache, and a
@@ -225,12 +260,11 @@ def comment_post(request):
     page_id = request.POST.get("page", "")
     if not page_id.isdigit():
         return HttpResponseBadRequest(_("This form is not attached to an article."))
-    page = get_object_or_404(Page.objects.live(), pk=int(page_id))
-    article = page.specific
-    if not hasattr(article, "comments_open"):
-        return HttpResponseBadRequest(_("This page does not take comments."))
+    article, refusal = _article_for_post(int(page_id))
+    if refusal is not None:
+        return refusal
 
-    form = CommentForm(request.POST, page_id=page.pk)
+    form = CommentForm(request.POST, page_id=article.pk)
     if same_origin_problem(request):
         form.is_valid()
         return _render_article(request, article, form, 403, error=cross_site_message())
@@ -239,7 +273,9 @@ def comment_post(request):
         form.is_valid()
         form.add_error("body", decoding_error)
         return _render_article(request, article, form, 400)
-    is_open, why = is_open_now(article)
+    # The rules in force, read once for the whole submission.
+    rules = rules_for(article)
+    is_open, why = is_open_now(article, rules)
     if not is_open:
         return _render_article(request, article, form, 403, error=why)
     if not form.is_valid():
@@ -248,7 +284,7 @@ def comment_post(request):
     data = form.cleaned_data
     parent = None
     if data["parent"]:
-        parent = Comment.objects.filter(pk=data["parent"], page=page).first()
+        parent = Comment.objects.filter(pk=data["parent"], page=article).first()
         if parent is None or parent.status != CommentStatus.APPROVED:
             form.add_error(None, _("The comment you are replying to is not available."))
             return _render_article(request, article, form, 400)
@@ -260,9 +296,7 @@ def comment_post(request):
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         user=request.user,
     )
-    admission = admit(
-        page_id=page.pk, author=commenter, body=data["body"], rules=rules_for(article)
-    )
+    admission = admit(page_id=article.pk, author=commenter, body=data["body"], rules=rules)
     if admission.refused:
         form.add_error(admission.field_name, admission.message)
         response = _render_article(request, article, form, admission.status)
@@ -271,7 +305,7 @@ def comment_post(request):
         return response
     try:
         comment = comment_submit(
-            page=page,
+            page=article,
             author=commenter,
             body=data["body"],
             parent=parent,
@@ -280,6 +314,7 @@ def comment_post(request):
                 form_age_seconds=form.form_age_seconds,
                 honeypot_filled=form.honeypot_filled,
             ),
+            rules=rules,
         )
     except CommentsClosed as exc:
         admission.release()
@@ -291,12 +326,13 @@ def comment_post(request):
                 form.add_error(field if field in form.fields else None, message)
         return _render_article(request, article, form, 400)
 
+    own = own_comments(request)
     response = HttpResponseRedirect(
-        comment_url(article, comment, own_pending_ids=[*own_comments(request), comment.pk])
+        comment_url(article, comment, rules=rules, own_pending_ids=[*own, comment.pk])
         or f"{article.url}#comment-{comment.pk}"
     )
     if comment.status in (CommentStatus.APPROVED, CommentStatus.PENDING):
-        store_own_comments(request, response, add=comment)
+        store_own_comments(request, response, add=comment, rules=rules)
     if data["remember"]:
         # Read back by the page's script to fill the form in; the server never prints it,
         # so a cached page cannot carry one reader's details to another.

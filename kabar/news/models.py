@@ -1,8 +1,11 @@
 """Publishing: the home front, section fronts, articles and their authors."""
 
+import functools
+
 from django.conf import settings
 from django.db import models
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -16,6 +19,58 @@ from wagtail.snippets.models import register_snippet
 from kabar.core.pagination import listing_page
 
 from .blocks import ArticleBodyBlock
+
+
+def route_to_typed_child(parent, request, path_components, model):
+    """Wagtail's Page.route, with the child read from `model`'s own table in one query (it
+    nearly always is one: sections under the home page, articles under a section) instead
+    of the page row and then its specific row. Liveness, privacy and the rest stay with
+    Wagtail: the last page's route() checks it is live, and the view's hooks check
+    restrictions. A child of another type takes Wagtail's own way."""
+    if not path_components:
+        return None
+    try:
+        child = model.objects.child_of(parent).get(slug=path_components[0])
+    except model.DoesNotExist:
+        return None
+    child._cached_parent_obj = parent
+    if getattr(child, "section_id", None) == parent.pk:
+        # An article's section is the page it was found under: not read again.
+        child.section = parent
+    return child.route(request, path_components[1:])
+
+
+def route_to_article(home, request, path_components):
+    """/<section>/<article>/ under `home` in one query: the article with its section,
+    joined through the section the article row names. That copy only guides the search:
+    the result is used only if the tree agrees (the section is the article's parent and a
+    child of `home`); otherwise, or for any other address, None, and routing goes level by
+    level."""
+    if len(path_components) != 2:
+        return None
+    section_slug, article_slug = path_components
+    found = list(
+        ArticlePage.objects.select_related("section", "lead_image")
+        .filter(
+            slug=article_slug,
+            depth=home.depth + 2,
+            path__startswith=home.path,
+            section__slug=section_slug,
+        )
+        .order_by()[:1]
+    )
+    article = found[0] if found else None
+    section = article.section if article is not None else None
+    if (
+        section is None
+        or section.depth != home.depth + 1
+        or not section.path.startswith(home.path)
+        or article.path[: -ArticlePage.steplen] != section.path
+    ):
+        return None
+    section._cached_parent_obj = home
+    article._cached_parent_obj = section
+    return article.route(request, [])
 
 
 @register_snippet
@@ -71,6 +126,12 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        routed = route_to_article(self, request, path_components) or route_to_typed_child(
+            self, request, path_components, SectionPage
+        )
+        return routed or super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import front_for_home
@@ -129,6 +190,10 @@ class SectionPage(Page):
 
     class Meta:
         verbose_name = _("section")
+
+    def route(self, request, path_components):
+        routed = route_to_typed_child(self, request, path_components, ArticlePage)
+        return routed or super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import articles_for_section
@@ -258,19 +323,39 @@ class ArticlePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["article_section"] = self.get_parent().specific if self.depth > 1 else None
-        context["article_credits"] = list(
-            self.article_authors.select_related("author", "author__photo").order_by("sort_order")
+        # Read only when the article's HTML is rendered, not when it comes from the
+        # fragment cache ({% fragment article_fragment_key %} in the template).
+        credits = SimpleLazyObject(
+            lambda: list(self.article_authors.select_related("author").order_by("sort_order"))
         )
-        context["article_tags"] = list(self.tags.all())
+        context["article_credits"] = credits
+        context["article_tags"] = SimpleLazyObject(lambda: list(self.tags.all()))
         context.update(
             discussion_context(
                 request, self, form=kwargs.get("comment_form"), error=kwargs.get("comment_error")
             )
         )
-        context["article_structured_data"] = self.structured_data(
-            request, credits=context["article_credits"], comment_count=context["comment_count"]
+        context["article_structured_data"] = functools.partial(
+            self.structured_data, request, credits=credits, comment_count=context["comment_count"]
         )
+        context["article_fragment_key"] = self.fragment_key(request)
         return context
+
+    def fragment_key(self, request):
+        """The key the article's own HTML is kept under (None: render it every time): the
+        page cache's generations for this path, which every change the page shows renews
+        (an edit, a comment approved, an author renamed), and the scheme and host its
+        absolute URLs use. Never for previews and revisions, which show unpublished text."""
+        from kabar.core.cache import GEN_ALL, page_generations, path_generation_key
+
+        if getattr(request, "is_preview", False) or self.pk is None:
+            return None
+        path = request.path_info
+        generations = page_generations(path)
+        if generations is None:
+            return None
+        own = generations[path_generation_key(path)]
+        return f"article:{self.pk}:{request.scheme}://{request.get_host()}{path}:{generations[GEN_ALL]}:{own}"
 
     def structured_data(self, request, *, credits, comment_count):
         """schema.org NewsArticle for search engines: public facts only (no commenter data)."""
@@ -305,6 +390,33 @@ class ArticlePage(Page):
         if self.section is not None:
             data["articleSection"] = self.section.title
         return {key: value for key, value in data.items() if value not in (None, "", [])}
+
+    def get_view_restrictions(self):
+        """Wagtail's, in one query instead of two when the article was routed here from
+        its site's home (route_to_article): its ancestors are in hand, so the restrictions
+        on it and on every page above it are found by their tree paths. Wagtail's own way
+        whenever an ancestor is not known or is an alias (whose source's restrictions apply)."""
+        section = getattr(self, "_cached_parent_obj", None)
+        home = getattr(section, "_cached_parent_obj", None)
+        if (
+            home is None
+            or home.depth != 2
+            or section.path != self.path[: -self.steplen]
+            or home.path != section.path[: -self.steplen]
+            or any(page.alias_of_id for page in (self, section, home))
+        ):
+            return super().get_view_restrictions()
+        from wagtail.models import PageViewRestriction
+
+        from kabar.core.cache import site_wide
+
+        # The tree's root (the first step of every path) is never an alias.
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        # Any restriction saved or deleted renews the site-wide generation.
+        return site_wide.get(
+            ("view-restrictions", tuple(paths)),
+            lambda: list(PageViewRestriction.objects.filter(page__path__in=paths)),
+        )
 
     def serve(self, request, *args, **kwargs):
         from kabar.discussion.identicons import allow_gravatar

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "kabar.core.dbguard.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kabar.core.middleware.SiteLanguageMiddleware",
+    "kabar.core.cache.SiteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,6 +258,14 @@ KABAR_PAGE_CACHE = {
     "EXCLUDED_PREFIXES": ["/admin/", "/static/", "/media/", "/documents/", "/i18n/"],
     # Bytes of entries each process keeps in its own memory in front of a shared cache.
     "LOCAL_BYTES": 32 * 1024 * 1024,
+}
+# Approved comment threads rendered once per change (kabar/discussion/fragments.py), for
+# the article pages the page cache does not answer.
+KABAR_THREAD_CACHE = {
+    "ENABLED": True,
+    "ALIAS": "default",
+    # An entry's lifetime if no comment change replaces it first.
+    "TIMEOUT": 60 * 60,
 }
 # A request carrying any of these cookies gets a page of its own: the cache is bypassed and
 # the response never stored. (kabar_commenter is only read by the page's script: the page

@@ -68,13 +68,14 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     # Files, not process memory: every worker of `kabar serve` must see the same rate-limit
-    # counters and the same page-cache purges.
+    # counters and the same page-cache purges. Django's file cache, but counting its files
+    # only every CULL_EVERY writes (kabar/core/filecache.py), not before each one.
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "kabar.core.filecache.FileCache",
             "LOCATION": str(DATA_DIR / "cache" / alias),
             "TIMEOUT": 300,
-            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4, "CULL_EVERY": 100},
         }
         for alias in ("default", "pages")
     }

@@ -45,3 +45,6 @@ WHITENOISE_USE_FINDERS = True
 # page cache is off unless a test turns it on (tests/core/test_cache*.py do, and run the
 # commit callbacks).
 KABAR_PAGE_CACHE = {**KABAR_PAGE_CACHE, "ENABLED": False}  # noqa: F405
+# The comment-thread cache is renewed after commit too, so it is off like the page cache
+# (tests/discussion/test_fragments.py turns it on).
+KABAR_THREAD_CACHE = {**KABAR_THREAD_CACHE, "ENABLED": False}  # noqa: F405

@@ -20,14 +20,6 @@ from tests import builders
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
-
-
 def state(response):
     return response.get(HEADER)
 

@@ -2,7 +2,6 @@
 and the same URLs are sent to caches in front (Wagtail's frontend cache)."""
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 
 from kabar.core.cache import HEADER
@@ -33,14 +32,6 @@ class RecordingBackend:
 
     def purge(self, url):
         SENT.append(url)
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()
 
 
 @pytest.fixture

@@ -80,8 +80,8 @@ def test_defaults_are_sqlite_and_shared_file_caches(tmp_path):
     assert found["db"]["ENGINE"] == "django.db.backends.sqlite3"
     assert found["db"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert found["caches"] == {
-        "default": "django.core.cache.backends.filebased.FileBasedCache",
-        "pages": "django.core.cache.backends.filebased.FileBasedCache",
+        "default": "kabar.core.filecache.FileCache",
+        "pages": "kabar.core.filecache.FileCache",
     }
     assert all(str(tmp_path) in loc for loc in found["cache_locations"].values())
     assert found["hosts"] == ["kabar.example", "www.kabar.example"]

@@ -124,3 +124,22 @@ def test_database_refuses_an_unknown_status(article):
         Comment.objects.create(
             page=article, body="x", author_name="A", author_email="a@b.co", status="published"
         )
+
+
+def test_a_failure_after_commit_never_undoes_an_acknowledged_comment(
+    article, django_capture_on_commit_callbacks, caplog
+):
+    from kabar.discussion import signals
+
+    def broken_receiver(**kwargs):
+        raise RuntimeError("cache server gone")
+
+    signals.comment_stored.connect(broken_receiver, dispatch_uid="test-broken")
+    try:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            comment = builders.submit(article, body="Tersimpan walau sesudahnya ada galat.")
+    finally:
+        signals.comment_stored.disconnect(dispatch_uid="test-broken")
+    assert callbacks  # the receivers ran, after the commit...
+    assert Comment.objects.filter(pk=comment.pk).exists()  # ...and the comment stands
+    assert "cache server gone" in caplog.text  # logged, not raised to the author

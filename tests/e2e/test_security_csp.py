@@ -3,7 +3,6 @@ admin report no violation), and with the page cache on, a commenter sees their h
 comment while other readers get the shared copy, which an approval purges."""
 
 import pytest
-from django.core.cache import caches
 from playwright.sync_api import expect
 
 from kabar.discussion.models import Comment
@@ -24,14 +23,6 @@ def site(django_user_model):
     builders.submit(article, body="Komentar pertama yang disetujui.", approve=True)
     django_user_model.objects.create_superuser("editor", "editor@example.org", "rahasia-e2e-456")
     return {"home": home, "section": section, "article": article}
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()
 
 
 def watch_csp(page):

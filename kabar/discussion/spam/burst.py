@@ -17,40 +17,61 @@ from ..models import Comment, CommentStatus
 logger = logging.getLogger(__name__)
 
 
-def newcomer_comments(page_id, since):
+def newcomer_comments(page_id, since, *, more_than=None):
     """Comments on the article since `since` whose commenter had no approved comment
-    anywhere (staff excluded). Spam and trash count: a spam run is exactly a burst."""
+    anywhere (staff excluded). Spam and trash count: a spam run is exactly a burst.
+    With `more_than`, counting stops at more_than + 1, so the cost of asking "over the
+    limit?" does not grow with a busy article's traffic."""
     approved_history = Comment.objects.filter(
         commenter=OuterRef("commenter"), status=CommentStatus.APPROVED
     )
-    return (
+    comments = (
         Comment.objects.filter(page_id=page_id, created_at__gte=since)
         .exclude(user__is_staff=True)
         .exclude(Exists(approved_history))
-        .count()
     )
+    if more_than is not None:
+        comments = comments.order_by().values("pk")[: more_than + 1]
+    return comments.count()
 
 
-def burst_check(comment):
+def _submitted_to(comment):
+    """The article (as loaded when the comment was submitted) if the comment carries it;
+    else read now."""
+    from kabar.news.models import ArticlePage
+
+    if Comment.page.is_cached(comment) and isinstance(comment.page, ArticlePage):
+        return comment.page
+    return ArticlePage.objects.filter(pk=comment.page_id).first()
+
+
+def burst_check(comment, rules=None):
     """Switch the comment's article to pre-moderation if this comment completes a burst;
-    True when it did."""
-    from kabar.news.models import ArticlePage, Discussion
+    True when it did. `rules` are those the comment was judged by, if known."""
+    from kabar.news.models import Discussion
 
     from ..policy import rules_for
     from ..services import article_switch_to_premoderation
 
     if comment.user_id and getattr(comment.user, "is_staff", False):
         return False
-    article = ArticlePage.objects.filter(pk=comment.page_id).first()
+    commenter = comment.commenter if Comment.commenter.is_cached(comment) else None
+    if getattr(commenter, "approved_comments", 0):
+        # Read when it was judged: an author with approved history is not a newcomer, so
+        # this comment adds nothing to a burst.
+        return False
+    article = _submitted_to(comment)
+    # An article switched meanwhile by another request is switched only once: the switch
+    # itself is conditional.
     if article is None or article.discussion != Discussion.OPEN:
         return False
-    rules = rules_for(article)
+    rules = rules or rules_for(article)
     if rules.premoderate_all or not rules.burst_comments or not rules.burst_minutes:
         return False
     since = timezone.now() - timedelta(minutes=rules.burst_minutes)
-    received = newcomer_comments(article.pk, since)
-    if received <= rules.burst_comments:
+    if newcomer_comments(article.pk, since, more_than=rules.burst_comments) <= rules.burst_comments:
         return False
+    received = newcomer_comments(article.pk, since)
     detail = _(
         "%(count)s comments from new commenters in the last %(minutes)s minutes "
         "(the limit is %(limit)s)."

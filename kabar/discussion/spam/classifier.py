@@ -113,11 +113,22 @@ def readable(feature):
 
 class DatabaseCounts:
     def lookup(self, feats):
+        """One query for the counts of up to ~1,000 features, on every comment posted. In
+        plain SQL: the ORM spends longer preparing this IN list than the database spends
+        answering it. The table name is the model's; the features are parameters."""
+        from django.db import connection
+
         from ..models import SpamToken
 
-        rows = SpamToken.objects.filter(token__in=[*feats, DOCS]).values_list(
-            "token", "ham", "spam"
-        )
+        wanted = [*feats, DOCS]
+        table = connection.ops.quote_name(SpamToken._meta.db_table)
+        marks = ", ".join(["%s"] * len(wanted))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT token, ham, spam FROM {table} WHERE token IN ({marks})",  # noqa: S608
+                wanted,
+            )
+            rows = cursor.fetchall()
         counts = {token: (ham, spam) for token, ham, spam in rows}
         docs = counts.pop(DOCS, (0, 0))
         return docs, counts

@@ -18,8 +18,8 @@ def learn_from_moderation(sender, comments, previous=None, **kwargs):
         logger.exception("could not learn from moderation of %s comments", len(comments))
 
 
-def guard_burst(sender, comment, **kwargs):
+def guard_burst(sender, comment, context=None, **kwargs):
     try:
-        burst.burst_check(comment)
+        burst.burst_check(comment, rules=getattr(context, "rules", None))
     except Exception:
         logger.exception("burst guard failed for comment %s", comment.pk)

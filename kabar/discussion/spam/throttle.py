@@ -65,18 +65,21 @@ def _too_fast_message(seconds):
 
 
 def admit(*, page_id, author, body, rules):
-    """Refuse a duplicate (400), then count the post against the limits (429). Staff
-    are not limited. Call `release()` on the result if the comment is then not stored."""
+    """Refuse a duplicate (400), then count the post against the limits (429); the
+    duplicate comes first so that a double click is told it is one. Staff are not
+    limited. Call `release()` on the result if the comment is then not stored."""
     from ..services import DUPLICATE_MESSAGE
 
+    user = author.user
+    if not ratelimit.enabled() or (getattr(user, "is_authenticated", False) and user.is_staff):
+        # Nothing to count, so nothing to refuse first: comment_submit refuses a duplicate
+        # itself, inside its transaction, with the same answer.
+        return Admission()
     ip_hash = keyed_hash(author.ip_address, "ip") if author.ip_address else ""
     if find_duplicate(page_id=page_id, body=body, email=author.email, ip_hash=ip_hash):
         return Admission(
             refused=True, status=400, field_name="body", message=str(DUPLICATE_MESSAGE)
         )
-    user = author.user
-    if not ratelimit.enabled() or (getattr(user, "is_authenticated", False) and user.is_staff):
-        return Admission()
     identities = {"ip": client_key(author.ip_address), "email": author.email.strip().lower()}
     admission = Admission()
     for limit, which in limits(rules):

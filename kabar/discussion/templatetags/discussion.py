@@ -1,8 +1,10 @@
 """Rendering of reader comments: escaped text, kept paragraphs, safe links, avatars."""
 
 import re
+from functools import lru_cache
 
 from django import template
+from django.utils import translation
 from django.utils.html import format_html, urlize
 from django.utils.safestring import mark_safe
 
@@ -18,14 +20,25 @@ def _link(text):
     return html.replace(' rel="nofollow"', ' rel="nofollow ugc"')
 
 
+# Bodies up to this length keep their HTML in each process's memory (a thread renders the
+# same texts again and again; urlize is most of a comment's rendering time).
+_REMEMBERED_LENGTH = 4000
+
+
+@lru_cache(maxsize=1024)
+def _body_html(text):
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+    return "".join(
+        "<p>{}</p>".format("<br>".join(_link(line) for line in p.splitlines())) for p in paragraphs
+    )
+
+
 @register.filter(is_safe=True)
 def comment_body(text):
     """Comment text as HTML: everything escaped, blank lines make paragraphs, single
     newlines become <br>, web addresses become nofollow/ugc links."""
-    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
-    html = "".join(
-        "<p>{}</p>".format("<br>".join(_link(line) for line in p.splitlines())) for p in paragraphs
-    )
+    text = str(text)
+    html = _body_html(text) if len(text) <= _REMEMBERED_LENGTH else _body_html.__wrapped__(text)
     return mark_safe(html)  # noqa: S308 - every fragment went through urlize(autoescape=True)
 
 
@@ -48,3 +61,32 @@ def commenter_avatar(context, comment):
         SIZE,
         SIZE,
     )
+
+
+# A blank comment form's inputs are the same on every article page, in every process, for
+# each language: rendered once (Django renders every widget through its template engine).
+_blank_widgets = {}
+
+
+@register.simple_tag
+def form_widget(field):
+    """The field's input, as {{ field }} gives it; kept in memory while it has no value
+    and no error (the signed form token and a reply target are rendered each time)."""
+    form = field.form
+    if form.is_bound or form.errors or field.value() not in (None, ""):
+        return str(field)
+    widget = field.field.widget
+    key = (
+        type(form),
+        field.html_name,
+        field.auto_id,
+        type(widget),
+        repr(sorted(widget.attrs.items())),
+        field.field.required,
+        field.field.disabled,
+        translation.get_language(),
+    )
+    html = _blank_widgets.get(key)
+    if html is None:
+        html = _blank_widgets[key] = str(field)
+    return html

@@ -1,11 +1,17 @@
 """Template helpers for news pages."""
 
+import hashlib
 import json
+import logging
 
 from django import template
+from django.utils import timezone, translation
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
+from wagtail.images.models import Filter
+from wagtail.images.shortcuts import get_rendition_or_not_found
 
+logger = logging.getLogger("kabar.cache")
 register = template.Library()
 
 
@@ -14,3 +20,67 @@ def ld_json(data):
     """A JSON-LD block, escaped so that no text inside can close the script element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_json_script_escapes)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+@register.simple_tag
+def rendition(image, spec):
+    """{% rendition image "width-1200" as img %}: what {% image ... as img %} gives, without
+    writing the rendition to Wagtail's renditions cache each time it is shown (with the
+    file cache, a file written per image per page rendered): only a rendition that was not
+    in the cache yet goes Wagtail's own way, which stores it."""
+    if not image:
+        return None
+    model = image.get_rendition_model()
+    image_filter = image.clean_filter_for_svg(Filter(spec=spec))
+    if image._get_prefetched_renditions() is None:
+        key = model.construct_cache_key(image, image_filter.get_cache_key(image), image_filter.spec)
+        found = model.cache_backend.get(key)
+        if found is not None:
+            found.image = image
+            return found
+    return get_rendition_or_not_found(image, image_filter)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, key, name):
+        self.nodelist = nodelist
+        self.key = key
+        self.name = name
+
+    def render(self, context):
+        from kabar.core.cache import config
+
+        key = self.key.resolve(context)
+        if not key:
+            return self.nodelist.render(context)
+        conf = config()
+        zone = timezone.get_current_timezone_name()
+        raw = f"{key}|{self.name}|{translation.get_language()}|{zone}"
+        cache_key = "frag:" + hashlib.sha1(raw.encode(), usedforsecurity=False).hexdigest()
+        try:
+            html = conf.cache.get(cache_key)
+        except Exception:
+            logger.exception("fragment cache unreadable")
+            return self.nodelist.render(context)
+        if html is None:
+            html = self.nodelist.render(context)
+            try:
+                conf.cache.set(cache_key, html, conf.timeout)
+            except Exception:
+                logger.exception("fragment cache not written")
+        return html
+
+
+@register.tag
+def fragment(parser, token):
+    """{% fragment key "name" %}...{% endfragment %}: the enclosed HTML rendered once per
+    `key` (with the language and time zone) and kept in the page cache's store; rendered
+    every time when `key` is empty. The key must change whenever anything shown inside
+    does: ArticlePage builds it from the page cache's generations."""
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a key and a name")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    name = bits[2].strip("\"'")
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), name)

@@ -1,0 +1,229 @@
+"""Approved comment threads rendered once per change and kept in the cache, for the article
+pages the page cache does not answer (a reader with a private cookie, a page-cache miss).
+
+Only what every reader sees goes in: approved comments and the placeholders of removed
+ones. A reader whose own-comments cookie names comments in this thread (their held ones,
+Edit / Delete links) gets the thread rendered for them alone, as before.
+
+Freshness. Each article has a thread *generation* in the cache, given a new value (never
+deleted) after every change that could show in its thread: a comment stored, moderated,
+edited, removed or erased. The receivers below run on the discussion signals, which are
+sent after commit, like the page-cache purge. Entries are keyed by the generation read
+*before* the comments are, so a change that commits while a thread renders leaves that
+rendering under a generation nobody reads again. The key also holds everything else the
+markup depends on: thread page, order, page size, whether replies are open, avatars,
+language, time zone, URL prefix and the templates' source.
+"""
+
+import hashlib
+import logging
+import secrets
+from functools import cache
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.paginator import Paginator
+from django.template.loader import get_template, render_to_string
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from .models import Comment, CommentOrder, CommentStatus
+from .selectors import approved_count_for, comments_page_for, count_tree
+
+logger = logging.getLogger("kabar.discussion")
+
+LIST_TEMPLATE = "discussion/comment_list.html"
+# What the list's markup comes from; raise FORMAT when Python that shapes it changes
+# (kabar.discussion.templatetags.discussion), so entries from before a deploy are not read.
+SOURCE_TEMPLATES = (LIST_TEMPLATE, "discussion/comment.html")
+FORMAT = 1
+
+
+def _conf():
+    return settings.KABAR_THREAD_CACHE
+
+
+def _cache():
+    return caches[_conf().get("ALIAS", "default")]
+
+
+def generation_key(page_id):
+    return f"discussion:thread:gen:{page_id}"
+
+
+def threads_changed(page_ids):
+    """Give each article's thread a new generation: what was cached for it is not read again."""
+    keys = [generation_key(pk) for pk in dict.fromkeys(page_ids) if pk is not None]
+    if not keys:
+        return
+    try:
+        _cache().set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+    except Exception:
+        logger.exception("comment thread cache renewal failed: %s", keys)
+        # Without its generation an article gets a new one when next read.
+        try:
+            _cache().delete_many(keys)
+        except Exception:
+            logger.exception("comment thread cache: generations not removed either")
+
+
+def _generation(store, page_id):
+    key = generation_key(page_id)
+    value = store.get(key)
+    if value is None:
+        value = secrets.token_hex(8)
+        # add, not set: never overwrite a generation a change has just written.
+        if not store.add(key, value, timeout=None):
+            value = store.get(key) or value
+    return value
+
+
+@cache
+def _templates_signature():
+    digest = hashlib.sha1(str(FORMAT).encode(), usedforsecurity=False)
+    for name in SOURCE_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    return digest.hexdigest()[:12]
+
+
+def _fragment_key(page_id, generation, number, rules, is_open):
+    parts = (
+        number,
+        rules.comments_per_page,
+        rules.comment_order,
+        bool(is_open),
+        bool(rules.gravatar_enabled),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        get_script_prefix(),
+        _templates_signature(),
+    )
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:20]
+    return f"discussion:thread:{page_id}:{generation}:{digest}"
+
+
+def _summary_key(page_id, generation):
+    return f"discussion:thread:{page_id}:{generation}:summary"
+
+
+def render_comment_list(thread, *, comment_page, rules, is_open):
+    """The thread's comments as HTML (the <ol> of them), or "" when there are none."""
+    if not thread:
+        return ""
+    return render_to_string(
+        LIST_TEMPLATE,
+        {
+            "comment_thread": thread,
+            "comment_page": comment_page,
+            "comments_open_now": is_open,
+            "comment_rules": rules,
+        },
+    )
+
+
+def _context(html, comment_page, *, approved, shown, rules):
+    return {
+        "comment_list": mark_safe(html),  # noqa: S308 - rendered by our own templates
+        "comment_page": comment_page,
+        "comment_page_range": list(
+            comment_page.paginator.get_elided_page_range(
+                comment_page.number, on_each_side=2, on_ends=1
+            )
+        ),
+        "comments_newest_first": rules.comment_order == CommentOrder.NEWEST,
+        "comment_count": approved,
+        "comments_shown": shown,
+    }
+
+
+def _render(page, number, rules, is_open, own_pending_ids=(), personalise=None):
+    thread, comment_page = comments_page_for(
+        page,
+        number=number,
+        per_page=rules.comments_per_page,
+        newest_first=rules.comment_order == CommentOrder.NEWEST,
+        own_pending_ids=list(own_pending_ids),
+    )
+    if personalise is not None:
+        personalise(thread)
+    html = render_comment_list(thread, comment_page=comment_page, rules=rules, is_open=is_open)
+    return html, comment_page, approved_count_for(page), count_tree(thread)
+
+
+def _own_comments_shown(page, own_ids):
+    """Whether any of the reader's own comments would show in this article's thread in a
+    way only they see: held for moderation, or visible with Edit / Delete links. Their
+    comments elsewhere (or removed, or moderated away) leave the thread everyone sees."""
+    return (
+        Comment.objects.filter(
+            pk__in=list(own_ids),
+            page_id=page.pk,
+            removed_at__isnull=True,
+            status__in=[CommentStatus.APPROVED, CommentStatus.PENDING],
+        )
+        .order_by()
+        .exists()
+    )
+
+
+def thread_context(page, *, number, rules, is_open, own_pending_ids=(), personalise=None):
+    """The thread part of an article page's context: one page of its comments as HTML
+    (`comment_list`), the paginator page and its range, and the counts. From the cache
+    unless the reader has comments of their own in this thread (`own_pending_ids`: their
+    held ones are shown, `personalise` marks what they may edit)."""
+    enabled = _conf().get("ENABLED", True)
+    if not enabled or (own_pending_ids and _own_comments_shown(page, own_pending_ids)):
+        html, comment_page, approved, shown = _render(
+            page, number, rules, is_open, own_pending_ids, personalise
+        )
+        return _context(html, comment_page, approved=approved, shown=shown, rules=rules)
+    try:
+        store = _cache()
+        generation = _generation(store, page.pk)
+        summary_key = _summary_key(page.pk, generation)
+        summary = store.get(summary_key)
+        if summary is not None:
+            roots, approved = summary
+            comment_page = Paginator(range(roots), rules.comments_per_page).get_page(number)
+            entry = store.get(
+                _fragment_key(page.pk, generation, comment_page.number, rules, is_open)
+            )
+            if entry is not None:
+                html, shown = entry
+                return _context(html, comment_page, approved=approved, shown=shown, rules=rules)
+    except Exception:
+        logger.exception("comment thread cache unreadable; rendering the thread")
+        generation = None
+    html, comment_page, approved, shown = _render(page, number, rules, is_open)
+    if generation is not None:
+        key = _fragment_key(page.pk, generation, comment_page.number, rules, is_open)
+        try:
+            store.set_many(
+                {summary_key: (comment_page.paginator.count, approved), key: (html, shown)},
+                timeout=_conf().get("TIMEOUT", 3600),
+            )
+        except Exception:
+            logger.exception("comment thread cache: entry not stored")
+    return _context(html, comment_page, approved=approved, shown=shown, rules=rules)
+
+
+# Receivers, connected in DiscussionConfig.ready(); every signal is sent after commit.
+
+
+def on_comment_stored(sender, comment, **kwargs):
+    # A held comment shows only to its author, whose thread is never the cached one.
+    if comment.status == CommentStatus.APPROVED:
+        threads_changed([comment.page_id])
+
+
+def on_comments_moderated(sender, comments, **kwargs):
+    threads_changed([c.page_id for c in comments])
+
+
+def on_comment_changed(sender, comment=None, page_id=None, **kwargs):
+    threads_changed([page_id or comment.page_id])
+
+
+def on_comments_erased(sender, page_ids=(), **kwargs):
+    threads_changed(page_ids)

@@ -1,0 +1,116 @@
+"""What each process keeps between requests when the page cache is on (kabar/core/cache.py:
+the site, the navigation, view restrictions, discussion rules; the article's own HTML as a
+fragment) is renewed by every change that shows, exactly like a cached page. Each request
+here carries a private cookie, so the page is rendered, not answered from the page cache."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from kabar.core.cache import HEADER
+from kabar.discussion.models import CommentStatus, DiscussionSettings
+from kabar.discussion.services import comments_set_status
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def rendered(url, host="testserver"):
+    client = Client(HTTP_HOST=host)
+    client.cookies["kabar_pending"] = "not-a-signature"  # private: rendered, not cached
+    response = client.get(url)
+    assert response[HEADER] == "bypass"
+    return response
+
+
+def test_a_warm_render_reads_only_the_article(page_cache, article, django_assert_num_queries):
+    rendered(article.url)
+    with CaptureQueriesContext(connection) as first_again:
+        rendered(article.url)
+    # Site, home page, navigation, restrictions, discussion rules and the article's own
+    # HTML come from this process's memory; routing still reads the article.
+    assert len(first_again.captured_queries) <= 3, [
+        q["sql"][:120] for q in first_again.captured_queries
+    ]
+
+
+def test_an_edited_article_is_rendered_afresh(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    assert article.title in rendered(article.url).content.decode()
+    article.title = "Judul yang diperbarui redaksi"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    html = rendered(article.url).content.decode()
+    assert '<h1 class="article__headline">Judul yang diperbarui redaksi</h1>' in html
+
+
+def test_an_approved_comment_updates_the_count_in_the_article_header(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    assert ">0 komentar<" in rendered(article.url).content.decode()
+    comment = builders.submit(article, body="Pendapat pembaca yang menunggu moderasi.")
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_set_status([comment.pk], CommentStatus.APPROVED)
+    assert ">1 komentar<" in rendered(article.url).content.decode()
+
+
+def test_a_preview_never_uses_the_published_fragment(page_cache, article):
+    # The published article's HTML is now kept, for the host a preview request names.
+    rendered(article.url, host=article.get_site().hostname)
+    article.title = "Draf yang belum terbit"
+    article.save_revision()
+    draft = article.get_latest_revision_as_object()
+    preview = draft.make_preview_request()
+    assert preview.status_code == 200
+    headline = '<h1 class="article__headline">Draf yang belum terbit</h1>'
+    assert headline in preview.render().content.decode()
+    published = rendered(article.url, host=article.get_site().hostname)
+    assert headline not in published.content.decode()
+
+
+def test_a_new_section_appears_in_the_navigation(
+    page_cache, article, home, django_capture_on_commit_callbacks
+):
+    assert "Rubrik Sains" not in rendered(article.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.make_section(home, "Rubrik Sains", slug="sains")
+    assert "Rubrik Sains" in rendered(article.url).content.decode()
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_a_password_added_to_an_article_takes_it_out_of_every_cache(
+    page_cache, article, cached, django_capture_on_commit_callbacks
+):
+    def get():
+        return Client().get(article.url) if cached else rendered(article.url)
+
+    get()
+    assert article.title in get().content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=article, restriction_type=PageViewRestriction.PASSWORD, password="rahasia"
+        )
+    locked = get()
+    assert 'name="password"' in locked.content.decode()
+    assert article.standfirst not in locked.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    assert article.standfirst in get().content.decode()
+
+
+def test_closing_comments_site_wide_shows_at_once(
+    page_cache, article, home, django_capture_on_commit_callbacks
+):
+    assert 'id="respond"' in rendered(article.url).content.decode()
+    stored = DiscussionSettings.for_site(home.get_site())
+    stored.close_after_days = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        stored.save()
+    article.first_published_at = article.first_published_at.replace(year=2020)
+    type(article).objects.filter(pk=article.pk).update(
+        first_published_at=article.first_published_at
+    )
+    assert 'id="respond"' not in rendered(article.url).content.decode()

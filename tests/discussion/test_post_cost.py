@@ -1,0 +1,129 @@
+"""What one accepted comment post costs in queries, after-commit work included, so that
+the submission path cannot silently grow back: a trusted commenter's comment (published,
+counters kept, pages purged) and a new commenter's (held, burst guard asked)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kabar.discussion.models import Comment, Commenter, CommentStatus
+from kabar.discussion.services import comments_set_status
+from kabar.discussion.trust import commenter_confirm, confirmation_read, confirmation_token
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+POST_URL = reverse("discussion:post")
+TRUSTED = ("Pembaca Tetap", "tetap@example.org")
+# Production's queue (a database table), not the inline one the other tests use: what a
+# post costs includes queueing its notification job, not running it.
+QUEUED_TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "kabar": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
+# Counted under pytest-django's test transaction, where comment_submit's transaction is a
+# savepoint (two statements) instead of BEGIN / COMMIT.
+TRUSTED_POST_QUERIES = 12
+NEW_POST_QUERIES = 12
+
+
+@pytest.fixture
+def queued(settings):
+    settings.TASKS = QUEUED_TASKS
+
+
+@pytest.fixture
+def trusted(article, django_capture_on_commit_callbacks):
+    """A commenter who confirmed their address and has an approved comment."""
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = builders.submit(
+            article, body="Komentar pertama.", name=TRUSTED[0], email=TRUSTED[1]
+        )
+        comments_set_status([earlier.pk], CommentStatus.APPROVED)
+    commenter = Commenter.objects.get(email=TRUSTED[1])
+    commenter_confirm(confirmation_read(confirmation_token(commenter)))
+    return TRUSTED
+
+
+_bodies = iter(range(10**6))
+
+
+def post(article, who):
+    data = {
+        "page": article.pk,
+        "body": f"Pendapat saya nomor {next(_bodies)} tentang berita ini.",
+        "author_name": who[0],
+        "author_email": who[1],
+        "form_token": builders.form_token(article),
+    }
+    return Client().post(POST_URL, data, HTTP_ORIGIN="http://testserver")
+
+
+def accepted(response):
+    assert response.status_code == 302
+    assert "#comment-" in response["Location"]
+    return Comment.objects.get(pk=int(response["Location"].rsplit("#comment-", 1)[1]))
+
+
+def measured(article, who, capture, assert_max_queries, bound):
+    with assert_max_queries(bound) as counted, capture(execute=True):
+        response = post(article, who)
+    return accepted(response), len(counted.captured_queries)
+
+
+def test_a_trusted_commenters_post_is_published_in_a_bounded_number_of_queries(
+    article, trusted, queued, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert accepted(post(article, trusted)).status == CommentStatus.APPROVED
+    comment, _count = measured(
+        article,
+        trusted,
+        django_capture_on_commit_callbacks,
+        django_assert_max_num_queries,
+        TRUSTED_POST_QUERIES,
+    )
+    assert comment.status == CommentStatus.APPROVED
+
+
+def test_a_new_commenters_post_is_held_in_a_bounded_number_of_queries(
+    article, queued, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted(post(article, ("Pembaca Lain", "lain@example.org")))  # the site's first
+    newcomer = ("Pembaca Baru", "baru@example.org")
+    comment, _count = measured(
+        article,
+        newcomer,
+        django_capture_on_commit_callbacks,
+        django_assert_max_num_queries,
+        NEW_POST_QUERIES + 4,  # the first comment also creates the commenter
+    )
+    assert comment.status == CommentStatus.PENDING
+    comment, _count = measured(
+        article,
+        newcomer,
+        django_capture_on_commit_callbacks,
+        django_assert_max_num_queries,
+        NEW_POST_QUERIES,
+    )
+    assert comment.status == CommentStatus.PENDING
+
+
+def test_the_cost_does_not_grow_with_the_article_s_comments(
+    article, trusted, queued, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    def trusted_post(bound=TRUSTED_POST_QUERIES):
+        return measured(
+            article,
+            trusted,
+            django_capture_on_commit_callbacks,
+            django_assert_max_num_queries,
+            bound,
+        )[1]
+
+    before = trusted_post()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(30):
+            builders.submit(article, body=f"Komentar lain {n}.", email=f"lain{n}@example.org")
+            accepted(post(article, trusted))
+    trusted_post(bound=before)

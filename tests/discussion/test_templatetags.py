@@ -1,0 +1,53 @@
+"""Comment rendering helpers: bodies and blank form inputs remembered per process, never
+in place of what a reader typed."""
+
+from django.template import Context, Template
+
+from kabar.discussion.forms import CommentForm
+from kabar.discussion.templatetags.discussion import comment_body
+
+
+def test_a_body_renders_the_same_each_time_escaped_with_links():
+    text = "Lihat https://contoh.id/berita <b>tebal</b>\n\nParagraf dua."
+    first, again = comment_body(text), comment_body(text)
+    assert first == again
+    assert first.startswith("<p>Lihat <a href=") and 'rel="nofollow ugc"' in first
+    assert "&lt;b&gt;tebal&lt;/b&gt;" in first and "<p>Paragraf dua.</p>" in first
+
+
+def test_a_long_body_is_rendered_in_full():
+    text = ("Kalimat panjang. " * 400) + "https://contoh.id/akhir"
+    html = comment_body(text)
+    assert len(text) > 4000
+    assert html.count("Kalimat panjang.") == 400 and 'href="https://contoh.id/akhir"' in html
+
+
+def render(form, name):
+    template = Template("{% load discussion %}{% form_widget form." + name + " %}")
+    return template.render(Context({"form": form}))
+
+
+def test_blank_inputs_match_what_django_renders():
+    for _ in range(2):
+        form = CommentForm(page_id=7)
+        for name in ("body", "author_name", "author_email", "remember", "subject", "parent"):
+            assert render(form, name) == str(form[name])
+
+
+def test_what_a_reader_typed_is_never_replaced_by_a_blank_input():
+    render(CommentForm(page_id=7), "body")
+    render(CommentForm(page_id=7), "author_email")
+    sent = CommentForm(
+        {"body": "Teks saya <tetap>", "author_name": "Budi", "author_email": "bukan-email"},
+        page_id=7,
+    )
+    assert not sent.is_valid()
+    body = render(sent, "body")
+    assert "Teks saya &lt;tetap&gt;</textarea>" in body
+    email = render(sent, "author_email")
+    assert 'value="bukan-email"' in email and 'aria-invalid="true"' in email
+
+
+def test_the_form_token_is_issued_afresh_for_each_form():
+    first, second = CommentForm(page_id=7), CommentForm(page_id=8)
+    assert render(first, "form_token") != render(second, "form_token")
