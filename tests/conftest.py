@@ -45,3 +45,32 @@ def page_cache(settings):
     caches["pages"].clear()
     yield caches["pages"]
     caches["pages"].clear()
+
+
+@pytest.fixture
+def wagtail_initial_data(transactional_db):
+    """A transactional test empties every table when it ends, the rows Wagtail's own
+    migrations made included; put back what pages and images are built on: the default
+    locale, the root page and the root collection."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    if not Locale.objects.exists():
+        Locale.objects.create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+    if not Page.objects.filter(depth=1).exists():
+        Page(
+            title="Root",
+            slug="root",
+            content_type=ContentType.objects.get_for_model(Page),
+            path="0001",
+            depth=1,
+            numchild=0,
+            url_path="/",
+            locale=Locale.get_default(),
+        ).save(clean=False)
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.objects.create(name="Root", path="0001", depth=1, numchild=0)

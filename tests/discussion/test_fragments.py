@@ -211,7 +211,8 @@ def test_language_open_state_and_thread_page_each_have_their_own_copy(client, ar
     assert "Halaman satu." in html and "comment-reply-link" not in html
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("wagtail_initial_data")
 def test_the_thread_is_renewed_before_the_page_cache_is_purged(article, monkeypatch):
     # Otherwise a page rendered between the two would put the old thread in the page
     # cache. Real commits here: after one, what a receiver defers runs at once.

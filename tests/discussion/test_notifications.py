@@ -371,7 +371,8 @@ def test_backoff_doubles_and_is_capped(settings):
     assert [notifications.backoff_delay(n) for n in range(1, 6)] == [60, 120, 240, 300, 300]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("wagtail_initial_data")
 def test_database_queue_is_worked_by_the_worker_and_honours_run_after(settings, mailoutbox):
     """The embedded default's real path: tasks stored by django-tasks-db, run by its worker."""
     from django_tasks_db.management.commands.db_worker import Worker
