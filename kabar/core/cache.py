@@ -198,6 +198,7 @@ class GenerationMemo:
     """
 
     MAX_KEYS = 50_000
+    MAX_STAMP_BYTES = 65_536
 
     def __init__(self, path):
         self.path = path
@@ -213,14 +214,20 @@ class GenerationMemo:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def touch(self):
+        """Change the stamp: one byte more (its size alone tells a change, even where the
+        file system keeps whole seconds only), a fresh file now and then."""
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
         try:
-            before = os.stat(self.path).st_mtime_ns
+            size = os.stat(self.path).st_size
         except FileNotFoundError:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            open(self.path, "ab").close()  # noqa: SIM115 - create, nothing to write
-            before = 0
-        now = max(time.time_ns(), before + 1)
-        os.utime(self.path, ns=(now, now))
+            size = 0
+        if size >= self.MAX_STAMP_BYTES:
+            fresh = f"{self.path}.{os.getpid()}.{threading.get_ident()}"
+            with open(fresh, "wb"):
+                pass
+            os.replace(fresh, self.path)
+        with open(self.path, "ab") as stamp:
+            stamp.write(b".")
 
     def get(self, cache, keys):
         stamp = self._stamp()
@@ -275,7 +282,7 @@ def _query_part(query_string, conf):
             continue
         name, _eq, value = pair.partition("=")
         if name in conf.page_parameters:
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit()):
                 return None
             kept.append(f"{name}={int(value)}")
         elif name in conf.ignored_exact or name.startswith(conf.ignored_prefixes or ("\0",)):
@@ -402,6 +409,8 @@ class SiteWideMemo:
 
 
 site_wide = SiteWideMemo()
+# Apart, so that many articles' restrictions never push the site and its rules out.
+restrictions_memo = SiteWideMemo()
 
 
 def site_for_request(request):
@@ -426,8 +435,19 @@ def site_for_request(request):
     return site
 
 
+GENERATIONS_ATTR = "_kabar_generations"
+
+
+def request_generations(request):
+    """The generations of the request's path as read before its view ran (SiteMiddleware),
+    or None. Only under these may what the view renders be kept: read after the view has
+    loaded its page, they could already be a purge newer than what it loaded."""
+    return getattr(request, GENERATIONS_ATTR, None)
+
+
 class SiteMiddleware:
-    """Sets request._wagtail_site (site_for_request) before Wagtail looks for it."""
+    """Before the view: reads the path's page-cache generations for a GET (kept on the
+    request, request_generations) and sets request._wagtail_site (site_for_request)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -438,6 +458,8 @@ class SiteMiddleware:
         # Without the page cache nothing is kept: Wagtail finds the site when it needs it.
         # On an outage the view meets it too, and answers with the 503 page.
         if config().enabled:
+            if request.method in ("GET", "HEAD"):
+                setattr(request, GENERATIONS_ATTR, page_generations(request.path_info))
             with contextlib.suppress(DATABASE_DOWN):
                 request._wagtail_site = site_for_request(request)
         return self.get_response(request)
@@ -454,8 +476,6 @@ def _generations(cache, keys):
         values.update(cache.get_many(missing))
         for key in missing:
             values.setdefault(key, "unset-" + new_generation())
-        # Another process may hold the evicted value in memory: make it read again.
-        touch_stamp()
     return values
 
 

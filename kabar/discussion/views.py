@@ -58,7 +58,7 @@ def own_comments(request):
     entries = {}
     for part in raw.split(",")[-OWN_KEEP:]:
         pk, _dot, created = part.partition(".")
-        if pk.isdigit() and created.isdigit():
+        if is_number(pk) and is_number(created):
             entries[int(pk)] = int(created)
     return entries
 
@@ -124,9 +124,14 @@ def _mark_own_editable(thread, own, rules):
         )
 
 
+def is_number(text):
+    """Whether `text` is a row id: ASCII digits only ("²".isdigit() is true, int("²") fails)."""
+    return text.isascii() and text.isdigit()
+
+
 def _reply_target(request, page):
     raw = request.GET.get("replytocom", "")
-    if not raw.isdigit():
+    if not is_number(raw):
         return None
     return (
         Comment.objects.filter(pk=int(raw), page=page, status=CommentStatus.APPROVED)
@@ -152,7 +157,7 @@ def discussion_context(request, page, form=None, error=None):
     if form is None:
         reply_to = _reply_target(request, page) if request.GET.get("replytocom") else None
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None}, page_id=page.pk)
-    elif form.is_bound and form.data.get("parent", "").isdigit():
+    elif form.is_bound and is_number(form.data.get("parent", "")):
         reply_to = (
             Comment.objects.filter(pk=int(form.data["parent"]), page=page)
             .only("pk", "author_name")
@@ -200,6 +205,16 @@ def _client_ip(request):
     return client_ip(request)
 
 
+def _may_view(request, page):
+    from kabar.news.models import view_restrictions_on_path
+
+    if getattr(page, "alias_of_id", None):
+        restrictions = page.get_view_restrictions()  # its source's apply: Wagtail's way
+    else:
+        restrictions = view_restrictions_on_path(page.path)
+    return all(restriction.accept_request(request) for restriction in restrictions)
+
+
 def _render_article(request, page, form, status, error=None):
     if page.get_deferred_fields():
         page = type(page).objects.get(pk=page.pk)
@@ -213,6 +228,8 @@ def _render_article(request, page, form, status, error=None):
 POST_ARTICLE_FIELDS = [
     "id",
     "content_type",
+    "path",
+    "alias_of",
     "url_path",
     "live",
     "first_published_at",
@@ -258,11 +275,15 @@ def _article_for_post(page_id):
 @require_POST
 def comment_post(request):
     page_id = request.POST.get("page", "")
-    if not page_id.isdigit():
+    if not is_number(page_id):
         return HttpResponseBadRequest(_("This form is not attached to an article."))
     article, refusal = _article_for_post(int(page_id))
     if refusal is not None:
         return refusal
+    if not _may_view(request, article):
+        # A password or sign-in protects the article: no comment, and no copy of it sent
+        # back with the form, for a reader who has not passed it.
+        raise Http404
 
     form = CommentForm(request.POST, page_id=article.pk)
     if same_origin_problem(request):

@@ -346,13 +346,21 @@ class ArticlePage(Page):
         page cache's generations for this path, which every change the page shows renews
         (an edit, a comment approved, an author renamed), and the scheme and host its
         absolute URLs use. Never for previews and revisions, which show unpublished text."""
-        from kabar.core.cache import GEN_ALL, page_generations, path_generation_key
+        from kabar.core.cache import GEN_ALL, path_generation_key, request_generations
 
-        if getattr(request, "is_preview", False) or self.pk is None:
+        match = getattr(request, "resolver_match", None)
+        if (
+            getattr(request, "is_preview", False)
+            or self.pk is None
+            or match is None
+            or match.view_name != "wagtail_serve"  # e.g. a comment form sent back
+        ):
             return None
         path = request.path_info
-        generations = page_generations(path)
-        if generations is None:
+        # Read before the article was loaded: a publish in between leaves the old text
+        # under the old generations only.
+        generations = request_generations(request)
+        if generations is None or path_generation_key(path) not in generations:
             return None
         own = generations[path_generation_key(path)]
         return f"article:{self.pk}:{request.scheme}://{request.get_host()}{path}:{generations[GEN_ALL]}:{own}"
@@ -406,17 +414,7 @@ class ArticlePage(Page):
             or any(page.alias_of_id for page in (self, section, home))
         ):
             return super().get_view_restrictions()
-        from wagtail.models import PageViewRestriction
-
-        from kabar.core.cache import site_wide
-
-        # The tree's root (the first step of every path) is never an alias.
-        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
-        # Any restriction saved or deleted renews the site-wide generation.
-        return site_wide.get(
-            ("view-restrictions", tuple(paths)),
-            lambda: list(PageViewRestriction.objects.filter(page__path__in=paths)),
-        )
+        return view_restrictions_on_path(self.path)
 
     def serve(self, request, *args, **kwargs):
         from kabar.discussion.identicons import allow_gravatar
@@ -432,6 +430,22 @@ class ArticlePage(Page):
         if rules is not None and rules.gravatar_enabled:
             allow_gravatar(response)
         return response
+
+
+def view_restrictions_on_path(path):
+    """The view restrictions on the page at tree path `path` and on every page above it,
+    kept per process (kabar.core.cache.restrictions_memo: saving or deleting any
+    restriction renews the site-wide generation). For pages that are not aliases."""
+    from wagtail.models import PageViewRestriction
+
+    from kabar.core.cache import restrictions_memo
+
+    # The tree's root (the first step of every path) is never an alias.
+    steplen = Page.steplen
+    paths = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
+    return restrictions_memo.get(
+        tuple(paths), lambda: list(PageViewRestriction.objects.filter(page__path__in=paths))
+    )
 
 
 class ArticleAuthor(Orderable):

@@ -511,13 +511,25 @@ def test_file_cache_purge_of_another_page_keeps_this_one(file_cache, article, se
     assert state(Client().get(article.url)) == "hit"
 
 
-def test_file_cache_evicted_generation_renewed_elsewhere_is_seen(file_cache, article):
+def test_file_cache_evicted_generations_renewed_elsewhere_then_purged(file_cache, article):
     warm(Client(), article.url)
     assert state(Client().get(article.url)) == "hit"
     # The generations are evicted from the files; a worker that starts afresh gives them
-    # new values on its first request...
+    # new values on its first request. Nothing changed on the page, so this worker may go
+    # on serving what it holds...
     for key in ("gen:all", "gen:lists", page_cache_module.path_generation_key(article.url)):
         file_cache.delete(key)
     _in_another_process(_new_worker_lookup, _environ(article.url))
-    # ...and this worker, which still held the old ones, notices.
+    assert state(Client().get(article.url)) == "hit"
+    # ...until the next purge, from anywhere, which it sees at once.
+    _in_another_process(purge_paths, [article.url])
     assert state(Client().get(article.url)) == "miss"
+
+
+def test_file_cache_stamp_changes_on_every_purge_even_within_one_clock_tick(file_cache):
+    memo = page_cache_module.config().generations
+    seen = set()
+    for _ in range(5):
+        purge_paths(["/sama/"])
+        seen.add(memo._stamp())
+    assert len(seen) == 5  # the size moves on even where mtime keeps whole seconds

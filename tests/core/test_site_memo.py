@@ -7,11 +7,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from kabar.core.cache import HEADER
 from kabar.discussion.models import CommentStatus, DiscussionSettings
 from kabar.discussion.services import comments_set_status
+from kabar.news.models import ArticlePage
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,51 @@ def test_closing_comments_site_wide_shows_at_once(
         first_published_at=article.first_published_at
     )
     assert 'id="respond"' not in rendered(article.url).content.decode()
+
+
+def test_a_publish_while_a_request_renders_never_keeps_the_old_text(
+    page_cache, article, monkeypatch, django_capture_on_commit_callbacks
+):
+    original_serve = ArticlePage.serve
+    racing = {"done": False}
+
+    def serve_after_a_publish(self, request, *args, **kwargs):
+        # This request loaded the article; an editor's publish commits before it renders.
+        if not racing["done"]:
+            racing["done"] = True
+            fresh = ArticlePage.objects.get(pk=self.pk)
+            fresh.title = "Koreksi yang terbit di tengah jalan"
+            with django_capture_on_commit_callbacks(execute=True):
+                fresh.save_revision().publish()
+        return original_serve(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(ArticlePage, "serve", serve_after_a_publish)
+    assert "Koreksi yang terbit" not in rendered(article.url).content.decode()  # old text
+    headline = '<h1 class="article__headline">Koreksi yang terbit di tengah jalan</h1>'
+    assert headline in rendered(article.url).content.decode()
+    assert headline in Client().get(article.url).content.decode()
+
+
+def test_a_comment_form_sent_back_shows_the_article_as_it_is_now(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    def refused():
+        response = Client().post(
+            reverse("discussion:post"),
+            {
+                "page": article.pk,
+                "body": "Analisis yang jernih.",
+                "author_name": "Dewi",
+                "author_email": "",  # required: the article comes back with the form
+                "form_token": builders.form_token(article),
+            },
+        )
+        assert response.status_code == 400
+        return response.content.decode()
+
+    refused()
+    fresh = ArticlePage.objects.get(pk=article.pk)
+    fresh.title = "Judul yang sudah dikoreksi"
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh.save_revision().publish()
+    assert '<h1 class="article__headline">Judul yang sudah dikoreksi</h1>' in refused()

@@ -260,3 +260,52 @@ def test_comment_count_on_article_and_section_listing(client, article):
     builders.submit(article, body="Ditahan", name="Orang Baru", email="baru@example.org")
     assert "2 komentar" in client.get(article.url).content.decode()
     assert "2 komentar" in client.get(article.get_parent().url).content.decode()
+
+
+@pytest.mark.parametrize("restriction_type", ["password", "login"])
+def test_a_restricted_article_takes_no_comment_and_is_not_sent_back(
+    client, article, restriction_type
+):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=restriction_type, password="rahasia"
+    )
+    body_text = article.standfirst
+    for fields in ({}, {"author_email": ""}):  # accepted, and refused with the form
+        response = post(client, article, **fields)
+        assert response.status_code == 404
+        assert body_text not in response.content.decode()
+    assert not Comment.objects.filter(page=article).exists()
+
+
+def test_a_reader_past_the_password_may_comment(client, article):
+    from wagtail.models import PageViewRestriction
+
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type="password", password="rahasia"
+    )
+    unlocked = client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, article.pk]),
+        {"password": "rahasia", "return_url": article.url},
+    )
+    assert unlocked.status_code == 302
+    # A reader with a session posts from the site's own pages (the same-origin check).
+    client.defaults["HTTP_ORIGIN"] = "http://testserver"
+    assert post(client, article).status_code == 302
+    assert Comment.objects.filter(page=article).count() == 1
+
+
+@pytest.mark.parametrize(
+    "request_for",
+    [
+        lambda c, a: c.post(POST_URL, {"page": "²", "body": "x"}),
+        lambda c, a: c.get(a.url + "?replytocom=%C2%B2"),
+        lambda c, a: post(c, a, parent="²"),
+        lambda c, a: c.get(a.url + "?cpage=%C2%B2"),
+    ],
+    ids=["page", "replytocom", "parent", "cpage"],
+)
+def test_digits_that_are_not_ascii_are_refused_cleanly(article, request_for):
+    response = request_for(Client(raise_request_exception=False), article)
+    assert response.status_code in (200, 302, 400)
