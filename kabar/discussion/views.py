@@ -1,6 +1,7 @@
 """The comment POST endpoint and the discussion part of an article page's context."""
 
 import json
+import logging
 import time
 from urllib.parse import parse_qsl, quote
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from kabar.core.clientip import client_ip
+from kabar.core.dbguard import DATABASE_DOWN
 from kabar.core.security import cross_site_message, same_origin_problem
 
 from .forms import CommentForm
@@ -44,6 +46,8 @@ PENDING_COOKIE = OWN_COOKIE
 COMMENTER_COOKIE = "kabar_commenter"
 # ?cpage=N: the page of a long thread (WordPress's name for it).
 COMMENT_PAGE_PARAM = "cpage"
+
+logger = logging.getLogger(__name__)
 
 
 def own_comments(request):
@@ -84,11 +88,14 @@ def store_own_comments(request, response, *, add=None, forget=None, rules=None):
     earlier = [pk for pk in entries if add is None or pk != add.pk]
     held = set()
     if earlier:
-        held = set(
-            Comment.objects.filter(pk__in=earlier, status=CommentStatus.PENDING).values_list(
-                "pk", flat=True
+        try:
+            held = set(
+                Comment.objects.filter(pk__in=earlier, status=CommentStatus.PENDING).values_list(
+                    "pk", flat=True
+                )
             )
-        )
+        except DATABASE_DOWN:
+            held = set(earlier)  # kept the longer time rather than lost
     if add is not None:
         entries[add.pk] = created_stamp(add)
         if add.status == CommentStatus.PENDING:
@@ -348,10 +355,14 @@ def comment_post(request):
         return _render_article(request, article, form, 400)
 
     own = own_comments(request)
-    response = HttpResponseRedirect(
-        comment_url(article, comment, rules=rules, own_pending_ids=[*own, comment.pk])
-        or f"{article.url}#comment-{comment.pk}"
-    )
+    address = f"{article.url}#comment-{comment.pk}"
+    try:
+        address = comment_url(article, comment, rules=rules, own_pending_ids=[*own, comment.pk])
+        address = address or f"{article.url}#comment-{comment.pk}"
+    except DATABASE_DOWN:
+        # Committed already: the author is told it is saved, at the article's first page.
+        logger.warning("database gone after comment %s was stored", comment.pk)
+    response = HttpResponseRedirect(address)
     if comment.status in (CommentStatus.APPROVED, CommentStatus.PENDING):
         store_own_comments(request, response, add=comment, rules=rules)
     if data["remember"]:

@@ -50,7 +50,7 @@ def route_to_article(home, request, path_components):
         return None
     section_slug, article_slug = path_components
     found = list(
-        ArticlePage.objects.select_related("section", "lead_image")
+        ArticlePage.objects.select_related("section")
         .filter(
             slug=article_slug,
             depth=home.depth + 2,

@@ -117,3 +117,37 @@ def test_an_outage_is_logged_once_in_a_while_not_per_request(article, caplog, mo
     outage_records = [r for r in caplog.records if "database unavailable" in r.getMessage()]
     assert len(outage_records) == 1
     assert not [r for r in caplog.records if r.name == "django.request"]
+
+
+def test_a_comment_stored_just_before_the_database_goes_is_acknowledged(article, monkeypatch):
+    """The database dies between the commit and the redirect: the author is told the
+    comment is saved (the redirect to it), because it is."""
+    from kabar.discussion import views
+    from kabar.discussion.models import Comment
+    from tests import builders
+
+    outage = database_down()
+    real_submit = views.comment_submit
+
+    def submit_then_outage(*args, **kwargs):
+        comment = real_submit(*args, **kwargs)
+        outage.__enter__()
+        return comment
+
+    monkeypatch.setattr(views, "comment_submit", submit_then_outage)
+    try:
+        response = english_client(raise_request_exception=False).post(
+            reverse("discussion:post"),
+            {
+                "page": article.pk,
+                "body": "Tersimpan tepat sebelum basis data padam.",
+                "author_name": "Budi",
+                "author_email": "budi@example.org",
+                "form_token": builders.form_token(article),
+            },
+        )
+    finally:
+        outage.__exit__(None, None, None)
+    stored = Comment.objects.get(body="Tersimpan tepat sebelum basis data padam.")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{stored.pk}")
