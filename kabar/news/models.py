@@ -1,6 +1,9 @@
 """Publishing: the home front, section fronts, articles and their authors."""
 
+import copy
 import functools
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.db import models
@@ -40,15 +43,76 @@ def route_to_typed_child(parent, request, path_components, model):
     return child.route(request, path_components[1:])
 
 
+class RouteMemo:
+    """The articles this process routed to recently, each kept with the page-cache
+    generations of its address as they were read before routing (SiteMiddleware): any
+    change that shows on the page — an edit, a publish, an unpublish, a move, a comment,
+    a section or restriction change — renews them, and the article is read again."""
+
+    MAX_ENTRIES = 256
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, stamp):
+        with self.lock:
+            known = self.entries.get(key)
+            if known is None or known[0] != stamp:
+                return None
+            self.entries.move_to_end(key)
+            return known[1]
+
+    def put(self, key, stamp, value):
+        with self.lock:
+            self.entries[key] = (stamp, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.MAX_ENTRIES:
+                self.entries.popitem(last=False)
+
+
+route_memo = RouteMemo()
+
+
+def _route_stamp(request):
+    from kabar.core.cache import GEN_ALL, path_generation_key, request_generations
+
+    generations = request_generations(request)
+    if generations is None:
+        return None
+    path_key = path_generation_key(request.path_info)
+    if path_key not in generations:
+        return None
+    return (generations[GEN_ALL], generations[path_key])
+
+
 def route_to_article(home, request, path_components):
-    """/<section>/<article>/ under `home` in one query: the article with its section,
-    joined through the section the article row names. That copy only guides the search:
-    the result is used only if the tree agrees (the section is the article's parent and a
-    child of `home`); otherwise, or for any other address, None, and routing goes level by
-    level."""
+    """/<section>/<article>/ under `home` in one query (or none: route_memo): the article
+    with its section, joined through the section the article row names. That copy only
+    guides the search: the result is used only if the tree agrees (the section is the
+    article's parent and a child of `home`); otherwise, or for any other address, None,
+    and routing goes level by level. Each request gets copies of its own."""
     if len(path_components) != 2:
         return None
     section_slug, article_slug = path_components
+    key = (home.pk, home.path, section_slug, article_slug)
+    stamp = _route_stamp(request)
+    found = route_memo.get(key, stamp) if stamp is not None else None
+    if found is None:
+        found = _find_article(home, section_slug, article_slug)
+        if found is None:
+            return None
+        if stamp is not None:
+            route_memo.put(key, stamp, found)
+    article, section = copy.copy(found[0]), copy.copy(found[1])
+    article.section = section
+    section._cached_parent_obj = home
+    article._cached_parent_obj = section
+    return article.route(request, [])
+
+
+def _find_article(home, section_slug, article_slug):
+    """(article, section) for the address, when the tree agrees; else None."""
     found = list(
         ArticlePage.objects.select_related("section")
         .filter(
@@ -68,9 +132,7 @@ def route_to_article(home, request, path_components):
         or article.path[: -ArticlePage.steplen] != section.path
     ):
         return None
-    section._cached_parent_obj = home
-    article._cached_parent_obj = section
-    return article.route(request, [])
+    return article, section
 
 
 @register_snippet

@@ -164,3 +164,33 @@ def test_a_comment_form_sent_back_shows_the_article_as_it_is_now(
     with django_capture_on_commit_callbacks(execute=True):
         fresh.save_revision().publish()
     assert '<h1 class="article__headline">Judul yang sudah dikoreksi</h1>' in refused()
+
+
+def test_an_unpublished_article_is_gone_at_once(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    rendered(article.url)
+    with CaptureQueriesContext(connection) as again:
+        rendered(article.url)
+    routing = [q["sql"] for q in again.captured_queries if "news_articlepage" in q["sql"]]
+    assert routing == []  # routed from this process's memory
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(pk=article.pk).unpublish()
+    client = Client()
+    client.cookies["kabar_pending"] = "not-a-signature"
+    assert client.get(article.url).status_code == 404
+
+
+def test_a_renamed_address_routes_afresh(page_cache, article, django_capture_on_commit_callbacks):
+    old_url = article.url
+    rendered(old_url)
+    fresh = ArticlePage.objects.get(pk=article.pk)
+    fresh.slug = "alamat-baru"
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh.save_revision().publish()
+    fresh.refresh_from_db()
+    client = Client()
+    client.cookies["kabar_pending"] = "not-a-signature"
+    moved = client.get(old_url)  # Wagtail's automatic redirect for the old slug
+    assert (moved.status_code, moved["Location"]) == (301, fresh.url)
+    assert fresh.title in rendered(fresh.url).content.decode()
