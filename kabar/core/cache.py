@@ -346,11 +346,7 @@ def lookup(environ):
     raw_key = f"{_scheme(environ, conf)}|{host.lower()}|{path}|{query}|{language}"
     key = "page:" + hashlib.sha1(raw_key.encode(), usedforsecurity=False).hexdigest()
     path_key = path_generation_key(path)
-    keys = [GEN_ALL, GEN_LISTS, path_key]
-    if conf.generations is not None:
-        generations = conf.generations.get(conf.cache, keys)
-    else:
-        generations = _generations(conf.cache, keys)
+    generations = _fetch_generations(conf, [GEN_ALL, GEN_LISTS, path_key])
     found = Lookup(
         key=key,
         path_key=path_key,
@@ -362,50 +358,73 @@ def lookup(environ):
     return found
 
 
-def page_generations(path):
-    """The generations a cached copy of `path` is valid under ({GEN_ALL: .., path key: ..}),
-    or None when the page cache is off or unreadable. A fragment kept under them (the
-    article's own HTML, kabar/news/templatetags/news.py) is exactly as fresh as the page
-    cache would be: everything that purges the page renews them."""
+def _fetch_generations(conf, keys):
+    if conf.generations is not None:
+        return conf.generations.get(conf.cache, keys)
+    return _generations(conf.cache, keys)
+
+
+def _read_generations(keys):
+    """{key: value} for the generations `keys`, or None when the page cache is off or
+    unreadable."""
     conf = config()
     if not conf.enabled:
         return None
-    keys = [GEN_ALL, path_generation_key(path)]
     try:
-        if conf.generations is not None:
-            return conf.generations.get(conf.cache, keys)
-        return _generations(conf.cache, keys)
+        return _fetch_generations(conf, keys)
     except Exception:
         logger.exception("page cache generations unreadable")
         return None
 
 
-class SiteWideMemo:
+def page_generations(path):
+    """The generations a cached copy of `path` is valid under ({GEN_ALL: .., path key: ..}),
+    or None when the page cache is off or unreadable. A fragment kept under them (the
+    article's own HTML, kabar/news/templatetags/news.py) is exactly as fresh as the page
+    cache would be: everything that purges the page renews them."""
+    return _read_generations([GEN_ALL, path_generation_key(path)])
+
+
+class StampedMemo:
+    """Up to `max_entries` values this process worked out, the most recently used kept,
+    each under the stamp (generation values) it was worked out for: a value is returned
+    only for the same stamp, so whatever renews the stamp makes it be worked out again."""
+
+    def __init__(self, max_entries):
+        self.max_entries = max_entries
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, stamp, compute):
+        with self.lock:
+            known = self.entries.get(key)
+            if known is not None and known[0] == stamp:
+                self.entries.move_to_end(key)
+                return known[1]
+        value = compute()
+        with self.lock:
+            self.entries[key] = (stamp, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.max_entries:
+                self.entries.popitem(last=False)
+        return value
+
+
+class SiteWideMemo(StampedMemo):
     """Values this process computed from the database and keeps while the site-wide
     generation is unchanged: whatever renews it (kabar/core/purge.py: saving or deleting a
     Site or a view restriction, publishing any page that is not an article, site or
     discussion settings, authors) makes every process compute them again. With the page
     cache off, nothing is kept."""
 
-    MAX_KEYS = 1000
-
-    def __init__(self):
-        self.values = {}
+    def __init__(self, max_entries=1000):
+        super().__init__(max_entries)
 
     def get(self, key, compute):
-        conf = config()
-        generations = page_generations("/") if conf.enabled else None
+        generations = _read_generations([GEN_ALL])
         if generations is None:
             return compute()
-        generation = generations[GEN_ALL]
-        known = self.values.get(key)
-        if known is not None and known[0] == generation:
-            return known[1]
-        value = compute()
-        if len(self.values) >= self.MAX_KEYS:
-            self.values = {}
-        self.values[key] = (generation, value)
-        return value
+        return super().get(key, generations[GEN_ALL], compute)
 
 
 site_wide = SiteWideMemo()
@@ -443,6 +462,16 @@ def request_generations(request):
     or None. Only under these may what the view renders be kept: read after the view has
     loaded its page, they could already be a purge newer than what it loaded."""
     return getattr(request, GENERATIONS_ATTR, None)
+
+
+def request_stamp(request):
+    """(site-wide, path) generations of the request as read before its view ran, or None:
+    what a page's own HTML or its routed article is kept under."""
+    generations = request_generations(request)
+    path_key = path_generation_key(request.path_info)
+    if generations is None or path_key not in generations:
+        return None
+    return (generations[GEN_ALL], generations[path_key])
 
 
 class SiteMiddleware:

@@ -2,8 +2,6 @@
 
 import copy
 import functools
-import threading
-from collections import OrderedDict
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from kabar.core.cache import StampedMemo, request_stamp
 from kabar.core.pagination import listing_page
 
 from .blocks import ArticleBodyBlock
@@ -43,47 +42,11 @@ def route_to_typed_child(parent, request, path_components, model):
     return child.route(request, path_components[1:])
 
 
-class RouteMemo:
-    """The articles this process routed to recently, each kept with the page-cache
-    generations of its address as they were read before routing (SiteMiddleware): any
-    change that shows on the page — an edit, a publish, an unpublish, a move, a comment,
-    a section or restriction change — renews them, and the article is read again."""
-
-    MAX_ENTRIES = 256
-
-    def __init__(self):
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key, stamp):
-        with self.lock:
-            known = self.entries.get(key)
-            if known is None or known[0] != stamp:
-                return None
-            self.entries.move_to_end(key)
-            return known[1]
-
-    def put(self, key, stamp, value):
-        with self.lock:
-            self.entries[key] = (stamp, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.MAX_ENTRIES:
-                self.entries.popitem(last=False)
-
-
-route_memo = RouteMemo()
-
-
-def _route_stamp(request):
-    from kabar.core.cache import GEN_ALL, path_generation_key, request_generations
-
-    generations = request_generations(request)
-    if generations is None:
-        return None
-    path_key = path_generation_key(request.path_info)
-    if path_key not in generations:
-        return None
-    return (generations[GEN_ALL], generations[path_key])
+# The articles this process routed to recently, each under the page-cache generations of
+# its address as they were read before routing (SiteMiddleware): any change that shows on
+# the page — an edit, a publish, an unpublish, a move, a comment, a section or restriction
+# change — renews them, and the article is read again.
+route_memo = StampedMemo(256)
 
 
 def route_to_article(home, request, path_components):
@@ -95,15 +58,17 @@ def route_to_article(home, request, path_components):
     if len(path_components) != 2:
         return None
     section_slug, article_slug = path_components
-    key = (home.pk, home.path, section_slug, article_slug)
-    stamp = _route_stamp(request)
-    found = route_memo.get(key, stamp) if stamp is not None else None
+    stamp = request_stamp(request)
+
+    def find():
+        return _find_article(home, section_slug, article_slug)
+
+    if stamp is None:
+        found = find()
+    else:
+        found = route_memo.get((home.pk, home.path, section_slug, article_slug), stamp, find)
     if found is None:
-        found = _find_article(home, section_slug, article_slug)
-        if found is None:
-            return None
-        if stamp is not None:
-            route_memo.put(key, stamp, found)
+        return None
     article, section = copy.copy(found[0]), copy.copy(found[1])
     article.section = section
     section._cached_parent_obj = home
@@ -408,8 +373,6 @@ class ArticlePage(Page):
         page cache's generations for this path, which every change the page shows renews
         (an edit, a comment approved, an author renamed), and the scheme and host its
         absolute URLs use. Never for previews and revisions, which show unpublished text."""
-        from kabar.core.cache import GEN_ALL, path_generation_key, request_generations
-
         match = getattr(request, "resolver_match", None)
         if (
             getattr(request, "is_preview", False)
@@ -418,14 +381,14 @@ class ArticlePage(Page):
             or match.view_name != "wagtail_serve"  # e.g. a comment form sent back
         ):
             return None
-        path = request.path_info
         # Read before the article was loaded: a publish in between leaves the old text
         # under the old generations only.
-        generations = request_generations(request)
-        if generations is None or path_generation_key(path) not in generations:
+        stamp = request_stamp(request)
+        if stamp is None:
             return None
-        own = generations[path_generation_key(path)]
-        return f"article:{self.pk}:{request.scheme}://{request.get_host()}{path}:{generations[GEN_ALL]}:{own}"
+        site_wide, own = stamp
+        where = f"{request.scheme}://{request.get_host()}{request.path_info}"
+        return f"article:{self.pk}:{where}:{site_wide}:{own}"
 
     def structured_data(self, request, *, credits, comment_count):
         """schema.org NewsArticle for search engines: public facts only (no commenter data)."""
