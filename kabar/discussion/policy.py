@@ -56,15 +56,21 @@ RULE_FIELDS = [f.name for f in fields(Rules)]
 
 
 def site_settings(site=None):
+    """The site's discussion settings; the defaults, unsaved, where none were saved yet.
+    Reading never writes a row: Wagtail's for_site() would create one on a reader's GET,
+    and every saved DiscussionSettings purges the whole page cache."""
     if site is None:
-        # One query in the usual case: the default site's row, found through its site.
-        stored = DiscussionSettings.objects.filter(site__is_default_site=True).first()
-        if stored is not None:
-            return stored
-        site = Site.objects.filter(is_default_site=True).first()
-    if site is None:
-        return DiscussionSettings()
-    return DiscussionSettings.for_site(site)
+        # One query: the default site, joined with its row where there is one.
+        site = (
+            Site.objects.filter(is_default_site=True).select_related("discussionsettings").first()
+        )
+        if site is None:
+            return DiscussionSettings()
+        try:
+            return site.discussionsettings
+        except DiscussionSettings.DoesNotExist:
+            return DiscussionSettings(site=site)
+    return DiscussionSettings.objects.filter(site=site).first() or DiscussionSettings(site=site)
 
 
 def site_rules(site=None):

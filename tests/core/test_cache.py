@@ -15,6 +15,7 @@ from django.urls import resolve
 from kabar.core import cache as page_cache_module
 from kabar.core.cache import HEADER, PageCacheApp, PageCacheMiddleware, lookup, store
 from kabar.core.purge import purge_paths
+from kabar.discussion.models import DiscussionSettings
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -328,6 +329,19 @@ def test_a_purge_during_rendering_makes_what_was_rendered_stale(page_cache, arti
     assert entry is not None
     # ...so what it stored is never served.
     assert lookup(factory.get(article.url).META).entry is None
+
+
+def test_a_reader_s_first_visit_writes_nothing_that_would_purge_its_own_copy(
+    page_cache, article, django_capture_on_commit_callbacks
+):
+    """No discussion settings saved yet: the rules are read as defaults, never created by a
+    reader's GET (a saved row purges the whole cache, and what the visit stored with it)."""
+    DiscussionSettings.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        warm(Client(), article.url)
+    assert callbacks == []
+    assert not DiscussionSettings.objects.exists()
+    assert state(Client().get(article.url)) == "hit"
 
 
 def test_an_evicted_generation_never_revives_old_entries(page_cache, article):
