@@ -60,8 +60,9 @@ def _terminate(signum, frame):
 
 
 def install_cleanup(signals=True):
-    """Kill every process group we started when we exit, however we exit: at interpreter
-    exit always, and (for the command-line tools) on SIGTERM and SIGHUP as on Ctrl-C."""
+    """Kill every process we spawned, and all it started, when we exit, however we exit: at
+    interpreter exit always, and (for the command-line tools) on SIGTERM and SIGHUP as on
+    Ctrl-C."""
     global _installed
     if not _installed:
         _installed = True
@@ -90,8 +91,9 @@ def spawn(argv, *, env=None, log=None, cwd=None):
     return proc
 
 
-def group_pids(pgid):
-    """Every live process in the process group `pgid`, as {pid: (ppid, name)}."""
+def session_pids(sid):
+    """Every live process in the session `sid` (a process started by spawn() and all it
+    started, whatever process groups they lead), as {pid: (ppid, name)}."""
     found = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -102,25 +104,35 @@ def group_pids(pgid):
             continue
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        state, ppid, pgrp = fields[0], int(fields[1]), int(fields[2])
-        if pgrp == pgid and state != "Z":
+        state, ppid, session = fields[0], int(fields[1]), int(fields[3])
+        if session == sid and state != "Z":
             found[int(entry.name)] = (ppid, name)
     return found
 
 
+def kill_session(sid, sig=signal.SIGKILL, wait=10.0):
+    """Send `sig` to every process of the session until none is left (or `wait` s)."""
+    deadline = time.monotonic() + wait
+    while (pids := session_pids(sid)) and time.monotonic() < deadline:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        time.sleep(0.02)
+
+
 def kill_group(proc, sig=signal.SIGTERM, wait=10.0):
-    """Signal a whole process group; SIGKILL whatever is still there after `wait` s."""
+    """Send `sig` to a process spawn() started and wait for it and all it started to end;
+    SIGKILL whatever is still there after `wait` s."""
     if proc is None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, sig)
+        os.kill(proc.pid, sig)
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        if proc.poll() is not None and not group_pids(proc.pid):
+        if proc.poll() is not None and not session_pids(proc.pid):
             break
         time.sleep(0.05)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    kill_session(proc.pid)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=5)
     if proc in _children:
@@ -525,7 +537,7 @@ class Server:
         return f"http://{HOST}:{self.port}{path}"
 
     def processes(self):
-        return group_pids(self.proc.pid) if self.proc else {}
+        return session_pids(self.proc.pid) if self.proc else {}
 
     def memory(self):
         """Peak and current resident memory (MB) of every process of the server. VmHWM is
@@ -565,13 +577,9 @@ class Server:
     def kill9(self):
         """kill -9 the server: every process of it, at once, no chance to clean up."""
         pids = list(self.processes())
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
+        kill_session(self.proc.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while group_pids(self.proc.pid) and time.monotonic() < deadline:
-            time.sleep(0.02)
         if self.proc in _children:
             _children.remove(self.proc)
         return pids

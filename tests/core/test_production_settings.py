@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import running
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 SETTINGS_MODULE = "kabar_prodtest_settings"
@@ -352,10 +354,12 @@ def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            for pid in children | {proc.pid}:
+                os.kill(pid, signal.SIGKILL)
             raise
     time.sleep(0.5)
-    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()], "left running"
+    left = {pid: _cmdline(pid) for pid in children if running(pid)}
+    assert not left, f"left running: {left}"
 
 
 @pytest.mark.sqlite  # about SQLite and the default server
