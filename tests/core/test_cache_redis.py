@@ -142,3 +142,24 @@ def test_login_throttle_counts_in_redis(redis_caches, home, settings):
         "/admin/login/", {"username": "redaktur", "password": "benar-sekali-42"}
     )
     assert response.status_code == 429
+
+
+def test_a_warm_render_reads_the_site_wide_generation_once(redis_caches, article, monkeypatch):
+    """Site, navigation, restrictions and rules are kept per process under the site-wide
+    generation; the value read before the view serves them all, not a round trip each."""
+    client = Client()
+    client.cookies["kabar_pending"] = "not-a-signature"  # private: rendered, not cached
+    assert client.get(article.url)[HEADER] == "bypass"
+    pages = caches["pages"]
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(pages, name)
+
+        def counted(keys, *args, _original=original, **kwargs):
+            reads.append(keys)
+            return _original(keys, *args, **kwargs)
+
+        monkeypatch.setattr(pages, name, counted)
+    response = client.get(article.url)
+    assert response.status_code == 200 and article.title in response.content.decode()
+    assert sum("gen:all" in (keys if isinstance(keys, list) else [keys]) for keys in reads) == 1
