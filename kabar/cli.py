@@ -84,46 +84,60 @@ def cmd_serve(args):
         env["KABAR_TASK_WORKER"] = "external"
         argvs.append([sys.executable, "-m", "kabar.cli", "worker"])
     stopping = []
+    children = []
 
     def stop(signum, _frame):
         stopping.append(signum)
+        if len(stopping) > 1:  # asked twice (a second Ctrl-C): no more waiting
+            for child in children:
+                _signal(-child.pid, signal.SIGKILL)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    # A closed terminal (SIGHUP) or Ctrl-\ (SIGQUIT) reaches only this process now that the
+    # children lead their own process groups: they stop the server as SIGTERM does.
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(signum, stop)
     # Each child leads its own process group, so that stopping reaches the web workers the
     # server forked as well as the server itself.
-    children = [subprocess.Popen(argv, env=env, process_group=0) for argv in argvs]  # noqa: S603
+    for argv in argvs:
+        children.append(subprocess.Popen(argv, env=env, process_group=0))  # noqa: S603
     # Whichever child ends first ends the server: a half-running server is worse than none.
     while not stopping and not any(map(_has_exited, children)):
         time.sleep(0.5)
-    stop_process_groups(children)
-    sys.exit(children[0].returncode or 0)
+    ended = next((child for child in children if _has_exited(child)), None)
+    # SIGTERM is repeated to the web server only: the task worker takes a second one as
+    # "abandon the running task", which would fail a mail being sent.
+    stop_process_groups(children, again=children[:1])
+    if stopping:
+        sys.exit(0)  # asked to stop, and stopped
+    # A child ended by itself: the server failed (a signal's death as the shell shows it).
+    code = ended.returncode
+    sys.exit(code if code > 0 else 128 - code if code < 0 else 1)
 
 
-def stop_process_groups(children, grace=20.0, every=2.0):
+def stop_process_groups(children, grace=20.0, every=2.0, again=None):
     """Stop children that lead their own process groups, and whatever they forked: SIGTERM
-    to each child, then to its whole group every `every` seconds while it runs, SIGKILL to
-    the group after `grace` seconds.
+    to each child, then, to those of `again` (default: all) still running, SIGTERM to the
+    whole group every `every` seconds; SIGKILL to every group after `grace` seconds.
 
     Why again: a granian process can miss a SIGTERM. Its main thread waits on a lock, and a
     signal the kernel hands to one of its other threads never wakes it (seen here in about
-    one stop in four, the worker then waiting for ever). Each SIGTERM asks for the same
-    graceful stop, so in-flight requests still finish."""
+    one stop in four, the worker then waiting for ever). Each SIGTERM asks granian for the
+    same graceful stop, so in-flight requests still finish."""
     import signal
     import time
 
+    again = children if again is None else again
     deadline = time.monotonic() + grace
-    targets = [(child.pid, signal.SIGTERM) for child in children]
+    targets = [child.pid for child in children]
     while time.monotonic() < deadline:
-        for pid, _sig in targets:
-            _signal(pid, _sig)
+        for pid in targets:
+            _signal(pid, signal.SIGTERM)
         pause_until = min(deadline, time.monotonic() + every)
         while time.monotonic() < pause_until and not all(map(_has_exited, children)):
             time.sleep(0.05)
-        running = [child for child in children if not _has_exited(child)]
-        if not running:
+        if all(map(_has_exited, children)):
             break
-        targets = [(-child.pid, signal.SIGTERM) for child in running]
+        targets = [-child.pid for child in again if not _has_exited(child)]
     for child in children:
         # The child has not been reaped yet, so its process group id cannot have been
         # given to anyone else: what is left in the group is ours to kill.

@@ -59,7 +59,6 @@ ENVIRON_KEY = "kabar.page_cache"
 HEADER = "X-Kabar-Cache"
 GEN_ALL = "gen:all"
 GEN_LISTS = "gen:lists"
-SHARED_GENERATIONS = frozenset({GEN_ALL, GEN_LISTS})
 GROUP_PATH = "path"
 GROUP_LISTS = "lists"
 _accepts_gzip = re.compile(r"\bgzip\b")
@@ -249,10 +248,8 @@ class GenerationMemo:
                 if self.stamp == stamp:
                     if len(self.values) > self.MAX_KEYS:
                         self.values = {}
-                    # An unset key is read again next time: another process may make it
-                    # when it keeps a page, which touches no stamp.
-                    self.values.update((k, v) for k, v in fetched.items() if k not in fetched.unset)
-        return Generations({**known, **fetched}, fetched.unset)
+                    self.values.update(fetched)
+        return {**known, **fetched}
 
 
 def touch_stamp():
@@ -490,9 +487,7 @@ def request_stamp(request):
 class SiteMiddleware:
     """Before the view: reads the path's page-cache generations for a GET (kept on the
     request, request_generations; the page cache's own lookup has read them already for an
-    anonymous reader) and sets request._wagtail_site (site_for_request). After it: a page
-    rendered with a 200 has its generation made, so what was kept under the value read
-    (the article's own HTML, its route) is found again, for private readers too."""
+    anonymous reader) and sets request._wagtail_site (site_for_request)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -511,62 +506,23 @@ class SiteMiddleware:
         try:
             with contextlib.suppress(DATABASE_DOWN):
                 request._wagtail_site = site_for_request(request)
-            response = self.get_response(request)
+            return self.get_response(request)
         finally:
             _request_site_generation.reset(token)
-        match = getattr(request, "resolver_match", None)
-        if (
-            generations is not None
-            and response.status_code == 200
-            and match is not None
-            and match.view_name == "wagtail_serve"
-        ):
-            try:
-                _settle(config().cache, generations, [path_generation_key(request.path_info)])
-            except Exception:
-                logger.exception("page cache generation not settled")
-        return response
-
-
-class Generations(dict):
-    """Generation values as read, {key: value}; `unset` names the keys that had none."""
-
-    def __init__(self, values=(), unset=()):
-        super().__init__(values)
-        self.unset = frozenset(unset)
 
 
 def _generations(cache, keys):
-    """Generations for `keys`. The shared ones (everything, lists) are made on first read.
-    A page's own key is made only once a copy rendered under it is kept (_settle): a path
-    that never answers 200 (a scanner's probe) leaves nothing behind. Until then it reads
-    as a fresh value of this request's own, under which nothing kept can be valid; an
-    evicted key reads the same way, so entries recorded under its old value cannot come
-    back to life."""
     values = cache.get_many(keys)
     missing = [k for k in keys if k not in values]
-    if not missing:
-        return Generations(values)
-    shared = [k for k in missing if k in SHARED_GENERATIONS]
-    for key in shared:
-        cache.add(key, new_generation(), timeout=None)
-    if shared:
-        values.update(cache.get_many(shared))
-    unset = [k for k in missing if k not in values]
-    values.update((key, new_generation()) for key in unset)
-    return Generations(values, unset)
-
-
-def _settle(cache, generations, keys):
-    """Make each of `keys` that this request read as unset hold the value it read. False
-    when one was set meanwhile (by a purge: what the request rendered may be older)."""
-    for key in keys:
-        if key not in getattr(generations, "unset", ()):
-            continue
-        value = generations[key]
-        if not cache.add(key, value, timeout=None) and cache.get(key) != value:
-            return False
-    return True
+    if missing:
+        # A generation that was never set, or was evicted, starts anew: entries recorded
+        # under the value it had cannot come back to life.
+        for key in missing:
+            cache.add(key, new_generation(), timeout=None)
+        values.update(cache.get_many(missing))
+        for key in missing:
+            values.setdefault(key, "unset-" + new_generation())
+    return values
 
 
 def _is_valid(entry, generations, now):
@@ -704,8 +660,6 @@ def store(request, response, found):
     gzip_body = gzip.compress(body, 6, mtime=0) if compressible and len(body) >= 200 else None
     digest = hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]
     generation_keys = [GEN_ALL, found.path_key if group == GROUP_PATH else GEN_LISTS]
-    if not _settle(conf.cache, found.generations, generation_keys):
-        return None
     entry = Entry(
         generations={k: found.generations[k] for k in generation_keys},
         headers=[(k, v) for k, v in response.items() if k.lower() not in _skip_headers],

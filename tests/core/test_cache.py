@@ -13,14 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import resolve
 
 from kabar.core import cache as page_cache_module
-from kabar.core.cache import (
-    HEADER,
-    PageCacheApp,
-    PageCacheMiddleware,
-    lookup,
-    path_generation_key,
-    store,
-)
+from kabar.core.cache import HEADER, PageCacheApp, PageCacheMiddleware, lookup, store
 from kabar.core.purge import purge_paths
 from kabar.discussion.models import DiscussionSettings
 from tests import builders
@@ -324,11 +317,7 @@ def test_cached_article_holds_nothing_private(page_cache, article):
 # Render / purge race, and a stale generation.
 
 
-@pytest.mark.parametrize("kept_before", [False, True])
-def test_a_purge_during_rendering_makes_what_was_rendered_stale(page_cache, article, kept_before):
-    if kept_before:  # the page has a generation of its own already (a copy was kept once)
-        warm(Client(), article.url)
-        purge_paths([article.url])
+def test_a_purge_during_rendering_makes_what_was_rendered_stale(page_cache, article):
     factory = RequestFactory()
     request = factory.get(article.url)
     found = lookup(request.META)
@@ -337,20 +326,9 @@ def test_a_purge_during_rendering_makes_what_was_rendered_stale(page_cache, arti
     purge_paths([article.url])
     request.resolver_match = resolve(article.url)
     entry = store(request, article.serve(request).render(), found)
-    if not kept_before:
-        assert entry is None  # the generation it read as unset was made by the purge
-    # ...so what it rendered is never served.
+    assert entry is not None
+    # ...so what it stored is never served.
     assert lookup(factory.get(article.url).META).entry is None
-
-
-def test_paths_that_never_answer_200_leave_no_generation_behind(page_cache, article):
-    """A scanner probing thousands of paths must not fill the cache with their keys."""
-    probes = ["/wp-login.php", "/.env", f"{article.url}tidak-ada/"]
-    for path in probes:
-        assert Client().get(path).status_code == 404
-    assert page_cache.get_many([path_generation_key(p) for p in probes]) == {}
-    warm(Client(), article.url)
-    assert page_cache.get(path_generation_key(article.url)) is not None
 
 
 def test_a_reader_s_first_visit_writes_nothing_that_would_purge_its_own_copy(

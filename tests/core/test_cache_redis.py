@@ -90,19 +90,6 @@ def test_generations_are_kept_in_redis(redis_caches, article):
     assert list(client.scan_iter(f"{redis_caches}.pages:*gen:all"))
 
 
-def test_probes_of_missing_paths_leave_no_keys_in_redis(redis_caches, article):
-    import redis
-
-    for n in range(20):
-        assert Client().get(f"/wp-content/plugins/probe-{n}.php").status_code == 404
-    client = redis.Redis.from_url(REDIS_URL)
-    # The shared generations only: no key per probed path, no entry.
-    keys = sorted(
-        k.decode().rsplit(":", 1)[-1] for k in client.scan_iter(f"{redis_caches}.pages:*")
-    )
-    assert keys == ["all", "lists"], keys
-
-
 def test_rate_limit_is_exact_under_concurrency_on_redis(redis_caches):
     limit = ratelimit.Limit("test-burst", count=10, seconds=60)
     allowed = []

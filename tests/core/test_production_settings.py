@@ -308,6 +308,18 @@ def _cmdline(pid):
         return ""
 
 
+def _first_answer(proc, url):
+    """(status, headers, body) of the first answer `kabar serve` gives to `url`."""
+    deadline = time.time() + 120
+    while True:
+        assert proc.poll() is None, proc.stdout and proc.stdout.read().decode()[-3000:]
+        try:
+            return _get(url)
+        except OSError:
+            assert time.time() < deadline, "kabar serve did not answer in 120 s"
+            time.sleep(0.3)
+
+
 @pytest.mark.sqlite  # about SQLite and the default server
 def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
     port = _free_port()
@@ -318,15 +330,7 @@ def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
         start_new_session=True,
     )  # fmt: skip
     try:
-        deadline = time.time() + 120
-        while True:
-            assert proc.poll() is None, proc.stdout.read().decode()[-3000:]
-            try:
-                status, _headers, html = _get(base + "/")
-                break
-            except OSError:
-                assert time.time() < deadline, "kabar serve did not answer in 120 s"
-                time.sleep(0.3)
+        status, _headers, html = _first_answer(proc, base + "/")
         assert status == 200
         article = base + prod_site["article"]["url"]
         first = _get(article)
@@ -357,6 +361,34 @@ def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
             for pid in children | {proc.pid}:
                 os.kill(pid, signal.SIGKILL)
             raise
+    assert proc.returncode == 0  # asked to stop, and stopped
+    time.sleep(0.5)
+    left = {pid: _cmdline(pid) for pid in children if running(pid)}
+    assert not left, f"left running: {left}"
+
+
+@pytest.mark.sqlite  # about SQLite and the default server
+def test_kabar_serve_stops_everything_and_fails_when_a_child_dies(prod_site):
+    """A half-running server is worse than none: the task worker killed, `kabar serve`
+    stops the web server too and exits with a failure, for systemd to restart it."""
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [str(BIN / "kabar"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--no-collectstatic"],
+        env=prod_site["env"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        _first_answer(proc, f"http://127.0.0.1:{port}/")
+        children = _children(proc.pid)
+        worker = [pid for pid in children if "kabar.cli worker" in _cmdline(pid)]
+        assert len(worker) == 1, [_cmdline(pid) for pid in children]
+        os.kill(worker[0], signal.SIGKILL)
+        assert proc.wait(timeout=40) == 128 + signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            for pid in _children(proc.pid) | {proc.pid}:
+                os.kill(pid, signal.SIGKILL)
     time.sleep(0.5)
     left = {pid: _cmdline(pid) for pid in children if running(pid)}
     assert not left, f"left running: {left}"

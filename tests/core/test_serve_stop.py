@@ -54,6 +54,16 @@ def test_a_child_that_missed_the_first_sigterm_is_asked_again_and_stops_cleanly(
     assert proc.returncode == 0
 
 
+def test_sigterm_is_repeated_only_to_the_children_named():
+    # The task worker takes a second SIGTERM as "abandon the running task": kabar serve
+    # repeats it to the web server only. Both children here miss the first one.
+    server, _ = _start(MISSES_FIRST_TERM)
+    worker, _ = _start(MISSES_FIRST_TERM)
+    stop_process_groups([server, worker], grace=1.5, every=0.2, again=[server])
+    assert server.returncode == 0
+    assert worker.returncode == -signal.SIGKILL  # asked once, then killed at the deadline
+
+
 def test_what_a_child_left_running_in_its_group_is_killed():
     proc, grandchild = _start(LEAVES_A_CHILD)
     grandchild = int(grandchild)
