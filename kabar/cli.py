@@ -133,9 +133,9 @@ def stop_process_groups(children, grace=20.0, every=2.0, again=None):
         for pid in targets:
             _signal(pid, signal.SIGTERM)
         pause_until = min(deadline, time.monotonic() + every)
-        while time.monotonic() < pause_until and not all(map(_has_exited, children)):
+        while not (ended := all(map(_has_exited, children))) and time.monotonic() < pause_until:
             time.sleep(0.05)
-        if all(map(_has_exited, children)):
+        if ended:
             break
         targets = [-child.pid for child in again if not _has_exited(child)]
     for child in children:

@@ -391,7 +391,7 @@ class StampedMemo:
     each under the stamp (generation values) it was worked out for: a value is returned
     only for the same stamp, so whatever renews the stamp makes it be worked out again."""
 
-    def __init__(self, max_entries):
+    def __init__(self, max_entries=1000):
         self.max_entries = max_entries
         self.entries = OrderedDict()
         self.lock = threading.Lock()
@@ -419,9 +419,6 @@ class SiteWideMemo(StampedMemo):
     cache off, nothing is kept. Within a request the site-wide generation SiteMiddleware
     read before the view serves every lookup (with Redis, one round trip instead of one
     per lookup); elsewhere it is read each time."""
-
-    def __init__(self, max_entries=1000):
-        super().__init__(max_entries)
 
     def get(self, key, compute):
         stamp = _request_site_generation.get()
