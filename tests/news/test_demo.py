@@ -4,8 +4,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from kabar.discussion.models import Comment, CommentStatus
-from kabar.news.demo import load_demo
-from kabar.news.models import ArticlePage, Author, Discussion, HomePage, SectionPage
+from kabar.news.demo import demo_data, load_demo
+from kabar.news.models import ArticlePage, Author, HomePage, SectionPage
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_every_article_has_authors_tags_and_lead_image(demo):
 
 def test_some_articles_are_english_and_one_is_closed(demo):
     assert ArticlePage.objects.filter(language="en").count() == 3
-    closed = ArticlePage.objects.get(discussion=Discussion.CLOSED)
+    closed = ArticlePage.objects.get(discussion="closed")
     assert closed.section.slug == "nasional"
 
 
@@ -87,3 +87,56 @@ def test_discussions_are_threaded(demo):
     assert approved.filter(depth__gte=3).exists()
     assert approved.values("page").distinct().count() >= 4
     assert approved.filter(page__url_path__contains="/kabar-internasional/").exists()
+
+
+def test_every_article_in_the_data_file_is_live_with_its_byline_and_body(demo):
+    specs = demo_data("articles")
+
+    assert ArticlePage.objects.count() == len(specs)
+    for spec in specs:
+        article = ArticlePage.objects.live().get(slug=spec["slug"])
+        byline = article.article_authors.order_by("sort_order").values_list(
+            "author__slug", flat=True
+        )
+        assert article.title == spec["title"]
+        assert article.section.slug == spec["section"]
+        assert article.dateline == spec["dateline"]
+        assert article.source_credit == spec.get("source_credit", "")
+        assert list(byline) == spec["authors"]
+        assert set(article.tags.names()) == set(spec["tags"])
+        for block, item in zip(article.body, spec["body"], strict=True):
+            if isinstance(item, str):
+                assert block.value.source == f"<p>{item}</p>", spec["slug"]
+            elif "html" in item:
+                assert block.value.source == item["html"], spec["slug"]
+            elif "quote" in item:
+                assert block.value["attribution"] == item["attribution"], spec["slug"]
+            elif "image" in item:
+                assert block.value["image"].title == f"Demo: {item['image']}", spec["slug"]
+
+
+def test_demo_comment_parents_name_earlier_comments_of_the_same_thread():
+    for slug, thread in demo_data("comments")["threads"].items():
+        seen = set()
+        for spec in thread:
+            if "parent" in spec:
+                assert spec["parent"] in seen, (slug, spec["id"])
+            assert spec["id"] not in seen, (slug, spec["id"])
+            seen.add(spec["id"])
+
+
+def test_every_comment_in_the_data_file_is_stored_under_its_parent(demo):
+    data = demo_data("comments")
+
+    for slug, thread in data["threads"].items():
+        bodies = {spec["id"]: spec["body"] for spec in thread}
+        assert Comment.objects.filter(page__slug=slug).count() == len(thread), slug
+        for spec in thread:
+            comment = Comment.objects.select_related("parent").get(
+                page__slug=slug, body=spec["body"]
+            )
+            parent_body = comment.parent.body if comment.parent else None
+            assert parent_body == bodies.get(spec.get("parent")), (slug, spec["id"])
+            assert comment.author_name == data["commenters"][spec["by"]]["name"]
+            expected = CommentStatus.PENDING if spec.get("pending") else CommentStatus.APPROVED
+            assert comment.status == expected, (slug, spec["id"])
