@@ -540,39 +540,9 @@ class Server:
         return session_pids(self.proc.pid) if self.proc else {}
 
     def memory(self):
-        """Peak and current resident memory (MB) of every process of the server. VmHWM is
-        the high-water mark of a process's RSS over its whole life. A web worker is a
-        process with no children of its own that is not the background task worker."""
-        procs = self.processes()
-        parents = {ppid for ppid, _name in procs.values()}
-        rows = []
-        for pid, (_ppid, name) in sorted(procs.items()):
-            status = {}
-            with contextlib.suppress(OSError):
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    key, _, value = line.partition(":")
-                    status[key] = value.strip()
-            cmdline = ""
-            with contextlib.suppress(OSError):
-                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            cmdline = cmdline.strip()
-            if cmdline.endswith(" worker") or "db_worker" in cmdline:
-                role = "task worker"
-            elif pid in parents:
-                role = "main"
-            else:
-                role = "worker"
-            rows.append(
-                {
-                    "pid": pid,
-                    "role": role,
-                    "name": name,
-                    "cmdline": cmdline[:120],
-                    "peak_mb": _kb(status.get("VmHWM")) / 1024,
-                    "rss_mb": _kb(status.get("VmRSS")) / 1024,
-                }
-            )
-        return rows
+        """Peak and current resident memory (MB) of every process of the server; see
+        process_memory()."""
+        return process_memory(self.processes())
 
     def kill9(self):
         """kill -9 the server: every process of it, at once, no chance to clean up."""
@@ -586,6 +556,42 @@ class Server:
 
     def stop(self):
         kill_group(self.proc, signal.SIGTERM, wait=15)
+
+
+def process_memory(procs):
+    """Peak and current resident memory (MB) of the processes `procs` ({pid: (ppid, name)},
+    as session_pids() gives them). VmHWM is the high-water mark of a process's RSS over its
+    whole life. A web worker is a process with no children of its own that is not a
+    background task worker."""
+    parents = {ppid for ppid, _name in procs.values()}
+    rows = []
+    for pid, (_ppid, name) in sorted(procs.items()):
+        status = {}
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                key, _, value = line.partition(":")
+                status[key] = value.strip()
+        cmdline = ""
+        with contextlib.suppress(OSError):
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        cmdline = cmdline.strip()
+        if cmdline.endswith(" worker") or "db_worker" in cmdline:
+            role = "task worker"
+        elif pid in parents:
+            role = "main"
+        else:
+            role = "worker"
+        rows.append(
+            {
+                "pid": pid,
+                "role": role,
+                "name": name,
+                "cmdline": cmdline[:120],
+                "peak_mb": _kb(status.get("VmHWM")) / 1024,
+                "rss_mb": _kb(status.get("VmRSS")) / 1024,
+            }
+        )
+    return rows
 
 
 @functools.cache

@@ -4,11 +4,13 @@ Starts Kabar with production settings (`kabar serve`) on a throwaway SQLite site
 demo content and an article with 50 approved comments; saves that article's HTML for
 nginx to serve as the reference; runs wrk (16 connections, bounded) against the reference,
 Kabar's cached article, the uncached article, the section front and the example nginx
-configuration in front of Kabar; then 8 concurrent comment posters. Repeats on
+configuration in front of Kabar; then 8 concurrent comment posters, and the same posters
+against Isso (bench/isso_peer.py: from PyPI, gunicorn, its own SQLite database). Repeats on
 PostgreSQL when 127.0.0.1:5432 answers. Prints one table. Everything on 127.0.0.1, every
 process stopped at the end, whatever happens.
 
-    .venv/bin/python -m bench.run [--duration 10] [--no-postgres] [--quick]
+    .venv/bin/python -m bench.run [--duration 10] [--no-postgres] [--quick] [--no-isso]
+    .venv/bin/python -m bench.run --posts-only --no-postgres   # Kabar's and Isso's POSTs only
 """
 
 import argparse
@@ -21,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import harness
+from bench import harness, isso_peer
 from bench.front import bypass_headers, cache_state, front_server_block
 from bench.post_load import Config as PostConfig
 from bench.post_load import run as post_run
@@ -215,6 +217,58 @@ def bench_site(site, kind, args, workdir, refs):
     return rows, memory
 
 
+def bench_posts_only(site, kind, args):
+    """Only the comment-POST row for one database (--posts-only): no nginx, no wrk."""
+    log(f"{kind}: preparing the site (migrate, demo content, article with 50 comments)")
+    info = site.prepare(demo=True, comments=50)
+    server = harness.Server(site, workers=args.workers).start()
+    log(f"{kind}: kabar serve on port {server.port} ({server.argv[1:]})")
+    try:
+        expect_ok(server.port, info["article_url"], what="article")
+        prefix = "" if kind == "SQLite" else f"{kind}: "
+        rows = [post_row(f"{prefix}comment POSTs, {args.posters} posters", server, site, args)]
+        memory = server.memory()
+    finally:
+        server.stop()
+    return rows, memory
+
+
+def isso_row(args, uri, commenters):
+    """The same posters against Isso, right after Kabar's SQLite rows (Kabar stopped by
+    then). None, with the reason logged, when Isso could not be installed or run."""
+    try:
+        return isso_peer.measure(
+            posters=args.posters,
+            duration=args.post_duration,
+            uri=uri,
+            commenters=commenters or isso_peer.KNOWN_COMMENTERS,
+            moderation=args.isso_moderation == "kabar",
+        )
+    except Exception as exc:  # the Kabar rows stand without it
+        log(f"Isso: no row ({type(exc).__name__}: {exc})")
+        return None
+
+
+def is_kabar_posts(row):
+    return "comment POSTs" in row["label"] and not row.get("isso")
+
+
+def add_isso_ratios(rows):
+    """Kabar's accepted POSTs/s ÷ Isso's, on every Kabar comment-POST row (`vs_isso`)."""
+    isso = next((r for r in rows if r.get("isso")), None)
+    for row in rows:
+        if isso is not None and is_kabar_posts(row):
+            row["vs_isso"] = row["rps"] / isso["rps"] if isso["rps"] else float("nan")
+    return rows
+
+
+def fmt_times(value):
+    """A ratio as `0.34×`: two decimals below 10, one above."""
+    if value is None or math.isnan(value) or math.isinf(value):
+        return "–"
+    return f"{value:.2f}×" if value < 10 else f"{value:.1f}×"
+
+
 def reference_row(refs):
     """The reference as one row: the median of its runs, with their spread."""
     middle = sorted(refs, key=lambda r: r["rps"])[len(refs) // 2]
@@ -255,12 +309,13 @@ def table(rows, refs, memory_by_kind):
         "| wrk -c16, 127.0.0.1 | req/s | p50 | p99 | vs nginx |",
         "|---|---:|---:|---:|---:|",
     ]
-    for row in [reference_row(refs), *rows]:
-        ratio = row["rps"] / row["ref_rps"] if row.get("ref_rps") else float("nan")
+    for row in [reference_row(refs), *rows] if refs else rows:
+        ratio = f"{row['rps'] / row['ref_rps']:.1%}" if row.get("ref_rps") else "–"
         errors = f" ({row['errors']} errors)" if row.get("errors") else ""
+        vs_isso = f" ({fmt_times(row['vs_isso'])} Isso)" if "vs_isso" in row else ""
         lines.append(
-            f"| {row['label']}{errors} | {row['rps']:,.0f} | {fmt_ms(row['p50'])} | "
-            f"{fmt_ms(row['p99'])} | {ratio:.1%} |"
+            f"| {row['label']}{vs_isso}{errors} | {row['rps']:,.0f} | {fmt_ms(row['p50'])} | "
+            f"{fmt_ms(row['p99'])} | {ratio} |"
         )
     return "\n".join([*lines, "", *memory_lines(memory_by_kind)])
 
@@ -305,7 +360,50 @@ def goals(rows, memory_by_kind):
                 f"{peak:.0f} MB",
             )
         )
-    return "\n".join(f"- [{'x' if ok else ' '}] {name}: {value}" for name, ok, value in checks)
+    lines = [f"- [{'x' if ok else ' '}] {name}: {value}" for name, ok, value in checks]
+    isso = next((r for r in rows if r.get("isso")), None)
+    if isso is not None:
+        ratios = ", ".join(
+            f"{r['label'].split(': ')[0] if ': ' in r['label'] else 'SQLite'} "
+            f"{fmt_times(r['vs_isso'])}"
+            for r in rows
+            if "vs_isso" in r
+        )
+        lines.append(
+            f"- accepted comment POSTs/s, Kabar ÷ Isso ({isso['rps']:,.0f}/s) in this run: "
+            + ratios
+        )
+    return "\n".join(lines)
+
+
+def isso_notes(rows):
+    """What the table cannot say about the Isso row: what it published and held, and any
+    answer that named another poster's comment."""
+    notes = []
+    for row in rows:
+        if not row.get("isso"):
+            continue
+        detail = row["detail"]
+        check = detail["reconciled"]
+        memory = [m for m in detail["memory"] if m["role"] == "worker"] or detail["memory"]
+        peaks = ", ".join(f"{m['peak_mb']:.0f}" for m in memory)
+        modes = ", ".join(f"{n:,} {k}" for k, n in sorted(check["modes"].items()))
+        moderation = (
+            "as Kabar's (approve-if-email-previously-approved)" if detail["moderation"] else "off"
+        )
+        notes.append(
+            f"Isso {row['version']}: {check['accepted']:,} accepted and stored ({modes}), "
+            f"moderation {moderation}; {check['lost']} lost, {check['duplicates']} stored "
+            f"twice; peak memory (VmHWM) per gunicorn worker {peaks} MB."
+        )
+        if check["wrong_id"]:
+            notes.append(
+                f"Isso answered {check['wrong_id']} of them with the id (and mode) of another "
+                "poster's comment, stored a moment before by the other worker: it reads "
+                "`MAX(id)` after its INSERT, under a lock each gunicorn worker holds alone. "
+                "Counted as accepted (the comment itself is stored)."
+            )
+    return "\n".join(notes)
 
 
 def main(argv=None):
@@ -322,13 +420,25 @@ def main(argv=None):
         "--redis", action="store_true", help="also SQLite with a private Redis (REDIS_URL)"
     )
     parser.add_argument("--quick", action="store_true", help="3 s runs: a smoke test")
+    parser.add_argument("--no-isso", action="store_true", help="leave out the Isso row")
+    parser.add_argument(
+        "--isso-moderation",
+        choices=("kabar", "off"),
+        default="kabar",
+        help="Isso like Kabar's defaults (approved commenters published, others held), or off",
+    )
+    parser.add_argument(
+        "--posts-only",
+        action="store_true",
+        help="only the comment-POST rows (Kabar, Isso): no nginx, no wrk",
+    )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--profile", metavar="DIR", help="py-spy flame graphs of the workers")
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.post_duration = 3, 1, 4.0
     harness.install_cleanup()
-    for tool in ("wrk", "nginx"):
+    for tool in () if args.posts_only else ("wrk", "nginx"):
         if (
             tool == "wrk"
             and not harness.wrk_available()
@@ -343,19 +453,36 @@ def main(argv=None):
     load = os.getloadavg()[0]
     if load > 1.0:
         log(f"load average {load:.1f}: other work is using the CPU, figures will be low")
+    if not args.no_isso:
+        # Installed (the first time: from PyPI, about a minute) before anything is measured.
+        try:
+            isso_peer.ensure_venv()
+        except Exception as exc:
+            log(f"Isso could not be installed, no Isso row: {exc}")
+            args.no_isso = True
+
+    def one_site(site, kind):
+        if args.posts_only:
+            return bench_posts_only(site, kind, args)
+        return bench_site(site, kind, args, workdir, refs)
+
     rows, refs, memory_by_kind = [], [], {}
     try:
         site = harness.Site.create("sqlite")
-        sqlite_rows, memory_by_kind["SQLite"] = bench_site(site, "SQLite", args, workdir, refs)
+        sqlite_rows, memory_by_kind["SQLite"] = one_site(site, "SQLite")
         rows += sqlite_rows
+        if not args.no_isso:
+            # The same thread path as Kabar's article, the same known commenters.
+            row = isso_row(args, site.info["article_url"], site.info.get("known_commenters"))
+            if row is not None:
+                row["ref_rps"] = refs[-1]["rps"] if refs else None
+                rows.append(row)
         if not args.no_postgres:
             if harness.pg_reachable():
                 name = f"kabar_bench_{os.getpid()}"
                 url = harness.pg_create_database(name)
                 pg_site = harness.Site.create("postgres", database_url=url)
-                pg_rows, memory_by_kind["PostgreSQL"] = bench_site(
-                    pg_site, "PostgreSQL", args, workdir, refs
-                )
+                pg_rows, memory_by_kind["PostgreSQL"] = one_site(pg_site, "PostgreSQL")
                 rows += pg_rows
                 harness.pg_drop_database(name)
             else:
@@ -364,12 +491,16 @@ def main(argv=None):
             redis = harness.PrivateRedis(workdir / "redis").start()
             redis_site = harness.Site.create("redis", redis_url=redis.url)
             kind = "SQLite + Redis"
-            redis_rows, memory_by_kind[kind] = bench_site(redis_site, kind, args, workdir, refs)
+            redis_rows, memory_by_kind[kind] = one_site(redis_site, kind)
             rows += redis_rows
     finally:
         harness.cleanup_all()
+    add_isso_ratios(rows)
     print()
     print(table(rows, refs, memory_by_kind))
+    notes = isso_notes(rows)
+    if notes:
+        print(notes)
     print()
     print("Goals (issue 4):")
     print(goals(rows, memory_by_kind))

@@ -1,0 +1,181 @@
+"""Isso as the peer of the comment-POST row (bench/isso_peer.py, bench/run.py): its
+configuration, what the posters send, how its answers are checked against its database, and
+how the ratio is printed. No network, no server."""
+
+import configparser
+import json
+import math
+
+from bench import isso_peer, post_load, run
+
+
+def read_config(**kwargs):
+    parser = configparser.ConfigParser()
+    parser.read_string(isso_peer.config_text(port=8123, dbpath="/srv/isso/comments.db", **kwargs))
+    return parser
+
+
+def test_the_configuration_turns_the_guard_off_and_binds_to_loopback():
+    conf = read_config()
+    assert conf.getboolean("guard", "enabled") is False
+    assert conf.get("general", "dbpath") == "/srv/isso/comments.db"
+    assert conf.get("general", "host") == "http://127.0.0.1:8123/"
+    assert conf.get("server", "listen") == "http://127.0.0.1:8123"
+
+
+def test_moderation_mirrors_kabars_default_or_is_off():
+    like_kabar = read_config()
+    assert like_kabar.getboolean("moderation", "enabled") is True
+    assert like_kabar.getboolean("moderation", "approve-if-email-previously-approved") is True
+    off = read_config(moderation=False)
+    assert off.getboolean("moderation", "enabled") is False
+    assert off.getboolean("moderation", "approve-if-email-previously-approved") is False
+
+
+def test_the_row_is_named_after_the_installed_version():
+    assert isso_peer.label("0.14.0", 8) == (
+        "Isso (PyPI 0.14.0, gunicorn 2 workers, guard off): comment POSTs, 8 posters"
+    )
+    assert "moderation off" in isso_peer.label("0.14.0", 8, moderation=False)
+
+
+def test_a_post_is_what_the_embed_sends():
+    payload = isso_peer.comment_payload("teks [kb:r-1-0]", "Pembaca", "p@example.net")
+    assert set(payload) == {
+        "author",
+        "email",
+        "website",
+        "text",
+        "parent",
+        "title",
+        "notification",
+    }
+    headers = isso_peer.request_headers("http://127.0.0.1:9", "/a/b/")
+    assert headers["Content-Type"] == "application/json"  # Isso refuses anything else (CSRF)
+    assert headers["Origin"] == "http://127.0.0.1:9"
+    assert isso_peer.new_path("/a/b/") == "/new?uri=/a/b/"
+
+
+def response(status, body):
+    return post_load.Response(status, [], json.dumps(body).encode())
+
+
+def test_published_and_held_answers_count_anything_else_does_not():
+    assert isso_peer.parse_created(response(201, {"id": 7, "mode": 1})) == (7, 1)
+    assert isso_peer.parse_created(response(202, {"id": 8, "mode": 2})) == (8, 2)
+    assert isso_peer.parse_created(response(403, {"id": 9, "mode": 1})) is None
+    assert isso_peer.parse_created(post_load.Response(201, [], b"<html>")) is None
+
+
+def test_only_comments_stored_once_count_as_accepted():
+    acked = {"r-0-0": 10, "r-0-1": 11, "r-1-0": 12, "r-1-1": 13, "r-2-0": 14}
+    rows = [
+        (10, 1, "a [kb:r-0-0]."),
+        (11, 2, "b [kb:r-0-1]."),
+        (15, 2, "c [kb:r-1-0]."),  # stored, but Isso answered with another id
+        (16, 1, "d [kb:r-2-0]."),  # stored twice
+        (17, 1, "d [kb:r-2-0]."),
+        (18, 2, "e [kb:r-3-0]."),  # stored without an answer
+        # r-1-1 was answered but is not stored
+    ]
+    check = isso_peer.reconcile(acked, rows)
+    assert check["accepted"] == 3  # r-0-0, r-0-1, r-1-0
+    assert check["modes"] == {"published": 1, "held": 2}
+    assert check["wrong_id"] == 1
+    assert check["lost"] == ["r-1-1"]
+    assert check["duplicates"] == 1
+    assert check["unacknowledged"] == 1
+
+
+def test_the_venv_is_reinstalled_when_the_pins_change(tmp_path):
+    venv = tmp_path / "isso-venv"
+    assert not isso_peer.venv_is_current(venv)
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "gunicorn").write_text("")
+    (venv / isso_peer.STAMP).write_text("\n".join(isso_peer.REQUIREMENTS) + "\n")
+    assert isso_peer.venv_is_current(venv)
+    assert not isso_peer.venv_is_current(venv, ("isso>=0.15,<0.16", "gunicorn>=22,<24"))
+
+
+def test_the_venv_lives_in_an_ignored_directory():
+    assert isso_peer.VENV.relative_to(isso_peer.harness.ROOT).parts[0] == "var"
+    ignored = (isso_peer.harness.ROOT / ".gitignore").read_text().splitlines()
+    assert "var/" in ignored
+
+
+def rows():
+    return [
+        {"label": "comment POSTs, 8 posters", "rps": 98.0, "p50": 72.6, "p99": 195.8},
+        {
+            "label": isso_peer.label("0.14.0", 8),
+            "rps": 280.0,
+            "p50": 28.0,
+            "p99": 60.0,
+            "isso": True,
+        },
+        {"label": "PostgreSQL: comment POSTs, 8 posters", "rps": 70.0, "p50": 80, "p99": 150},
+        {"label": "PostgreSQL: section front", "rps": 27000.0, "p50": 0.5, "p99": 9},
+    ]
+
+
+def test_every_kabar_post_row_gets_its_ratio_to_isso():
+    table = run.add_isso_ratios(rows())
+    assert table[0]["vs_isso"] == 98 / 280
+    assert table[2]["vs_isso"] == 70 / 280
+    assert "vs_isso" not in table[1]  # Isso's own row
+    assert "vs_isso" not in table[3]  # not a POST row
+
+
+def test_no_isso_row_no_ratio():
+    table = run.add_isso_ratios([r for r in rows() if not r.get("isso")])
+    assert all("vs_isso" not in r for r in table)
+
+
+def test_ratios_print_as_times():
+    assert run.fmt_times(98 / 280) == "0.35×"
+    assert run.fmt_times(2.5) == "2.50×"
+    assert run.fmt_times(12.345) == "12.3×"
+    assert run.fmt_times(math.nan) == "–"
+    assert run.fmt_times(None) == "–"
+
+
+def test_the_table_shows_the_ratio_beside_kabars_post_rows_without_a_reference():
+    text = run.table(run.add_isso_ratios(rows()), [], {})
+    lines = text.splitlines()
+    assert "| comment POSTs, 8 posters (0.35× Isso) | 98 | 72.6 ms | 195.8 ms | – |" in lines
+    assert any(
+        line.startswith("| Isso (PyPI 0.14.0, gunicorn 2 workers, guard off): comment POSTs")
+        for line in lines
+    )
+    assert "| PostgreSQL: comment POSTs, 8 posters (0.25× Isso) | 70 |" in text
+
+
+def test_the_goals_name_the_ratio_per_database():
+    text = run.goals(run.add_isso_ratios(rows()), {})
+    assert "Kabar ÷ Isso (280/s) in this run: SQLite 0.35×, PostgreSQL 0.25×" in text
+
+
+def isso_result(wrong_id):
+    return {
+        **rows()[1],
+        "version": "0.14.0",
+        "detail": {
+            "reconciled": {
+                "accepted": 4200,
+                "lost": 0,
+                "wrong_id": wrong_id,
+                "duplicates": 0,
+                "modes": {"held": 2100, "published": 2100},
+            },
+            "memory": [{"role": "main", "peak_mb": 38.6}, {"role": "worker", "peak_mb": 36.4}],
+            "moderation": True,
+        },
+    }
+
+
+def test_the_notes_say_what_isso_stored_and_which_answers_named_another_comment():
+    notes = run.isso_notes([isso_result(wrong_id=0)])
+    assert "4,200 accepted and stored (2,100 held, 2,100 published)" in notes
+    assert "per gunicorn worker 36 MB" in notes  # the workers, not gunicorn's main process
+    assert "another poster's comment" not in notes
+    assert "5 of them with the id (and mode) of another" in run.isso_notes([isso_result(5)])
