@@ -16,6 +16,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kabar
 
 test: $(VENV)/.installed-test chromium services
 	$(BIN)/ruff check kabar tests
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=kabar.settings.test
 	$(BIN)/pytest
 	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e and not fault"
@@ -45,9 +46,12 @@ $(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
+# ruff (with import-outside-toplevel on) and the import contracts of pyproject.toml: which
+# way dependencies point (news -> discussion -> core; core knows no app).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check kabar tests
 	$(BIN)/ruff format --check kabar tests
+	$(BIN)/lint-imports
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix kabar tests
@@ -60,9 +64,9 @@ messages: $(VENV)/.installed
 
 # Benchmarks against nginx, then the crash tests (bench/README.md). nginx and wrk come from
 # Debian when missing; everything runs on 127.0.0.1, bounded in time, and stops by itself.
-.PHONY: bench fault bench-tools
+.PHONY: bench fault bench-tools bench-isso
 
-bench: $(VENV)/.installed-bench bench-tools
+bench: $(VENV)/.installed-bench bench-tools bench-isso
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.fault
 
@@ -72,6 +76,11 @@ fault: $(VENV)/.installed-bench bench-tools
 bench-tools:
 	@command -v wrk >/dev/null 2>&1 && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
 		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk nginx-light; }
+
+# Isso, the peer of the comment-POST row: from PyPI into var/bench/isso-venv, its own
+# virtualenv (bench/isso_peer.py pins the versions; nothing done when already there).
+bench-isso: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.isso_peer --install-only
 
 $(VENV)/.installed-bench: $(VENV)/bin/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -3,12 +3,23 @@
 import argparse
 import contextlib
 import os
+import signal
+import subprocess
 import sys
+import time
+
+# None of these reads the settings when imported: each command chooses its settings
+# module first (_django), then calls them.
+import django
+from django.conf import settings
+from django.core.management import call_command, execute_from_command_line
+from django.db import connections
+
+from kabar.core.dbguard import DATABASE_DOWN
 
 
 def _django(settings_module):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
-    import django
 
     django.setup()
 
@@ -16,7 +27,6 @@ def _django(settings_module):
 def cmd_demo(args):
     """Set the demo site up (idempotent) and serve it with Django's development server."""
     _django("kabar.settings.dev")
-    from django.core.management import call_command
 
     call_command("demo")
     if args.no_serve:
@@ -56,7 +66,6 @@ def _server_argv(args):
 
 def _needs_task_worker():
     """A database-backed task queue needs a `kabar worker` process; an inline one does not."""
-    from django.conf import settings
 
     return any(
         not backend["BACKEND"].endswith(("ImmediateBackend", "DummyBackend"))
@@ -67,13 +76,9 @@ def _needs_task_worker():
 def cmd_serve(args):
     """Serve Kabar in production: collect static files, then N granian (or gunicorn)
     workers plus one background task worker, all stopped together."""
-    import signal
-    import subprocess
-    import time
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
-    from django.core.management import call_command
 
     if not args.no_collectstatic:
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -123,8 +128,6 @@ def stop_process_groups(children, grace=20.0, every=2.0, again=None):
     signal the kernel hands to one of its other threads never wakes it (seen here in about
     one stop in four, the worker then waiting for ever). Each SIGTERM asks granian for the
     same graceful stop, so in-flight requests still finish."""
-    import signal
-    import time
 
     again = children if again is None else again
     deadline = time.monotonic() + grace
@@ -166,12 +169,6 @@ def cmd_worker(args):
     """Send queued mail and run other background tasks (for KABAR_TASK_WORKER=external)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
-    import time
-
-    from django.core.management import call_command
-    from django.db import connections
-
-    from kabar.core.dbguard import DATABASE_DOWN
 
     while True:
         try:
@@ -189,14 +186,12 @@ def cmd_spam_eval(args):
     """Cross-validate the spam checks on a labelled CSV (text,label[,name,email,url])."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.dev")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
-    from django.core.management import call_command
 
     call_command("spam_eval", args.file, folds=args.folds, show_mistakes=args.show_mistakes)
 
 
 def cmd_manage(args):
     _django("kabar.settings.dev")
-    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["kabar manage", *args.rest])
 

@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
 application = get_wsgi_application()
 
 # Cached pages for anonymous readers are answered before Django builds a request.
-from kabar.core.cache import PageCacheApp  # noqa: E402
+from kabar.core.page_cache import PageCacheApp  # noqa: E402
 
 application = PageCacheApp(application)
 

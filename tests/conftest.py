@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import caches
+from django_tasks import task_backends
 
 from tests import builders
 
@@ -74,3 +75,15 @@ def wagtail_initial_data(transactional_db):
         ).save(clean=False)
     if not Collection.objects.filter(depth=1).exists():
         Collection.objects.create(name="Root", path="0001", depth=1, numchild=0)
+
+
+@pytest.fixture
+def deferred_queue(settings):
+    """The "kabar" task backend as a queue that keeps its tasks until the test runs them."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "kabar": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"},
+    }
+    backend = task_backends["kabar"]
+    yield backend
+    backend.clear()

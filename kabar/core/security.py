@@ -17,11 +17,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from wagtail.admin.views.account import LoginView
 
 from .clientip import client_ip, client_key
 from .hashing import keyed_hash
 
 ADMIN_PREFIX = "/admin/"
+IMAGE_ORIGINS_ATTR = "_kabar_image_origins"
+
+
+def allow_images_from(request, origin):
+    """Let the page rendered for `request` show images from `origin` (the public site's
+    policy otherwise allows images from Kabar itself only)."""
+    origins = getattr(request, IMAGE_ORIGINS_ATTR, None)
+    if origins is None:
+        origins = []
+        setattr(request, IMAGE_ORIGINS_ATTR, origins)
+    if origin not in origins:
+        origins.append(origin)
+
+
+def with_image_origins(policy, origins):
+    """`policy` with `origins` added to its img-src."""
+    if not policy or not origins:
+        return policy
+    listed = " ".join(origins)
+    if "img-src " in policy:
+        return policy.replace("img-src ", f"img-src {listed} ", 1)
+    return f"{policy.rstrip('; ')}; img-src 'self' {listed}"
 
 
 class SecurityHeadersMiddleware:
@@ -37,6 +60,7 @@ class SecurityHeadersMiddleware:
             # Django's debug error pages are styled inline; production never shows them.
             return response
         policy = self.admin if request.path.startswith(ADMIN_PREFIX) else self.public
+        policy = with_image_origins(policy, getattr(request, IMAGE_ORIGINS_ATTR, None))
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response
@@ -138,8 +162,6 @@ def _record_failure(keys):
 def throttled_login(request, *args, **kwargs):
     """Wagtail's sign-in view, refusing (HTTP 429) an address or a username after
     KABAR_LOGIN_THROTTLE["FAILURES"] failed attempts within its window."""
-    from wagtail.admin.views.account import LoginView
-
     view = LoginView.as_view()
     if request.method != "POST":
         return view(request, *args, **kwargs)

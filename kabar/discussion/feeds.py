@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from . import targets
 from .selectors import comments_for_feed
 from .templatetags.discussion import comment_body
 
@@ -75,17 +76,17 @@ class ArticleCommentsFeed(LatestCommentsFeed):
     """The newest approved comments on one article."""
 
     def get_object(self, request, page_id):
-        page = Page.objects.live().public().filter(pk=page_id).specific().first()
-        if page is None or not hasattr(page, "comments_open"):
+        page = targets.as_target(Page.objects.live().public().filter(pk=page_id).first())
+        if page is None:
             raise Http404
         return page
 
     def title(self, obj):
         # Translators: the title of the feed of comments on one article.
-        return _("Comments on %(title)s") % {"title": obj.title}
+        return _("Comments on %(title)s") % {"title": obj.discussion_title()}
 
     def description(self, obj):
-        return _("Readers' comments on %(title)s") % {"title": obj.title}
+        return _("Readers' comments on %(title)s") % {"title": obj.discussion_title()}
 
     def link(self, obj):
         return f"{obj.url}#comments"

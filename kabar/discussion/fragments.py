@@ -5,19 +5,18 @@ Only what every reader sees goes in: approved comments and the placeholders of r
 ones. A reader whose own-comments cookie names comments in this thread (their held ones,
 Edit / Delete links) gets the thread rendered for them alone, as before.
 
-Freshness. Each article has a thread *generation* in the cache, given a new value (never
-deleted) after every change that could show in its thread: a comment stored, moderated,
-edited, removed or erased. The receivers below run on the discussion signals, which are
-sent after commit, like the page-cache purge. Entries are keyed by the generation read
-*before* the comments are, so a change that commits while a thread renders leaves that
-rendering under a generation nobody reads again. The key also holds everything else the
-markup depends on: thread page, order, page size, whether replies are open, avatars,
-language, time zone, URL prefix and the templates' source.
+Freshness. Each article has a thread *generation* (kabar.core.generations), renewed after
+every change that could show in its thread: a comment stored, moderated, edited, removed
+or erased (kabar/discussion/receivers.py, after commit, before the page cache is purged).
+Entries are keyed by the generation read *before* the comments are, so a change that
+commits while a thread renders leaves that rendering under a generation nobody reads again.
+The key also holds everything else the markup depends on: thread page, order, page size,
+whether replies are open, avatars, language, time zone, URL prefix and the templates'
+source.
 """
 
 import hashlib
 import logging
-import secrets
 from functools import cache
 
 from django.conf import settings
@@ -27,6 +26,8 @@ from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from kabar.core import generations
 
 from .models import Comment, CommentOrder, CommentStatus
 from .selectors import approved_count_for, comments_page_for, count_tree
@@ -49,34 +50,17 @@ def _cache():
 
 
 def generation_key(page_id):
-    return f"discussion:thread:gen:{page_id}"
+    return generations.generation_key("thread", page_id)
 
 
-def threads_changed(page_ids):
+def renew_threads(page_ids):
     """Give each article's thread a new generation: what was cached for it is not read again."""
-    keys = [generation_key(pk) for pk in dict.fromkeys(page_ids) if pk is not None]
-    if not keys:
-        return
-    try:
-        _cache().set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
-    except Exception:
-        logger.exception("comment thread cache renewal failed: %s", keys)
-        # Without its generation an article gets a new one when next read.
-        try:
-            _cache().delete_many(keys)
-        except Exception:
-            logger.exception("comment thread cache: generations not removed either")
+    generations.renew([generation_key(pk) for pk in dict.fromkeys(page_ids) if pk is not None])
 
 
-def _generation(store, page_id):
+def _generation(page_id):
     key = generation_key(page_id)
-    value = store.get(key)
-    if value is None:
-        value = secrets.token_hex(8)
-        # add, not set: never overwrite a generation a change has just written.
-        if not store.add(key, value, timeout=None):
-            value = store.get(key) or value
-    return value
+    return generations.read([key])[key]
 
 
 @cache
@@ -180,7 +164,7 @@ def thread_context(page, *, number, rules, is_open, own_pending_ids=(), personal
         return _context(html, comment_page, approved=approved, shown=shown, rules=rules)
     try:
         store = _cache()
-        generation = _generation(store, page.pk)
+        generation = _generation(page.pk)
         summary_key = _summary_key(page.pk, generation)
         summary = store.get(summary_key)
         if summary is not None:
@@ -206,24 +190,3 @@ def thread_context(page, *, number, rules, is_open, own_pending_ids=(), personal
         except Exception:
             logger.exception("comment thread cache: entry not stored")
     return _context(html, comment_page, approved=approved, shown=shown, rules=rules)
-
-
-# Receivers, connected in DiscussionConfig.ready(); every signal is sent after commit.
-
-
-def on_comment_stored(sender, comment, **kwargs):
-    # A held comment shows only to its author, whose thread is never the cached one.
-    if comment.status == CommentStatus.APPROVED:
-        threads_changed([comment.page_id])
-
-
-def on_comments_moderated(sender, comments, **kwargs):
-    threads_changed([c.page_id for c in comments])
-
-
-def on_comment_changed(sender, comment=None, page_id=None, **kwargs):
-    threads_changed([page_id or comment.page_id])
-
-
-def on_comments_erased(sender, page_ids=(), **kwargs):
-    threads_changed(page_ids)

@@ -6,10 +6,10 @@ import colorsys
 import hashlib
 import re
 
-from django.conf import settings
 from django.urls import reverse
 
 from kabar.core.hashing import keyed_hash
+from kabar.core.security import allow_images_from
 
 KEY_LENGTH = 32
 KEY_PATTERN = re.compile(rf"^[0-9a-f]{{{KEY_LENGTH}}}$")
@@ -64,18 +64,9 @@ def identicon_url(email, name=""):
     return reverse("discussion:avatar", args=[avatar_key(email, name)])
 
 
-def allow_gravatar(response):
-    """Let a page show Gravatar's images: its Content-Security-Policy must name the host
-    (the site's policy otherwise allows images from Kabar itself only)."""
-    policy = response.headers.get("Content-Security-Policy") or getattr(settings, "KABAR_CSP", "")
-    if not policy:
-        return response
-    if "img-src " in policy:
-        policy = policy.replace("img-src ", f"img-src {GRAVATAR_ORIGIN} ", 1)
-    else:
-        policy = f"{policy.rstrip('; ')}; img-src 'self' {GRAVATAR_ORIGIN}"
-    response.headers["Content-Security-Policy"] = policy
-    return response
+def allow_gravatar(request):
+    """Let the page rendered for `request` show Gravatar's images."""
+    allow_images_from(request, GRAVATAR_ORIGIN)
 
 
 def gravatar_url(email, size=SIZE * 2):

@@ -214,15 +214,28 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class DeliveryKind(models.TextChoices):
+    CONFIRM = "confirm", _("Email confirmation")
+    REPLY = "reply", _("Follow-up comment")
+    STAFF_HELD = "staff_held", _("Comment awaiting moderation")
+    STAFF_NEW = "staff_new", _("New comment")
+    STAFF_PREMODERATED = "staff_premoderated", _("Discussion switched to pre-moderation")
+    PRIVACY_EXPORT = "privacy_export", _("Data export link")
+    PRIVACY_ERASE = "privacy_erase", _("Data erasure link")
+
+
 class EmailDelivery(models.Model):
     """One outgoing message and what became of it, for the admin's delivery log."""
 
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40, choices=DeliveryKind.choices)
     recipient = models.EmailField(_("recipient"), max_length=EMAIL_MAX_LENGTH)
     subject = models.CharField(_("subject"), max_length=255)
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
+    # What a message about no one comment is rebuilt from when it is sent (a page id, a
+    # reason, a language); never an address or a link, which are made at sending time.
+    data = models.JSONField(_("message data"), default=dict, blank=True)
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -1,11 +1,12 @@
 """Mail about reader comments: confirmation links, follow-up notifications with RFC 8058
-one-click unsubscribe, and alerts for the moderators.
+one-click unsubscribe, alerts for the moderators, and the privacy links.
 
 Every message is first an EmailDelivery row (kind, recipient, comment; unique together, so
-nothing is mailed twice), then a background task sends it, retrying with exponential
-backoff; the row is what the admin's delivery log shows. Messages are built when they are
-sent, from the comment's state at that moment: a reply that was approved and then removed
-before its turn is not mailed.
+nothing is mailed twice about one comment), then a background task sends it, retrying with
+exponential backoff (tasks.delivery_queue); the row is what the admin's delivery log shows.
+Messages are built when they are sent, from the state at that moment: a reply that was
+approved and then removed before its turn is not mailed, and a link in a message is signed
+only then, so it never lies in the log.
 
 Subscriptions ("Notify me of follow-up comments by email") are per article, as in
 WordPress: a confirmed subscriber hears of every comment approved there afterwards, except
@@ -20,38 +21,45 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page, Site
+
+from kabar.core import signing
+from kabar.core.signing import LinkInvalid
 
 from .models import (
     Comment,
     Commenter,
     CommentStatus,
+    DeliveryKind,
     DeliveryStatus,
     EmailDelivery,
     Subscription,
 )
+from .policy import site_rules
+from .privacy import PrivacyAction, privacy_link_make
+from .tasks import announce_comment, delivery_queue, delivery_schedule
+from .trust import confirmation_token
 
 logger = logging.getLogger(__name__)
 
-KIND_CONFIRM = "confirm"
-KIND_REPLY = "reply"
-KIND_STAFF_HELD = "staff_held"
-KIND_STAFF_NEW = "staff_new"
-KIND_LABELS = {
-    KIND_CONFIRM: _("Email confirmation"),
-    KIND_REPLY: _("Follow-up comment"),
-    KIND_STAFF_HELD: _("Comment awaiting moderation"),
-    KIND_STAFF_NEW: _("New comment"),
+KIND_CONFIRM = DeliveryKind.CONFIRM
+KIND_REPLY = DeliveryKind.REPLY
+KIND_STAFF_HELD = DeliveryKind.STAFF_HELD
+KIND_STAFF_NEW = DeliveryKind.STAFF_NEW
+KIND_STAFF_PREMODERATED = DeliveryKind.STAFF_PREMODERATED
+KIND_PRIVACY = {
+    DeliveryKind.PRIVACY_EXPORT: PrivacyAction.EXPORT,
+    DeliveryKind.PRIVACY_ERASE: PrivacyAction.ERASE,
 }
 
+# The purpose (salt) of links already mailed: changing it would break them.
 UNSUBSCRIBE_SALT = "kabar.discussion.unsubscribe"
 HELD = (CommentStatus.PENDING, CommentStatus.REPORTED)
 EXCERPT_WORDS = 150
@@ -75,15 +83,13 @@ def comment_url(comment):
 
 
 def site_name():
-    from wagtail.models import Site
-
     site = Site.objects.filter(is_default_site=True).only("site_name").first()
     return (site and site.site_name) or settings.WAGTAIL_SITE_NAME
 
 
 def unsubscribe_token(subscription):
     # No expiry: an unsubscribe link must work for as long as mail carrying it exists.
-    return signing.dumps({"s": subscription.pk}, salt=UNSUBSCRIBE_SALT)
+    return signing.make(UNSUBSCRIBE_SALT, {"s": subscription.pk})
 
 
 def unsubscribe_url(subscription):
@@ -91,14 +97,16 @@ def unsubscribe_url(subscription):
 
 
 def unsubscribe_read(token):
-    """The Subscription an unsubscribe token names, or None if the token is not ours."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
+    """The Subscription an unsubscribe token names; LinkInvalid if there is none."""
+    data = signing.read(token, UNSUBSCRIBE_SALT)
     if not isinstance(data, dict) or not isinstance(data.get("s"), int):
-        return None
-    return Subscription.objects.select_related("page", "commenter").filter(pk=data["s"]).first()
+        raise LinkInvalid
+    subscription = (
+        Subscription.objects.select_related("page", "commenter").filter(pk=data["s"]).first()
+    )
+    if subscription is None:
+        raise LinkInvalid
+    return subscription
 
 
 # Subscriptions.
@@ -130,34 +138,6 @@ def subscription_cancel(subscription, everything=False):
 
 
 # Queueing.
-
-
-def delivery_queue(kind, recipient, subject, comment):
-    """One EmailDelivery, sent by a task after commit; None if this message about this
-    comment was already queued for this address."""
-    recipient = recipient.strip().lower()
-    subject = " ".join(str(subject).split())[:255]
-    try:
-        with transaction.atomic():
-            delivery, created = EmailDelivery.objects.get_or_create(
-                comment=comment, recipient=recipient, kind=kind, defaults={"subject": subject}
-            )
-    except IntegrityError:
-        return None
-    if not created:
-        return None
-    transaction.on_commit(lambda: delivery_schedule(delivery.pk))
-    return delivery
-
-
-def delivery_schedule(delivery_id, run_after=None):
-    """Enqueue the send; `run_after` is honoured where the task backend can defer."""
-    from .tasks import send_delivery
-
-    task = send_delivery
-    if run_after is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
-    task.enqueue(delivery_id)
 
 
 def _subject(text, **data):
@@ -272,10 +252,28 @@ def staff_notify(comment, rules):
     return queued
 
 
+def staff_notify_premoderated(page_id, reason):
+    """Tell each moderator (one message each, so addresses are not shared) that the page's
+    discussion now holds every comment, why, and where to switch it back. Returns the
+    deliveries queued."""
+    page = Page.objects.filter(pk=page_id).only("title").first()
+    if page is None:
+        return []
+    subject = _subject(
+        _("[%(site)s] Comments on “%(title)s” are now held for moderation"),
+        site=site_name(),
+        title=page.title,
+    )
+    data = {"page": page.pk, "reason": str(reason)}
+    addresses = {address.strip().lower() for address in staff_recipients() if address.strip()}
+    return [
+        delivery_queue(KIND_STAFF_PREMODERATED, address, subject, data=data)
+        for address in sorted(addresses)
+    ]
+
+
 def comment_announce(comment_id, event):
     """Everything a stored or newly approved comment sets off, from its current state."""
-    from .policy import site_rules
-
     comment = (
         Comment.objects.select_related("page", "commenter", "parent").filter(pk=comment_id).first()
     )
@@ -296,11 +294,9 @@ def comment_announce(comment_id, event):
 # Sending.
 
 
-def _render(template, context):
-    with translation.override(settings.LANGUAGE_CODE):
-        return render_to_string(
-            f"discussion/email/{template}", {"site_name": site_name(), **context}
-        )
+def _render(template, context, language=None):
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return render_to_string(template, {"site_name": site_name(), **context})
 
 
 def _admin_url(comment):
@@ -310,77 +306,130 @@ def _admin_url(comment):
         return absolute_url(reverse("wagtailadmin_home"))
 
 
-def message_build(delivery):
-    """The EmailMessage for a delivery, as things stand now; NotSendable if it should not
-    go out any more."""
-    from .trust import confirmation_token
-
+def _comment_context(delivery):
     comment = delivery.comment
     if comment is None:
         raise NotSendable("The comment no longer exists.")
-    headers = {"Auto-Submitted": "auto-generated"}
-    context = {"comment": comment, "comment_url": comment_url(comment), "article": comment.page}
-    if delivery.kind == KIND_CONFIRM:
-        commenter = Commenter.objects.filter(email=delivery.recipient).first()
-        if commenter is None:
-            raise NotSendable("The commenter no longer exists.")
-        pending = Subscription.objects.filter(
-            commenter=commenter, confirmed_at__isnull=True, unsubscribed_at__isnull=True
-        ).select_related("page")
-        token = confirmation_token(commenter)
-        context |= {
-            "commenter": commenter,
-            "confirm_url": absolute_url(reverse("discussion:confirm", args=[token])),
-            "days": settings.KABAR_MAIL["CONFIRM_MAX_AGE"] // 86400,
-            "subscriptions": [s.page.title for s in pending],
-            "verified": commenter.verified_at is not None,
-        }
-        body = _render("confirm.txt", context)
-    elif delivery.kind == KIND_REPLY:
-        if comment.status != CommentStatus.APPROVED or comment.removed_at is not None:
-            raise NotSendable("The comment is no longer public.")
-        subscription = (
-            Subscription.objects.filter(
-                page_id=comment.page_id,
-                commenter__email=delivery.recipient,
-                commenter__verified_at__isnull=False,
-                confirmed_at__isnull=False,
-                unsubscribed_at__isnull=True,
-            )
-            .select_related("commenter")
-            .first()
+    return {"comment": comment, "comment_url": comment_url(comment), "article": comment.page}
+
+
+def _confirm_message(delivery):
+    context = _comment_context(delivery)
+    commenter = Commenter.objects.filter(email=delivery.recipient).first()
+    if commenter is None:
+        raise NotSendable("The commenter no longer exists.")
+    pending = Subscription.objects.filter(
+        commenter=commenter, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+    ).select_related("page")
+    token = confirmation_token(commenter)
+    context |= {
+        "commenter": commenter,
+        "confirm_url": absolute_url(reverse("discussion:confirm", args=[token])),
+        "days": settings.KABAR_MAIL["CONFIRM_MAX_AGE"] // 86400,
+        "subscriptions": [s.page.title for s in pending],
+        "verified": commenter.verified_at is not None,
+    }
+    return _render("discussion/email/confirm.txt", context), {}
+
+
+def _reply_message(delivery):
+    context = _comment_context(delivery)
+    comment = delivery.comment
+    if comment.status != CommentStatus.APPROVED or comment.removed_at is not None:
+        raise NotSendable("The comment is no longer public.")
+    subscription = (
+        Subscription.objects.filter(
+            page_id=comment.page_id,
+            commenter__email=delivery.recipient,
+            commenter__verified_at__isnull=False,
+            confirmed_at__isnull=False,
+            unsubscribed_at__isnull=True,
         )
-        if subscription is None:
-            raise NotSendable("The recipient unsubscribed before it was sent.")
-        link = unsubscribe_url(subscription)
-        # RFC 8058: a mail client may unsubscribe with one POST, without a page.
-        headers |= {
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-        context |= {
-            "recipient_name": subscription.commenter.name,
-            "reply_to_you": comment.parent_id is not None
-            and comment.parent.commenter_id == subscription.commenter_id,
-            "excerpt": Truncator(comment.body).words(EXCERPT_WORDS),
-            "unsubscribe_url": link,
-        }
-        body = _render("reply.txt", context)
-    elif delivery.kind in (KIND_STAFF_HELD, KIND_STAFF_NEW):
-        context |= {
-            "held": delivery.kind == KIND_STAFF_HELD,
-            "excerpt": Truncator(comment.body).words(EXCERPT_WORDS),
-            "admin_url": _admin_url(comment),
-        }
-        body = _render("staff.txt", context)
-    else:
+        .select_related("commenter")
+        .first()
+    )
+    if subscription is None:
+        raise NotSendable("The recipient unsubscribed before it was sent.")
+    link = unsubscribe_url(subscription)
+    context |= {
+        "recipient_name": subscription.commenter.name,
+        "reply_to_you": comment.parent_id is not None
+        and comment.parent.commenter_id == subscription.commenter_id,
+        "excerpt": Truncator(comment.body).words(EXCERPT_WORDS),
+        "unsubscribe_url": link,
+    }
+    # RFC 8058: a mail client may unsubscribe with one POST, without a page.
+    headers = {
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    return _render("discussion/email/reply.txt", context), headers
+
+
+def _staff_message(delivery):
+    context = _comment_context(delivery)
+    context |= {
+        "held": delivery.kind == KIND_STAFF_HELD,
+        "excerpt": Truncator(delivery.comment.body).words(EXCERPT_WORDS),
+        "admin_url": _admin_url(delivery.comment),
+    }
+    return _render("discussion/email/staff.txt", context), {}
+
+
+def _premoderated_message(delivery):
+    page = Page.objects.filter(pk=delivery.data.get("page")).first()
+    if page is None:
+        raise NotSendable("The page no longer exists.")
+    context = {
+        "title": page.title,
+        "reason": delivery.data.get("reason", ""),
+        "url": page.get_full_url() or "",
+        "edit_url": absolute_url(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+    }
+    return _render("discussion/email/premoderated.txt", context), {}
+
+
+def _privacy_message(delivery):
+    # Found by address: erasing it renames both the commenter and the delivery.
+    commenter = Commenter.objects.filter(email=delivery.recipient).first()
+    if commenter is None:
+        raise NotSendable("Nothing is kept under this address any more.")
+    action = KIND_PRIVACY[delivery.kind]
+    token = privacy_link_make(commenter, action)
+    context = {
+        "action": action,
+        "link": absolute_url(reverse("discussion:privacy_link", args=[token])),
+    }
+    body = _render("discussion/privacy/email_body.txt", context, delivery.data.get("language"))
+    return body, {}
+
+
+MESSAGE_BUILDERS = {
+    KIND_CONFIRM: _confirm_message,
+    KIND_REPLY: _reply_message,
+    KIND_STAFF_HELD: _staff_message,
+    KIND_STAFF_NEW: _staff_message,
+    KIND_STAFF_PREMODERATED: _premoderated_message,
+    **dict.fromkeys(KIND_PRIVACY, _privacy_message),
+}
+
+
+def message_build(delivery):
+    """The EmailMessage for a delivery, as things stand now; NotSendable if it should not
+    go out any more."""
+    # An erased commenter's placeholder address (RFC 2606's .invalid) reaches nobody.
+    if delivery.recipient.endswith(".invalid"):
+        raise NotSendable("The address was erased.")
+    build = MESSAGE_BUILDERS.get(delivery.kind)
+    if build is None:
         raise NotSendable(f"Unknown kind of message: {delivery.kind}")
+    body, headers = build(delivery)
     return EmailMessage(
         subject=delivery.subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.recipient],
-        headers=headers,
+        headers={"Auto-Submitted": "auto-generated", **headers},
     )
 
 
@@ -442,8 +491,6 @@ def deliver(delivery_id):
 
 
 def _announce(comment_id, event):
-    from .tasks import announce_comment
-
     try:
         announce_comment.enqueue(comment_id, event)
     except Exception:

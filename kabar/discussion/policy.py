@@ -1,13 +1,17 @@
-"""The discussion rules in force for one article: site settings, then the section's
-overrides, then the article's own switch. Every check reads them from here."""
+"""The discussion rules in force for one page: site settings, then the page's own
+overrides (an article's section), then its own switch. Every check reads them from here."""
 
 from dataclasses import dataclass, fields
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings as django_settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from kabar.core.memo import site_wide
+
+from . import targets
 from .models import DiscussionSettings
 
 
@@ -75,9 +79,7 @@ def site_settings(site=None):
 
 def site_rules(site=None):
     """The site's rules, read once per change of the settings in each process (saving
-    DiscussionSettings or a Site renews the site-wide generation, kabar/core/cache.py)."""
-    from kabar.core.cache import site_wide
-
+    DiscussionSettings or a Site renews the site-wide generation, kabar/core/memo.py)."""
     key = ("discussion-rules", site.pk if site is not None else None)
     return site_wide.get(key, lambda: _site_rules(site))
 
@@ -92,39 +94,55 @@ def _site_rules(site):
     return Rules(**values)
 
 
-def rules_for(article, site=None):
-    """Rules for `article` (an ArticlePage): site settings with its section's overrides.
-    Each call reads the settings (and the section, unless loaded with the article): work
-    them out once per request and pass them along."""
-    from kabar.news.models import Discussion
-
+def rules_for(target, site=None):
+    """Rules for `target` (a Commentable page): the site's settings with the page's own
+    overrides. Each call may read the settings: work them out once per request and pass
+    them along."""
     rules = site_rules(site)
-    section = getattr(article, "section", None)
-    overrides = {}
-    if section is not None:
-        if section.comments_close_after_days is not None:
-            overrides["close_after_days"] = section.comments_close_after_days
-        if section.comments_premoderate:
-            overrides["premoderate_all"] = True
-        if section.comments_closed_from and section.comments_closed_until:
-            overrides["closed_from"] = section.comments_closed_from
-            overrides["closed_until"] = section.comments_closed_until
-    if getattr(article, "discussion", None) == Discussion.PREMODERATED:
+    overrides = dict(target.discussion_overrides())
+    if target.discussion_premoderated:
         overrides["premoderate_all"] = True
+    if not overrides:
+        return rules
     return Rules(**{**rules.__dict__, **overrides})
 
 
-def is_open_now(article, rules=None, now=None):
-    """Whether `article` takes a new comment at this moment, and if not, why."""
-    from django.utils.translation import gettext as _
+def rules_for_page(page):
+    """Rules for any page: its own when it takes comments, else the site's."""
+    target = targets.as_target(page)
+    return rules_for(target) if target is not None else site_rules()
 
-    rules = rules or rules_for(article)
-    if not article.comments_open:
+
+def is_open_now(target, rules=None, now=None):
+    """Whether `target` takes a new comment at this moment, and if not, why."""
+    rules = rules or rules_for(target)
+    if not target.comments_open:
         return False, _("Comments are closed on this article.")
-    if rules.closed_by_age(article.first_published_at, now):
+    if rules.closed_by_age(target.discussion_opened_at(), now):
         return False, _("Comments are closed on this article.")
     if rules.closed_by_clock(now):
         return False, _("Comments are closed at this hour; the discussion reopens at %(time)s.") % {
             "time": rules.closed_until.strftime("%H:%M")
         }
     return True, ""
+
+
+def seconds_to_next_change(target, rules, now=None):
+    """Seconds until the comment form opens or closes by the clock (closing after N days,
+    a nightly closed window), or None: a page showing it must not be kept longer."""
+    if not target.comments_open:
+        return None
+    now = now or timezone.now()
+    moments = []
+    opened_at = target.discussion_opened_at()
+    if rules.close_after_days and opened_at:
+        moments.append(opened_at + timedelta(days=rules.close_after_days))
+    if rules.closed_from is not None and rules.closed_until is not None:
+        local = timezone.localtime(now)
+        for clock in (rules.closed_from, rules.closed_until):
+            moment = timezone.make_aware(datetime.combine(local.date(), clock), local.tzinfo)
+            if moment <= now:
+                moment += timedelta(days=1)
+            moments.append(moment)
+    future = [m for m in moments if m > now]
+    return (min(future) - now).total_seconds() if future else None

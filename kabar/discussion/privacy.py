@@ -7,9 +7,8 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -17,17 +16,28 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
+from wagtail.models import ModelLogEntry
 
+from kabar.core import signing
 from kabar.core.hashing import keyed_hash
+from kabar.core.signing import LinkInvalid
 
 from . import signals
-from .models import Comment, Commenter, CommentStatus, EmailDelivery, Subscription
+from .models import (
+    Comment,
+    Commenter,
+    CommentStatus,
+    DeliveryKind,
+    EmailDelivery,
+    Subscription,
+)
 from .policy import site_rules
 from .tasks import BACKEND as TASK_BACKEND
-from .tasks import prune_task_results
+from .tasks import delivery_queue, prune_task_results
 
 logger = logging.getLogger(__name__)
 
+# The purpose (salt) of links already mailed: changing it would break them.
 LINK_SALT = "kabar.discussion.privacy"
 # How long an export or erasure link works.
 LINK_MAX_AGE = 60 * 60 * 24
@@ -44,12 +54,10 @@ class PrivacyAction(models.TextChoices):
     ERASE = "erase", _("Erase my personal data")
 
 
-class LinkInvalid(Exception):
-    message = _("This link is not valid. Please ask for a new one.")
-
-
-class LinkExpired(LinkInvalid):
-    message = _("This link has expired. Please ask for a new one.")
+DELIVERY_KINDS = {
+    PrivacyAction.EXPORT: DeliveryKind.PRIVACY_EXPORT,
+    PrivacyAction.ERASE: DeliveryKind.PRIVACY_ERASE,
+}
 
 
 def normalise_email(email):
@@ -73,19 +81,14 @@ def _commenter_with_data(email):
 def privacy_link_make(commenter, action):
     """A signed token naming the commenter and the action; it carries no email address,
     so neither a server log nor a browser history learns one from the link."""
-    return signing.dumps(
-        {"c": commenter.pk, "e": _email_tag(commenter.email), "a": str(action)}, salt=LINK_SALT
+    return signing.make(
+        LINK_SALT, {"c": commenter.pk, "e": _email_tag(commenter.email), "a": str(action)}
     )
 
 
 def privacy_link_read(token):
     """(commenter, action) from a token, or LinkInvalid / LinkExpired."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired as exc:
-        raise LinkExpired() from exc
-    except signing.BadSignature as exc:
-        raise LinkInvalid() from exc
+    data = signing.read(token, LINK_SALT, max_age=LINK_MAX_AGE)
     if not isinstance(data, dict) or data.get("a") not in PrivacyAction.values:
         raise LinkInvalid()
     commenter_id = data.get("c")
@@ -97,41 +100,23 @@ def privacy_link_read(token):
     return commenter, PrivacyAction(data["a"])
 
 
-def privacy_request_send(email, action, *, link_for):
-    """Mail a confirmation link for `action` to `email` if Kabar holds data under it.
-    The caller answers the same whatever happens here, so the page never reveals whether
-    an address is known. `link_for(token)` gives the absolute URL to put in the mail."""
+def privacy_request_send(email, action):
+    """Queue a confirmation link for `action` to `email` if Kabar holds data under it; the
+    mail queue signs the link and sends it. The caller answers the same whatever happens
+    here, and no mail server is waited for, so the page never reveals (not even by its
+    timing) whether an address is known."""
     email = normalise_email(email)
     if not cache.add(f"kabar:privacy:{keyed_hash(email, 'privacy-request')}", 1, REQUEST_INTERVAL):
         return False
     commenter = _commenter_with_data(email)
     if commenter is None:
         return False
-    context = {"action": action, "link": link_for(privacy_link_make(commenter, action))}
-    subject = " ".join(render_to_string("discussion/privacy/email_subject.txt", context).split())
-    body = render_to_string("discussion/privacy/email_body.txt", context)
-    transaction.on_commit(lambda: _enqueue(email, subject, body))
+    action = PrivacyAction(action)
+    subject = render_to_string("discussion/privacy/email_subject.txt", {"action": action})
+    # The message is written when it is sent, in the language the reader asked in.
+    data = {"language": translation.get_language() or settings.LANGUAGE_CODE}
+    delivery_queue(DELIVERY_KINDS[action], email, subject, data=data)
     return True
-
-
-def _enqueue(recipient, subject, body):
-    # Sent by the background queue, so answering for a known address takes no longer
-    # than for an unknown one (no mail-server round trip to time).
-    try:
-        privacy_mail_send.enqueue(recipient, subject, body)
-    except Exception:
-        logger.exception("privacy mail could not be queued")
-
-
-@task(backend=TASK_BACKEND)
-def privacy_mail_send(recipient, subject, body):
-    """Send one privacy confirmation mail. Not in the delivery log: the log keeps
-    messages about comments, and this one carries a link that must not linger there."""
-    try:
-        send_mail(subject, body, None, [recipient])
-    except Exception:
-        # The reader was already told to check their inbox; they can ask again.
-        logger.exception("privacy mail could not be sent")
 
 
 def _comments_of(commenter):
@@ -265,9 +250,6 @@ def personal_data_erase(commenter, *, now=None):
 def _relabel_audit_entries(comment_ids):
     """The moderation log names each comment as "name: text…" (Wagtail keeps the label it
     had when logged); give those entries the anonymised label."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry
-
     content_type = ContentType.objects.get_for_model(Comment)
     logged = set(
         ModelLogEntry.objects.filter(

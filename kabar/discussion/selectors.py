@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from wagtail.models import Page
 
 from .models import Comment, CommentStatus
 
@@ -224,8 +225,6 @@ def comments_for_feed(*, page=None, limit=50):
     (or on `page` only), with their article. Two queries: the newest approved comments
     (index order), then those of them with no hidden comment above; a third, checking
     every row, only when replies under hidden comments crowd the first pick out."""
-    from wagtail.models import Page
-
     comments = Comment.objects.filter(status=CommentStatus.APPROVED)
     if page is not None:
         comments = comments.filter(page=page)

@@ -6,15 +6,21 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Revision
 
 from kabar.core.hashing import keyed_hash
 
-from . import signals
-from .models import BODY_MAX_LENGTH, Comment, CommentStatus
-from .policy import Rules, is_open_now, rules_for
+from . import signals, targets
+from .models import BODY_MAX_LENGTH, Comment, Commenter, CommentStatus, Report
+from .policy import Rules, is_open_now, rules_for, rules_for_page
+from .spam import assess
+from .spam.rules import find_duplicate
+from .targets import DiscussionState
+from .trust import commenter_for, commenter_trust, commenters_recount, status_for_author
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +104,6 @@ def comment_validate(comment):
 def _apply_moderation(comment, *, author, article, rules, context):
     """Set the comment's commenter, status, reasons and score from who wrote it and what
     it says. The one assessment both a new comment and an author's edit go through."""
-    from .spam import assess
-    from .trust import commenter_for, status_for_author
-
     # Read with its comment history in the same query (trust and burst guard use it).
     comment.commenter = commenter_for(author)
     trust_status, trust_reasons = status_for_author(comment.commenter, author, rules)
@@ -112,8 +115,6 @@ def _apply_moderation(comment, *, author, article, rules, context):
 
 def refuse_duplicate(comment):
     """ValidationError if the same author already said this on this article."""
-    from .spam.rules import find_duplicate
-
     earlier = find_duplicate(
         page_id=comment.page_id,
         body=comment.body,
@@ -129,12 +130,10 @@ def refuse_duplicate(comment):
 
 def comment_submit(*, page, author, body, parent=None, context=None, rules=None):
     """Store a reader's comment with the status the moderation rules give it. `rules` are
-    the article's (policy.rules_for), when the caller has read them already."""
-    from .trust import commenters_recount
-
+    the page's (policy.rules_for), when the caller has read them already."""
     context = context or SubmitContext()
-    article = page.specific
-    if not hasattr(article, "comments_open"):
+    article = targets.as_target(page)
+    if article is None:
         raise CommentsClosed()
     rules = rules or rules_for(article)
     context.rules = rules
@@ -218,44 +217,37 @@ def comment_trash(comment, *, by=None):
     return comments_set_status([comment.pk], CommentStatus.TRASH, by=by)
 
 
-def article_switch_to_premoderation(article, *, reason):
-    """Hold every new comment on `article` from now on (the burst guard's move) and tell
-    the staff after commit. True if it switched, False if it was not open before.
+def discussion_premoderate(target, *, reason):
+    """Hold every new comment on `target` from now on (the burst guard's move) and announce
+    it after commit (the staff are told). True if it switched, False if it was not open.
 
     Not an editorial revision, so it does not publish one: the live row is updated in
     place, and the latest revision's copy of the field too, so that an editor publishing
     the draft later sees "pre-moderated" rather than silently switching it back."""
-    from wagtail.models import Revision
-
-    from kabar.news.models import ArticlePage, Discussion
-
-    from .spam.burst import staff_tell_premoderated
-
+    model = type(target)
     with transaction.atomic():
-        switched = ArticlePage.objects.filter(pk=article.pk, discussion=Discussion.OPEN).update(
-            discussion=Discussion.PREMODERATED
+        switched = model.objects.filter(pk=target.pk, discussion=DiscussionState.OPEN).update(
+            discussion=DiscussionState.PREMODERATED
         )
         if not switched:
             return False
-        latest = ArticlePage.objects.filter(pk=article.pk).values_list(
-            "latest_revision_id", flat=True
-        )[0]
+        latest = model.objects.filter(pk=target.pk).values_list("latest_revision_id", flat=True)[0]
         revision = Revision.objects.filter(pk=latest).first() if latest else None
-        if revision is not None and revision.content.get("discussion") == Discussion.OPEN:
-            revision.content["discussion"] = Discussion.PREMODERATED
+        if revision is not None and revision.content.get("discussion") == DiscussionState.OPEN:
+            revision.content["discussion"] = DiscussionState.PREMODERATED
             revision.save(update_fields=["content"])
-    article.discussion = Discussion.PREMODERATED
-    logger.info("article %s switched to pre-moderation: %s", article.pk, reason)
-    transaction.on_commit(lambda: staff_tell_premoderated(article.pk, reason), robust=True)
+    target.discussion = DiscussionState.PREMODERATED
+    logger.info("page %s switched to pre-moderation: %s", target.pk, reason)
+    transaction.on_commit(
+        lambda: signals.discussion_premoderated.send(Comment, target=target, reason=reason),
+        robust=True,
+    )
     return True
 
 
 def comments_approve_and_trust(comment_ids, *, by=None):
     """Approve the comments and vouch for their authors, whose later comments are then
     published at once (a spam mark takes that away again). Returns how many changed."""
-    from .models import Commenter
-    from .trust import commenter_trust
-
     with transaction.atomic():
         commenter_ids = set(
             Comment.objects.filter(pk__in=list(comment_ids), commenter__isnull=False).values_list(
@@ -277,11 +269,6 @@ def comment_report(comment, reason, reporter_hash):
     """A reader's report. Counted once per reader (`reporter_hash`); when the count
     reaches the article's reports_to_hold, an approved comment is held as REPORTED until a
     moderator decides. Returns False when this reader had already reported it."""
-    from django.db import IntegrityError
-    from django.db.models import F
-
-    from .models import Report
-
     report = Report(comment=comment, reason=reason[:500], reporter_hash=reporter_hash)
     report.full_clean(exclude=["comment"], validate_unique=False, validate_constraints=False)
     try:
@@ -291,7 +278,7 @@ def comment_report(comment, reason, reporter_hash):
     except IntegrityError:
         return False
     comment.refresh_from_db(fields=["report_count", "status"])
-    rules = rules_for(comment.page.specific)
+    rules = rules_for_page(comment.page)
     if comment.status == CommentStatus.APPROVED and comment.report_count >= rules.reports_to_hold:
         comments_set_status([comment.pk], CommentStatus.REPORTED, by=None, action="report")
         comment.status = CommentStatus.REPORTED
@@ -333,8 +320,8 @@ def comment_edit(comment, *, body, now=None):
     again on it (so an approved comment can go back to pending, spam or trash), and
     `edited_at` set. Returns the comment as stored."""
     now = now or timezone.now()
-    article = comment.page.specific
-    rules = rules_for(article)
+    article = targets.as_target(comment.page)
+    rules = rules_for_page(comment.page)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         check_author_may_change(locked, rules, now)
@@ -383,7 +370,7 @@ def comment_remove_by_author(comment, *, now=None):
     never shown again. While it has approved replies the thread shows a "comment deleted"
     placeholder in its place so the replies keep their context."""
     now = now or timezone.now()
-    rules = rules_for(comment.page.specific)
+    rules = rules_for_page(comment.page)
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         check_author_may_change(locked, rules, now)

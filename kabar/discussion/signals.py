@@ -19,3 +19,10 @@ comment_removed = Signal()
 # sender=Comment, comment_ids=[int], page_ids={int}: a commenter's personal data was erased
 # (names, emails, IPs anonymised; texts maybe removed) — public pages showing them changed.
 comments_erased = Signal()
+# sender=Comment, page_ids=[int], pages={int: page loaded by the write, when it was}: the
+# public threads of these pages changed, and their cached threads were renewed already.
+# The app that shows a page purges it (kabar/news/purge.py for articles).
+threads_changed = Signal()
+# sender=Comment, target=<page>, reason=str: the burst guard (or another write) switched a
+# page's discussion to pre-moderation; the staff are told.
+discussion_premoderated = Signal()

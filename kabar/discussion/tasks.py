@@ -1,5 +1,6 @@
-"""Background tasks of reader discussion, on the "kabar" task backend, and the worker the
-embedded default runs inside the web process.
+"""Background tasks of reader discussion, on the "kabar" task backend, the mail queue they
+work (every message is an EmailDelivery row first, sent by a task after commit), and the
+worker the embedded default runs inside the web process.
 
 Settings choose the backend per environment: a database queue (django-tasks-db) in
 settings/base.py, worked by a thread in each web process unless KABAR_TASK_WORKER=external
@@ -12,8 +13,15 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import task, task_backends
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from .models import EmailDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +30,48 @@ WORKER_POLL_SECONDS = 1
 WORKER_RESTART_SECONDS = 30
 
 
+def delivery_queue(kind, recipient, subject, comment=None, *, data=None):
+    """One EmailDelivery, sent by a task after commit; None if this message about this
+    comment was already queued for this address. A message about no comment (`comment`
+    None) is queued every time; `data` is what it is rebuilt from when it is sent."""
+    recipient = recipient.strip().lower()
+    subject = " ".join(str(subject).split())[:255]
+    data = data or {}
+    if comment is None:
+        delivery = EmailDelivery.objects.create(
+            kind=kind, recipient=recipient, subject=subject, data=data
+        )
+    else:
+        try:
+            with transaction.atomic():
+                delivery, created = EmailDelivery.objects.get_or_create(
+                    comment=comment,
+                    recipient=recipient,
+                    kind=kind,
+                    defaults={"subject": subject, "data": data},
+                )
+        except IntegrityError:
+            return None
+        if not created:
+            return None
+    # Robust: a queue that cannot take the job must not turn the request that asked for
+    # the mail into an error page; the row stays queued in the delivery log.
+    transaction.on_commit(lambda: delivery_schedule(delivery.pk), robust=True)
+    return delivery
+
+
+def delivery_schedule(delivery_id, run_after=None):
+    """Enqueue the send; `run_after` is honoured where the task backend can defer."""
+    sender = send_delivery
+    if run_after is not None and sender.get_backend().supports_defer:
+        sender = sender.using(run_after=run_after)
+    sender.enqueue(delivery_id)
+
+
 @task(backend=BACKEND)
 def send_delivery(delivery_id):
     """Send one EmailDelivery; a failed try schedules the next one itself."""
-    from .notifications import deliver
+    from .notifications import deliver  # noqa: PLC0415 - notifications queues through here
 
     return deliver(delivery_id)
 
@@ -33,7 +79,7 @@ def send_delivery(delivery_id):
 @task(backend=BACKEND)
 def announce_comment(comment_id, event):
     """Queue the mail a stored ("stored") or newly approved ("approved") comment sets off."""
-    from .notifications import comment_announce
+    from .notifications import comment_announce  # noqa: PLC0415 - notifications queues here
 
     comment_announce(comment_id, event)
 
@@ -42,10 +88,6 @@ def prune_task_results(days=None):
     """Delete finished (done or failed) task rows of the "kabar" database queue older than
     `days` (KABAR_TASK_RESULTS_KEEP_DAYS); the delivery log keeps what a newsroom needs to
     see of its mail. Returns how many rows went."""
-    from django.utils import timezone
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
     backend = task_backends[BACKEND]
     if not isinstance(backend, DatabaseBackend):
         return 0
@@ -81,9 +123,6 @@ def start_worker_thread():
     global _worker_thread
     if not settings.KABAR_TASKS_IN_PROCESS:
         return None
-    from django_tasks_db import DatabaseBackend
-    from django_tasks_db.management.commands.db_worker import Worker
-
     backend = task_backends[BACKEND]
     if not isinstance(backend, DatabaseBackend):
         return None

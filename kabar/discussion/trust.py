@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.db.models import BooleanField, Count, F, IntegerField, Q, Value
 from django.db.models.expressions import RawSQL
@@ -26,8 +25,12 @@ from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comment, Commenter, CommentStatus
+from kabar.core import signing
+from kabar.core.signing import LinkInvalid
 
+from .models import Comment, Commenter, CommentStatus, Subscription
+
+# The purpose (salt) of links already mailed: changing it would break them.
 CONFIRM_SALT = "kabar.discussion.confirm"
 REJECTED = frozenset({CommentStatus.SPAM, CommentStatus.TRASH})
 
@@ -163,15 +166,7 @@ def confirmation_token(commenter, now=None):
     it was issued; it confirms subscriptions asked for up to that moment, not later ones
     someone else may have typed in with this address."""
     issued = math.ceil((now or timezone.now()).timestamp())
-    return signing.dumps({"c": commenter.pk, "t": issued}, salt=CONFIRM_SALT, compress=True)
-
-
-class LinkExpired(Exception):
-    pass
-
-
-class LinkInvalid(Exception):
-    pass
+    return signing.make(CONFIRM_SALT, {"c": commenter.pk, "t": issued}, compress=True)
 
 
 @dataclass(frozen=True)
@@ -182,13 +177,7 @@ class Confirmation:
 
 def confirmation_read(token):
     """The Confirmation a token stands for; LinkExpired or LinkInvalid otherwise."""
-    max_age = settings.KABAR_MAIL["CONFIRM_MAX_AGE"]
-    try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise LinkExpired from exc
-    except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise LinkInvalid from exc
+    data = signing.read(token, CONFIRM_SALT, max_age=settings.KABAR_MAIL["CONFIRM_MAX_AGE"])
     if not isinstance(data, dict) or not isinstance(data.get("c"), int):
         raise LinkInvalid
     issued = data.get("t")
@@ -203,8 +192,6 @@ def confirmation_read(token):
 def commenter_confirm(confirmation):
     """Mark the address as its owner's and confirm the reply subscriptions asked for before
     the link was issued. Returns the subscriptions confirmed now."""
-    from .models import Subscription
-
     commenter = confirmation.commenter
     issued = datetime.fromtimestamp(confirmation.issued_at, tz=UTC)
     now = timezone.now()

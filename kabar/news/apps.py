@@ -8,4 +8,6 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import purge, signals  # noqa: F401, PLC0415 - models are ready only now
+
+        purge.connect()

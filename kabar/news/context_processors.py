@@ -1,7 +1,8 @@
 """Values every public template needs: the site's sections for the navigation."""
 
-from kabar.core.cache import site_wide
-from kabar.news.selectors import sections_for_navigation
+from kabar.core.memo import site_wide
+
+from .selectors import sections_for_navigation
 
 
 def navigation():

@@ -1,11 +1,10 @@
 """Publishing: the home front, section fronts, articles and their authors."""
 
 import copy
-import functools
 
 from django.conf import settings
 from django.db import models
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -13,13 +12,16 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from kabar.core.cache import StampedMemo, request_stamp
+from kabar.core.memo import SiteWideMemo, StampedMemo, request_stamp
 from kabar.core.pagination import listing_page
+from kabar.discussion import targets
+from kabar.discussion.targets import Commentable
 
+from . import selectors
 from .blocks import ArticleBodyBlock
 
 
@@ -133,8 +135,6 @@ class Author(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("news:author", kwargs={"slug": self.slug})
 
 
@@ -161,10 +161,8 @@ class HomePage(Page):
         return routed or super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import front_for_home
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(front_for_home(self))
+        context.update(selectors.front_for_home(self))
         return context
 
 
@@ -223,11 +221,11 @@ class SectionPage(Page):
         return routed or super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import articles_for_section
-
         context = super().get_context(request, *args, **kwargs)
         context["articles"] = listing_page(
-            articles_for_section(self), request.GET.get("page"), settings.KABAR_SECTION_PAGE_SIZE
+            selectors.articles_for_section(self),
+            request.GET.get("page"),
+            settings.KABAR_SECTION_PAGE_SIZE,
         )
         return context
 
@@ -238,14 +236,8 @@ class ArticleTag(TaggedItemBase):
     )
 
 
-class Discussion(models.TextChoices):
-    OPEN = "open", _("Open: readers may comment")
-    # Set by an editor, or by the burst guard when a story draws a flood of new commenters.
-    PREMODERATED = "premoderated", _("Open, every comment held for moderation")
-    CLOSED = "closed", _("Closed: existing comments stay, no new ones")
-
-
-class ArticlePage(Page):
+@targets.register
+class ArticlePage(Commentable, Page):
     """A news article. Its section and publication time are copied onto its own row so
     that a section front is one indexed range scan, however many articles it holds."""
 
@@ -276,9 +268,6 @@ class ArticlePage(Page):
     tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
     is_featured = models.BooleanField(
         _("featured on fronts"), default=False, help_text=_("Lead the section on the home front.")
-    )
-    discussion = models.CharField(
-        _("discussion"), max_length=20, choices=Discussion.choices, default=Discussion.OPEN
     )
     section = models.ForeignKey(
         SectionPage, null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
@@ -322,9 +311,41 @@ class ArticlePage(Page):
             models.Index(fields=["-published_at"], name="news_article_pub"),
         ]
 
-    @property
-    def comments_open(self):
-        return self.discussion != Discussion.CLOSED
+    # A comment post reads the section's overrides with the article, in one query.
+    discussion_fields = (
+        *Commentable.discussion_fields,
+        *(
+            f"section__{name}"
+            for name in (
+                "url_path",
+                "slug",
+                "comments_close_after_days",
+                "comments_premoderate",
+                "comments_closed_from",
+                "comments_closed_until",
+            )
+        ),
+    )
+    discussion_related = ("section",)
+
+    def discussion_overrides(self):
+        section = self.section
+        if section is None:
+            return {}
+        overrides = {}
+        if section.comments_close_after_days is not None:
+            overrides["close_after_days"] = section.comments_close_after_days
+        if section.comments_premoderate:
+            overrides["premoderate_all"] = True
+        if section.comments_closed_from and section.comments_closed_until:
+            overrides["closed_from"] = section.comments_closed_from
+            overrides["closed_until"] = section.comments_closed_until
+        return overrides
+
+    def discussion_view_restrictions(self):
+        if self.alias_of_id:
+            return self.get_view_restrictions()  # its source's apply: Wagtail's way
+        return view_restrictions_on_path(self.path)
 
     @property
     def was_updated(self):
@@ -346,25 +367,14 @@ class ArticlePage(Page):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from kabar.discussion.views import discussion_context
-
         context = super().get_context(request, *args, **kwargs)
         context["article_section"] = self.get_parent().specific if self.depth > 1 else None
         # Read only when the article's HTML is rendered, not when it comes from the
         # fragment cache ({% fragment article_fragment_key %} in the template).
-        credits = SimpleLazyObject(
+        context["article_credits"] = SimpleLazyObject(
             lambda: list(self.article_authors.select_related("author").order_by("sort_order"))
         )
-        context["article_credits"] = credits
         context["article_tags"] = SimpleLazyObject(lambda: list(self.tags.all()))
-        context.update(
-            discussion_context(
-                request, self, form=kwargs.get("comment_form"), error=kwargs.get("comment_error")
-            )
-        )
-        context["article_structured_data"] = functools.partial(
-            self.structured_data, request, credits=credits, comment_count=context["comment_count"]
-        )
         context["article_fragment_key"] = self.fragment_key(request)
         return context
 
@@ -441,30 +451,16 @@ class ArticlePage(Page):
             return super().get_view_restrictions()
         return view_restrictions_on_path(self.path)
 
-    def serve(self, request, *args, **kwargs):
-        from kabar.discussion.identicons import allow_gravatar
-        from kabar.discussion.views import own_pending_ids
 
-        response = super().serve(request, *args, **kwargs)
-        if own_pending_ids(request):
-            # This reader sees their own comments (held ones, Edit / Delete links): the
-            # page is theirs alone.
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True)
-        rules = (getattr(response, "context_data", None) or {}).get("comment_rules")
-        if rules is not None and rules.gravatar_enabled:
-            allow_gravatar(response)
-        return response
+# The view restrictions on pages and their ancestors, apart from the other site-wide values
+# so that many articles' restrictions never push the site and its rules out.
+restrictions_memo = SiteWideMemo()
 
 
 def view_restrictions_on_path(path):
     """The view restrictions on the page at tree path `path` and on every page above it,
-    kept per process (kabar.core.cache.restrictions_memo: saving or deleting any
-    restriction renews the site-wide generation). For pages that are not aliases."""
-    from wagtail.models import PageViewRestriction
-
-    from kabar.core.cache import restrictions_memo
-
+    kept per process (restrictions_memo: saving or deleting any restriction renews the
+    site-wide generation, kabar/news/purge.py). For pages that are not aliases."""
     # The tree's root (the first step of every path) is never an alias.
     steplen = Page.steplen
     paths = [path[:end] for end in range(steplen, len(path) + 1, steplen)]

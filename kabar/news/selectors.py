@@ -5,7 +5,8 @@ from wagtail.models import Page
 
 from kabar.discussion.selectors import with_comment_counts
 
-from .models import ArticleAuthor, ArticlePage, SectionPage
+# A module, not its names: the page models call these from get_context().
+from . import models
 
 LATEST_PER_SECTION = 5
 
@@ -18,7 +19,9 @@ def _article_cards(queryset):
         .prefetch_related(
             Prefetch(
                 "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+                queryset=models.ArticleAuthor.objects.select_related("author").order_by(
+                    "sort_order"
+                ),
             )
         )
         .order_by("-published_at", "-pk")
@@ -29,37 +32,41 @@ def live_sections(**filters):
     """Live sections in tree order. The section ids are read first from the small
     section table: joined directly, SQLite (without statistics) walks the whole page
     table, every article included, to find the few sections."""
-    ids = list(SectionPage.objects.order_by().values_list("pk", flat=True))
-    sections = SectionPage.objects.live().filter(pk__in=ids, **filters).order_by()
+    ids = list(models.SectionPage.objects.order_by().values_list("pk", flat=True))
+    sections = models.SectionPage.objects.live().filter(pk__in=ids, **filters).order_by()
     return sorted(sections, key=lambda section: section.path)
 
 
 def sections_for_navigation():
     """Live sections shown in menus, in tree order, as plain pages (a title and an address
     are all the navigation shows): one query, through the page table's content-type index."""
-    return list(Page.objects.live().type(SectionPage).filter(show_in_menus=True).order_by("path"))
+    return list(
+        Page.objects.live().type(models.SectionPage).filter(show_in_menus=True).order_by("path")
+    )
 
 
 def latest_articles():
-    return _article_cards(ArticlePage.objects.all())
+    return _article_cards(models.ArticlePage.objects.all())
 
 
 def articles_for_section(section):
-    return _article_cards(ArticlePage.objects.filter(section=section))
+    return _article_cards(models.ArticlePage.objects.filter(section=section))
 
 
 def articles_for_author(author):
-    return _article_cards(ArticlePage.objects.filter(article_authors__author=author))
+    return _article_cards(models.ArticlePage.objects.filter(article_authors__author=author))
 
 
 def articles_for_tag(tag):
-    return _article_cards(ArticlePage.objects.filter(tags=tag))
+    return _article_cards(models.ArticlePage.objects.filter(tags=tag))
 
 
 def front_for_home(home):
     """Top stories chosen by editors, then each section's lead (featured) and latest."""
     curated_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
-    curated = {a.pk: a for a in _article_cards(ArticlePage.objects.filter(pk__in=curated_ids))}
+    curated = {
+        a.pk: a for a in _article_cards(models.ArticlePage.objects.filter(pk__in=curated_ids))
+    }
     top_stories = [curated[pk] for pk in curated_ids if pk in curated]
 
     sections = [s for s in live_sections() if s.path.startswith(home.path)]
@@ -67,9 +74,9 @@ def front_for_home(home):
     blocks = []
     for section in sections:
         articles = list(
-            _article_cards(ArticlePage.objects.filter(section=section).exclude(pk__in=shown))[
-                : LATEST_PER_SECTION + 1
-            ]
+            _article_cards(
+                models.ArticlePage.objects.filter(section=section).exclude(pk__in=shown)
+            )[: LATEST_PER_SECTION + 1]
         )
         lead = next((a for a in articles if a.is_featured), articles[0] if articles else None)
         rest = [a for a in articles if a is not lead][: LATEST_PER_SECTION - 1]

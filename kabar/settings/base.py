@@ -47,14 +47,14 @@ INSTALLED_APPS = [
 # only to compress what the cache passes by (it stores its own gzip copy).
 MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
-    "kabar.core.cache.PageCacheMiddleware",
+    "kabar.core.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kabar.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kabar.core.dbguard.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kabar.core.middleware.SiteLanguageMiddleware",
-    "kabar.core.cache.SiteMiddleware",
+    "kabar.core.memo.SiteMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "kabar.core.context_processors.site_chrome",
+                "kabar.news.context_processors.site_chrome",
             ],
         },
     },
@@ -224,7 +224,7 @@ KABAR_TRUSTED_PROXIES: list[str] = []
 # Fronts.
 KABAR_SECTION_PAGE_SIZE = 20
 
-# Page cache for anonymous readers (kabar/core/cache.py): articles, fronts, author and tag
+# Page cache for anonymous readers (kabar/core/page_cache.py): articles, fronts, author and tag
 # pages, feeds and sitemaps, purged by kabar/core/purge.py whenever they change.
 KABAR_PAGE_CACHE = {
     "ENABLED": True,

@@ -12,8 +12,9 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import resolve
 
-from kabar.core import cache as page_cache_module
-from kabar.core.cache import HEADER, PageCacheApp, PageCacheMiddleware, lookup, store
+from kabar.core import generations
+from kabar.core import page_cache as page_cache_module
+from kabar.core.page_cache import HEADER, PageCacheApp, PageCacheMiddleware, lookup, store
 from kabar.core.purge import purge_paths
 from kabar.discussion.models import DiscussionSettings
 from tests import builders
@@ -456,7 +457,7 @@ def test_cache_failure_degrades_to_rendering(page_cache, article, monkeypatch):
 
 
 def test_path_is_read_as_servers_and_the_test_client_pass_it():
-    from kabar.core.cache import _path
+    from kabar.core.page_cache import _path
 
     # PEP 3333 servers: UTF-8 bytes read as Latin-1; Django's test client: text.
     assert _path({"PATH_INFO": "/k\xc3\xb3pi-gayo/"}) == "/kópi-gayo/"
@@ -493,6 +494,7 @@ def _in_another_process(target, *args):
 
 def _new_worker_lookup(environ):
     page_cache_module._config = None  # nothing in memory yet
+    generations._store = None
     lookup(environ)
 
 
@@ -541,7 +543,7 @@ def test_file_cache_evicted_generations_renewed_elsewhere_then_purged(file_cache
 
 
 def test_file_cache_stamp_changes_on_every_purge_even_within_one_clock_tick(file_cache):
-    memo = page_cache_module.config().generations
+    memo = generations.store().memo
     seen = set()
     for _ in range(5):
         purge_paths(["/sama/"])

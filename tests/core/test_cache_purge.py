@@ -4,7 +4,7 @@ and the same URLs are sent to caches in front (Wagtail's frontend cache)."""
 import pytest
 from django.test import Client
 
-from kabar.core.cache import HEADER
+from kabar.core.page_cache import HEADER
 from kabar.discussion.services import (
     comment_edit,
     comment_remove_by_author,

@@ -10,9 +10,9 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from kabar.core import cache as page_cache_module
+from kabar.core import page_cache as page_cache_module
 from kabar.core import ratelimit
-from kabar.core.cache import HEADER, config
+from kabar.core.page_cache import HEADER, config
 from kabar.core.purge import purge_paths
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -122,19 +122,19 @@ def test_an_outage_is_logged_once_in_a_while_not_per_request(article, caplog, mo
 def test_a_comment_stored_just_before_the_database_goes_is_acknowledged(article, monkeypatch):
     """The database dies between the commit and the redirect: the author is told the
     comment is saved (the redirect to it), because it is."""
-    from kabar.discussion import views
+    from kabar.discussion import submission
     from kabar.discussion.models import Comment
     from tests import builders
 
     outage = database_down()
-    real_submit = views.comment_submit
+    real_submit = submission.comment_submit
 
     def submit_then_outage(*args, **kwargs):
         comment = real_submit(*args, **kwargs)
         outage.__enter__()
         return comment
 
-    monkeypatch.setattr(views, "comment_submit", submit_then_outage)
+    monkeypatch.setattr(submission, "comment_submit", submit_then_outage)
     try:
         response = english_client(raise_request_exception=False).post(
             reverse("discussion:post"),

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from kabar.core.cache import HEADER
+from kabar.core.page_cache import HEADER
 from kabar.discussion.models import CommentStatus, DiscussionSettings
 from kabar.discussion.services import comments_set_status
 from kabar.news.models import ArticlePage

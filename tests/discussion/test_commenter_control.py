@@ -12,13 +12,13 @@ from django.utils import timezone
 
 from kabar.discussion import signals
 from kabar.discussion.models import Comment, Commenter, CommentStatus, DiscussionSettings
+from kabar.discussion.own import OWN_COOKIE, store_own_comments
 from kabar.discussion.services import (
     CommentChangeRefused,
     comment_edit,
     comment_remove_by_author,
     comments_set_status,
 )
-from kabar.discussion.views import OWN_COOKIE, store_own_comments
 from tests import builders
 
 pytestmark = pytest.mark.django_db

@@ -266,6 +266,24 @@ def test_tampered_unsubscribe_link_changes_nothing(client, article):
     assert subscription.unsubscribed_at is None
 
 
+def test_unsubscribe_link_of_a_subscription_since_deleted_is_refused(client, article):
+    subscription = active_subscription(article)
+    token = unsubscribe_token(subscription)
+    subscription.delete()
+    response = client.post(reverse("discussion:unsubscribe", args=[token]))
+    assert response.status_code == 400
+
+
+def test_unsubscribe_link_mailed_before_the_signing_module_still_works(one_click, article):
+    # Links already in mailboxes were signed by django.core.signing with this salt.
+    subscription = active_subscription(article)
+    token = signing.dumps({"s": subscription.pk}, salt="kabar.discussion.unsubscribe")
+    response = one_click.post(reverse("discussion:unsubscribe", args=[token]))
+    assert response.status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.unsubscribed_at is not None
+
+
 def test_unsubscribe_link_from_a_real_mail_stops_further_mail(
     client, article, mailoutbox, django_capture_on_commit_callbacks
 ):

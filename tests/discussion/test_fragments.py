@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
+from kabar.core import generations
 from kabar.discussion import fragments
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
 from kabar.discussion.privacy import personal_data_erase
@@ -20,7 +21,8 @@ from kabar.discussion.services import (
     comment_report,
     comments_set_status,
 )
-from kabar.news.models import ArticlePage, Discussion
+from kabar.discussion.targets import DiscussionState
+from kabar.news.models import ArticlePage
 from tests import builders
 from tests.discussion.test_commenter_control import approved, give_own_cookie
 
@@ -206,7 +208,7 @@ def test_language_open_state_and_thread_page_each_have_their_own_copy(client, ar
     english = Client(headers={"cookie": "django_language=en"})
     assert ">Reply</a>" in page(english, article)
     # Closed by an editor (a direct update: no comment changed): no Reply links.
-    ArticlePage.objects.filter(pk=article.pk).update(discussion=Discussion.CLOSED)
+    ArticlePage.objects.filter(pk=article.pk).update(discussion=DiscussionState.CLOSED)
     html = page(client, article)
     assert "Halaman satu." in html and "comment-reply-link" not in html
 
@@ -220,12 +222,12 @@ def test_the_thread_is_renewed_before_the_page_cache_is_purged(article, monkeypa
 
     held = builders.submit(article, body="Segera disetujui.")
     page(Client(), article)
-    before = caches["default"].get(fragments.generation_key(article.pk))
+    before = generations.store().cache.get(fragments.generation_key(article.pk))
     seen = []
     purge_paths = purge.purge_paths
 
     def spy(paths, **kwargs):
-        seen.append(caches["default"].get(fragments.generation_key(article.pk)))
+        seen.append(generations.store().cache.get(fragments.generation_key(article.pk)))
         return purge_paths(paths, **kwargs)
 
     monkeypatch.setattr(purge, "purge_paths", spy)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.cache import cache
 from django.core.management import call_command
+from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,6 +23,7 @@ from kabar.discussion.models import (
     Comment,
     Commenter,
     CommentStatus,
+    DeliveryKind,
     DeliveryStatus,
     DiscussionSettings,
     EmailDelivery,
@@ -29,6 +31,7 @@ from kabar.discussion.models import (
 )
 from kabar.discussion.services import comments_set_status
 from tests import builders
+from tests.mail import DOWN_MAIL_SERVER
 
 pytestmark = pytest.mark.django_db
 EMAIL = "Dewi.Pembaca@Example.org"
@@ -199,7 +202,12 @@ def test_export_link_downloads_the_persons_data_only(dewi, client, article, ask)
     assert first["user_agent"] == "Mozilla/5.0 Dewi"
     assert first["submitted"]
     assert [s["article"]["title"] for s in data["subscriptions"]] == [article.title]
-    assert [d["subject"] for d in data["email_deliveries"]] == ["Balasan baru"]
+    # The mail that carried this very link is kept under the address too.
+    assert [(d["kind"], d["subject"]) for d in data["email_deliveries"]][0] == (
+        "reply",
+        "Balasan baru",
+    )
+    assert [d["kind"] for d in data["email_deliveries"]][1:] == ["privacy_export"]
 
     raw = response.content.decode()
     assert "Komentar orang lain." not in raw
@@ -397,3 +405,109 @@ def test_retention_runs_by_itself_at_most_hourly(article, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         builders.submit(article, body="Memicu lagi.", name="Tia", email="tia@example.org")
     assert Comment.objects.get(pk=second_old.pk).ip_address == "203.0.113.9"  # within the hour
+
+
+# The mail: a delivery in the log, sent by the queue after commit.
+
+
+def run_queued(backend):
+    while backend.results:
+        result = backend.results.pop(0)
+        result.task.call(*result.args, **result.kwargs)
+
+
+def test_privacy_mail_is_a_delivery_in_the_log_sent_by_the_queue(dewi, client, ask):
+    _response, [message] = ask(client, EMAIL, "export")
+    delivery = EmailDelivery.objects.get(kind=DeliveryKind.PRIVACY_EXPORT)
+    assert delivery.recipient == EMAIL.lower() and delivery.comment is None
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
+    assert delivery.subject == message.subject
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    # The link is signed when the message is sent and kept nowhere.
+    token = link_in(message).rstrip("/").rsplit("/", 1)[1]
+    assert token not in str(model_to_dict(delivery))
+
+
+def test_privacy_mail_waits_for_the_commit(
+    dewi, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(PRIVACY_URL, {"email": EMAIL, "action": "erase"})
+    assert response.status_code == 200
+    assert mailoutbox == []
+    delivery = EmailDelivery.objects.get(kind=DeliveryKind.PRIVACY_ERASE)
+    assert delivery.status == DeliveryStatus.QUEUED
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    [message] = mailoutbox
+    assert message.to == [EMAIL.lower()]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+
+
+def test_privacy_mail_is_only_queued_in_the_readers_request(dewi, client, ask, deferred_queue):
+    response, sent = ask(client, EMAIL, "export")
+    assert response.status_code == 200 and sent == []
+    assert EmailDelivery.objects.get(kind=DeliveryKind.PRIVACY_EXPORT).attempts == 0
+    run_queued(deferred_queue)
+    [message] = mail.outbox
+    assert message.to == [EMAIL.lower()]
+    assert Client().get(path_of(link_in(message))).status_code == 200
+
+
+def test_a_dead_mail_server_fails_the_delivery_not_the_request(dewi, client, ask, settings):
+    settings.EMAIL_BACKEND = DOWN_MAIL_SERVER
+    response, sent = ask(client, EMAIL, "export")
+    assert response.status_code == 200 and sent == []
+    delivery = EmailDelivery.objects.get(kind=DeliveryKind.PRIVACY_EXPORT)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.attempts == settings.KABAR_MAIL["MAX_ATTEMPTS"]
+    assert delivery.last_error.startswith("SMTPException: 451")
+
+
+def test_a_failed_privacy_mail_waits_in_the_queue_for_its_retry(
+    dewi, client, ask, settings, deferred_queue
+):
+    settings.EMAIL_BACKEND = DOWN_MAIL_SERVER
+    ask(client, EMAIL, "export")
+    [first] = deferred_queue.results
+    deferred_queue.results.clear()
+    first.task.call(*first.args, **first.kwargs)
+    delivery = EmailDelivery.objects.get(kind=DeliveryKind.PRIVACY_EXPORT)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.QUEUED, 1)
+    [retry] = deferred_queue.results
+    assert delivery.next_attempt_at is not None
+    assert retry.task.run_after == delivery.next_attempt_at
+
+
+def test_a_privacy_mail_still_queued_when_the_data_is_erased_is_not_sent(
+    dewi, client, ask, deferred_queue
+):
+    ask(client, EMAIL, "export")
+    privacy.personal_data_erase(dewi)
+    run_queued(deferred_queue)
+    assert mail.outbox == []
+    delivery = EmailDelivery.objects.get(kind=DeliveryKind.PRIVACY_EXPORT)
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "erased" in delivery.last_error
+
+
+def test_privacy_mail_is_written_in_the_language_it_was_asked_in(dewi, client, ask):
+    _response, [message] = ask(client, EMAIL, "export")
+    assert "Seseorang, kemungkinan Anda" in message.body
+    cache.clear()
+    client.cookies["django_language"] = "en"
+    _response, [message] = ask(client, EMAIL, "export")
+    assert "Somebody, probably you, asked Kabar for a copy" in message.body
+    assert message.subject == "Confirm: export your comment data"
+
+
+def test_the_address_shows_in_the_delivery_log_to_staff_only(dewi, client, ask, django_user_model):
+    response, _sent = ask(client, EMAIL, "export")
+    assert EMAIL.lower() not in response.content.decode().lower()
+    log = reverse("discussion_deliveries:index")
+    assert EMAIL.lower() not in Client().get(log).content.decode().lower()
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_superuser("redaksi", "r@kabar.test", "x"))
+    assert EMAIL.lower() in staff.get(log).content.decode()

@@ -8,7 +8,7 @@ from wagtail.models import Site
 
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings, Report
 from kabar.discussion.services import comment_report
-from kabar.discussion.views_reports import REPORT_LIMIT
+from kabar.discussion.views.reports import REPORT_LIMIT
 from tests import builders
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from kabar.discussion.services import (
     comment_submit,
     comments_set_status,
 )
-from kabar.news.models import Discussion
+from kabar.discussion.targets import DiscussionState
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_reply_to_a_comment_of_another_article_is_refused(article, section):
 
 
 def test_closed_article_refuses_comments(section):
-    closed = builders.make_article(section, discussion=Discussion.CLOSED)
+    closed = builders.make_article(section, discussion=DiscussionState.CLOSED)
     with pytest.raises(CommentsClosed):
         builders.submit(closed)
     assert Comment.objects.count() == 0

@@ -4,13 +4,23 @@ the staff are told."""
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
-from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
-from kabar.discussion.services import article_switch_to_premoderation
-from kabar.news.models import ArticlePage, Discussion
+from kabar.discussion.models import (
+    Comment,
+    CommentStatus,
+    DeliveryKind,
+    DeliveryStatus,
+    DiscussionSettings,
+    EmailDelivery,
+)
+from kabar.discussion.services import discussion_premoderate
+from kabar.discussion.targets import DiscussionState
+from kabar.news.models import ArticlePage
 from tests import builders
+from tests.mail import DOWN_MAIL_SERVER
 
 pytestmark = pytest.mark.django_db
 STAFF = "redaksi@example.org"
@@ -57,9 +67,9 @@ def test_more_new_commenters_than_allowed_switch_the_article_and_tell_the_staff(
     article, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     newcomers(article, 3, django_capture_on_commit_callbacks)
-    assert live(article).discussion == Discussion.OPEN
+    assert live(article).discussion == DiscussionState.OPEN
     newcomers(article, 1, django_capture_on_commit_callbacks, start=3)
-    assert live(article).discussion == Discussion.PREMODERATED
+    assert live(article).discussion == DiscussionState.PREMODERATED
 
     [mail] = burst_mails(mailoutbox)
     assert mail.to == [STAFF]
@@ -90,7 +100,7 @@ def test_at_the_limit_nothing_happens(
     article, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     newcomers(article, 3, django_capture_on_commit_callbacks)
-    assert live(article).discussion == Discussion.OPEN
+    assert live(article).discussion == DiscussionState.OPEN
     assert burst_mails(mailoutbox) == []
 
 
@@ -110,7 +120,7 @@ def test_commenters_with_approved_history_do_not_count(
             builders.submit(
                 article, body=f"Lagi {n}.", name=f"Tetap {n}", email=f"tetap{n}@example.org"
             )
-    assert live(article).discussion == Discussion.OPEN
+    assert live(article).discussion == DiscussionState.OPEN
 
 
 def test_comments_before_the_window_do_not_count(
@@ -121,15 +131,15 @@ def test_comments_before_the_window_do_not_count(
         created_at=timezone.now() - timedelta(minutes=11)
     )
     newcomers(article, 3, django_capture_on_commit_callbacks, start=3)
-    assert live(article).discussion == Discussion.OPEN
+    assert live(article).discussion == DiscussionState.OPEN
 
 
 def test_closed_or_premoderated_articles_are_left_alone(
     section, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
-    closed = builders.make_article(section, "Ditutup", discussion=Discussion.PREMODERATED)
+    closed = builders.make_article(section, "Ditutup", discussion=DiscussionState.PREMODERATED)
     newcomers(closed, 5, django_capture_on_commit_callbacks)
-    assert live(closed).discussion == Discussion.PREMODERATED
+    assert live(closed).discussion == DiscussionState.PREMODERATED
     assert burst_mails(mailoutbox) == []
 
 
@@ -137,14 +147,17 @@ def test_staff_are_told_only_after_the_switch_is_committed(
     article, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        assert article_switch_to_premoderation(article, reason="uji")
-    assert live(article).discussion == Discussion.PREMODERATED
+        assert discussion_premoderate(article, reason="uji")
+    assert live(article).discussion == DiscussionState.PREMODERATED
     assert burst_mails(mailoutbox) == []
-    for callback in callbacks:
-        callback()
+    assert not EmailDelivery.objects.exists()
+    # The commit's callbacks queue the mail, which the queue sends after that commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
     [mail] = burst_mails(mailoutbox)
     assert "uji" in mail.body
-    assert not article_switch_to_premoderation(article, reason="lagi")
+    assert not discussion_premoderate(article, reason="lagi")
 
 
 def test_an_editor_publishing_the_draft_later_keeps_it_premoderated(
@@ -152,14 +165,90 @@ def test_an_editor_publishing_the_draft_later_keeps_it_premoderated(
 ):
     newcomers(article, 4, django_capture_on_commit_callbacks)
     draft = live(article).get_latest_revision_as_object()
-    assert draft.discussion == Discussion.PREMODERATED
+    assert draft.discussion == DiscussionState.PREMODERATED
     draft.save_revision().publish()
-    assert live(article).discussion == Discussion.PREMODERATED
+    assert live(article).discussion == DiscussionState.PREMODERATED
 
 
 def test_no_staff_with_email_means_no_mail_and_no_error(
     article, mailoutbox, django_capture_on_commit_callbacks
 ):
     newcomers(article, 4, django_capture_on_commit_callbacks)
-    assert live(article).discussion == Discussion.PREMODERATED
+    assert live(article).discussion == DiscussionState.PREMODERATED
     assert burst_mails(mailoutbox) == []
+
+
+# The staff alert: a delivery in the log, sent by the queue, never in the reader's request.
+
+
+def run_queued_now(backend):
+    """Run the tasks waiting now, not those they queue in turn (a retry)."""
+    waiting, backend.results[:] = list(backend.results), []
+    for result in waiting:
+        result.task.call(*result.args, **result.kwargs)
+
+
+def post_as_newcomer(client, article, capture, n=99):
+    with capture(execute=True):
+        return client.post(
+            reverse("discussion:post"),
+            {
+                "page": article.pk,
+                "body": f"Komentar orang baru nomor {n}.",
+                "author_name": f"Orang Baru {n}",
+                "author_email": f"baru{n}@example.org",
+                "form_token": builders.form_token(article),
+            },
+        )
+
+
+def alerts():
+    return EmailDelivery.objects.filter(kind=DeliveryKind.STAFF_PREMODERATED)
+
+
+def test_the_staff_alert_is_a_delivery_in_the_log_sent_by_the_queue(
+    article, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    newcomers(article, 4, django_capture_on_commit_callbacks)
+    [delivery] = alerts()
+    assert (delivery.recipient, delivery.comment) == (STAFF, None)
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
+    assert delivery.data["page"] == article.pk
+    [mail] = burst_mails(mailoutbox)
+    assert mail.subject == delivery.subject
+    assert mail.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_the_readers_request_only_queues_the_staff_alert(
+    article, staff, client, mailoutbox, deferred_queue, django_capture_on_commit_callbacks
+):
+    newcomers(article, 3, django_capture_on_commit_callbacks)
+    run_queued_now(deferred_queue)
+    response = post_as_newcomer(client, article, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert live(article).discussion == DiscussionState.PREMODERATED
+    assert burst_mails(mailoutbox) == []
+    [delivery] = alerts()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.QUEUED, 0)
+    run_queued_now(deferred_queue)
+    [mail] = burst_mails(mailoutbox)
+    assert mail.to == [STAFF]
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+
+
+def test_a_dead_mail_server_leaves_the_alert_queued_for_retry_and_the_reader_answered(
+    article, staff, client, settings, deferred_queue, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = DOWN_MAIL_SERVER
+    newcomers(article, 3, django_capture_on_commit_callbacks)
+    response = post_as_newcomer(client, article, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert Comment.objects.filter(author_email="baru99@example.org").exists()
+    run_queued_now(deferred_queue)
+    [delivery] = alerts()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.QUEUED, 1)
+    assert delivery.last_error.startswith("SMTPException: 451")
+    assert delivery.next_attempt_at is not None
+    [retry] = [r for r in deferred_queue.results if r.args == [delivery.pk]]
+    assert retry.task.run_after == delivery.next_attempt_at

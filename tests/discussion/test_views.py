@@ -6,8 +6,8 @@ from django.test import Client
 from django.urls import reverse
 
 from kabar.discussion.models import Comment, CommentStatus
-from kabar.discussion.views import COMMENTER_COOKIE, PENDING_COOKIE
-from kabar.news.models import Discussion
+from kabar.discussion.own import COMMENTER_COOKIE, PENDING_COOKIE
+from kabar.discussion.targets import DiscussionState
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -215,7 +215,7 @@ def test_reply_to_a_held_comment_is_refused(client, article):
 
 
 def test_closed_article_shows_no_form_and_refuses_posts(client, section):
-    closed = builders.make_article(section, discussion=Discussion.CLOSED)
+    closed = builders.make_article(section, discussion=DiscussionState.CLOSED)
     html = client.get(closed.url).content.decode()
     assert 'id="commentform"' not in html
     assert "Komentar ditutup." in html

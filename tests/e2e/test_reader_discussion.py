@@ -8,7 +8,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from kabar.discussion.models import Comment, CommentStatus
-from kabar.news.models import ArticlePage, Discussion
+from kabar.discussion.targets import DiscussionState
+from kabar.news.models import ArticlePage
 
 EMAIL = "pembaca.e2e@example.net"
 TEXT = "Liputan yang sangat membantu; saya ingin tahu kelanjutannya di Pasifik. 🌊"
@@ -20,7 +21,7 @@ def demo_article(transactional_db):
     call_command("load_demo", verbosity=0)
     return (
         ArticlePage.objects.live()
-        .filter(section__slug="kabar-internasional", discussion=Discussion.OPEN)
+        .filter(section__slug="kabar-internasional", discussion=DiscussionState.OPEN)
         .order_by("-published_at")
         .first()
     )

@@ -12,8 +12,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BaseDjangoAuthPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from .models import Comment, DeliveryStatus, EmailDelivery
-from .notifications import KIND_LABELS
+from ..models import Comment, DeliveryKind, DeliveryStatus, EmailDelivery
 
 
 class DeliveryLogPermissionPolicy(BaseDjangoAuthPermissionPolicy):
@@ -43,17 +42,12 @@ class DeliveryFilterSet(WagtailFilterSet):
         label=_("Status"), choices=DeliveryStatus.choices, empty_label=_("All")
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=list(KIND_LABELS.items()), empty_label=_("All")
+        label=_("Kind"), choices=DeliveryKind.choices, empty_label=_("All")
     )
 
     class Meta:
         model = EmailDelivery
         fields = ["status", "kind"]
-
-
-class KindColumn(Column):
-    def get_value(self, instance):
-        return KIND_LABELS.get(instance.kind, instance.kind)
 
 
 class ErrorColumn(Column):
@@ -79,7 +73,7 @@ class DeliveryLogViewSet(ModelViewSet):
     form_fields = ["subject"]  # never used: there is no add or edit view
     list_display = [
         "subject",
-        KindColumn("kind", label=_("Kind"), sort_key="kind"),
+        Column("kind", accessor="get_kind_display", label=_("Kind"), sort_key="kind"),
         Column("recipient", label=_("Recipient"), sort_key="recipient"),
         StatusTagColumn(
             "status",

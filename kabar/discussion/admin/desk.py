@@ -12,8 +12,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import audit
-from .admin_views import (
+from .. import audit
+from ..models import Comment
+from .views import (
     HELD,
     MODERATIONS,
     SEARCH_FIELDS,
@@ -28,7 +29,6 @@ from .admin_views import (
     SpamBulkAction,
     TrashBulkAction,
 )
-from .models import Comment
 
 
 class CommentPermissionPolicy(ModelPermissionPolicy):
@@ -173,5 +173,3 @@ for bulk_action in (ApproveBulkAction, ApproveAndTrustBulkAction, SpamBulkAction
 
 # The audit trail: Wagtail's log, shown on each comment's history page.
 hooks.register("register_log_actions", audit.register_actions)
-
-from . import wagtail_hooks_deliveries  # noqa: E402, F401  (the delivery log)

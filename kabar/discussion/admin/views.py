@@ -34,8 +34,8 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from kabar.core.hashing import keyed_hash
 
-from .models import Comment, CommentStatus
-from .services import (
+from ..models import Comment, CommentStatus
+from ..services import (
     comment_approve,
     comment_approve_and_trust,
     comment_mark_spam,

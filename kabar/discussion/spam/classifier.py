@@ -17,9 +17,11 @@ import math
 import re
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from ..models import SpamToken
 from .text import WORD_RE, fold, host_of, links_in
 
 DOCS = "__docs__"
@@ -116,10 +118,6 @@ class DatabaseCounts:
         """One query for the counts of up to ~1,000 features, on every comment posted. In
         plain SQL: the ORM spends longer preparing this IN list than the database spends
         answering it. The table name is the model's; the features are parameters."""
-        from django.db import connection
-
-        from ..models import SpamToken
-
         wanted = [*feats, DOCS]
         table = connection.ops.quote_name(SpamToken._meta.db_table)
         marks = ", ".join(["%s"] * len(wanted))
@@ -134,8 +132,6 @@ class DatabaseCounts:
         return docs, counts
 
     def markers(self, comment_ids):
-        from ..models import SpamToken
-
         names = {f"{MARKER_PREFIX}{pk}": pk for pk in comment_ids}
         rows = SpamToken.objects.filter(token__in=list(names)).values_list("token", "ham", "spam")
         return {names[token]: HAM if ham else SPAM for token, ham, spam in rows if ham or spam}
@@ -143,8 +139,6 @@ class DatabaseCounts:
     def apply(self, deltas):
         """Add {token: (ham delta, spam delta)}; counts never go below zero. Three
         queries per 500 tokens, however many comments the deltas came from."""
-        from ..models import SpamToken
-
         tokens = list(deltas)
         for start in range(0, len(tokens), CHUNK):
             chunk = tokens[start : start + CHUNK]

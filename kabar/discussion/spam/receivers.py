@@ -1,5 +1,5 @@
 """What the spam defence does after a comment is stored or moderated (connected in
-DiscussionConfig.ready(); signals are sent after the transaction commits)."""
+kabar/discussion/receivers.py; signals are sent after the transaction commits)."""
 
 import logging
 
@@ -23,3 +23,7 @@ def guard_burst(sender, comment, context=None, **kwargs):
         burst.burst_check(comment, rules=getattr(context, "rules", None))
     except Exception:
         logger.exception("burst guard failed for comment %s", comment.pk)
+
+
+def tell_staff_premoderated(sender, target, reason, **kwargs):
+    burst.staff_tell_premoderated(target.pk, reason)

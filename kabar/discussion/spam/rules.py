@@ -15,9 +15,7 @@ def reason(rule, effect, detail=""):
 
 
 def premoderation(comment, *, article, rules, context):
-    from kabar.news.models import Discussion
-
-    if rules.premoderate_all or getattr(article, "discussion", None) == Discussion.PREMODERATED:
+    if rules.premoderate_all or getattr(article, "discussion_premoderated", False):
         return [reason("premoderation", "hold", "every comment is held here")]
     return []
 

@@ -11,6 +11,7 @@ from kabar.core import ratelimit
 from kabar.core.clientip import client_key
 from kabar.core.hashing import keyed_hash
 
+from ..services import DUPLICATE_MESSAGE
 from .rules import find_duplicate
 
 
@@ -68,8 +69,6 @@ def admit(*, page_id, author, body, rules):
     """Refuse a duplicate (400), then count the post against the limits (429); the
     duplicate comes first so that a double click is told it is one. Staff are not
     limited. Call `release()` on the result if the comment is then not stored."""
-    from ..services import DUPLICATE_MESSAGE
-
     user = author.user
     if not ratelimit.enabled() or (getattr(user, "is_authenticated", False) and user.is_staff):
         # Nothing to count, so nothing to refuse first: comment_submit refuses a duplicate

@@ -4,11 +4,32 @@ import re
 from functools import lru_cache
 
 from django import template
+from django.template.loader import get_template
 from django.utils import translation
 from django.utils.html import format_html, urlize
 from django.utils.safestring import mark_safe
 
+from ..display import discussion_for
+from ..identicons import SIZE, gravatar_url, identicon_url
+
 register = template.Library()
+THREAD_TEMPLATE = "discussion/thread.html"
+
+
+@register.simple_tag(takes_context=True)
+def discussion_thread(context, page):
+    """{% discussion_thread page %}: the page's comments, the reply form (or why it is
+    closed) and the privacy link, for the reader of this request."""
+    discussion = discussion_for(context["request"], page)
+    with context.push(discussion):
+        return get_template(THREAD_TEMPLATE).template.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def comment_count(context, page):
+    """{% comment_count page as count %}: the page's approved comments."""
+    return discussion_for(context["request"], page)["comment_count"]
+
 
 _PARAGRAPH_BREAK = re.compile(r"\r?\n\s*\r?\n")
 
@@ -46,8 +67,6 @@ def comment_body(text):
 def commenter_avatar(context, comment):
     """The commenter's picture: a locally drawn identicon from a keyed hash (no email in
     the page, no request to any other host), or Gravatar's when the site enabled it."""
-    from kabar.discussion.identicons import SIZE, gravatar_url, identicon_url
-
     rules = context.get("comment_rules")
     email = getattr(comment, "author_email", "")
     if rules is not None and rules.gravatar_enabled and email:

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,20 +16,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kabar.core import ratelimit
 from kabar.core.clientip import client_ip, client_key
+from kabar.core.signing import LinkInvalid
 
-from . import privacy
-from .forms import CommentForm
-from .identicons import KEY_PATTERN, identicon_svg
-from .models import EMAIL_MAX_LENGTH, Comment, CommentStatus
-from .policy import rules_for
-from .services import (
+from .. import privacy
+from ..forms import CommentForm
+from ..identicons import KEY_PATTERN, identicon_svg
+from ..models import EMAIL_MAX_LENGTH, Comment, CommentStatus
+from ..own import COMMENTER_COOKIE, created_stamp, own_comments, store_own_comments
+from ..policy import rules_for_page
+from ..services import (
     CommentChangeRefused,
     check_author_may_change,
     comment_edit,
     comment_remove_by_author,
     edit_deadline,
 )
-from .views import COMMENTER_COOKIE, created_stamp, own_comments, store_own_comments
 
 AVATAR_MAX_AGE = 60 * 60 * 24 * 365
 # Privacy requests from one client: each address also gets at most one mail in five
@@ -101,7 +101,7 @@ def _own_comment(request, comment_id):
         raise Http404
     if own[comment_id] != created_stamp(comment):
         raise Refused(not_yours)
-    rules = rules_for(comment.page.specific)
+    rules = rules_for_page(comment.page)
     try:
         check_author_may_change(comment, rules, timezone.now())
     except CommentChangeRefused as exc:
@@ -189,13 +189,7 @@ def privacy_request(request):
                 response["Retry-After"] = str(decision.retry_after)
                 return response
         if form.is_valid():
-
-            def link_for(token):
-                return request.build_absolute_uri(reverse("discussion:privacy_link", args=[token]))
-
-            privacy.privacy_request_send(
-                form.cleaned_data["email"], form.cleaned_data["action"], link_for=link_for
-            )
+            privacy.privacy_request_send(form.cleaned_data["email"], form.cleaned_data["action"])
             return _page(request, "discussion/privacy/request_sent.html")
         return _page(request, "discussion/privacy/request.html", {"form": form}, status=400)
     return _page(request, "discussion/privacy/request.html", {"form": PrivacyRequestForm()})
@@ -207,7 +201,7 @@ def privacy_link(request, token):
     """Where the mailed link leads: an export downloads at once; an erasure asks once more."""
     try:
         commenter, action = privacy.privacy_link_read(token)
-    except privacy.LinkInvalid as exc:
+    except LinkInvalid as exc:
         return _page(
             request, "discussion/privacy/link_invalid.html", {"message": exc.message}, status=400
         )
@@ -216,7 +210,7 @@ def privacy_link(request, token):
             return _page(
                 request,
                 "discussion/privacy/link_invalid.html",
-                {"message": privacy.LinkInvalid.message},
+                {"message": LinkInvalid.message},
                 status=405,
             )
         data = privacy.personal_data_export(commenter)

@@ -12,9 +12,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from .models import Subscription
-from .notifications import subscription_cancel, unsubscribe_read
-from .trust import LinkExpired, LinkInvalid, commenter_confirm, confirmation_read
+from kabar.core.signing import LinkExpired, LinkInvalid
+
+from ..models import Subscription
+from ..notifications import subscription_cancel, unsubscribe_read
+from ..trust import commenter_confirm, confirmation_read
 
 
 def _private(response):
@@ -68,8 +70,9 @@ def confirm(request, token):
 def unsubscribe(request, token):
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    subscription = unsubscribe_read(token)
-    if subscription is None:
+    try:
+        subscription = unsubscribe_read(token)
+    except LinkInvalid:
         return _invalid(request)
     if request.method == "POST":
         everything = request.POST.get("scope") == "all"

@@ -12,9 +12,10 @@ from kabar.core import ratelimit
 from kabar.core.clientip import client_ip, client_key
 from kabar.core.hashing import keyed_hash
 
-from .models import Comment, CommentStatus
-from .selectors import comment_is_visible
-from .services import comment_report
+from .. import targets
+from ..models import Comment, CommentStatus
+from ..selectors import comment_is_visible
+from ..services import comment_report
 
 # Readers are many and reports are cheap to send: a client may report this many comments
 # an hour, enough for a reader clearing a spammed thread, too few to bury a discussion.
@@ -80,7 +81,7 @@ def _reportable(comment_id):
 @require_http_methods(["GET", "POST"])
 def comment_report_view(request, comment_id):
     comment = _reportable(comment_id)
-    article = comment.page.specific
+    article = targets.as_target(comment.page) or comment.page
     context = {"comment": comment, "article": article}
     if request.method == "GET":
         return render(

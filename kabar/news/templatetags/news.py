@@ -11,6 +11,8 @@ from django.utils.safestring import mark_safe
 from wagtail.images.models import Filter
 from wagtail.images.shortcuts import get_rendition_or_not_found
 
+from kabar.core.page_cache import config
+
 logger = logging.getLogger("kabar.cache")
 register = template.Library()
 
@@ -20,6 +22,16 @@ def ld_json(data):
     """A JSON-LD block, escaped so that no text inside can close the script element."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_json_script_escapes)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def article_structured_data(context, page, comment_count):
+    """{% article_structured_data page comment_count %}: the article's NewsArticle JSON-LD."""
+    return ld_json(
+        page.structured_data(
+            context["request"], credits=context["article_credits"], comment_count=comment_count
+        )
+    )
 
 
 @register.simple_tag
@@ -48,8 +60,6 @@ class FragmentNode(template.Node):
         self.name = name
 
     def render(self, context):
-        from kabar.core.cache import config
-
         key = self.key.resolve(context)
         if not key:
             return self.nodelist.render(context)

@@ -34,7 +34,7 @@ def pg_params(settings_dict, dbname=None):
 
 
 def pg_connect(settings_dict, dbname=None, **kwargs):
-    import psycopg
+    import psycopg  # noqa: PLC0415 - optional: installed with kabar[postgres]
 
     params, _env = pg_params(settings_dict, dbname)
     return psycopg.connect(**params, password=settings_dict.get("PASSWORD") or None, **kwargs)

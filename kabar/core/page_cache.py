@@ -1,0 +1,495 @@
+"""Page cache for anonymous readers: articles, fronts, author and tag pages, feeds and
+sitemaps served from Django's cache without touching the database.
+
+How a page is found. The key is the scheme, host, path, the page-selecting query parameters
+and the active language. Nothing is ever deleted to purge: every entry records the
+*generations* it was rendered under — the site-wide one, and either its own path's or the
+"lists" one (feeds, sitemaps, author and tag pages) — and is served only while they are
+unchanged. Each app's purge wiring renews them (through kabar.core.purge) after every
+change that shows on a page, so a section front with fifty `?page=` variants is purged by
+one write. The generations are read
+*before* a page is rendered, so a purge that lands while it renders makes it stale at once.
+
+What is never cached: requests carrying a private cookie (KABAR_PRIVATE_COOKIES: session,
+own comments, messages) or any query parameter other than pagination and campaign tags;
+methods other than GET (HEAD is served, not stored); responses other than 200, streaming
+ones, ones that set a cookie, are private / no-store / no-cache, or used a CSRF token.
+
+Entries are immutable once written, so each process keeps recent ones in memory in front of
+a shared cache (Redis, files) and only reads the few small generation values from it per
+request. With the file cache (one host) even those are kept in memory: every purge touches
+a stamp file beside the entries, and a process forgets the values it holds whenever the
+stamp has changed since it read them — one stat() per request instead of three file reads.
+Both gzip and identity bodies are stored, so a hit never compresses. A hit is
+served by `PageCacheApp`, a WSGI wrapper around Django (about five times the throughput of
+answering from inside Django's handler), or by `PageCacheMiddleware` when Django's handler
+is called directly (the test client); the middleware also stores what Django rendered.
+"""
+
+import functools
+import gzip
+import hashlib
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.http.cookie import parse_cookie
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
+
+from . import generations as _generations
+from .generations import GEN_ALL, GEN_LISTS, path_generation_key
+
+logger = logging.getLogger("kabar.cache")
+
+ENVIRON_KEY = "kabar.page_cache"
+HEADER = "X-Kabar-Cache"
+GROUP_PATH = "path"
+GROUP_LISTS = "lists"
+_accepts_gzip = re.compile(r"\bgzip\b")
+_compressible = re.compile(r"^(text/|application/(.+\+)?(xml|json|javascript))")
+_skip_headers = {
+    "content-length",
+    "content-encoding",
+    "etag",
+    "last-modified",
+    "set-cookie",
+    "date",
+    HEADER.lower(),
+}
+_status_lines = {200: "200 OK", 304: "304 Not Modified"}
+
+
+# Configuration, read once and again whenever a test overrides a setting.
+
+
+class _Config:
+    def __init__(self):
+        conf = settings.KABAR_PAGE_CACHE
+        self.enabled = conf.get("ENABLED", True)
+        self.timeout = conf.get("TIMEOUT", 3600)
+        self.shared_max_age = conf.get("SHARED_MAX_AGE", 0)
+        self.page_parameters = frozenset(conf.get("PAGE_PARAMETERS", ()))
+        ignored = conf.get("IGNORED_PARAMETERS", ())
+        self.ignored_exact = frozenset(p for p in ignored if not p.endswith("*"))
+        self.ignored_prefixes = tuple(p[:-1] for p in ignored if p.endswith("*"))
+        self.lists = frozenset(conf.get("LISTS", ()))
+        prefixes = list(conf.get("EXCLUDED_PREFIXES", ()))
+        prefixes += [u for u in (settings.STATIC_URL, settings.MEDIA_URL) if u and u[0] == "/"]
+        self.excluded = tuple(prefixes)
+        self.private_cookies = frozenset(settings.KABAR_PRIVATE_COOKIES)
+        self.language_cookie = settings.LANGUAGE_COOKIE_NAME
+        self.languages = frozenset(code for code, _name in settings.LANGUAGES)
+        self.default_language = settings.LANGUAGE_CODE
+        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
+        self.use_forwarded_host = settings.USE_X_FORWARDED_HOST
+        # The entries live in the generations' store.
+        self.cache = _generations.store().cache
+        self.local = (
+            None
+            if isinstance(self.cache, LocMemCache)
+            else LocalEntries(conf.get("LOCAL_BYTES", 32 * 1024 * 1024))
+        )
+
+
+_config = None
+
+
+def config():
+    global _config
+    if _config is None:
+        _config = _Config()
+    return _config
+
+
+@receiver(setting_changed)
+def _reset_config(**kwargs):
+    global _config
+    _config = None
+
+
+# Entries.
+
+
+@dataclass
+class Entry:
+    generations: dict
+    headers: list
+    body: bytes
+    gzip_body: bytes | None
+    etag: str
+    last_modified: int
+    expires: float
+    size: int = field(default=0)
+
+    def __post_init__(self):
+        self.size = len(self.body) + len(self.gzip_body or b"") + 512
+
+
+class LocalEntries:
+    """The most recently used entries of this process, up to a number of bytes."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        if entry.size > self.max_bytes // 8:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            self.entries[key] = entry
+            self.bytes += entry.size
+            while self.bytes > self.max_bytes and self.entries:
+                _key, dropped = self.entries.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.bytes = 0
+
+
+# Looking a request up.
+
+
+@dataclass
+class Lookup:
+    key: str
+    path_key: str
+    generations: dict
+    gzip: bool
+    head: bool
+    entry: Entry | None = None
+
+
+def _query_part(query_string, conf):
+    """The query string as it goes into the key, or None when it makes the page personal
+    or unknown (search terms, replytocom, anything a view may read)."""
+    if not query_string:
+        return ""
+    kept = []
+    for pair in query_string.split("&"):
+        if not pair:
+            continue
+        name, _eq, value = pair.partition("=")
+        if name in conf.page_parameters:
+            if not (value.isascii() and value.isdigit()):
+                return None
+            kept.append(f"{name}={int(value)}")
+        elif name in conf.ignored_exact or name.startswith(conf.ignored_prefixes or ("\0",)):
+            continue
+        else:
+            return None
+    return "&".join(sorted(kept))
+
+
+def _scheme(environ, conf):
+    if conf.proxy_ssl_header:
+        header, secure_value = conf.proxy_ssl_header
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
+
+
+def _host(environ, conf):
+    if conf.use_forwarded_host and "HTTP_X_FORWARDED_HOST" in environ:
+        return environ["HTTP_X_FORWARDED_HOST"].lower()
+    return environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+
+
+def _path(environ):
+    """PATH_INFO as text, so "/berita/kópi/" here is the path a purge names. Servers pass
+    it as UTF-8 bytes read as Latin-1 (PEP 3333); Django's test client passes text."""
+    raw = environ.get("PATH_INFO", "/")
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return raw
+
+
+def _is_private(cookies, conf):
+    return any(name in conf.private_cookies for name in cookies)
+
+
+def lookup(environ):
+    """A Lookup for a cacheable request (with .entry set on a hit), else None."""
+    conf = config()
+    if not conf.enabled:
+        return None
+    method = environ.get("REQUEST_METHOD")
+    if method not in ("GET", "HEAD"):
+        return None
+    path = _path(environ)
+    if path.startswith(conf.excluded):
+        return None
+    raw_cookies = environ.get("HTTP_COOKIE", "")
+    cookies = parse_cookie(raw_cookies) if raw_cookies else {}
+    if cookies and _is_private(cookies, conf):
+        return None
+    query = _query_part(environ.get("QUERY_STRING", ""), conf)
+    if query is None:
+        return None
+    language = cookies.get(conf.language_cookie)
+    if language not in conf.languages:
+        language = conf.default_language
+    host = _host(environ, conf)
+    raw_key = f"{_scheme(environ, conf)}|{host.lower()}|{path}|{query}|{language}"
+    key = "page:" + hashlib.sha1(raw_key.encode(), usedforsecurity=False).hexdigest()
+    path_key = path_generation_key(path)
+    generations = _generations.read([GEN_ALL, GEN_LISTS, path_key])
+    found = Lookup(
+        key=key,
+        path_key=path_key,
+        generations=generations,
+        gzip=bool(_accepts_gzip.search(environ.get("HTTP_ACCEPT_ENCODING", ""))),
+        head=method == "HEAD",
+    )
+    found.entry = _fresh_entry(conf, key, generations)
+    return found
+
+
+def page_generations(path):
+    """The generations a cached copy of `path` is valid under ({GEN_ALL: .., path key: ..}),
+    or None when the page cache is off or unreadable. A fragment kept under them (the
+    article's own HTML, kabar/news/templatetags/news.py) is exactly as fresh as the page
+    cache would be: everything that purges the page renews them."""
+    if not config().enabled:
+        return None
+    return _generations.read_safely([GEN_ALL, path_generation_key(path)])
+
+
+GENERATIONS_ATTR = "_kabar_generations"
+PRIVATE_ATTR = "_kabar_private"
+EXPIRY_ATTR = "_kabar_expires_in"
+
+
+def request_generations(request):
+    """The generations of the request's path as read before its view ran (the page cache's
+    lookup or SiteMiddleware), or None. Only under these may what the view renders be
+    kept: read after the view has loaded its page, they could already be a purge newer
+    than what it loaded."""
+    return getattr(request, GENERATIONS_ATTR, None)
+
+
+def set_request_generations(request, found):
+    setattr(request, GENERATIONS_ATTR, found)
+
+
+def keep_private(request):
+    """What is rendered for this request is this reader's alone (their own held comments,
+    links to edit them): never stored, and no cache in front may keep it."""
+    setattr(request, PRIVATE_ATTR, True)
+
+
+def expire_within(request, seconds):
+    """What is rendered for this request changes by itself in `seconds` (a comment form that
+    opens or closes by the clock): a stored copy lives no longer."""
+    current = getattr(request, EXPIRY_ATTR, None)
+    if current is None or seconds < current:
+        setattr(request, EXPIRY_ATTR, seconds)
+
+
+def _is_valid(entry, generations, now):
+    if entry.expires < now:
+        return False
+    return all(generations.get(k) == v for k, v in entry.generations.items())
+
+
+def _fresh_entry(conf, key, generations):
+    now = time.time()
+    if conf.local is not None:
+        entry = conf.local.get(key)
+        if entry is not None and _is_valid(entry, generations, now):
+            return entry
+    entry = conf.cache.get(key)
+    if entry is None or not _is_valid(entry, generations, now):
+        return None
+    if conf.local is not None:
+        conf.local.put(key, entry)
+    return entry
+
+
+# Answering from an entry.
+
+
+def _not_modified(entry, environ):
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        tags = parse_etags(if_none_match)
+        ours = entry.etag.removeprefix("W/")
+        return "*" in tags or any(tag.removeprefix("W/") == ours for tag in tags)
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if if_modified_since:
+        since = parse_http_date_safe(if_modified_since)
+        return since is not None and entry.last_modified <= since
+    return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _http_date(timestamp):
+    return http_date(timestamp)
+
+
+def answer(found, environ, state):
+    """(status, headers, body) for a request whose Lookup found an entry."""
+    entry = found.entry
+    validators = [("ETag", entry.etag), ("Last-Modified", _http_date(entry.last_modified))]
+    if _not_modified(entry, environ):
+        kept = [(k, v) for k, v in entry.headers if k.lower() in ("cache-control", "vary")]
+        return 304, [*kept, *validators, (HEADER, state)], b""
+    headers = [*entry.headers, *validators, (HEADER, state)]
+    if found.gzip and entry.gzip_body is not None:
+        body = entry.gzip_body
+        headers.append(("Content-Encoding", "gzip"))
+    else:
+        body = entry.body
+    headers.append(("Content-Length", str(len(body))))
+    return 200, headers, b"" if found.head else body
+
+
+def _http_response(status, headers, body):
+    response = HttpResponse(body, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+# Storing what Django rendered.
+
+
+def _view_group(request, response, conf):
+    match = getattr(request, "resolver_match", None)
+    view_name = match.view_name if match else None
+    if view_name == "wagtail_serve":
+        return GROUP_PATH
+    if view_name in conf.lists:
+        return GROUP_LISTS
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith(("application/rss+xml", "application/atom+xml")):
+        return GROUP_LISTS
+    return None
+
+
+def _is_storable(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= {"cookie", "accept-encoding", "accept-language"}
+
+
+def store(request, response, found):
+    """Store `response` for `found` if it may be shared; the Entry, or None."""
+    conf = config()
+    group = _view_group(request, response, conf)
+    if group is None or not _is_storable(request, response):
+        return None
+    ttl = conf.timeout
+    expiry = getattr(request, EXPIRY_ATTR, None)
+    if expiry is not None:
+        ttl = max(1, min(ttl, int(expiry)))
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if "Cache-Control" not in response:
+        patch_cache_control(response, max_age=0, s_maxage=conf.shared_max_age)
+    body = response.content
+    compressible = _compressible.match(response.get("Content-Type", ""))
+    gzip_body = gzip.compress(body, 6, mtime=0) if compressible and len(body) >= 200 else None
+    digest = hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]
+    generation_keys = [GEN_ALL, found.path_key if group == GROUP_PATH else GEN_LISTS]
+    entry = Entry(
+        generations={k: found.generations[k] for k in generation_keys},
+        headers=[(k, v) for k, v in response.items() if k.lower() not in _skip_headers],
+        body=body,
+        gzip_body=gzip_body,
+        etag=f'W/"{digest}"',
+        last_modified=int(time.time()),
+        expires=time.time() + ttl,
+    )
+    conf.cache.set(found.key, entry, timeout=ttl)
+    if conf.local is not None:
+        conf.local.put(found.key, entry)
+    return entry
+
+
+def _safe_lookup(environ):
+    try:
+        return lookup(environ)
+    except Exception:
+        # A cache that is down slows the site; it must not take it down.
+        logger.exception("page cache lookup failed")
+        return None
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        found = request.META.pop(ENVIRON_KEY, None) or _safe_lookup(request.META)
+        if found is not None and found.entry is not None:
+            return _http_response(*answer(found, request.META, "hit"))
+        if found is not None:
+            set_request_generations(request, found.generations)
+        response = self.get_response(request)
+        if getattr(request, PRIVATE_ATTR, False):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        if found is None:
+            if request.method in ("GET", "HEAD") and _is_private(request.COOKIES, config()):
+                # A reader's own page: no shared cache in front may keep it either.
+                if "Cache-Control" not in response:
+                    patch_cache_control(response, private=True)
+                response.headers.setdefault(HEADER, "bypass")
+            return response
+        try:
+            entry = store(request, response, found)
+        except Exception:
+            logger.exception("page cache store failed")
+            entry = None
+        if entry is None:
+            response.headers.setdefault(HEADER, "pass")
+            return response
+        found.entry = entry
+        return _http_response(*answer(found, request.META, "miss"))
+
+
+class PageCacheApp:
+    """WSGI wrapper that answers cache hits before Django builds a request at all."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        found = _safe_lookup(environ)
+        if found is not None:
+            if found.entry is not None:
+                status, headers, body = answer(found, environ, "hit")
+                start_response(_status_lines[status], headers)
+                return [body]
+            environ[ENVIRON_KEY] = found
+        return self.application(environ, start_response)

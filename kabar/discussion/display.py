@@ -1,0 +1,132 @@
+"""The discussion under a page as one reader sees it: a page of the thread, the form (or
+why it is closed), the counts. Worked out once per request, for the template tags
+({% discussion_thread page %}, {% comment_count page %}); the submission path sets it
+first when it sends a reader's text back with the page."""
+
+from django.utils import timezone
+
+from kabar.core.page_cache import expire_within, keep_private
+
+from .forms import CommentForm
+from .fragments import thread_context
+from .identicons import allow_gravatar
+from .models import Comment, CommentOrder, CommentStatus
+from .own import created_stamp, is_number, own_comments
+from .policy import is_open_now, rules_for, seconds_to_next_change
+from .selectors import comment_thread_page
+from .services import AUTHOR_CHANGEABLE, edit_deadline
+
+# ?cpage=N: the page of a long thread (WordPress's name for it).
+COMMENT_PAGE_PARAM = "cpage"
+REQUEST_ATTR = "_kabar_discussion"
+
+
+def discussion_for(request, target):
+    """The discussion context of `target` (a Commentable page) for this request."""
+    shown = request.__dict__.setdefault(REQUEST_ATTR, {})
+    found = shown.get(target.pk)
+    if found is None:
+        found = shown[target.pk] = _discussion_context(request, target)
+    return found
+
+
+def show_with_form(request, target, form, error=None):
+    """When `target`'s page renders for this request, show `form` as the reader sent it
+    (their text, its errors) and `error` above it."""
+    request.__dict__.setdefault(REQUEST_ATTR, {})[target.pk] = _discussion_context(
+        request, target, form=form, error=error
+    )
+
+
+def _discussion_context(request, target, form=None, error=None):
+    own = own_comments(request)
+    rules = rules_for(target)
+    now = timezone.now()
+    is_open, why = is_open_now(target, rules, now)
+    if own:
+        # This reader sees their own comments (held ones, Edit / Delete links): the page
+        # is theirs alone.
+        keep_private(request)
+    if rules.gravatar_enabled:
+        allow_gravatar(request)
+    changes_in = seconds_to_next_change(target, rules, now)
+    if changes_in is not None:
+        expire_within(request, changes_in)
+    thread = thread_context(
+        target,
+        number=request.GET.get(COMMENT_PAGE_PARAM) or 1,
+        rules=rules,
+        is_open=is_open,
+        own_pending_ids=list(own),
+        personalise=lambda comments: _mark_own_editable(comments, own, rules),
+    )
+    reply_to = None
+    if form is None:
+        reply_to = _reply_target(request, target) if request.GET.get("replytocom") else None
+        form = CommentForm(initial={"parent": reply_to.pk if reply_to else None}, page_id=target.pk)
+    elif form.is_bound and is_number(form.data.get("parent", "")):
+        reply_to = (
+            Comment.objects.filter(pk=int(form.data["parent"]), page=target)
+            .only("pk", "author_name")
+            .first()
+        )
+    return {
+        **thread,
+        "page": target,
+        "comments_open_now": is_open,
+        # Shown where the form would be when only the clock keeps the article closed.
+        "comments_closed_reason": why
+        if not is_open
+        and target.comments_open
+        and not rules.closed_by_age(target.discussion_opened_at(), now)
+        else "",
+        "comment_form": form,
+        "comment_reply_to": reply_to,
+        "comment_error": error,
+        "comment_rules": rules,
+    }
+
+
+def _reply_target(request, target):
+    raw = request.GET.get("replytocom", "")
+    if not is_number(raw):
+        return None
+    return (
+        Comment.objects.filter(pk=int(raw), page=target, status=CommentStatus.APPROVED)
+        .only("pk", "author_name")
+        .first()
+    )
+
+
+def _mark_own_editable(thread, own, rules):
+    """Flag the reader's own comments still inside the edit window (for Edit / Delete)."""
+    now = timezone.now()
+    for comment in _walk(thread):
+        comment.own_editable = (
+            not getattr(comment, "is_tombstone", False)
+            and own.get(comment.pk) == created_stamp(comment)
+            and comment.status in AUTHOR_CHANGEABLE
+            and now <= edit_deadline(comment, rules)
+        )
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def comment_url(target, comment, *, rules=None, own_pending_ids=()):
+    """The page address that shows `comment`: its page of the thread (the page of its
+    top-level comment) and its anchor. None when the reader cannot see it."""
+    rules = rules or rules_for(target)
+    number = comment_thread_page(
+        comment,
+        per_page=rules.comments_per_page,
+        newest_first=rules.comment_order == CommentOrder.NEWEST,
+        own_pending_ids=own_pending_ids,
+    )
+    if number is None:
+        return None
+    query = f"?{COMMENT_PAGE_PARAM}={number}" if number > 1 else ""
+    return f"{target.url}{query}#comment-{comment.pk}"

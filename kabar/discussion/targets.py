@@ -1,0 +1,117 @@
+"""What may take reader comments: the interface a page model implements, and the registry
+of the models that do. Discussion knows pages only through this; a model says what it is
+by inheriting `Commentable` and registering itself (`@targets.register`)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+
+class DiscussionState(models.TextChoices):
+    OPEN = "open", _("Open: readers may comment")
+    # Set by an editor, or by the burst guard when a story draws a flood of new commenters.
+    PREMODERATED = "premoderated", _("Open, every comment held for moderation")
+    CLOSED = "closed", _("Closed: existing comments stay, no new ones")
+
+
+class Commentable(models.Model):
+    """A page that takes reader comments. Its `discussion` field opens, holds or closes
+    them; the methods below tell discussion the rest, and a model may override them."""
+
+    discussion = models.CharField(
+        _("discussion"),
+        max_length=20,
+        choices=DiscussionState.choices,
+        default=DiscussionState.OPEN,
+    )
+
+    # What a comment post reads of the page (rules, open or closed, address, purge);
+    # a model adds the fields its own overrides read ("section__slug" with "section" in
+    # discussion_related).
+    discussion_fields = (
+        "id",
+        "content_type",
+        "path",
+        "alias_of",
+        "url_path",
+        "live",
+        "title",
+        "first_published_at",
+        "discussion",
+    )
+    discussion_related = ()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def comments_open(self):
+        return self.discussion != DiscussionState.CLOSED
+
+    @property
+    def discussion_premoderated(self):
+        return self.discussion == DiscussionState.PREMODERATED
+
+    def discussion_overrides(self):
+        """The site's discussion rules this page changes: {rule name: value} (see
+        kabar.discussion.policy.Rules), e.g. a section's own closing time."""
+        return {}
+
+    def discussion_opened_at(self):
+        """When the discussion began (rules close it some days after)."""
+        return self.first_published_at
+
+    def discussion_title(self):
+        """What mails, feeds and the moderators' desk call the thread."""
+        return self.title
+
+    def discussion_view_restrictions(self):
+        """The view restrictions a reader must pass to see and comment on the page."""
+        return self.get_view_restrictions()
+
+    @classmethod
+    def discussion_queryset(cls):
+        """Live pages of this model with what a comment post reads, in one query."""
+        return (
+            cls.objects.live().select_related(*cls.discussion_related).only(*cls.discussion_fields)
+        )
+
+
+_models = []
+
+
+def register(model):
+    """Class decorator: `model` (a Page model inheriting Commentable) takes comments."""
+    if not (issubclass(model, Commentable) and issubclass(model, Page)):
+        raise TypeError(f"{model.__name__} must be a Page model inheriting Commentable")
+    if model not in _models:
+        _models.append(model)
+    return model
+
+
+def registered():
+    return tuple(_models)
+
+
+def is_target(page):
+    """Whether `page` (a specific page instance) takes comments."""
+    return isinstance(page, registered())
+
+
+def as_target(page):
+    """The specific page behind `page` if it takes comments, else None."""
+    if page is None:
+        return None
+    if not is_target(page):
+        page = page.specific
+    return page if is_target(page) else None
+
+
+def live_target(page_id):
+    """The live page with this id that takes comments, loaded with what a comment post
+    reads (one query per registered model, nearly always one), or None."""
+    for model in registered():
+        found = model.discussion_queryset().filter(pk=page_id).first()
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,1 @@
+"""Thin HTML views: parse, call the submission path or a service, answer."""

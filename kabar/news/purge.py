@@ -1,0 +1,156 @@
+"""What publishing changes purge (kabar.core.purge does the purging).
+
+An article's change (publish, unpublish, edit, move, slug change, delete, its public
+comment thread changing) makes its own page, its section front (every `?page=` of it), the
+home front and the lists (feeds, sitemaps, author and tag pages, all of which show
+articles or comment counts) fresh. A change to anything else that shows on every page (a
+section or the home page, a site, an author, an image, a view restriction) renews the
+whole cache.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.urls import NoReverseMatch, reverse
+from wagtail import signals as wagtail_signals
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site
+
+from kabar.core.purge import (
+    Purge,
+    everything_changed,
+    front_caches_configured,
+    purge_everything,
+    site_roots_of,
+)
+from kabar.discussion import signals as discussion_signals
+
+from .models import ArticlePage, Author
+
+FEED_URL_NAMES = ["news:feed", "news:feed_atom", "sitemap"]
+SECTION_FEED_URL_NAMES = ["news:section_feed", "news:section_feed_atom"]
+
+
+def add_article(purge, url_path, section_url_path=None, section_slug=None):
+    """The article's page, its section front, the home front and the feeds."""
+    purge.add_url_path(url_path)
+    if section_url_path:
+        purge.add_url_path(section_url_path)
+    for root_url, path in site_roots_of(url_path):
+        purge.add(root_url, path)
+        if front_caches_configured():
+            _add_feed_urls(purge, root_url, section_slug)
+
+
+def _add_feed_urls(purge, root_url, section_slug):
+    names = [(name, ()) for name in FEED_URL_NAMES]
+    if section_slug:
+        names += [(name, (section_slug,)) for name in SECTION_FEED_URL_NAMES]
+    for name, args in names:
+        try:
+            purge.urls.add(root_url + reverse(name, args=args))
+        except NoReverseMatch:
+            continue
+
+
+def _is_article(page):
+    return page.specific_class is not None and issubclass(page.specific_class, ArticlePage)
+
+
+def purge_for_page(page, *, url_paths=()):
+    """Purge what a change to `page` (any Page) shows on; url_paths adds former locations."""
+    purge = Purge()
+    if _is_article(page):
+        parent = page.get_parent()
+        if parent is None:
+            add_article(purge, page.url_path)
+        else:
+            add_article(purge, page.url_path, parent.url_path, parent.slug)
+    else:
+        purge.everything = True
+        purge.add_url_path(page.url_path)
+        for root_url, path in site_roots_of(page.url_path):
+            purge.add(root_url, path)
+    for url_path in url_paths:
+        purge.add_url_path(url_path)
+    purge.commit()
+    return purge
+
+
+def purge_for_article_id(page_id, article=None):
+    """Purge after the article with this id changed (its comment thread). `article` is the
+    ArticlePage, when the caller has it loaded with its section."""
+    if isinstance(article, ArticlePage) and ArticlePage.section.is_cached(article):
+        section = article.section
+        row = (article.url_path, section and section.url_path, section and section.slug)
+    else:
+        row = (
+            ArticlePage.objects.filter(pk=page_id)
+            .values_list("url_path", "section__url_path", "section__slug")
+            .first()
+        )
+    purge = Purge()
+    if row is None:
+        purge.paths.add("/")
+    else:
+        add_article(purge, *row)
+    purge.commit()
+    return purge
+
+
+# Receivers, connected from NewsConfig.ready().
+
+
+def page_published(sender, instance, **kwargs):
+    purge_for_page(instance)
+
+
+def page_unpublished(sender, instance, **kwargs):
+    purge_for_page(instance)
+
+
+def page_moved(sender, instance, url_path_before, parent_page_before=None, **kwargs):
+    former = [url_path_before]
+    if parent_page_before is not None:
+        former.append(parent_page_before.url_path)
+    purge_for_page(instance, url_paths=former)
+
+
+def page_slug_changed(sender, instance, instance_before, **kwargs):
+    # Sent after commit already; on_commit then runs at once.
+    purge_for_page(instance, url_paths=[instance_before.url_path])
+
+
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and instance.url_path:
+        purge_for_page(instance)
+
+
+def threads_changed(sender, page_ids=(), pages=None, **kwargs):
+    pages = pages or {}
+    for page_id in page_ids:
+        purge_for_article_id(page_id, article=pages.get(page_id))
+
+
+def image_changed(sender, created=False, **kwargs):
+    # A new image shows nowhere yet; a replaced file changes its renditions' URLs.
+    if not created:
+        transaction.on_commit(purge_everything)
+
+
+def connect():
+    uid = "kabar.news.purge"
+    wagtail_signals.page_published.connect(page_published, dispatch_uid=f"{uid}.published")
+    wagtail_signals.page_unpublished.connect(page_unpublished, dispatch_uid=f"{uid}.unpublished")
+    wagtail_signals.post_page_move.connect(page_moved, dispatch_uid=f"{uid}.moved")
+    wagtail_signals.page_slug_changed.connect(page_slug_changed, dispatch_uid=f"{uid}.slug")
+    pre_delete.connect(page_deleted, sender=Page, dispatch_uid=f"{uid}.deleted")
+    discussion_signals.threads_changed.connect(threads_changed, dispatch_uid=f"{uid}.threads")
+    # A view restriction (password, sign-in) added to a page must take its public copy out
+    # of every cache, and a removed one must let the page show again.
+    for model in (Site, Author, PageViewRestriction):
+        post_save.connect(everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
+    for model in (Site, PageViewRestriction):
+        post_delete.connect(
+            everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"
+        )
+    post_save.connect(image_changed, sender=get_image_model(), dispatch_uid=f"{uid}.image")
