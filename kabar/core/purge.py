@@ -24,8 +24,15 @@ from .generations import GEN_ALL, GEN_LISTS, path_generation_key
 logger = logging.getLogger("kabar.cache")
 
 
-def purge_paths(paths, *, lists=True):
+def page_generation_key(page_id):
+    """Renewed by every change to the page with this id (kabar/news/purge.py): what was
+    read of the page itself may be kept under it."""
+    return generations.generation_key("page", page_id)
+
+
+def purge_paths(paths, *, lists=True, page_ids=()):
     keys = [path_generation_key(p) for p in paths]
+    keys += [page_generation_key(pk) for pk in page_ids]
     generations.renew([*keys, GEN_LISTS] if lists else keys)
 
 
@@ -61,6 +68,7 @@ class Purge:
     def __init__(self):
         self.paths = set()
         self.urls = set()
+        self.page_ids = set()
         self.everything = False
 
     def add(self, root_url, path):
@@ -77,9 +85,9 @@ class Purge:
 
     def run(self):
         if self.everything:
-            purge_everything()
+            generations.renew([GEN_ALL, *(page_generation_key(pk) for pk in self.page_ids)])
         else:
-            purge_paths(self.paths)
+            purge_paths(self.paths, page_ids=self.page_ids)
         if self.urls and front_caches_configured():
             try:
                 PurgeBatch(self.urls).purge()

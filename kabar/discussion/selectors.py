@@ -1,6 +1,7 @@
 """Reads of reader comments: public threads, counts and the moderation queue."""
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from wagtail.models import Page
@@ -198,14 +199,30 @@ def comment_thread_page(comment, *, per_page, newest_first=False, own_pending_id
     if chain is None or not all(_shown_in_thread(c, own_pending_ids) for c in chain[1:]):
         return None
     root = chain[-1]
-    if newest_first:
-        ahead = Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
-    else:
-        ahead = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
-    before = Comment.objects.filter(
-        _visible_q(own_pending_ids), ahead, page_id=root.page_id, parent__isnull=True
-    ).count()
-    return before // per_page + 1
+    return _roots_ahead(root, newest_first, own_pending_ids) // per_page + 1
+
+
+def _roots_ahead(root, newest_first, own_pending_ids):
+    """How many top-level comments this reader sees before `root` in the thread's order.
+    Plain SQL, as _visible_q and _root_order say: Django builds the equivalent query at
+    several times the cost of running it, on every comment posted."""
+    own = [pk for pk in own_pending_ids if isinstance(pk, int)]
+    earlier = ">" if newest_first else "<"
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value(root.created_at)
+    own_sql = f" OR (status = %s AND id IN ({', '.join(['%s'] * len(own))}))" if own else ""
+    sql = (
+        f"SELECT COUNT(*) FROM {table} WHERE page_id = %s AND parent_id IS NULL"  # noqa: S608
+        f" AND (status = %s OR (status = %s AND removed_at IS NOT NULL){own_sql})"
+        f" AND (created_at {earlier} %s OR (created_at = %s AND id {earlier} %s))"
+    )
+    params = [root.page_id, CommentStatus.APPROVED.value, CommentStatus.TRASH.value]
+    if own:
+        params += [CommentStatus.PENDING.value, *own]
+    params += [at, at, root.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def _ancestors_visible_q(levels=MAX_THREAD_DEPTH):

@@ -238,6 +238,7 @@ def discussion_premoderate(target, *, reason):
             revision.save(update_fields=["content"])
     target.discussion = DiscussionState.PREMODERATED
     logger.info("page %s switched to pre-moderation: %s", target.pk, reason)
+    transaction.on_commit(lambda: targets.page_changed(target), robust=True)
     transaction.on_commit(
         lambda: signals.discussion_premoderated.send(Comment, target=target, reason=reason),
         robust=True,

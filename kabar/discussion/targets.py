@@ -2,9 +2,17 @@
 of the models that do. Discussion knows pages only through this; a model says what it is
 by inheriting `Commentable` and registering itself (`@targets.register`)."""
 
+import copy
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
+
+from kabar.core import generations
+from kabar.core.generations import GEN_ALL
+from kabar.core.memo import StampedMemo
+from kabar.core.page_cache import config as page_cache_config
+from kabar.core.purge import page_generation_key
 
 
 class DiscussionState(models.TextChoices):
@@ -107,11 +115,47 @@ def as_target(page):
     return page if is_target(page) else None
 
 
+# The pages comments were posted to recently, each under the generations that every change
+# to it renews: its own (publish, unpublish, move, delete, a switch to pre-moderation) and
+# the site-wide one (a section's overrides, a site, a view restriction).
+_posted_to = StampedMemo(512)
+
+
 def live_target(page_id):
     """The live page with this id that takes comments, loaded with what a comment post
-    reads (one query per registered model, nearly always one), or None."""
+    reads (one query per registered model, nearly always one; none while the page and the
+    site are unchanged and the page cache is on), or None. Each call gets its own copy."""
+    if not page_cache_config().enabled:
+        return _load_live_target(page_id)
+    keys = [GEN_ALL, page_generation_key(page_id)]
+    stamp = generations.read_safely(keys)
+    if stamp is None:
+        return _load_live_target(page_id)
+    found = _posted_to.get(
+        page_id, tuple(stamp[k] for k in keys), lambda: _load_live_target(page_id)
+    )
+    return _copy(found)
+
+
+def _copy(target):
+    if target is None:
+        return None
+    target = copy.copy(target)
+    for name in target.discussion_related:
+        related = getattr(target, name)
+        if related is not None:
+            setattr(target, name, copy.copy(related))
+    return target
+
+
+def _load_live_target(page_id):
     for model in registered():
         found = model.discussion_queryset().filter(pk=page_id).first()
         if found is not None:
             return found
     return None
+
+
+def page_changed(target):
+    """Renew what is kept of `target` itself (after a write that changes it in place)."""
+    generations.renew([page_generation_key(target.pk)])

@@ -59,6 +59,7 @@ def _is_article(page):
 def purge_for_page(page, *, url_paths=()):
     """Purge what a change to `page` (any Page) shows on; url_paths adds former locations."""
     purge = Purge()
+    purge.page_ids.add(page.pk)
     if _is_article(page):
         parent = page.get_parent()
         if parent is None:
