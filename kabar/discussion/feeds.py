@@ -89,7 +89,7 @@ class ArticleCommentsFeed(LatestCommentsFeed):
         return _("Readers' comments on %(title)s") % {"title": obj.discussion_title()}
 
     def link(self, obj):
-        return f"{obj.url}#comments"
+        return f"{obj.discussion_url()}#comments"
 
     def feed_url(self, obj):
         return reverse("discussion:article_feed", args=[obj.pk])

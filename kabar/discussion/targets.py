@@ -73,6 +73,10 @@ class Commentable(models.Model):
         """What mails, feeds and the moderators' desk call the thread."""
         return self.title
 
+    def discussion_url(self, request=None):
+        """Where readers find the thread (the page's address; links in feeds)."""
+        return self.get_url(request)
+
     def discussion_view_restrictions(self):
         """The view restrictions a reader must pass to see and comment on the page."""
         return self.get_view_restrictions()
