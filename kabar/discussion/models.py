@@ -234,7 +234,8 @@ class EmailDelivery(models.Model):
         Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
     # What a message about no one comment is rebuilt from when it is sent (a page id, a
-    # reason, a language); never an address or a link, which are made at sending time.
+    # reason, a language, a staff digest's comment ids); never an address or a link, which
+    # are made at sending time.
     data = models.JSONField(_("message data"), default=dict, blank=True)
     status = models.CharField(
         _("status"),
@@ -262,6 +263,18 @@ class EmailDelivery(models.Model):
             # Never the same message about the same comment to the same address twice.
             models.UniqueConstraint(
                 fields=["comment", "recipient", "kind"], name="discussion_delivery_once"
+            ),
+            # One staff digest taking comments per address and kind: queued, never tried,
+            # due at next_attempt_at (notifications.staff_notify).
+            models.UniqueConstraint(
+                fields=["kind", "recipient"],
+                condition=models.Q(
+                    kind__in=[DeliveryKind.STAFF_HELD, DeliveryKind.STAFF_NEW],
+                    status=DeliveryStatus.QUEUED,
+                    attempts=0,
+                    next_attempt_at__isnull=False,
+                ),
+                name="discussion_delivery_one_open_digest",
             ),
         ]
 

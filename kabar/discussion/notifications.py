@@ -4,6 +4,9 @@ one-click unsubscribe, alerts for the moderators, and the privacy links.
 Every message is first an EmailDelivery row (kind, recipient, comment; unique together, so
 nothing is mailed twice about one comment), then a background task sends it, retrying with
 exponential backoff (tasks.delivery_queue); the row is what the admin's delivery log shows.
+The moderators' mail about comments is a digest instead: the first comment to tell them of
+opens one per moderator, due STAFF_DIGEST_SECONDS later, and the comments that follow join
+it (tasks.digest_join), so a burst of held comments is one message each, not hundreds.
 Messages are built when they are sent, from the state at that moment: a reply that was
 approved and then removed before its turn is not mailed, and a link in a message is signed
 only then, so it never lies in the log.
@@ -15,6 +18,7 @@ the address was confirmed before: anyone can type an address into the form, and 
 owner may decide that it receives mail. The same link confirms the address itself.
 """
 
+import functools
 import logging
 from datetime import timedelta
 
@@ -28,9 +32,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from wagtail.models import Page, Site
 
 from kabar.core import signing
+from kabar.core.memo import site_wide
 from kabar.core.signing import LinkInvalid
 
 from .models import (
@@ -44,7 +50,15 @@ from .models import (
 )
 from .policy import site_rules
 from .privacy import PrivacyAction, privacy_link_make
-from .tasks import announce_comment, delivery_queue, delivery_schedule
+from .tasks import (
+    announce_comment,
+    delivery_queue,
+    delivery_schedule,
+    digest_is_open,
+    digest_join,
+    digests_close,
+    digests_open,
+)
 from .trust import confirmation_token
 
 logger = logging.getLogger(__name__)
@@ -63,6 +77,22 @@ KIND_PRIVACY = {
 UNSUBSCRIBE_SALT = "kabar.discussion.unsubscribe"
 HELD = (CommentStatus.PENDING, CommentStatus.REPORTED)
 EXCERPT_WORDS = 150
+DIGEST_EXCERPT_WORDS = 30
+# A staff notice of one comment names its article; a digest of several counts them.
+STAFF_SUBJECTS = {
+    KIND_STAFF_HELD: _("[%(site)s] Please moderate: “%(title)s”"),
+    KIND_STAFF_NEW: _("[%(site)s] New comment on “%(title)s”"),
+}
+DIGEST_SUBJECTS = {
+    KIND_STAFF_HELD: ngettext_lazy(
+        "[%(site)s] %(count)s comment awaits moderation",
+        "[%(site)s] %(count)s comments await moderation",
+        "count",
+    ),
+    KIND_STAFF_NEW: ngettext_lazy(
+        "[%(site)s] %(count)s new comment", "[%(site)s] %(count)s new comments", "count"
+    ),
+}
 
 
 class NotSendable(Exception):
@@ -83,6 +113,10 @@ def comment_url(comment):
 
 
 def site_name():
+    return site_wide.get(("discussion-site-name",), _site_name)
+
+
+def _site_name():
     site = Site.objects.filter(is_default_site=True).only("site_name").first()
     return (site and site.site_name) or settings.WAGTAIL_SITE_NAME
 
@@ -225,31 +259,49 @@ def staff_recipients():
     )
 
 
-def staff_notify(comment, rules):
-    """Tell the moderators of a held comment (notify_staff_on_held) or of any new one
-    (notify_staff_on_new); spam and trash are not news."""
-    title = comment.page.title
+def staff_notice_kind(comment, rules):
+    """The kind of staff notice a stored comment calls for, or None: a held one when
+    notify_staff_on_held, any new one when notify_staff_on_new; spam and trash are not news."""
     if comment.status in HELD and rules.notify_staff_on_held:
-        kind = KIND_STAFF_HELD
-        subject = _subject(
-            _("[%(site)s] Please moderate: “%(title)s”"), site=site_name(), title=title
-        )
-    elif comment.status in (*HELD, CommentStatus.APPROVED) and rules.notify_staff_on_new:
-        kind = KIND_STAFF_NEW
-        subject = _subject(
-            _("[%(site)s] New comment on “%(title)s”"), site=site_name(), title=title
-        )
-    else:
+        return KIND_STAFF_HELD
+    if comment.status in (*HELD, CommentStatus.APPROVED) and rules.notify_staff_on_new:
+        return KIND_STAFF_NEW
+    return None
+
+
+def _digest_subject(kind, count, site):
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(DIGEST_SUBJECTS[kind] % {"site": site, "count": count})
+
+
+def _digest_join(kind, comment):
+    site = functools.cache(site_name)  # read once, and only if there is a digest to join
+    return digest_join(kind, comment.pk, lambda count: _digest_subject(kind, count, site()))
+
+
+def staff_notify(comment, rules):
+    """Tell the moderators of a stored comment (staff_notice_kind): in the digest of that
+    kind already queued for them, else in new ones, one per moderator, due
+    STAFF_DIGEST_SECONDS from now. Returns the digests it opened."""
+    kind = staff_notice_kind(comment, rules)
+    if kind is None:
         return []
-    author = comment.author_email.strip().lower()
-    queued = []
-    for email in staff_recipients():
-        if email.strip().lower() == author:
-            continue
-        delivery = delivery_queue(kind, email, subject, comment)
-        if delivery:
-            queued.append(delivery)
-    return queued
+    # A digest another worker opened between the two steps is joined on the next turn.
+    for _attempt in range(3):
+        if _digest_join(kind, comment):
+            return []
+        # Every moderator, its author too: the digest may list others' comments later on,
+        # and leaves out the recipient's own when it is sent.
+        addresses = sorted({a.strip().lower() for a in staff_recipients() if a.strip()})
+        if not addresses:
+            return []
+        subject = _subject(STAFF_SUBJECTS[kind], site=site_name(), title=comment.page.title)
+        delay = settings.KABAR_COMMENTS["STAFF_DIGEST_SECONDS"]
+        opened = digests_open(kind, addresses, subject, comment.pk, delay)
+        if opened is not None:
+            return opened
+    logger.warning("could not tell the staff of comment %s: no digest to join or open", comment.pk)
+    return []
 
 
 def staff_notify_premoderated(page_id, reason):
@@ -366,14 +418,70 @@ def _reply_message(delivery):
     return _render("discussion/email/reply.txt", context), headers
 
 
+def _desk_url():
+    try:
+        return absolute_url(reverse("discussion_comments:list"))
+    except NoReverseMatch:
+        return absolute_url(reverse("wagtailadmin_home"))
+
+
+def _staff_comments(delivery):
+    """The comments a staff notice lists that are still news to its recipient: a held one
+    still held, a new one not thrown out since, none withdrawn, none of the recipient's own."""
+    ids = delivery.data.get("comments") or [delivery.comment_id]
+    statuses = HELD if delivery.kind == KIND_STAFF_HELD else (*HELD, CommentStatus.APPROVED)
+    return list(
+        Comment.objects.filter(
+            pk__in=[pk for pk in ids if pk], status__in=statuses, removed_at__isnull=True
+        )
+        .exclude(author_email__iexact=delivery.recipient)
+        .select_related("page")
+        .order_by("created_at", "pk")
+    )
+
+
 def _staff_message(delivery):
-    context = _comment_context(delivery)
-    context |= {
-        "held": delivery.kind == KIND_STAFF_HELD,
-        "excerpt": Truncator(delivery.comment.body).words(EXCERPT_WORDS),
-        "admin_url": _admin_url(delivery.comment),
+    held = delivery.kind == KIND_STAFF_HELD
+    comments = _staff_comments(delivery)
+    more = delivery.data.get("more", 0)
+    if not comments and not more:
+        raise NotSendable("Every comment it listed was moderated already.")
+    # The subject says what the message lists now, in the mail and in the delivery log.
+    if len(comments) == 1 and not more:
+        [comment] = comments
+        delivery.subject = _subject(
+            STAFF_SUBJECTS[delivery.kind], site=site_name(), title=comment.page.title
+        )
+        context = {
+            "comment": comment,
+            "comment_url": comment_url(comment),
+            "article": comment.page,
+            "held": held,
+            "excerpt": Truncator(comment.body).words(EXCERPT_WORDS),
+            "admin_url": _admin_url(comment),
+        }
+        return _render("discussion/email/staff.txt", context), {}
+    count = len(comments) + more
+    delivery.subject = _digest_subject(delivery.kind, count, site_name())
+    entries = [
+        {
+            "comment": comment,
+            "excerpt": Truncator(" ".join(comment.body.split())).words(DIGEST_EXCERPT_WORDS),
+            "reasons": "; ".join(
+                reason.get("detail") or reason.get("rule", "") for reason in comment.reasons or ()
+            ),
+            "admin_url": _admin_url(comment),
+        }
+        for comment in comments
+    ]
+    context = {
+        "held": held,
+        "count": count,
+        "entries": entries,
+        "more": more,
+        "desk_url": _desk_url(),
     }
-    return _render("discussion/email/staff.txt", context), {}
+    return _render("discussion/email/staff_digest.txt", context), {}
 
 
 def _premoderated_message(delivery):
@@ -415,8 +523,8 @@ MESSAGE_BUILDERS = {
 
 
 def message_build(delivery):
-    """The EmailMessage for a delivery, as things stand now; NotSendable if it should not
-    go out any more."""
+    """The EmailMessage for a delivery, as things stand now (a staff digest's subject
+    included); NotSendable if it should not go out any more."""
     # An erased commenter's placeholder address (RFC 2606's .invalid) reaches nobody.
     if delivery.recipient.endswith(".invalid"):
         raise NotSendable("The address was erased.")
@@ -439,14 +547,22 @@ def backoff_delay(attempts):
     return min(mail["BACKOFF_SECONDS"] * 2 ** (attempts - 1), mail["BACKOFF_MAX_SECONDS"])
 
 
-def deliver(delivery_id):
-    """Try once to send a queued delivery; on failure, schedule the next try with backoff
-    or, after MAX_ATTEMPTS, mark it failed. Returns the delivery's status."""
-    delivery = (
+def _delivery(delivery_id):
+    return (
         EmailDelivery.objects.select_related("comment__page", "comment__parent")
         .filter(pk=delivery_id)
         .first()
     )
+
+
+def deliver(delivery_id):
+    """Try once to send a queued delivery; on failure, schedule the next try with backoff
+    or, after MAX_ATTEMPTS, mark it failed. Returns the delivery's status."""
+    delivery = _delivery(delivery_id)
+    if delivery is not None and digest_is_open(delivery):
+        # The first of a round of staff digests to go closes the round; its list is final.
+        digests_close(delivery.kind, delivery.next_attempt_at)
+        delivery = _delivery(delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.QUEUED:
         return delivery.status if delivery else None
     now = timezone.now()
@@ -482,7 +598,7 @@ def deliver(delivery_id):
         delivery_schedule(delivery.pk, run_after=retry_at)
         return DeliveryStatus.QUEUED
     EmailDelivery.objects.filter(pk=delivery.pk).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now()
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), subject=delivery.subject[:255]
     )
     return DeliveryStatus.SENT
 
@@ -499,7 +615,38 @@ def _announce(comment_id, event):
         logger.exception("could not queue notifications for comment %s", comment_id)
 
 
-def on_comment_stored(sender, comment, **kwargs):
+def _nothing_for_its_author(comment):
+    """Whether a stored comment mails its author nothing (comment_announce): no follow-ups
+    asked for, and no address to confirm, as far as what the write loaded shows."""
+    if comment.commenter_id is None:
+        return True
+    if comment.notify_replies or not Comment.commenter.is_cached(comment):
+        return False
+    return comment.commenter.verified_at is not None
+
+
+def _staff_told_at_once(comment, rules):
+    """Tell the staff of a held comment that mails nobody else by joining their queued
+    digest, with no job for the worker: what a burst of them costs. False when no digest
+    is open (the job opens one) or this failed."""
+    try:
+        kind = staff_notice_kind(comment, rules or site_rules())
+        return kind is None or _digest_join(kind, comment)
+    except Exception:
+        # The comment is stored and acknowledged: the job will tell the staff instead.
+        logger.exception("could not add comment %s to the staff digest", comment.pk)
+        return False
+
+
+def on_comment_stored(sender, comment, context=None, **kwargs):
+    # Spam and trash set off nothing (comment_announce), so they cost no job either.
+    if comment.status not in (*HELD, CommentStatus.APPROVED):
+        return
+    # The page's rules the comment was judged by: sections do not change who is told.
+    rules = getattr(context, "rules", None)
+    staff_only = comment.status in HELD and _nothing_for_its_author(comment)
+    if staff_only and _staff_told_at_once(comment, rules):
+        return
     _announce(comment.pk, "stored")
 
 

@@ -201,6 +201,9 @@ X_FRAME_OPTIONS = "DENY"
 KABAR_COMMENTS = {
     # Deepest reply level; a reply to a comment at this level attaches beside it.
     "THREAD_DEPTH": 5,
+    # The moderators' mail about comments waits this long, gathering the comments that
+    # follow into one message (a digest) per moderator.
+    "STAFF_DIGEST_SECONDS": 120,
     # How long the "your comment is awaiting moderation" cookie lets its author see it.
     "PENDING_COOKIE_AGE": 60 * 60 * 24 * 7,
     # "Save my name, email, and website in this browser" lasts this long.
