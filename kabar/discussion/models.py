@@ -265,7 +265,7 @@ class EmailDelivery(models.Model):
                 fields=["comment", "recipient", "kind"], name="discussion_delivery_once"
             ),
             # One staff digest taking comments per address and kind: queued, never tried,
-            # due at next_attempt_at (notifications.staff_notify).
+            # due at next_attempt_at (staff.staff_notify).
             models.UniqueConstraint(
                 fields=["kind", "recipient"],
                 condition=models.Q(

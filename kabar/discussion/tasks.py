@@ -160,7 +160,7 @@ def delivery_schedule(delivery_id, run_after=None):
 @task(backend=BACKEND)
 def send_delivery(delivery_id):
     """Send one EmailDelivery; a failed try schedules the next one itself."""
-    from .notifications import deliver  # noqa: PLC0415 - notifications queues through here
+    from .delivery import deliver  # noqa: PLC0415 - delivery schedules its retries through here
 
     return deliver(delivery_id)
 

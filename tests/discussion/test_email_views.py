@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kabar.discussion.models import Comment, Commenter, CommentStatus, Subscription
-from kabar.discussion.notifications import unsubscribe_token
+from kabar.discussion.subscriptions import unsubscribe_token
 from kabar.discussion.trust import CONFIRM_SALT, confirmation_token
 from tests import builders
 

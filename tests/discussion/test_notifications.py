@@ -14,10 +14,12 @@ from django.utils import timezone
 from django_tasks import task_backends
 
 from kabar.discussion import notifications
+from kabar.discussion.delivery import backoff_delay
 from kabar.discussion.models import (
     Comment,
     Commenter,
     CommentStatus,
+    DeliveryKind,
     DeliveryStatus,
     DiscussionSettings,
     EmailDelivery,
@@ -30,7 +32,7 @@ from kabar.discussion.services import (
     comment_submit,
     comments_set_status,
 )
-from kabar.discussion.tasks import send_delivery, start_worker_thread
+from kabar.discussion.tasks import delivery_schedule, send_delivery, start_worker_thread
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -260,7 +262,7 @@ def test_staff_who_may_moderate_are_told_of_held_comments(
     assert sorted(m.to[0] for m in staff_mail) == ["boss@kabar.test", "mod@kabar.test"]
     assert all(comment.body in m.body for m in staff_mail)
     assert set(EmailDelivery.objects.exclude(recipient=REPLIER).values_list("kind", flat=True)) == {
-        notifications.KIND_STAFF_HELD
+        DeliveryKind.STAFF_HELD
     }
 
 
@@ -307,7 +309,7 @@ def test_failed_sends_are_retried_with_exponential_backoff_then_marked_failed(
     notifications.comment_announce(comment.pk, "stored")
     delivery = EmailDelivery.objects.get(recipient="mod@kabar.test")
     # on_commit inside the test transaction: schedule the first send by hand.
-    notifications.delivery_schedule(delivery.pk)
+    delivery_schedule(delivery.pk)
     waits = []
     for _attempt in range(10):
         queued = [r for r in deferred_queue.results if r.task.func is send_delivery.func]
@@ -337,7 +339,7 @@ def test_a_retry_that_gets_through_is_marked_sent(article, settings, deferred_qu
     Comment.objects.filter(pk=reply.pk).update(status=CommentStatus.APPROVED)
     notifications.comment_announce(reply.pk, "approved")
     delivery = EmailDelivery.objects.get(recipient=FOLLOWER)
-    notifications.delivery_schedule(delivery.pk)
+    delivery_schedule(delivery.pk)
     first = deferred_queue.results.pop(0)
     first.task.call(*first.args, **first.kwargs)
     delivery.refresh_from_db()
@@ -368,7 +370,7 @@ def test_backoff_doubles_and_is_capped(settings):
         "BACKOFF_SECONDS": 60,
         "BACKOFF_MAX_SECONDS": 300,
     }
-    assert [notifications.backoff_delay(n) for n in range(1, 6)] == [60, 120, 240, 300, 300]
+    assert [backoff_delay(n) for n in range(1, 6)] == [60, 120, 240, 300, 300]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -394,7 +396,7 @@ def test_database_queue_is_worked_by_the_worker_and_honours_run_after(settings, 
     later = EmailDelivery.objects.create(
         kind="staff_held", recipient="later@kabar.test", subject="x", comment=reply
     )
-    notifications.delivery_schedule(later.pk, run_after=timezone.now() + timedelta(hours=1))
+    delivery_schedule(later.pk, run_after=timezone.now() + timedelta(hours=1))
 
     def work():
         Worker(

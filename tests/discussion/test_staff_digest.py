@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from kabar.discussion import notifications, tasks
+from kabar.discussion import notifications, staff, tasks
 from kabar.discussion.models import (
     Comment,
     Commenter,
@@ -238,13 +238,13 @@ def test_digests_opened_by_another_worker_a_moment_ago_are_joined(
     run_jobs()
     second = newcomer(article, 1, django_capture_on_commit_callbacks)
     # This job looks before the other worker's digests are committed, and finds none.
-    real_join, looks = notifications.digest_join, []
+    real_join, looks = staff.digest_join, []
 
     def late_join(*args):
         looks.append(args)
         return len(looks) > 1 and real_join(*args)
 
-    monkeypatch.setattr(notifications, "digest_join", late_join)
+    monkeypatch.setattr(staff, "digest_join", late_join)
     run_jobs()
     assert len(looks) == 2
     assert [row.data["comments"] for row in digests()] == [[first.pk, second.pk]] * 2
@@ -413,7 +413,7 @@ def test_a_join_that_fails_leaves_the_job_to_tell_the_staff(
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(notifications, "digest_join", broken)
+    monkeypatch.setattr(staff, "digest_join", broken)
     with django_capture_on_commit_callbacks(execute=True):
         comment = builders.submit(article, body="Tetap diterima.", email="tetap@example.org")
     assert Comment.objects.filter(pk=comment.pk).exists()

@@ -12,9 +12,9 @@ from wagtail.models import Page
 
 from .. import targets
 from ..models import Comment, CommentStatus
-from ..notifications import staff_notify_premoderated
 from ..policy import rules_for
 from ..services import discussion_premoderate
+from ..staff import staff_notify_premoderated
 from ..targets import DiscussionState
 
 logger = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kabar.core.signing import LinkExpired, LinkInvalid
 
 from ..models import Subscription
-from ..notifications import subscription_cancel, unsubscribe_read
+from ..subscriptions import subscription_cancel, unsubscribe_read
 from ..trust import commenter_confirm, confirmation_read
 
 
