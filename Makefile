@@ -73,6 +73,12 @@ bench: $(VENV)/.installed-bench bench-tools bench-isso
 fault: $(VENV)/.installed-bench bench-tools
 	$(BIN)/python -m bench.fault
 
+# Ten minutes of steady reads and comment posts against `kabar serve`: the RSS of every
+# server process must stay flat after the warm-up (bench/README.md). No nginx or wrk needed.
+.PHONY: soak
+soak: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.soak
+
 bench-tools:
 	@command -v wrk >/dev/null 2>&1 && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 \
 		|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk nginx-light; }

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.urls import register_converter
+
+from .ids import IdConverter
 
 
 class CoreConfig(AppConfig):
     name = "kabar.core"
     label = "core"
+
+    def ready(self):
+        # Before any URLconf is read: the apps' patterns use <id:...> (kabar/core/ids.py).
+        register_converter(IdConverter, "id")

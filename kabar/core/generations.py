@@ -4,6 +4,13 @@ generations it was worked out under and is used only while they are unchanged, s
 write (renew) makes any number of entries stale at once — a section front with fifty
 `?page=` variants, every process's memo of the site, a comment thread's rendered pages.
 
+A generation is made when first read. One a reader can name (a path: anyone can ask for
+any path) is made provisional, living PROVISIONAL_SECONDS, and made to last (keep) only when
+something worked out under it is kept: a probe of a path that does not exist leaves nothing
+that lasts. It is made at the read, not at the keep, so that a purge landing in between
+always wins: were it made only when kept, a copy rendered before a purge whose value was
+then evicted would be taken as fresh.
+
 One store for all of them: the page cache's (KABAR_PAGE_CACHE["ALIAS"]). With the file
 cache (one host) each process keeps the values it read in memory behind a stamp file that
 every renewal touches: one stat() per request instead of a file read per value.
@@ -27,6 +34,9 @@ logger = logging.getLogger("kabar.cache")
 GEN_ALL = "gen:all"
 # Renewed by any change that shows on the lists (feeds, sitemaps, author and tag pages).
 GEN_LISTS = "gen:lists"
+# How long a provisional generation lives unless keep() makes it last: longer than the
+# slowest render between a page cache lookup and its store.
+PROVISIONAL_SECONDS = 60
 
 
 def path_generation_key(path):
@@ -84,7 +94,7 @@ class GenerationMemo:
         with open(self.path, "ab") as stamp:
             stamp.write(b".")
 
-    def get(self, cache, keys):
+    def get(self, cache, keys, provisional=()):
         stamp = self._stamp()
         if stamp is None:
             self.touch()  # the first request after a new cache directory
@@ -96,7 +106,7 @@ class GenerationMemo:
             known = {k: self.values[k] for k in keys if k in self.values}
         if len(known) == len(keys):
             return known
-        fetched = _from_cache(cache, [k for k in keys if k not in known])
+        fetched = _from_cache(cache, [k for k in keys if k not in known], provisional)
         if stamp is not None:
             with self.lock:
                 if self.stamp == stamp:
@@ -104,6 +114,13 @@ class GenerationMemo:
                         self.values = {}
                     self.values.update(fetched)
         return {**known, **fetched}
+
+    def forget(self, keys):
+        """Read `keys` from the cache again next time (a value held here was replaced
+        there without a renewal: a provisional one expired and was made anew)."""
+        with self.lock:
+            for key in keys:
+                self.values.pop(key, None)
 
 
 class _Store:
@@ -132,36 +149,55 @@ def _reset_store(**kwargs):
     _store = None
 
 
-def _from_cache(cache, keys):
+def _from_cache(cache, keys, provisional=()):
     values = cache.get_many(keys)
     missing = [k for k in keys if k not in values]
     if missing:
         # A generation that was never set, or was evicted, starts anew: entries recorded
         # under the value it had cannot come back to life.
         for key in missing:
-            cache.add(key, new_generation(), timeout=None)
+            lifetime = PROVISIONAL_SECONDS if key in provisional else None
+            cache.add(key, new_generation(), timeout=lifetime)
         values.update(cache.get_many(missing))
         for key in missing:
             values.setdefault(key, "unset-" + new_generation())
     return values
 
 
-def read(keys):
-    """{key: value} for the generations `keys`; a key never set gets its first value."""
+def read(keys, *, provisional=()):
+    """{key: value} for the generations `keys`; a key never set gets its first value, which
+    for those also in `provisional` lives only until keep() or PROVISIONAL_SECONDS."""
     found = store()
     if found.memo is not None:
-        return found.memo.get(found.cache, keys)
-    return _from_cache(found.cache, keys)
+        return found.memo.get(found.cache, keys, provisional)
+    return _from_cache(found.cache, keys, provisional)
 
 
-def read_safely(keys):
+def read_safely(keys, *, provisional=()):
     """read(keys), or None when the store cannot be read (a cache that is down slows the
     site; it must not take it down)."""
     try:
-        return read(keys)
+        return read(keys, provisional=provisional)
     except Exception:
         logger.exception("generations unreadable")
         return None
+
+
+def keep(values):
+    """Make the generations {key: value} last, as something worked out under these values is
+    kept. False, changing nothing, when one of them holds another value or none (a purge
+    renewed it, or it was provisional and expired): what was worked out under it is stale."""
+    found = store()
+    current = found.cache.get_many(list(values))
+    replaced = [key for key, value in values.items() if current.get(key) != value]
+    if replaced:
+        if found.memo is not None:
+            found.memo.forget(replaced)
+        return False
+    for key in values:
+        # The expiry only, never the value: a purge landing meanwhile keeps its own.
+        found.cache.touch(key, None)
+    return True
 
 
 def touch_stamp():

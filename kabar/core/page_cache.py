@@ -9,11 +9,16 @@ unchanged. Each app's purge wiring renews them (through kabar.core.purge) after 
 change that shows on a page, so a section front with fifty `?page=` variants is purged by
 one write. The generations are read
 *before* a page is rendered, so a purge that lands while it renders makes it stale at once.
+A path's own generation, made by its first lookup, is provisional until a copy of the page
+is kept under it: probes of paths that do not exist leave nothing that lasts.
 
-What is never cached: requests carrying a private cookie (KABAR_PRIVATE_COOKIES: session,
-own comments, messages) or any query parameter other than pagination and campaign tags;
-methods other than GET (HEAD is served, not stored); responses other than 200, streaming
-ones, ones that set a cookie, are private / no-store / no-cache, or used a CSRF token.
+A stored page may show only what its key determines: `shareable_path` is the request's
+address as the key has it, for a page to echo. What is never cached: requests carrying a
+private cookie (KABAR_PRIVATE_COOKIES: session, own comments, messages), any query
+parameter other than pagination and campaign tags, a pagination parameter given twice, or
+a host not in lower case; methods other than GET (HEAD is served, not stored); responses
+other than 200, streaming ones, ones that set a cookie, are private / no-store /
+no-cache, or used a CSRF token.
 
 Entries are immutable once written, so each process keeps recent ones in memory in front of
 a shared cache (Redis, files) and only reads the few small generation values from it per
@@ -43,6 +48,7 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
 
 from . import generations as _generations
@@ -184,23 +190,24 @@ class Lookup:
 
 def _query_part(query_string, conf):
     """The query string as it goes into the key, or None when it makes the page personal
-    or unknown (search terms, replytocom, anything a view may read)."""
+    or unknown (search terms, replytocom, anything a view may read) or ambiguous (a page
+    parameter given twice: which one a view reads is not the key's to guess)."""
     if not query_string:
         return ""
-    kept = []
+    kept = {}
     for pair in query_string.split("&"):
         if not pair:
             continue
         name, _eq, value = pair.partition("=")
         if name in conf.page_parameters:
-            if not (value.isascii() and value.isdigit()):
+            if name in kept or not (value.isascii() and value.isdigit()):
                 return None
-            kept.append(f"{name}={int(value)}")
+            kept[name] = f"{name}={int(value)}"
         elif name in conf.ignored_exact or name.startswith(conf.ignored_prefixes or ("\0",)):
             continue
         else:
             return None
-    return "&".join(sorted(kept))
+    return "&".join(sorted(kept.values()))
 
 
 def _scheme(environ, conf):
@@ -254,10 +261,15 @@ def lookup(environ):
     if language not in conf.languages:
         language = conf.default_language
     host = _host(environ, conf)
-    raw_key = f"{_scheme(environ, conf)}|{host.lower()}|{path}|{query}|{language}"
+    if host != host.lower():
+        # Feeds and absolute links show the host as sent: a key holding only its lower
+        # case would hand one reader's capitals to all. Browsers send it in lower case.
+        return None
+    raw_key = f"{_scheme(environ, conf)}|{host}|{path}|{query}|{language}"
     key = "page:" + hashlib.sha1(raw_key.encode(), usedforsecurity=False).hexdigest()
     path_key = path_generation_key(path)
-    generations = _generations.read([GEN_ALL, GEN_LISTS, path_key])
+    # The path's own is provisional: store() makes it last once a copy is kept.
+    generations = _generations.read([GEN_ALL, GEN_LISTS, path_key], provisional=(path_key,))
     found = Lookup(
         key=key,
         path_key=path_key,
@@ -276,7 +288,18 @@ def page_generations(path):
     cache would be: everything that purges the page renews them."""
     if not config().enabled:
         return None
-    return _generations.read_safely([GEN_ALL, path_generation_key(path)])
+    path_key = path_generation_key(path)
+    return _generations.read_safely([GEN_ALL, path_key], provisional=(path_key,))
+
+
+def shareable_path(request):
+    """The request's path and query string as far as a shared copy of its page may show
+    them: what its cache key holds (page numbers; campaign tags left out). A query string
+    that keeps the page out of the cache is given back whole: that page is the reader's own."""
+    query = _query_part(request.META.get("QUERY_STRING", ""), config())
+    if query is None:
+        return request.get_full_path()
+    return escape_uri_path(request.path) + (f"?{query}" if query else "")
 
 
 GENERATIONS_ATTR = "_kabar_generations"
@@ -409,6 +432,10 @@ def store(request, response, found):
     group = _view_group(request, response, conf)
     if group is None or not _is_storable(request, response):
         return None
+    if group == GROUP_PATH and not _generations.keep(
+        {found.path_key: found.generations[found.path_key]}
+    ):
+        return None  # purged (or expired) while it rendered: the copy would never be served
     ttl = conf.timeout
     expiry = getattr(request, EXPIRY_ATTR, None)
     if expiry is not None:

@@ -5,6 +5,10 @@ fetching one row more than the page shows tells whether an older page exists."""
 
 from dataclasses import dataclass
 
+from django.http import Http404
+
+from .ids import parse_id
+
 
 @dataclass
 class ListingPage:
@@ -33,14 +37,17 @@ class ListingPage:
 
 
 def listing_page(queryset, raw_number, per_page, max_page=10_000):
-    """The page `raw_number` (anything a reader typed; bad values mean page 1)."""
-    try:
-        number = int(raw_number)
-    except (TypeError, ValueError):
+    """The page `raw_number` of the listing (what a reader typed: none means page 1).
+    Http404 for a page that is not a number or holds nothing: answered with a copy of page
+    1, every such address would be one more full copy in the page cache."""
+    if raw_number in (None, ""):
         number = 1
-    number = min(max(number, 1), max_page)
+    else:
+        number = parse_id(raw_number)
+        if number is None or number > max_page:
+            raise Http404
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:
-        return listing_page(queryset, 1, per_page, max_page)
+        raise Http404
     return ListingPage(rows[:per_page], number, len(rows) > per_page)

@@ -79,6 +79,11 @@ class Purge:
         for root_url, path in relative_urls(url_path):
             self.add(root_url, path)
 
+    def add_everywhere(self, path):
+        """A path every site answers (a view of the project's own, not a page)."""
+        for root_url in {root.root_url for root in Site.get_site_root_paths()}:
+            self.add(root_url, path)
+
     def commit(self):
         """Run the purge once the current transaction (if any) has committed."""
         transaction.on_commit(self.run)

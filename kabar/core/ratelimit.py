@@ -77,6 +77,41 @@ def hit(limit, identity, *, now=None):
     )
 
 
+def check(limit, identity, *, now=None):
+    """Whether `identity` may still act under `limit`, counting nothing: for limits on
+    failures (a wrong password), checked before an attempt and hit only when it fails."""
+    if not identity or limit.count < 1 or limit.seconds < 1:
+        return Decision(True)
+    now = time.time() if now is None else now
+    if limit.count == 1:
+        last = cache.get(_key(limit, identity))
+        if not isinstance(last, int | float):
+            return Decision(True)
+        return Decision(False, retry_after=max(1, math.ceil(limit.seconds - (now - last))))
+    window_start = int(now // limit.seconds) * limit.seconds
+    count = cache.get(_key(limit, identity, window_start), 0)
+    if count < limit.count:
+        return Decision(True)
+    return Decision(False, retry_after=max(1, math.ceil(window_start + limit.seconds - now)))
+
+
+def first_refusal(counted, *, now=None):
+    """The first refusing Decision among `counted` ((limit, identity) pairs), checked
+    without counting; None when every limit still allows."""
+    for limit, identity in counted:
+        decision = check(limit, identity, now=now)
+        if not decision.allowed:
+            return decision
+    return None
+
+
+def forget(limit, identity, *, now=None):
+    """Clear `identity`'s count under `limit` (a right password ends a run of wrong ones)."""
+    now = time.time() if now is None else now
+    window_start = None if limit.count == 1 else int(now // limit.seconds) * limit.seconds
+    cache.delete(_key(limit, identity, window_start))
+
+
 def undo(limit, decision):
     """Give back an allowed event that did not happen after all (the comment was refused
     for another reason), so a reader correcting a mistake is not made to wait."""

@@ -1,5 +1,5 @@
-"""Security headers, the same-origin check for forms served from the page cache, and the
-admin sign-in throttle.
+"""Security headers and the same-origin check for forms served from the page cache (the
+throttles on guessing are in guessing.py).
 
 Content-Security-Policy: the public site runs no inline script or style (KABAR_CSP); the
 Wagtail admin, whose pages do, gets KABAR_CSP_ADMIN instead — still same-origin scripts
@@ -11,16 +11,7 @@ production.py); Permissions-Policy from here.
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.debug import sensitive_post_parameters
-from wagtail.admin.views.account import LoginView
-
-from .clientip import client_ip, client_key
-from .hashing import keyed_hash
 
 ADMIN_PREFIX = "/admin/"
 IMAGE_ORIGINS_ATTR = "_kabar_image_origins"
@@ -126,57 +117,3 @@ def cross_site_message():
         "Your comment was not accepted because it did not come from this site's own page. "
         "If you wrote it here, please copy your text, reload the article and send it again."
     )
-
-
-# Admin sign-in throttle.
-
-
-def _throttle_keys(request):
-    username = request.POST.get("username", "").strip().lower()
-    address = client_key(client_ip(request))
-    return [
-        f"login-fail:ip:{keyed_hash(address, 'login')[:32]}",
-        f"login-fail:user:{keyed_hash(username, 'login')[:32]}",
-    ]
-
-
-def _failures(keys):
-    counts = cache.get_many(keys)
-    return max(counts.values(), default=0)
-
-
-def _record_failure(keys):
-    seconds = settings.KABAR_LOGIN_THROTTLE["SECONDS"]
-    for key in keys:
-        # add() then incr(): atomic in Redis, so parallel guesses are all counted.
-        cache.add(key, 0, timeout=seconds)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=seconds)
-
-
-@sensitive_post_parameters()
-@csrf_protect
-@never_cache
-def throttled_login(request, *args, **kwargs):
-    """Wagtail's sign-in view, refusing (HTTP 429) an address or a username after
-    KABAR_LOGIN_THROTTLE["FAILURES"] failed attempts within its window."""
-    view = LoginView.as_view()
-    if request.method != "POST":
-        return view(request, *args, **kwargs)
-    keys = _throttle_keys(request)
-    limit = settings.KABAR_LOGIN_THROTTLE
-    if _failures(keys) >= limit["FAILURES"]:
-        response = HttpResponse(
-            _("Too many failed sign-in attempts. Please wait %(minutes)d minutes and try again.")
-            % {"minutes": max(1, limit["SECONDS"] // 60)},
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = str(limit["SECONDS"])
-        return response
-    response = view(request, *args, **kwargs)
-    if not request.user.is_authenticated:
-        _record_failure(keys)
-    return response

@@ -5,16 +5,17 @@ first when it sends a reader's text back with the page."""
 
 from django.utils import timezone
 
+from kabar.core.ids import parse_id
 from kabar.core.page_cache import expire_within, keep_private
 
 from .forms import CommentForm
 from .fragments import thread_context
 from .identicons import allow_gravatar
 from .models import Comment, CommentOrder, CommentStatus
-from .own import created_stamp, is_number, own_comments
+from .own import created_stamp, own_comments
 from .policy import is_open_now, rules_for, seconds_to_next_change
 from .selectors import comment_thread_page
-from .services import AUTHOR_CHANGEABLE, edit_deadline
+from .services import author_may_change, edit_deadline
 
 # ?cpage=N: the page of a long thread (WordPress's name for it).
 COMMENT_PAGE_PARAM = "cpage"
@@ -52,23 +53,26 @@ def _discussion_context(request, target, form=None, error=None):
     changes_in = seconds_to_next_change(target, rules, now)
     if changes_in is not None:
         expire_within(request, changes_in)
+    asked = request.GET.get(COMMENT_PAGE_PARAM)
     thread = thread_context(
         target,
-        number=request.GET.get(COMMENT_PAGE_PARAM) or 1,
+        number=asked or 1,
         rules=rules,
         is_open=is_open,
         own_pending_ids=list(own),
         personalise=lambda comments: _mark_own_editable(comments, own, rules),
     )
+    if asked is not None and parse_id(asked) != thread["comment_page"].number:
+        # A page of the thread that does not exist (?cpage=999999) shows the nearest one;
+        # kept, each such number would be one more full copy in the page cache.
+        keep_private(request)
     reply_to = None
     if form is None:
         reply_to = _reply_target(request, target) if request.GET.get("replytocom") else None
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None}, page_id=target.pk)
-    elif form.is_bound and is_number(form.data.get("parent", "")):
+    elif form.is_bound and (parent_id := parse_id(form.data.get("parent", ""))) is not None:
         reply_to = (
-            Comment.objects.filter(pk=int(form.data["parent"]), page=target)
-            .only("pk", "author_name")
-            .first()
+            Comment.objects.filter(pk=parent_id, page=target).only("pk", "author_name").first()
         )
     return {
         **thread,
@@ -88,11 +92,11 @@ def _discussion_context(request, target, form=None, error=None):
 
 
 def _reply_target(request, target):
-    raw = request.GET.get("replytocom", "")
-    if not is_number(raw):
+    comment_id = parse_id(request.GET.get("replytocom", ""))
+    if comment_id is None:
         return None
     return (
-        Comment.objects.filter(pk=int(raw), page=target, status=CommentStatus.APPROVED)
+        Comment.objects.filter(pk=comment_id, page=target, status=CommentStatus.APPROVED)
         .only("pk", "author_name")
         .first()
     )
@@ -105,7 +109,7 @@ def _mark_own_editable(thread, own, rules):
         comment.own_editable = (
             not getattr(comment, "is_tombstone", False)
             and own.get(comment.pk) == created_stamp(comment)
-            and comment.status in AUTHOR_CHANGEABLE
+            and author_may_change(comment)
             and now <= edit_deadline(comment, rules)
         )
 

@@ -5,10 +5,11 @@ Items carry the author's name and nothing else about them: no email, no IP, no w
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
+
+from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed
 
 from . import targets
 from .selectors import comments_for_feed
@@ -21,6 +22,7 @@ TITLE_WORDS = 12
 class LatestCommentsFeed(Feed):
     """The newest approved comments on every live, public article."""
 
+    feed_type = Rss201rev2Feed
     title = _("Comments · Kabar")
     description = _("The latest readers' comments on Kabar.")
 
@@ -76,8 +78,8 @@ class ArticleCommentsFeed(LatestCommentsFeed):
     """The newest approved comments on one article."""
 
     def get_object(self, request, page_id):
-        page = targets.as_target(Page.objects.live().public().filter(pk=page_id).first())
-        if page is None:
+        page = targets.as_target(Page.objects.live().filter(pk=page_id).first())
+        if page is None or page.discussion_view_restrictions():
             raise Http404
         return page
 

@@ -1,9 +1,12 @@
 """The "Leave a Reply" form: what a reader may send, with WordPress's limits."""
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import BODY_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH
+from kabar.core.ids import parse_id
+
+from . import validation
 from .spam import tokens
 
 FORM_EXPIRED = _(
@@ -14,64 +17,66 @@ FORM_INVALID = _(
     "This form could not be checked (it may be incomplete or altered). Your comment is "
     "still here: please send it again."
 )
+REPLY_UNAVAILABLE = _("The comment you are replying to is not available.")
 
 
-class NoMaxLengthAttr:
-    """Keep the limit on the server only: a browser's maxlength silently cuts pasted text,
-    and a reader's words are refused with a message, never truncated."""
+class RuledField:
+    """A comment field checked by its rules in validation.py, the ones comment_submit
+    applies to every other way in: limits included (no maxlength for a browser to cut
+    pasted text with), and a NUL refused as any control character, in the field's words."""
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
+    default_validators = []
+
+    def __init__(self, *, rules, error_messages=None, **kwargs):
+        messages = {"required": rules.required} if rules.required else {}
+        super().__init__(
+            required=bool(rules.required),
+            max_length=None,
+            validators=list(rules.validators),
+            error_messages={**messages, **(error_messages or {})},
+            **kwargs,
+        )
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
 
 
-class BodyField(NoMaxLengthAttr, forms.CharField):
+class TextField(RuledField, forms.CharField):
     pass
 
 
-class NameField(NoMaxLengthAttr, forms.CharField):
+class EmailField(RuledField, forms.EmailField):
     pass
 
 
-class EmailField(NoMaxLengthAttr, forms.EmailField):
-    pass
-
-
-class WebsiteField(NoMaxLengthAttr, forms.URLField):
+class WebsiteField(RuledField, forms.URLField):
     pass
 
 
 class CommentForm(forms.Form):
-    body = BodyField(
+    body = TextField(
+        rules=validation.BODY,
         label=_("Comment"),
-        max_length=BODY_MAX_LENGTH,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8, "cols": 45, "dir": "auto"}),
-        error_messages={"required": _("Please type your comment.")},
     )
-    author_name = NameField(
+    author_name = TextField(
+        rules=validation.NAME,
         label=_("Name"),
-        max_length=NAME_MAX_LENGTH,
         widget=forms.TextInput(attrs={"autocomplete": "name", "size": 30, "dir": "auto"}),
-        error_messages={"required": _("Please enter your name.")},
     )
     author_email = EmailField(
+        rules=validation.EMAIL,
         label=_("Email"),
-        max_length=EMAIL_MAX_LENGTH,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "size": 30}),
-        error_messages={
-            "required": _("Please enter your email address. It will not be published."),
-            "invalid": _("Please enter a valid email address."),
-        },
     )
     author_url = WebsiteField(
+        rules=validation.WEBSITE,
         label=_("Website"),
-        max_length=URL_MAX_LENGTH,
-        required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"autocomplete": "url", "size": 30}),
-        error_messages={"invalid": _("Please enter a valid web address.")},
+        # Said before the rules run, of an address too malformed to complete with a scheme.
+        error_messages={"invalid": validation.URL_INVALID},
     )
     remember = forms.BooleanField(
         label=_("Save my name, email, and website in this browser for the next time I comment."),
@@ -80,7 +85,8 @@ class CommentForm(forms.Form):
     notify_replies = forms.BooleanField(
         label=_("Notify me of follow-up comments by email."), required=False
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    # Not an IntegerField: its errors would stay with the hidden field, unseen (clean_parent).
+    parent = forms.CharField(required=False, widget=forms.HiddenInput)
     # Signed article id and issue time (spam/tokens.py); nothing about the reader.
     form_token = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
     # The honeypot: hidden from people (CSS and aria-hidden), filled by form-stuffing bots.
@@ -124,14 +130,13 @@ class CommentForm(forms.Form):
         self.data = self.data.copy()
         self.data["form_token"] = tokens.issue(self.page_id)
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError(_("Please type your comment."), code="required")
-        return body
-
-    def clean_author_name(self):
-        name = self.cleaned_data["author_name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Please enter your name."), code="required")
-        return name
+    def clean_parent(self):
+        """The id of the comment replied to, or None; one that is not an id is unavailable,
+        said where the reader sees it."""
+        raw = self.cleaned_data["parent"]
+        if not raw:
+            return None
+        parent_id = parse_id(raw)
+        if parent_id is None:
+            self.add_error(None, forms.ValidationError(REPLY_UNAVAILABLE, code="parent"))
+        return parent_id

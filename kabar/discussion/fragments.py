@@ -22,6 +22,7 @@ from functools import cache
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix
 from django.utils import timezone, translation
@@ -30,7 +31,7 @@ from django.utils.safestring import mark_safe
 from kabar.core import generations
 
 from .models import Comment, CommentOrder, CommentStatus
-from .selectors import approved_count_for, comments_page_for, count_tree
+from .selectors import HELD_FOR_AUTHOR, approved_count_for, comments_page_for, count_tree
 
 logger = logging.getLogger("kabar.discussion")
 
@@ -141,10 +142,10 @@ def _own_comments_shown(page, own_ids):
     comments elsewhere (or removed, or moderated away) leave the thread everyone sees."""
     return (
         Comment.objects.filter(
+            Q(status=CommentStatus.APPROVED) | HELD_FOR_AUTHOR,
             pk__in=list(own_ids),
             page_id=page.pk,
             removed_at__isnull=True,
-            status__in=[CommentStatus.APPROVED, CommentStatus.PENDING],
         )
         .order_by()
         .exists()

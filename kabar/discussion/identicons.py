@@ -11,6 +11,8 @@ from django.urls import reverse
 from kabar.core.hashing import keyed_hash
 from kabar.core.security import allow_images_from
 
+from .models import CommentStatus
+
 KEY_LENGTH = 32
 KEY_PATTERN = re.compile(rf"^[0-9a-f]{{{KEY_LENGTH}}}$")
 GRID = 5
@@ -62,6 +64,20 @@ def identicon_svg(key):
 
 def identicon_url(email, name=""):
     return reverse("discussion:avatar", args=[avatar_key(email, name)])
+
+
+def comment_avatar_url(comment, *, gravatar=False):
+    """The picture beside a comment: from its email (Gravatar's when `gravatar`) once it is
+    public, and from the name alone while it is shown to its author only. A held comment's
+    poster may have typed somebody else's address, and must not get back the picture that
+    marks that person's public comments."""
+    name = getattr(comment, "author_name", "")
+    if comment.status != CommentStatus.APPROVED:
+        return identicon_url("", name)
+    email = getattr(comment, "author_email", "")
+    if gravatar and email:
+        return gravatar_url(email)
+    return identicon_url(email, name)
 
 
 def allow_gravatar(request):

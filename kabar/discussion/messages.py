@@ -28,7 +28,7 @@ from .models import Comment, Commenter, CommentStatus, DeliveryKind, Subscriptio
 from .privacy import PrivacyAction, privacy_link_make
 from .staff import HELD, STAFF_SUBJECTS, digest_subject
 from .subscriptions import unsubscribe_url
-from .trust import confirmation_token
+from .trust import asks_for_proof, confirmation_token
 
 KIND_PRIVACY = {
     DeliveryKind.PRIVACY_EXPORT: PrivacyAction.EXPORT,
@@ -76,6 +76,7 @@ def _confirm_message(delivery):
         "days": settings.KABAR_MAIL["CONFIRM_MAX_AGE"] // 86400,
         "subscriptions": [s.page.title for s in pending],
         "verified": commenter.verified_at is not None,
+        "proving": asks_for_proof(delivery.comment),
     }
     return _render("discussion/email/confirm.txt", context), {}
 
@@ -199,7 +200,7 @@ def _privacy_message(delivery):
     if commenter is None:
         raise NotSendable("Nothing is kept under this address any more.")
     action = KIND_PRIVACY[delivery.kind]
-    token = privacy_link_make(commenter, action)
+    token = privacy_link_make(commenter, action, delivery)
     context = {
         "action": action,
         "link": absolute_url(reverse("discussion:privacy_link", args=[token])),

@@ -171,6 +171,9 @@ class Report(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(_("reason"), max_length=500)
     reporter_hash = models.CharField(_("reporter"), max_length=64)
+    # From a reader with a history (staff, or a trusted commenter in a browser that proves
+    # it): only these reports hide a comment before a moderator has looked.
+    trusted = models.BooleanField(_("from a trusted reader"), default=False)
     created_at = models.DateTimeField(_("reported"), default=timezone.now)
 
     class Meta:

@@ -14,6 +14,7 @@ from .policy import site_rules
 from .staff import HELD, staff_notify, staff_told_at_once
 from .subscriptions import subscription_request
 from .tasks import announce_comment, delivery_queue
+from .trust import asks_for_proof
 
 logger = logging.getLogger(__name__)
 
@@ -23,25 +24,31 @@ logger = logging.getLogger(__name__)
 
 def confirmation_request(comment, *, subscribing):
     """Mail the commenter a confirmation link, unless that would be one too many: an
-    unconfirmed address gets one a day while its owner keeps commenting, a new
+    unconfirmed address gets one a day while its owner keeps commenting, and so does a
+    trusted one used from a browser it was not confirmed in ("was this you?"); a new
     subscription gets its own, up to CONFIRM_PER_DAY a day."""
     commenter = comment.commenter
     if commenter is None:
         return None
-    if commenter.verified_at is not None and not subscribing:
+    proving = asks_for_proof(comment)
+    if commenter.verified_at is not None and not subscribing and not proving:
         return None
     since = timezone.now() - timedelta(days=1)
+    if commenter.verified_at is not None:
+        # What was mailed before the owner confirmed the address does not count now.
+        since = max(since, commenter.verified_at)
     recent = EmailDelivery.objects.filter(
         kind=KIND_CONFIRM, recipient=commenter.email, created_at__gte=since
     ).count()
     limit = settings.KABAR_MAIL["CONFIRM_PER_DAY"] if subscribing else 1
     if recent >= limit:
         return None
+    if proving:
+        subject = _("Was this you? A comment with your email address on %(site)s")
+    else:
+        subject = _("Confirm your email address for comments on %(site)s")
     return delivery_queue(
-        KIND_CONFIRM,
-        commenter.email,
-        mail_subject(_("Confirm your email address for comments on %(site)s"), site=site_name()),
-        comment,
+        KIND_CONFIRM, commenter.email, mail_subject(subject, site=site_name()), comment
     )
 
 
@@ -116,7 +123,9 @@ def _nothing_for_its_author(comment):
     asked for, and no address to confirm, as far as what the write loaded shows."""
     if comment.commenter_id is None:
         return True
-    if comment.notify_replies or not Comment.commenter.is_cached(comment):
+    if comment.notify_replies or asks_for_proof(comment):
+        return False
+    if not Comment.commenter.is_cached(comment):
         return False
     return comment.commenter.verified_at is not None
 

@@ -1,15 +1,22 @@
-"""The comments this browser sent, in a signed cookie: it shows held comments to their
-author and proves authorship for editing and deleting."""
+"""What this browser has proved, in signed cookies: the comments it sent (shows held
+comments to their author, proves authorship for editing and deleting) and the addresses
+whose owners confirmed them in it (trusted browsers)."""
 
+import json
 import time
+from urllib.parse import unquote
 
 from django.conf import settings
+from django.urls import reverse
 
 from kabar.core import signing
 from kabar.core.dbguard import DATABASE_DOWN
+from kabar.core.hashing import keyed_hash
+from kabar.core.ids import parse_id
 
-from .models import Comment, CommentStatus
+from .models import Comment
 from .policy import site_rules
+from .selectors import HELD_FOR_AUTHOR, held_for_author
 
 # Signed, HttpOnly: the comments this browser sent, as "id.created" pairs. It shows held
 # comments to their author and proves authorship for editing and deleting; a request that
@@ -23,6 +30,17 @@ PENDING_COOKIE = OWN_COOKIE
 COMMENTER_COOKIE = "kabar_commenter"
 
 
+def remembered_email(request):
+    """The email in this browser's remembered details, lower-cased, or "". A claim anyone
+    can make: only trusted_proofs can show the address is the reader's."""
+    try:
+        details = json.loads(unquote(request.COOKIES.get(COMMENTER_COOKIE, "")))
+    except ValueError:
+        return ""
+    email = details.get("email") if isinstance(details, dict) else None
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
 def own_comments(request):
     """{comment id: creation time in epoch seconds} from this browser's signed cookie. The
     creation time ties an entry to one row, so an id reused after a deletion proves nothing."""
@@ -34,8 +52,9 @@ def own_comments(request):
     entries = {}
     for part in raw.split(",")[-OWN_KEEP:]:
         pk, _dot, created = part.partition(".")
-        if is_number(pk) and is_number(created):
-            entries[int(pk)] = int(created)
+        pk, created = parse_id(pk), parse_id(created)
+        if pk is not None and created is not None:
+            entries[pk] = created
     return entries
 
 
@@ -57,15 +76,13 @@ def store_own_comments(request, response, *, add=None, forget=None, rules=None):
     if earlier:
         try:
             held = set(
-                Comment.objects.filter(pk__in=earlier, status=CommentStatus.PENDING).values_list(
-                    "pk", flat=True
-                )
+                Comment.objects.filter(HELD_FOR_AUTHOR, pk__in=earlier).values_list("pk", flat=True)
             )
         except DATABASE_DOWN:
             held = set(earlier)  # kept the longer time rather than lost
     if add is not None:
         entries[add.pk] = created_stamp(add)
-        if add.status == CommentStatus.PENDING:
+        if held_for_author(add):
             held.add(add.pk)
     window = (rules or site_rules()).edit_window_minutes * 60
     pending_age = settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"]
@@ -87,6 +104,44 @@ def store_own_comments(request, response, *, add=None, forget=None, rules=None):
     )
 
 
-def is_number(text):
-    """Whether `text` is a row id: ASCII digits only ("²".isdigit() is true, int("²") fails)."""
-    return text.isascii() and text.isdigit()
+# Signed, HttpOnly, sent to the discussion's addresses only: keyed hashes of the addresses
+# whose owners opened their confirmation link in this browser. Knowing a trusted address
+# is not enough to post as its owner; posting from a browser that carries its proof is.
+TRUSTED_COOKIE = "kabar_trusted"
+TRUSTED_SALT = "kabar.discussion.trusted-browser"
+TRUSTED_AGE = 60 * 60 * 24 * 365
+TRUSTED_KEEP = 5
+PROOF_LENGTH = 24
+
+
+def address_proof(email):
+    """The trusted-browser cookie's entry for `email`: a keyed hash, so the cookie names
+    no address and none can be added without SECRET_KEY."""
+    return keyed_hash((email or "").strip().lower(), "trusted-browser")[:PROOF_LENGTH]
+
+
+def trusted_proofs(request):
+    """The address proofs this browser's signed cookie carries (a frozenset)."""
+    raw = signing.read_signed_cookie(request, TRUSTED_COOKIE, TRUSTED_SALT, TRUSTED_AGE)
+    if not raw:
+        return frozenset()
+    return frozenset(part for part in raw.split(",")[-TRUSTED_KEEP:] if part)
+
+
+def store_trusted_browser(request, response, email):
+    """Remember in this browser that the owner of `email` confirmed it here; the latest
+    TRUSTED_KEEP addresses are kept (a shared computer, a family's)."""
+    proof = address_proof(email)
+    raw = signing.read_signed_cookie(request, TRUSTED_COOKIE, TRUSTED_SALT, TRUSTED_AGE) or ""
+    kept = [part for part in raw.split(",") if part and part != proof]
+    signing.set_signed_cookie(
+        response,
+        TRUSTED_COOKIE,
+        ",".join([*kept, proof][-TRUSTED_KEEP:]),
+        TRUSTED_SALT,
+        TRUSTED_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+        path=reverse("discussion:post").removesuffix("post/"),
+    )

@@ -1,9 +1,10 @@
 """A commenter's control over what Kabar keeps about them: an export or an erasure of
-everything stored under their email address, each confirmed through a signed link mailed
-to that address (WordPress's privacy tools), and IP addresses forgotten after the
-retention period."""
+everything stored under their email address, each confirmed through a signed, single-use
+link mailed to that address (WordPress's privacy tools), and IP addresses forgotten after
+the retention period."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 # The purpose (salt) of links already mailed: changing it would break them.
 LINK_SALT = "kabar.discussion.privacy"
-# How long an export or erasure link works.
+# How long an export or erasure link works (once).
 LINK_MAX_AGE = 60 * 60 * 24
 # At most one privacy mail per address in this many seconds, so the form cannot be used
 # to flood somebody's inbox.
@@ -47,6 +48,12 @@ REQUEST_INTERVAL = 5 * 60
 # The comment_stored receiver forgets old IPs at most this often.
 FORGET_IPS_EVERY = 60 * 60
 FORGET_IPS_CACHE_KEY = "kabar:discussion:forget-ips"
+
+
+class LinkUsed(LinkInvalid):
+    """Genuine, but opened already: each mailed link gives one export."""
+
+    message = _("This link has been used already. Please ask for a new one.")
 
 
 class PrivacyAction(models.TextChoices):
@@ -78,44 +85,93 @@ def _commenter_with_data(email):
     return commenter
 
 
-def privacy_link_make(commenter, action):
-    """A signed token naming the commenter and the action; it carries no email address,
-    so neither a server log nor a browser history learns one from the link."""
-    return signing.make(
-        LINK_SALT, {"c": commenter.pk, "e": _email_tag(commenter.email), "a": str(action)}
-    )
+def privacy_link_make(commenter, action, delivery=None):
+    """A signed token naming the commenter, the action and the delivery that mails it (the
+    link is used up with it); it carries no email address, so neither a server log nor a
+    browser history learns one from the link."""
+    payload = {"c": commenter.pk, "e": _email_tag(commenter.email), "a": str(action)}
+    if delivery is not None:
+        payload["d"] = delivery.pk
+    return signing.make(LINK_SALT, payload)
+
+
+@dataclass(frozen=True)
+class PrivacyLink:
+    commenter: Commenter
+    action: PrivacyAction
+    delivery_id: int | None
 
 
 def privacy_link_read(token):
-    """(commenter, action) from a token, or LinkInvalid / LinkExpired."""
+    """The PrivacyLink a token stands for, or LinkInvalid / LinkExpired / LinkUsed."""
     data = signing.read(token, LINK_SALT, max_age=LINK_MAX_AGE)
     if not isinstance(data, dict) or data.get("a") not in PrivacyAction.values:
         raise LinkInvalid()
-    commenter_id = data.get("c")
-    if not isinstance(commenter_id, int):
+    commenter_id, delivery_id = data.get("c"), data.get("d")
+    if not isinstance(commenter_id, int) or not isinstance(delivery_id, int | None):
         raise LinkInvalid()
     commenter = Commenter.objects.filter(pk=commenter_id).first()
     if commenter is None or _email_tag(commenter.email) != data.get("e"):
         raise LinkInvalid()
-    return commenter, PrivacyAction(data["a"])
+    action = PrivacyAction(data["a"])
+    if action == PrivacyAction.EXPORT:
+        if delivery_id is None:
+            raise LinkInvalid()
+        if not _export_link_delivery(delivery_id).exists():
+            raise LinkUsed()
+    return PrivacyLink(commenter=commenter, action=action, delivery_id=delivery_id)
+
+
+def _export_link_delivery(delivery_id):
+    # The mail that carried an export link not used yet. An erasure link needs no such
+    # record: the erasure changes the address its token is bound to.
+    return EmailDelivery.objects.filter(
+        pk=delivery_id, kind=DeliveryKind.PRIVACY_EXPORT, data__link_used__isnull=True
+    )
+
+
+def privacy_link_use(link):
+    """Use up an export link: True for the one request that does, False for any other."""
+    if link.action != PrivacyAction.EXPORT:
+        return True
+    with transaction.atomic():
+        delivery = _export_link_delivery(link.delivery_id).select_for_update().first()
+        if delivery is None:
+            return False
+        delivery.data["link_used"] = timezone.now().isoformat()
+        delivery.save(update_fields=["data"])
+    return True
 
 
 def privacy_request_send(email, action):
-    """Queue a confirmation link for `action` to `email` if Kabar holds data under it; the
-    mail queue signs the link and sends it. The caller answers the same whatever happens
-    here, and no mail server is waited for, so the page never reveals (not even by its
-    timing) whether an address is known."""
-    email = normalise_email(email)
+    """Queue the request for `action` on `email`; the queue looks the address up and, if
+    Kabar holds data under it, mails a link, which the mail queue signs when it sends it.
+    The request does the same work whatever the address, and waits for no lookup and no
+    mail server, so the page never reveals (not even by its timing) whether it is known."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    action = str(PrivacyAction(action))
+    try:
+        privacy_request_task.enqueue(normalise_email(email), action, language)
+    except Exception:
+        # The reader is answered the same; they may ask again.
+        logger.exception("could not queue a privacy request")
+
+
+@task(backend=TASK_BACKEND)
+def privacy_request_task(email, action, language):
+    """Mail a confirmation link for `action` to `email` if Kabar holds data under it, at
+    most one in REQUEST_INTERVAL per address, so the form cannot flood an inbox. Returns
+    whether a mail was queued."""
     if not cache.add(f"kabar:privacy:{keyed_hash(email, 'privacy-request')}", 1, REQUEST_INTERVAL):
         return False
     commenter = _commenter_with_data(email)
     if commenter is None:
         return False
     action = PrivacyAction(action)
-    subject = render_to_string("discussion/privacy/email_subject.txt", {"action": action})
+    with translation.override(language):
+        subject = render_to_string("discussion/privacy/email_subject.txt", {"action": action})
     # The message is written when it is sent, in the language the reader asked in.
-    data = {"language": translation.get_language() or settings.LANGUAGE_CODE}
-    delivery_queue(DELIVERY_KINDS[action], email, subject, data=data)
+    delivery_queue(DELIVERY_KINDS[action], email, subject, data={"language": language})
     return True
 
 

@@ -4,9 +4,29 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from .models import Comment, CommentStatus
+
+# What a reader's own comments show to them alone, "awaiting moderation": held ones, and
+# those the automated checks judged spam or trash that no moderator has handled yet. To
+# its author a spam verdict looks like any held comment, so a bot learns nothing from it.
+HELD_FOR_AUTHOR = Q(status=CommentStatus.PENDING) | Q(
+    status__in=[CommentStatus.SPAM, CommentStatus.TRASH],
+    moderated_at__isnull=True,
+    removed_at__isnull=True,
+)
+
+
+def held_for_author(comment):
+    """HELD_FOR_AUTHOR for a comment in hand."""
+    if comment.status == CommentStatus.PENDING:
+        return True
+    return (
+        comment.status in (CommentStatus.SPAM, CommentStatus.TRASH)
+        and comment.moderated_at is None
+        and comment.removed_at is None
+    )
 
 
 def comments_public_for(page, *, own_pending_ids=()):
@@ -15,7 +35,7 @@ def comments_public_for(page, *, own_pending_ids=()):
     comments their authors removed while they had replies. One query."""
     visible = Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
     if own_pending_ids:
-        visible |= Q(status=CommentStatus.PENDING, pk__in=list(own_pending_ids))
+        visible |= HELD_FOR_AUTHOR & Q(pk__in=list(own_pending_ids))
     comments = list(
         Comment.objects.filter(visible, page=page).only(*THREAD_FIELDS).order_by("created_at", "pk")
     )
@@ -107,13 +127,14 @@ THREAD_FIELDS = (
     "created_at",
     "edited_at",
     "removed_at",
+    "moderated_at",
 )
 
 
 def _visible_q(own_pending_ids=()):
     visible = Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
     if own_pending_ids:
-        visible |= Q(status=CommentStatus.PENDING, pk__in=list(own_pending_ids))
+        visible |= HELD_FOR_AUTHOR & Q(pk__in=list(own_pending_ids))
     return visible
 
 
@@ -163,7 +184,7 @@ def _shown_in_thread(comment, own_pending_ids=()):
         return True
     if comment.status == CommentStatus.TRASH and comment.removed_at is not None:
         return True
-    return comment.status == CommentStatus.PENDING and comment.pk in set(own_pending_ids)
+    return comment.pk in set(own_pending_ids) and held_for_author(comment)
 
 
 def _with_ancestors(comment):
@@ -210,7 +231,13 @@ def _roots_ahead(root, newest_first, own_pending_ids):
     earlier = ">" if newest_first else "<"
     table = connection.ops.quote_name(Comment._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(root.created_at)
-    own_sql = f" OR (status = %s AND id IN ({', '.join(['%s'] * len(own))}))" if own else ""
+    # HELD_FOR_AUTHOR, restated.
+    own_sql = (
+        " OR ((status = %s OR (status IN (%s, %s) AND moderated_at IS NULL"
+        f" AND removed_at IS NULL)) AND id IN ({', '.join(['%s'] * len(own))}))"
+        if own
+        else ""
+    )
     sql = (
         f"SELECT COUNT(*) FROM {table} WHERE page_id = %s AND parent_id IS NULL"  # noqa: S608
         f" AND (status = %s OR (status = %s AND removed_at IS NOT NULL){own_sql})"
@@ -218,7 +245,8 @@ def _roots_ahead(root, newest_first, own_pending_ids):
     )
     params = [root.page_id, CommentStatus.APPROVED.value, CommentStatus.TRASH.value]
     if own:
-        params += [CommentStatus.PENDING.value, *own]
+        held = (CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.TRASH)
+        params += [status.value for status in held] + own
     params += [at, at, root.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -237,6 +265,13 @@ def _ancestors_visible_q(levels=MAX_THREAD_DEPTH):
     return condition
 
 
+def public_pages():
+    """Live pages every reader may see: Wagtail's public(), which goes by the page tree, and
+    no alias of a restricted page (Wagtail serves an alias under its source's restrictions)."""
+    restricted = PageViewRestriction.objects.values("page_id")
+    return Page.objects.live().public().exclude(alias_of_id__in=restricted)
+
+
 def comments_for_feed(*, page=None, limit=50):
     """The newest approved comments readers can see, on live articles open to the public
     (or on `page` only), with their article. Two queries: the newest approved comments
@@ -246,7 +281,7 @@ def comments_for_feed(*, page=None, limit=50):
     if page is not None:
         comments = comments.filter(page=page)
     else:
-        comments = comments.filter(page__in=Page.objects.live().public().values("pk"))
+        comments = comments.filter(page__in=public_pages().values("pk"))
     newest = ("-created_at", "-pk")
     pick = list(comments.order_by(*newest).values_list("pk", flat=True)[: limit * 2])
 

@@ -17,10 +17,20 @@ from kabar.core.hashing import keyed_hash
 from . import signals, targets
 from .models import BODY_MAX_LENGTH, Comment, Commenter, CommentStatus, Report
 from .policy import Rules, is_open_now, rules_for, rules_for_page
+from .selectors import held_for_author
 from .spam import assess
 from .spam.rules import find_duplicate
 from .targets import DiscussionState
-from .trust import commenter_for, commenter_trust, commenters_recount, status_for_author
+from .trust import (
+    address_proven,
+    commenter_for,
+    commenter_trust,
+    commenters_recount,
+    is_staff,
+    is_trusted,
+    status_for_author,
+)
+from .validation import comment_fields_validate
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +57,9 @@ class CommentAuthor:
     ip_address: str | None = None
     user_agent: str = ""
     user: object = None
+    # The addresses this browser proved its owner confirmed in it (own.trusted_proofs):
+    # without the proof for `email`, nothing that address earned is used.
+    proofs: frozenset = frozenset()
 
 
 @dataclass
@@ -113,12 +126,14 @@ def _apply_moderation(comment, *, author, article, rules, context):
     comment.spam_score = verdict.score
 
 
-def refuse_duplicate(comment):
-    """ValidationError if the same author already said this on this article."""
+def refuse_duplicate(comment, *, proven):
+    """ValidationError if the same author already said this on this article. The same
+    author is the same network address, or the same email only when the poster `proven`
+    it is theirs: a guessed address must not learn what its owner wrote."""
     earlier = find_duplicate(
         page_id=comment.page_id,
         body=comment.body,
-        email=comment.author_email,
+        email=comment.author_email if proven else "",
         ip_hash=comment.ip_hash,
         exclude_pk=comment.pk,
     )
@@ -131,6 +146,10 @@ def refuse_duplicate(comment):
 def comment_submit(*, page, author, body, parent=None, context=None, rules=None):
     """Store a reader's comment with the status the moderation rules give it. `rules` are
     the page's (policy.rules_for), when the caller has read them already."""
+    # The form's rules, for every caller: an importer or the API sends no form.
+    comment_fields_validate(
+        body=body, author_name=author.name, author_email=author.email, author_url=author.url
+    )
     context = context or SubmitContext()
     article = targets.as_target(page)
     if article is None:
@@ -163,7 +182,7 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
     # atomic, the duplicate check, the row and its author's counters.
     _apply_moderation(comment, author=author, article=article, rules=rules, context=context)
     with transaction.atomic():
-        refuse_duplicate(comment)
+        refuse_duplicate(comment, proven=address_proven(author))
         comment.save()
         # The commenter's counters change with the comment, in the same transaction.
         commenters_recount([(comment.commenter_id, None, comment.status)])
@@ -266,11 +285,18 @@ def comment_approve_and_trust(comment, *, by=None):
     return comments_approve_and_trust([comment.pk], by=by)
 
 
-def comment_report(comment, reason, reporter_hash):
-    """A reader's report. Counted once per reader (`reporter_hash`); when the count
-    reaches the article's reports_to_hold, an approved comment is held as REPORTED until a
-    moderator decides. Returns False when this reader had already reported it."""
-    report = Report(comment=comment, reason=reason[:500], reporter_hash=reporter_hash)
+def comment_report(comment, reason, reporter_hash, *, commenter=None, user=None):
+    """A reader's report, counted once per reader (`reporter_hash`); False when this
+    reader had already reported it. Every report waits for a moderator on the desk. Only
+    readers with a history — staff (`user`), trusted commenters (`commenter`, as the
+    reporter's browser proved) — can hold an approved comment as REPORTED before one has
+    looked: reports_to_hold of them since it was last moderated, and never a staff
+    member's or a trusted commenter's comment. A crowd of strangers hides nothing."""
+    rules = rules_for_page(comment.page)
+    trusted = is_staff(user) or is_trusted(commenter, rules)
+    report = Report(
+        comment=comment, reason=reason[:500], reporter_hash=reporter_hash, trusted=trusted
+    )
     report.full_clean(exclude=["comment"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
@@ -278,12 +304,24 @@ def comment_report(comment, reason, reporter_hash):
             Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
     except IntegrityError:
         return False
-    comment.refresh_from_db(fields=["report_count", "status"])
-    rules = rules_for_page(comment.page)
-    if comment.status == CommentStatus.APPROVED and comment.report_count >= rules.reports_to_hold:
+    comment.refresh_from_db(fields=["report_count", "status", "moderated_at"])
+    if trusted and _reports_hide(comment, rules):
         comments_set_status([comment.pk], CommentStatus.REPORTED, by=None, action="report")
         comment.status = CommentStatus.REPORTED
     return True
+
+
+def _reports_hide(comment, rules):
+    """Whether readers with a history have reported `comment` often enough, since a
+    moderator last decided on it, to hold it; its author's standing protects it."""
+    if comment.status != CommentStatus.APPROVED:
+        return False
+    if (comment.user_id and comment.user.is_staff) or is_trusted(comment.commenter, rules):
+        return False
+    reports = comment.reports.filter(trusted=True)
+    if comment.moderated_at is not None:
+        reports = reports.filter(created_at__gt=comment.moderated_at)
+    return reports.count() >= rules.reports_to_hold
 
 
 class CommentChangeRefused(Exception):
@@ -295,8 +333,17 @@ class CommentChangeRefused(Exception):
         super().__init__(message)
 
 
-# What an author may still change: not what a moderator marked spam or trash.
+# What an author may still change: not what a moderator marked spam or trash. What the
+# checks marked so is theirs to change as a held comment is (selectors.HELD_FOR_AUTHOR).
 AUTHOR_CHANGEABLE = (CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REPORTED)
+CHECKS_VERDICTS = (CommentStatus.SPAM, CommentStatus.TRASH)
+
+
+def author_may_change(comment):
+    """Whether the status lets its author edit or delete `comment` (the window aside)."""
+    if comment.removed_at is not None:
+        return False
+    return comment.status in AUTHOR_CHANGEABLE or held_for_author(comment)
 
 
 def edit_deadline(comment, rules):
@@ -304,7 +351,7 @@ def edit_deadline(comment, rules):
 
 
 def check_author_may_change(comment, rules, now):
-    if comment.removed_at is not None or comment.status not in AUTHOR_CHANGEABLE:
+    if not author_may_change(comment):
         raise CommentChangeRefused(_("This comment can no longer be changed."))
     if now > edit_deadline(comment, rules):
         raise CommentChangeRefused(
@@ -316,10 +363,12 @@ def check_author_may_change(comment, rules, now):
         )
 
 
-def comment_edit(comment, *, body, now=None):
+def comment_edit(comment, *, body, now=None, proofs=frozenset()):
     """The author's own edit inside the edit window: new text, the moderation rules run
     again on it (so an approved comment can go back to pending, spam or trash), and
-    `edited_at` set. Returns the comment as stored."""
+    `edited_at` set. `proofs` are the editing browser's (CommentAuthor.proofs). Returns
+    the comment as stored."""
+    comment_fields_validate(body=body)
     now = now or timezone.now()
     article = targets.as_target(comment.page)
     rules = rules_for_page(comment.page)
@@ -331,7 +380,6 @@ def comment_edit(comment, *, body, now=None):
         previous_body, previous_status = locked.body, locked.status
         locked.body = body
         locked.full_clean()
-        refuse_duplicate(locked)
         author = CommentAuthor(
             name=locked.author_name,
             email=locked.author_email,
@@ -339,7 +387,9 @@ def comment_edit(comment, *, body, now=None):
             ip_address=locked.ip_address,
             user_agent=locked.user_agent,
             user=locked.user,
+            proofs=proofs,
         )
+        refuse_duplicate(locked, proven=address_proven(author))
         # Checks that look at earlier comments (duplicates, flood) skip this one.
         context = SubmitContext(notify_replies=locked.notify_replies, extra={"edit_of": locked.pk})
         _apply_moderation(locked, author=author, article=article, rules=rules, context=context)
@@ -347,6 +397,9 @@ def comment_edit(comment, *, body, now=None):
         if previous_status == reported and SEVERITY[locked.status] <= SEVERITY[reported]:
             # Readers' reports hold it for a moderator; an edit does not clear them.
             locked.status = reported
+        elif previous_status in CHECKS_VERDICTS:
+            # Nor the checks' spam or trash verdict, which its author is never told of.
+            locked.status = most_severe(locked.status, previous_status)
         locked.edited_at = now
         locked.save(
             update_fields=["body", "commenter", "status", "reasons", "spam_score", "edited_at"]

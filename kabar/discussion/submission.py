@@ -12,30 +12,36 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from kabar.core.dbguard import DATABASE_DOWN
+from kabar.core.ids import parse_id
 from kabar.core.security import cross_site_message
 
 from . import targets
 from .display import comment_url
-from .forms import CommentForm
+from .forms import REPLY_UNAVAILABLE, CommentForm
 from .models import Comment, CommentStatus
-from .own import is_number
 from .policy import Rules, is_open_now, rules_for
 from .services import CommentAuthor, CommentsClosed, SubmitContext, comment_submit
 from .spam.throttle import admit
+from .validation import COMMENT_FIELDS
 
 logger = logging.getLogger(__name__)
 
 NOT_ATTACHED = _("This form is not attached to an article.")
 NO_COMMENTS_HERE = _("This page does not take comments.")
 # Django decodes form posts leniently, turning invalid UTF-8 into U+FFFD without a word;
-# we would rather tell the reader than store text they did not write.
+# we would rather tell the reader, under the field it was typed in, than store text they
+# did not write.
 UNDECODABLE = _(
     "Your comment could not be read: it contains characters that are not valid "
     "text (invalid UTF-8). Please retype the part that was pasted and send it again."
+)
+UNDECODABLE_FIELD = _(
+    "This could not be read: it contains characters that are not valid text (invalid "
+    "UTF-8). Please type it again."
 )
 
 
@@ -48,10 +54,12 @@ class Facts:
     user: object = None
     # The comments this browser sent ({id: created}), from its own-comments proof.
     own: dict = field(default_factory=dict)
+    # The addresses confirmed in this browser, from its trusted-browser proof.
+    proofs: frozenset = frozenset()
     # The Origin / Referer check failed: a post from another site.
     cross_site: bool = False
-    # The body was not valid UTF-8.
-    undecodable: bool = False
+    # The names of the posted fields that were not valid UTF-8.
+    undecodable: frozenset = frozenset()
     # Whether the reader passes the page's view restrictions (password, sign-in).
     may_view: Callable = lambda restrictions: True
 
@@ -76,12 +84,12 @@ class Outcome:
 
 def submit(data, facts):
     """Check and store the comment posted as `data` (the form's fields)."""
-    page_id = data.get("page", "")
-    if not is_number(page_id):
+    page_id = parse_id(data.get("page", ""))
+    if page_id is None:
         return Outcome(400, error=NOT_ATTACHED)
-    target = targets.live_target(int(page_id))
+    target = targets.live_target(page_id)
     if target is None:
-        if Page.objects.live().filter(pk=int(page_id)).exists():
+        if Page.objects.live().filter(pk=page_id).exists():
             return Outcome(400, error=NO_COMMENTS_HERE)
         return Outcome(404)
     if not facts.may_view(target.discussion_view_restrictions()):
@@ -99,7 +107,11 @@ def submit(data, facts):
         return refuse(403, cross_site_message())
     if facts.undecodable:
         form.is_valid()
-        form.add_error("body", UNDECODABLE)
+        typed = {name for name in facts.undecodable if name in COMMENT_FIELDS}
+        for name in typed:
+            form.add_error(name, UNDECODABLE if name == "body" else UNDECODABLE_FIELD)
+        if facts.undecodable - typed:
+            form.add_error(None, UNDECODABLE)
         return refuse(400)
     # The rules in force, read once for the whole submission.
     rules = rules_for(target)
@@ -114,7 +126,7 @@ def submit(data, facts):
     if cleaned["parent"]:
         parent = Comment.objects.filter(pk=cleaned["parent"], page=target).first()
         if parent is None or parent.status != CommentStatus.APPROVED:
-            form.add_error(None, _("The comment you are replying to is not available."))
+            form.add_error(None, REPLY_UNAVAILABLE)
             return refuse(400)
     author = CommentAuthor(
         name=cleaned["author_name"],
@@ -123,6 +135,7 @@ def submit(data, facts):
         ip_address=facts.ip_address,
         user_agent=facts.user_agent,
         user=facts.user,
+        proofs=facts.proofs,
     )
     admission = admit(page_id=target.pk, author=author, body=cleaned["body"], rules=rules)
     if admission.refused:
@@ -138,6 +151,7 @@ def submit(data, facts):
                 notify_replies=cleaned["notify_replies"],
                 form_age_seconds=form.form_age_seconds,
                 honeypot_filled=form.honeypot_filled,
+                extra=admission.findings,
             ),
             rules=rules,
         )

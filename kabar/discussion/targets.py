@@ -132,7 +132,9 @@ def live_target(page_id):
     if not page_cache_config().enabled:
         return _load_live_target(page_id)
     keys = [GEN_ALL, page_generation_key(page_id)]
-    stamp = generations.read_safely(keys)
+    # Any id can be posted to: one that is no page must leave no key that lasts (a purge of
+    # the page makes its key last).
+    stamp = generations.read_safely(keys, provisional=keys[1:])
     if stamp is None:
         return _load_live_target(page_id)
     found = _posted_to.get(

@@ -5,7 +5,10 @@ signed link mailed to it (Commenter.verified_at) and moderators have approved en
 comments (Rules.trust_after_approved), and it is lost when a moderator marks one of its
 comments as spam. A known name and email that were never confirmed earn nothing, which is
 where WordPress's "comment author must have a previously approved comment" rule can be
-walked through by anyone who knows a regular's name and address.
+walked through by anyone who knows a regular's name and address. Nor does a trusted
+address by itself: its comments are published, and its stored name changed, only from a
+browser its owner confirmed it in (own.py's trusted-browser proof); from any other, the
+comment is held and the owner is asked by mail whether it was them.
 
 The approved / rejected counters on Commenter are a summary for listings, kept in step by
 comment_submit and the receivers below; the trust decision itself counts the comments, so
@@ -29,10 +32,13 @@ from kabar.core import signing
 from kabar.core.signing import LinkInvalid
 
 from .models import Comment, Commenter, CommentStatus, Subscription
+from .own import address_proof
 
 # The purpose (salt) of links already mailed: changing it would break them.
 CONFIRM_SALT = "kabar.discussion.confirm"
 REJECTED = frozenset({CommentStatus.SPAM, CommentStatus.TRASH})
+# The reason a trusted address's comment is held: sent from a browser without its proof.
+UNPROVEN_BROWSER = "unproven_browser"
 
 
 def _history_sql():
@@ -76,9 +82,27 @@ def _commenter_with_history(email):
     return commenter
 
 
+def is_staff(user):
+    """Whether `user` (or None) is a signed-in staff member."""
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_staff
+
+
+def address_proven(author):
+    """Whether the poster proved `author.email` is theirs: signed in as staff, or posting
+    from a browser its owner confirmed it in."""
+    return is_staff(author.user) or address_proof(author.email) in author.proofs
+
+
+def asks_for_proof(comment):
+    """Whether `comment` was held only for want of its browser's proof (the owner is then
+    asked by mail whether it was them)."""
+    return any(reason.get("rule") == UNPROVEN_BROWSER for reason in comment.reasons or ())
+
+
 def commenter_for(author):
     """The Commenter row for an author's email, created on first sight, with its history
-    (see with_history) read in the same query."""
+    (see with_history) read in the same query. The name it keeps changes only with the
+    address's proof (address_proven)."""
     email = author.email.strip().lower()
     commenter = _commenter_with_history(email)
     created = False
@@ -88,7 +112,7 @@ def commenter_for(author):
         )
         if created:
             commenter.approved_comments, commenter.has_comments = 0, False
-    if not created and commenter.name != author.name:
+    if not created and commenter.name != author.name and address_proven(author):
         Commenter.objects.filter(pk=commenter.pk).update(name=author.name)
         commenter.name = author.name
     return commenter
@@ -119,11 +143,28 @@ def is_trusted(commenter, rules, approved=None):
 
 
 def status_for_author(commenter, author, rules):
-    """(status, reasons) from who is writing: staff and trusted commenters are published,
-    everyone else waits for a moderator with a reason that says why."""
-    user = author.user
-    if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
+    """(status, reasons) from who is writing: staff and trusted commenters posting from a
+    browser that proves the address are published, everyone else waits for a moderator
+    with a reason that says why."""
+    if is_staff(author.user):
         return CommentStatus.APPROVED, [_reason("staff", "approve")]
+    status, reasons = _status_earned(commenter, rules)
+    if status == CommentStatus.APPROVED and not address_proven(author):
+        return CommentStatus.PENDING, [
+            _reason(
+                UNPROVEN_BROWSER,
+                "hold",
+                _(
+                    "A trusted address, sent from a browser where its owner has not "
+                    "confirmed it: anyone could be typing it. The owner is asked by email."
+                ),
+            )
+        ]
+    return status, reasons
+
+
+def _status_earned(commenter, rules):
+    """(status, reasons) from what the address has earned, whoever is typing it."""
     held = CommentStatus.PENDING
     if commenter.trust_revoked_at is not None:
         return held, [

@@ -1,6 +1,8 @@
-"""Values every public template needs: the site's sections for the navigation."""
+"""Values every public template needs: the site's sections for the navigation, and the
+page's own address as a page shared between readers may show it (the language switch)."""
 
 from kabar.core.memo import site_wide
+from kabar.core.page_cache import shareable_path
 
 from .selectors import sections_for_navigation
 
@@ -13,4 +15,4 @@ def navigation():
 def site_chrome(request):
     if request.path.startswith("/admin/"):
         return {}
-    return {"nav_sections": navigation}
+    return {"nav_sections": navigation, "shareable_path": lambda: shareable_path(request)}

@@ -1,17 +1,18 @@
 """RSS 2.0 and Atom feeds of the latest articles, site-wide and per section."""
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import SectionPage
-from .selectors import articles_for_section, latest_articles
+from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed
+
+from .selectors import articles_for_section, latest_articles, public_section
 
 FEED_SIZE = 30
 
 
 class LatestArticlesFeed(Feed):
+    feed_type = Rss201rev2Feed
     title = "Kabar"
     link = "/"
     description = _("The latest stories from Kabar.")
@@ -48,7 +49,10 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class SectionFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(SectionPage.objects.live(), slug=slug)
+        section = public_section(slug)
+        if section is None:
+            raise Http404
+        return section
 
     def title(self, obj):
         return f"{obj.title} · Kabar"

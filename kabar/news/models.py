@@ -4,6 +4,7 @@ import copy
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -467,6 +468,33 @@ def view_restrictions_on_path(path):
     return restrictions_memo.get(
         tuple(paths), lambda: list(PageViewRestriction.objects.filter(page__path__in=paths))
     )
+
+
+def restricted_pages_q(under=None):
+    """Q for the pages a view restriction hides from the public (Wagtail's public(), kept in
+    restrictions_memo): restricted pages, everything below them and their aliases (which take
+    their source's restrictions); None when nothing is restricted. Restrictions on `under`
+    and above it are left out: its own listing is seen only past them."""
+    ids, paths = restrictions_memo.get(("restricted pages",), _restricted_pages)
+    if under is not None:
+        paths = [path for path in paths if not under.path.startswith(path)]
+    if not ids:
+        return None
+    # By id too: a restricted article that moves renews no site-wide generation.
+    hidden = Q(pk__in=ids) | Q(alias_of_id__in=ids)
+    for path in paths:
+        hidden |= Q(path__startswith=path)
+    return hidden
+
+
+def _restricted_pages():
+    """(ids, tree paths) of the restricted pages and of the aliases of restricted pages."""
+    restricted = dict(PageViewRestriction.objects.values_list("page_id", "page__path"))
+    if not restricted:
+        return (), ()
+    aliases = Page.objects.filter(alias_of_id__in=restricted).values_list("pk", "path")
+    pages = {**restricted, **dict(aliases)}
+    return tuple(sorted(pages)), tuple(sorted(set(pages.values())))
 
 
 class ArticleAuthor(Orderable):

@@ -5,11 +5,12 @@ comment thread changing) makes its own page, its section front (every `?page=` o
 home front and the lists (feeds, sitemaps, author and tag pages, all of which show
 articles or comment counts) fresh. A change to anything else that shows on every page (a
 section or the home page, a site, an author, an image, a view restriction) renews the
-whole cache.
+whole cache; caches in front are also sent an author's page (at the address it had before
+a rename too) and the articles in their byline, when the author is saved or deleted.
 """
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.urls import NoReverseMatch, reverse
 from wagtail import signals as wagtail_signals
 from wagtail.images import get_image_model
@@ -98,6 +99,23 @@ def purge_for_article_id(page_id, article=None):
     return purge
 
 
+def purge_for_author(author, *, former_slug=None):
+    """Purge what shows the author: every page (bylines are on fronts, articles and feeds);
+    caches in front are sent their page, at its former address too, and their articles."""
+    purge = Purge()
+    purge.everything = True
+    if front_caches_configured():
+        for slug in {author.slug, former_slug} - {None}:
+            purge.add_everywhere(reverse("news:author", kwargs={"slug": slug}))
+        bylined = ArticlePage.objects.filter(article_authors__author=author).values_list(
+            "url_path", "section__url_path", "section__slug"
+        )
+        for row in bylined:
+            add_article(purge, *row)
+    purge.commit()
+    return purge
+
+
 # Receivers, connected from NewsConfig.ready().
 
 
@@ -132,6 +150,23 @@ def threads_changed(sender, page_ids=(), pages=None, **kwargs):
         purge_for_article_id(page_id, article=pages.get(page_id))
 
 
+def author_saving(sender, instance, **kwargs):
+    # The address the author's page had, for caches in front (a rename changes it).
+    if instance.pk is not None and front_caches_configured():
+        instance._slug_before = (
+            sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        )
+
+
+def author_saved(sender, instance, **kwargs):
+    purge_for_author(instance, former_slug=instance.__dict__.pop("_slug_before", None))
+
+
+def author_deleted(sender, instance, **kwargs):
+    # Before the delete: the articles in their byline are still linked to them.
+    purge_for_author(instance)
+
+
 def image_changed(sender, created=False, **kwargs):
     # A new image shows nowhere yet; a replaced file changes its renditions' URLs.
     if not created:
@@ -148,8 +183,11 @@ def connect():
     discussion_signals.threads_changed.connect(threads_changed, dispatch_uid=f"{uid}.threads")
     # A view restriction (password, sign-in) added to a page must take its public copy out
     # of every cache, and a removed one must let the page show again.
-    for model in (Site, Author, PageViewRestriction):
+    for model in (Site, PageViewRestriction):
         post_save.connect(everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
+    pre_save.connect(author_saving, sender=Author, dispatch_uid=f"{uid}.author.saving")
+    post_save.connect(author_saved, sender=Author, dispatch_uid=f"{uid}.author.saved")
+    pre_delete.connect(author_deleted, sender=Author, dispatch_uid=f"{uid}.author.deleted")
     for model in (Site, PageViewRestriction):
         post_delete.connect(
             everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"

@@ -1,4 +1,7 @@
-"""Listing queries for fronts, author and tag pages, each a bounded number of queries."""
+"""Listing queries for fronts, author and tag pages, each a bounded number of queries.
+
+They list only what every reader may see: these lists are cached and shared by all readers,
+so a page under a view restriction (a password, sign-in) is left out of them entirely."""
 
 from django.db.models import Prefetch
 from wagtail.models import Page
@@ -11,8 +14,20 @@ from . import models
 LATEST_PER_SECTION = 5
 
 
+def without_restricted(queryset, under=None):
+    """`queryset` without the pages a view restriction hides from the public (those on
+    `under` and above it aside: see restricted_pages_q)."""
+    hidden = models.restricted_pages_q(under)
+    return queryset if hidden is None else queryset.exclude(hidden)
+
+
+def _public_articles(under=None):
+    return without_restricted(models.ArticlePage.objects.all(), under)
+
+
 def _article_cards(queryset):
-    """What a teaser needs: image, section, byline, comment count, in fixed queries."""
+    """What a teaser needs: image, section, byline, comment count, in fixed queries.
+    `queryset` starts from _public_articles()."""
     return with_comment_counts(
         queryset.filter(live=True, published_at__isnull=False)
         .select_related("lead_image", "section")
@@ -28,55 +43,59 @@ def _article_cards(queryset):
     )
 
 
-def live_sections(**filters):
-    """Live sections in tree order. The section ids are read first from the small
-    section table: joined directly, SQLite (without statistics) walks the whole page
-    table, every article included, to find the few sections."""
+def live_sections(under=None, **filters):
+    """Live public sections in tree order (see without_restricted for `under`). The section
+    ids are read first from the small section table: joined directly, SQLite (without
+    statistics) walks the whole page table, every article included, to find the few sections."""
     ids = list(models.SectionPage.objects.order_by().values_list("pk", flat=True))
     sections = models.SectionPage.objects.live().filter(pk__in=ids, **filters).order_by()
-    return sorted(sections, key=lambda section: section.path)
+    return sorted(without_restricted(sections, under), key=lambda section: section.path)
 
 
 def sections_for_navigation():
     """Live sections shown in menus, in tree order, as plain pages (a title and an address
     are all the navigation shows): one query, through the page table's content-type index."""
-    return list(
-        Page.objects.live().type(models.SectionPage).filter(show_in_menus=True).order_by("path")
-    )
+    sections = Page.objects.live().type(models.SectionPage).filter(show_in_menus=True)
+    return list(without_restricted(sections).order_by("path"))
+
+
+def public_section(slug):
+    """The live public section with this slug, or None."""
+    return without_restricted(models.SectionPage.objects.live()).filter(slug=slug).first()
 
 
 def latest_articles():
-    return _article_cards(models.ArticlePage.objects.all())
+    return _article_cards(_public_articles())
 
 
 def articles_for_section(section):
-    return _article_cards(models.ArticlePage.objects.filter(section=section))
+    """The section front's articles; shown only to readers past the section's own restrictions."""
+    return _article_cards(_public_articles(under=section).filter(section=section))
 
 
 def articles_for_author(author):
-    return _article_cards(models.ArticlePage.objects.filter(article_authors__author=author))
+    return _article_cards(_public_articles().filter(article_authors__author=author))
 
 
 def articles_for_tag(tag):
-    return _article_cards(models.ArticlePage.objects.filter(tags=tag))
+    return _article_cards(_public_articles().filter(tags=tag))
 
 
 def front_for_home(home):
     """Top stories chosen by editors, then each section's lead (featured) and latest."""
     curated_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
-    curated = {
-        a.pk: a for a in _article_cards(models.ArticlePage.objects.filter(pk__in=curated_ids))
-    }
+    public = _public_articles(under=home)
+    curated = {a.pk: a for a in _article_cards(public.filter(pk__in=curated_ids))}
     top_stories = [curated[pk] for pk in curated_ids if pk in curated]
 
-    sections = [s for s in live_sections() if s.path.startswith(home.path)]
+    sections = [s for s in live_sections(under=home) if s.path.startswith(home.path)]
     shown = set(curated)
     blocks = []
     for section in sections:
         articles = list(
-            _article_cards(
-                models.ArticlePage.objects.filter(section=section).exclude(pk__in=shown)
-            )[: LATEST_PER_SECTION + 1]
+            _article_cards(public.filter(section=section).exclude(pk__in=shown))[
+                : LATEST_PER_SECTION + 1
+            ]
         )
         lead = next((a for a in articles if a.is_featured), articles[0] if articles else None)
         rest = [a for a in articles if a is not lead][: LATEST_PER_SECTION - 1]

@@ -290,9 +290,23 @@ KABAR_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
-# Admin sign-in: after FAILURES failed attempts within SECONDS from one address, or for one
-# username, further attempts are refused (HTTP 429) until the window has passed.
-KABAR_LOGIN_THROTTLE = {"FAILURES": 5, "SECONDS": 15 * 60}
+# Guessing limits (kabar.core.guessing), each counted in windows of SECONDS; once one is
+# reached, further attempts are refused (HTTP 429) until its window has passed.
+# Admin sign-in: failures for one username from one address (FAILURES), for one username
+# from anywhere (USERNAME_FAILURES: higher, so that one address cannot lock the real owner
+# out) and from one address for any username (ADDRESS_FAILURES).
+KABAR_LOGIN_THROTTLE = {
+    "FAILURES": 5,
+    "USERNAME_FAILURES": 50,
+    "ADDRESS_FAILURES": 20,
+    "SECONDS": 15 * 60,
+}
+# A protected page's password form: wrong passwords from one address (FAILURES) and for one
+# page's password from anywhere (PAGE_FAILURES).
+KABAR_PAGE_PASSWORD_THROTTLE = {"FAILURES": 10, "PAGE_FAILURES": 100, "SECONDS": 15 * 60}
+# The admin's password reset: mails to one account (MAILS) and requests from one address
+# (ADDRESS_MAILS); over either, the same answer and no mail.
+KABAR_PASSWORD_RESET_THROTTLE = {"MAILS": 3, "ADDRESS_MAILS": 10, "SECONDS": 60 * 60}
 
 LOGGING = {
     "version": 1,

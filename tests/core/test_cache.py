@@ -3,7 +3,10 @@ gzip, languages, and the WSGI fast path."""
 
 import gzip
 import io
+import os
+import pickle
 import sys
+import time
 
 import pytest
 from django.core.cache import caches
@@ -14,7 +17,14 @@ from django.urls import resolve
 
 from kabar.core import generations
 from kabar.core import page_cache as page_cache_module
-from kabar.core.page_cache import HEADER, PageCacheApp, PageCacheMiddleware, lookup, store
+from kabar.core.page_cache import (
+    HEADER,
+    PageCacheApp,
+    PageCacheMiddleware,
+    lookup,
+    shareable_path,
+    store,
+)
 from kabar.core.purge import purge_paths
 from kabar.discussion.models import DiscussionSettings
 from tests import builders
@@ -226,6 +236,81 @@ def test_not_found_is_not_stored(page_cache, home):
     assert Client().get("/tidak-ada/").get(HEADER) == "pass"
 
 
+# A stored page shows only what its key determines.
+
+
+def test_campaign_tags_never_reach_the_shared_copy(page_cache, article):
+    tagged = Client().get(article.url + "?utm_source=umpan&utm_campaign=x&fbclid=jebakan")
+    assert state(tagged) == "miss"
+    plain = Client().get(article.url)
+    assert state(plain) == "hit"
+    for response in (tagged, plain):
+        html = response.content.decode()
+        assert "umpan" not in html and "jebakan" not in html
+        # The language switch brings the reader back to the page itself.
+        assert f'name="next" value="{article.url}"' in html
+
+
+def test_the_language_switch_keeps_the_page_number(page_cache, section):
+    builders.make_articles(section, 25)
+    html = Client().get(section.url + "?page=02&utm_source=umpan").content.decode()
+    assert f'name="next" value="{section.url}?page=2"' in html
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", "/berita/"),
+        ("?page=02&utm_source=umpan&fbclid=jebakan", "/berita/?page=2"),
+        ("?page=2&cpage=3", "/berita/?cpage=3&page=2"),
+        # Never cached: the reader's own page may give their query back.
+        ("?q=banjir&utm_source=umpan", "/berita/?q=banjir&utm_source=umpan"),
+        ("?page=1&page=2", "/berita/?page=1&page=2"),
+    ],
+)
+def test_shareable_path_is_the_address_as_the_cache_key_holds_it(query, expected):
+    assert shareable_path(RequestFactory().get("/berita/" + query)) == expected
+
+
+def test_a_page_parameter_given_twice_is_never_cached(page_cache, section):
+    builders.make_articles(section, 25)
+    # The view reads the last value: the first request shows page 1, the second page 2.
+    first = Client().get(section.url + "?page=2&page=1")
+    assert "Berita nomor 24" not in first.content.decode()
+    second = Client().get(section.url + "?page=1&page=2")
+    assert state(second) != "hit"
+    assert "Berita nomor 24" in second.content.decode()
+
+
+@pytest.mark.parametrize("query", ["?cpage=1&cpage=2", "?page=1&utm_source=x&page=1"])
+def test_a_repeated_page_parameter_is_not_looked_up(page_cache, article, query):
+    assert lookup(RequestFactory().get(article.url + query).META) is None
+
+
+@pytest.mark.parametrize("cpage", ["2", "999999", "0", "9" * 25])
+def test_a_page_of_the_thread_that_does_not_exist_is_never_stored(page_cache, article, cpage):
+    """The article shows its nearest page of comments; kept, every number would be one
+    more full copy (a flood of the page cache)."""
+    builders.submit(article, body="Satu-satunya komentar.", approve=True)
+    url = f"{article.url}?cpage={cpage}"
+    Client().get(url)
+    second = Client().get(url)
+    assert second.status_code == 200 and state(second) != "hit"
+    assert "Satu-satunya komentar." in second.content.decode()
+    # The one page that exists is kept as usual.
+    warm(Client(), f"{article.url}?cpage=1")
+    assert state(Client().get(f"{article.url}?cpage=1")) == "hit"
+
+
+def test_a_host_not_in_lower_case_is_never_cached(page_cache, article):
+    # Feeds (and absolute links) show the host as the request sent it.
+    shouted = Client().get("/feed/", HTTP_HOST="TESTSERVER")
+    assert shouted.status_code == 200
+    assert "//TESTSERVER/" in shouted.content.decode()
+    plain = Client().get("/feed/", HTTP_HOST="testserver")
+    assert "TESTSERVER" not in plain.content.decode()
+
+
 # What may never be stored.
 
 
@@ -326,9 +411,8 @@ def test_a_purge_during_rendering_makes_what_was_rendered_stale(page_cache, arti
     # An editor publishes while this request is still rendering the old version...
     purge_paths([article.url])
     request.resolver_match = resolve(article.url)
-    entry = store(request, article.serve(request).render(), found)
-    assert entry is not None
-    # ...so what it stored is never served.
+    # ...so what it rendered is not kept, and never served.
+    assert store(request, article.serve(request).render(), found) is None
     assert lookup(factory.get(article.url).META).entry is None
 
 
@@ -542,6 +626,18 @@ def test_file_cache_evicted_generations_renewed_elsewhere_then_purged(file_cache
     assert state(Client().get(article.url)) == "miss"
 
 
+def test_file_cache_a_generation_made_anew_elsewhere_is_read_again(file_cache, article):
+    # This worker reads the page's provisional generation and keeps nothing (a HEAD)...
+    assert state(Client().head(article.url)) == "pass"
+    # ...the generation expires, and another worker makes it anew.
+    file_cache.delete(page_cache_module.path_generation_key(article.url))
+    _in_another_process(_new_worker_lookup, _environ(article.url))
+    # What this worker renders under the value it held is not kept; the next is.
+    assert state(Client().get(article.url)) == "pass"
+    warm(Client(), article.url)
+    assert state(Client().get(article.url)) == "hit"
+
+
 def test_file_cache_stamp_changes_on_every_purge_even_within_one_clock_tick(file_cache):
     memo = generations.store().memo
     seen = set()
@@ -549,3 +645,65 @@ def test_file_cache_stamp_changes_on_every_purge_even_within_one_clock_tick(file
         purge_paths(["/sama/"])
         seen.add(memo._stamp())
     assert len(seen) == 5  # the size moves on even where mtime keeps whole seconds
+
+
+# Probes of paths that do not exist (a scanner) on Kabar's own file cache, as production
+# runs without Redis: nothing of them lasts, and no kept page is pushed out for them.
+
+
+@pytest.fixture
+def kabar_file_cache(settings, tmp_path):
+    def configure(**options):
+        settings.CACHES = {
+            **settings.CACHES,
+            "pages": {
+                "BACKEND": "kabar.core.filecache.FileCache",
+                "LOCATION": str(tmp_path / "pages"),
+                "OPTIONS": options,
+            },
+        }
+        settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
+        return caches["pages"]
+
+    yield configure
+    caches["pages"].close()
+
+
+def _lasting_entries(cache):
+    """Files of `cache` that live longer than a provisional generation would."""
+    horizon = time.time() + 10 * 60  # longer than any render between lookup and store
+    lasting = []
+    for name in os.listdir(cache._dir):
+        if name.endswith(cache.cache_suffix):
+            with open(os.path.join(cache._dir, name), "rb") as entry:
+                expiry = pickle.load(entry)  # noqa: S301 - files this test made
+            if expiry is None or expiry > horizon:
+                lasting.append(name)
+    return lasting
+
+
+def _probe(count):
+    for n in range(count):
+        assert Client().get(f"/wp-content/plugins/probe-{n}.php").status_code == 404
+
+
+def test_probes_of_missing_paths_leave_nothing_lasting(kabar_file_cache, article):
+    cache = kabar_file_cache(MAX_ENTRIES=10_000)
+    warm(Client(), article.url)
+    before = _lasting_entries(cache)
+    _probe(300)
+    assert set(_lasting_entries(cache)) == set(before)
+    # The page kept has a generation that lasts.
+    path_key = page_cache_module.path_generation_key(article.url)
+    assert cache.get(path_key) is not None
+    assert os.path.basename(cache._key_to_file(path_key)) in before
+
+
+def test_probes_at_the_file_cache_s_cap_push_out_no_kept_page(kabar_file_cache, article):
+    kabar_file_cache(MAX_ENTRIES=40, CULL_FREQUENCY=4, CULL_EVERY=1)
+    warm(Client(), article.url)
+    _probe(300)
+    # Another worker, with nothing in its own memory, finds the page in the files.
+    page_cache_module._config = None
+    generations._store = None
+    assert state(Client().get(article.url)) == "hit"

@@ -12,6 +12,7 @@ from django.test import Client
 
 from kabar.core import page_cache as page_cache_module
 from kabar.core import ratelimit
+from kabar.core.generations import PROVISIONAL_SECONDS
 from kabar.core.page_cache import HEADER, config
 from kabar.core.purge import purge_paths
 
@@ -119,7 +120,7 @@ def test_flood_interval_is_shared_on_redis(redis_caches):
 
 
 def test_login_throttle_counts_in_redis(redis_caches, home, settings):
-    settings.KABAR_LOGIN_THROTTLE = {"FAILURES": 2, "SECONDS": 60}
+    settings.KABAR_LOGIN_THROTTLE = {**settings.KABAR_LOGIN_THROTTLE, "FAILURES": 2}
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.create_superuser("redaktur", "r@example.org", "benar-sekali-42")
@@ -150,3 +151,34 @@ def test_a_warm_render_reads_the_site_wide_generation_once(redis_caches, article
     response = client.get(article.url)
     assert response.status_code == 200 and article.title in response.content.decode()
     assert sum("gen:all" in (keys if isinstance(keys, list) else [keys]) for keys in reads) == 1
+
+
+def test_probes_of_missing_paths_leave_no_lasting_key_in_redis(redis_caches, article):
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for n in range(30):
+        assert Client().get(f"/wp-content/plugins/probe-{n}.php").status_code == 404
+    keys = list(client.scan_iter(f"{redis_caches}.pages:*"))
+    lasting = sorted(k.decode().rsplit(":", 1)[-1] for k in keys if client.ttl(k) == -1)
+    assert lasting == ["all", "lists"]  # the shared generations only
+    assert all(0 < client.ttl(k) <= PROVISIONAL_SECONDS for k in keys if client.ttl(k) != -1)
+    # A page whose copy is kept has a generation that lasts.
+    assert Client().get(article.url)[HEADER] == "miss"
+    path_key = page_cache_module.path_generation_key(article.url)
+    [found] = client.scan_iter(f"{redis_caches}.pages:*{path_key}")
+    assert client.ttl(found) == -1
+
+
+def test_comments_posted_to_ids_of_no_page_leave_no_lasting_key_in_redis(redis_caches, home):
+    import redis
+
+    for n in range(10):
+        posted = Client(HTTP_ORIGIN="http://testserver").post(
+            "/comments/post/", {"page": 900_000 + n, "body": "Halo."}
+        )
+        assert posted.status_code == 404
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{redis_caches}.pages:*"))
+    assert [k for k in keys if b":gen:page:" in k]  # read, as the post looked the id up
+    assert not [k for k in keys if b":gen:page:" in k and client.ttl(k) == -1]

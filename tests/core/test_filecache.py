@@ -48,3 +48,26 @@ def test_processes_sharing_the_directory_see_each_others_writes(tmp_path, operat
     else:
         other.incr("counter")
         assert one.get("counter") == 2
+
+
+def test_a_full_cache_culls_what_expires_soonest(tmp_path):
+    """A flood of short-lived entries (a scanner's probes) pushes out its own kind, never
+    an entry that lives longer or one that never expires."""
+    cache = make(tmp_path, MAX_ENTRIES=20, CULL_FREQUENCY=2, CULL_EVERY=1)
+    for n in range(5):
+        cache.set(f"lasting-{n}", n, timeout=None)
+        cache.set(f"page-{n}", n, timeout=3600)
+    for n in range(100):
+        cache.set(f"probe-{n}", n, timeout=60)
+    assert len(files(tmp_path)) <= 20
+    assert [cache.get(f"lasting-{n}") for n in range(5)] == list(range(5))
+    assert [cache.get(f"page-{n}") for n in range(5)] == list(range(5))
+
+
+def test_an_entry_made_to_last_is_culled_after_short_lived_ones(tmp_path):
+    cache = make(tmp_path, MAX_ENTRIES=10, CULL_FREQUENCY=2, CULL_EVERY=1)
+    cache.set("kept", "yes", timeout=60)
+    assert cache.touch("kept", None)
+    for n in range(50):
+        cache.set(f"probe-{n}", n, timeout=60)
+    assert cache.get("kept") == "yes"

@@ -69,6 +69,24 @@ def test_undo_gives_the_event_back():
     assert not ratelimit.hit(BURST, "x").allowed
 
 
+def test_check_counts_nothing_and_forget_clears(clock):
+    clock[0] = 600 * 3_000_000
+    assert all(ratelimit.check(BURST, "203.0.113.9").allowed for _ in range(10))
+    for _ in range(5):
+        ratelimit.hit(BURST, "203.0.113.9")
+    refused = ratelimit.check(BURST, "203.0.113.9")
+    assert not refused.allowed and refused.retry_after == 600
+    assert ratelimit.first_refusal([(FLOOD, "203.0.113.9"), (BURST, "203.0.113.9")]) == refused
+    ratelimit.forget(BURST, "203.0.113.9")
+    assert ratelimit.first_refusal([(BURST, "203.0.113.9")]) is None
+
+    ratelimit.hit(FLOOD, "203.0.113.9")
+    clock[0] += 5
+    assert ratelimit.check(FLOOD, "203.0.113.9").retry_after == 10
+    ratelimit.forget(FLOOD, "203.0.113.9")
+    assert ratelimit.check(FLOOD, "203.0.113.9").allowed
+
+
 def test_unknown_identity_is_not_limited():
     assert all(ratelimit.hit(FLOOD, "").allowed for _ in range(3))
 

@@ -12,7 +12,12 @@ from django.utils import timezone
 
 from kabar.discussion import signals
 from kabar.discussion.models import Comment, Commenter, CommentStatus, DiscussionSettings
-from kabar.discussion.own import OWN_COOKIE, store_own_comments
+from kabar.discussion.own import (
+    OWN_COOKIE,
+    TRUSTED_COOKIE,
+    store_own_comments,
+    store_trusted_browser,
+)
 from kabar.discussion.services import (
     CommentChangeRefused,
     comment_edit,
@@ -42,6 +47,14 @@ def give_own_cookie(client, *comments):
         store_own_comments(request, response, add=comment)
         request.COOKIES[OWN_COOKIE] = response.cookies[OWN_COOKIE].value
     client.cookies[OWN_COOKIE] = request.COOKIES[OWN_COOKIE]
+    return client
+
+
+def give_trusted_cookie(client, email=EMAIL):
+    """Hand `client` the trusted-browser cookie its owner gets by confirming `email` in it."""
+    response = HttpResponse()
+    store_trusted_browser(RequestFactory().get("/"), response, email)
+    client.cookies[TRUSTED_COOKIE] = response.cookies[TRUSTED_COOKIE].value
     return client
 
 
@@ -110,6 +123,7 @@ def test_posting_gives_an_httponly_cookie_and_edit_links_to_the_author_only(clie
 def test_edit_within_the_window_saves_text_and_marks_it_edited(english, article):
     comment = approved(article)
     give_own_cookie(english, comment)
+    give_trusted_cookie(english)  # the browser the address was confirmed in
     form = english.get(edit_url(comment))
     assert form.status_code == 200
     assert "Komentar pertama saya." in form.content.decode()

@@ -14,6 +14,7 @@ from wagtail.users.models import UserProfile
 
 from kabar.core.hashing import keyed_hash
 from kabar.discussion.models import Comment, Commenter, CommentStatus, DiscussionSettings
+from kabar.discussion.own import address_proof
 from kabar.discussion.policy import RULE_FIELDS
 from kabar.discussion.services import (
     CommentAuthor,
@@ -62,14 +63,18 @@ def status_of(comment):
 _bodies = itertools.count(1)
 
 
-def held(article, body=None, name="Dewi", email="dewi@example.org", ip_address=None):
+def held(article, body=None, name="Dewi", email="dewi@example.org", ip_address=None, proofs=()):
     """A comment as the pipeline stores it (held: a first comment), each from its own
-    address unless told, so duplicate and flood checks stay out of the way."""
+    address unless told, so duplicate and flood checks stay out of the way; `proofs` are
+    the sending browser's (CommentAuthor.proofs)."""
     n = next(_bodies)
     return comment_submit(
         page=article,
         author=CommentAuthor(
-            name=name, email=email, ip_address=ip_address or f"192.0.2.{n % 250 + 1}"
+            name=name,
+            email=email,
+            ip_address=ip_address or f"192.0.2.{n % 250 + 1}",
+            proofs=frozenset(proofs),
         ),
         body=body or f"Menunggu moderasi, nomor {n}.",
     )
@@ -77,7 +82,9 @@ def held(article, body=None, name="Dewi", email="dewi@example.org", ip_address=N
 
 def report(comment, times=3):
     for n in range(times):
-        comment_report(comment, "spam", f"pelapor-{comment.pk}-{n}")
+        comment_report(
+            comment, "spam", f"pelapor-{comment.pk}-{n}", commenter=builders.trusted_commenter()
+        )
     comment.refresh_from_db()
     return comment
 
@@ -190,7 +197,8 @@ def test_approve_and_trust_approves_and_trusts_the_commenter(
 def test_a_trusted_commenters_next_comment_is_published_at_once(desk, article):
     first = held(article)
     desk.post(reverse("discussion_comments:approve_and_trust", args=[first.pk]))
-    later = held(article, body="Komentar kedua saya.")
+    # From a browser its owner confirmed the address in (test_trusted_browser.py: any other).
+    later = held(article, body="Komentar kedua saya.", proofs={address_proof("dewi@example.org")})
     assert later.status == CommentStatus.APPROVED
 
 

@@ -14,6 +14,7 @@ from wagtail.models import Site
 from kabar.core import generations
 from kabar.discussion import fragments
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
+from kabar.discussion.own import address_proof
 from kabar.discussion.privacy import personal_data_erase
 from kabar.discussion.services import (
     comment_edit,
@@ -94,6 +95,7 @@ def test_a_comment_published_at_once_shows(client, article, after_commit):
         article,
         body="Kedua dari penulis tepercaya.",
         email="penulis.komentar@example.org",
+        proofs=frozenset({address_proof("penulis.komentar@example.org")}),
     )
     assert second.status == CommentStatus.APPROVED
     assert "Kedua dari penulis tepercaya." in page(client, article)
@@ -102,7 +104,12 @@ def test_a_comment_published_at_once_shows(client, article, after_commit):
 def test_an_edit_by_its_author_shows_the_new_text(client, article, after_commit):
     comment = approved(article, body="Teks sebelum diubah.")
     assert "Teks sebelum diubah." in page(client, article)
-    after_commit(comment_edit, comment, body="Teks sesudah diubah.")
+    after_commit(
+        comment_edit,
+        comment,
+        body="Teks sesudah diubah.",
+        proofs=frozenset({address_proof(comment.author_email)}),
+    )
     html = page(client, article)
     assert "Teks sesudah diubah." in html and "Teks sebelum diubah." not in html
     assert "comment__edited" in html
@@ -140,10 +147,11 @@ def test_a_moderator_taking_a_comment_away_hides_it_and_its_replies(
 def test_reports_that_hold_a_comment_hide_it(client, article, after_commit):
     configure(reports_to_hold=2)
     comment = builders.submit(article, body="Dilaporkan pembaca.", approve=True)
+    reporter = builders.trusted_commenter()
     assert "Dilaporkan pembaca." in page(client, article)
-    after_commit(comment_report, comment, "kasar", "pelapor-1")
+    after_commit(comment_report, comment, "kasar", "pelapor-1", commenter=reporter)
     assert "Dilaporkan pembaca." in page(client, article)
-    after_commit(comment_report, comment, "kasar", "pelapor-2")
+    after_commit(comment_report, comment, "kasar", "pelapor-2", commenter=reporter)
     assert "Dilaporkan pembaca." not in page(client, article)
 
 

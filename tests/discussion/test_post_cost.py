@@ -2,18 +2,30 @@
 the submission path cannot silently grow back: a trusted commenter's comment (published,
 counters kept, pages purged) and a new commenter's (held, burst guard asked)."""
 
+from typing import NamedTuple
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from kabar.discussion.models import Comment, Commenter, CommentStatus
+from kabar.discussion.own import TRUSTED_COOKIE
 from kabar.discussion.services import comments_set_status
-from kabar.discussion.trust import commenter_confirm, confirmation_read, confirmation_token
+from kabar.discussion.trust import confirmation_token
 from tests import builders
 
 pytestmark = pytest.mark.django_db
 POST_URL = reverse("discussion:post")
-TRUSTED = ("Pembaca Tetap", "tetap@example.org")
+
+
+class Reader(NamedTuple):
+    name: str
+    email: str
+    # Their browser's cookies: the trusted-browser proof, once they confirmed in it.
+    cookies: dict | None = None
+
+
+TRUSTED = Reader("Pembaca Tetap", "tetap@example.org")
 # Production's queue (a database table), not the inline one the other tests use: what a
 # post costs includes queueing its notification job, not running it.
 QUEUED_TASKS = {
@@ -35,15 +47,19 @@ def queued(settings):
 
 @pytest.fixture
 def trusted(article, django_capture_on_commit_callbacks):
-    """A commenter who confirmed their address and has an approved comment."""
+    """A commenter who confirmed their address (in the browser they post from) and has an
+    approved comment."""
     with django_capture_on_commit_callbacks(execute=True):
         earlier = builders.submit(
-            article, body="Komentar pertama.", name=TRUSTED[0], email=TRUSTED[1]
+            article, body="Komentar pertama.", name=TRUSTED.name, email=TRUSTED.email
         )
         comments_set_status([earlier.pk], CommentStatus.APPROVED)
-    commenter = Commenter.objects.get(email=TRUSTED[1])
-    commenter_confirm(confirmation_read(confirmation_token(commenter)))
-    return TRUSTED
+    commenter = Commenter.objects.get(email=TRUSTED.email)
+    browser = Client()
+    browser.post(reverse("discussion:confirm", args=[confirmation_token(commenter)]))
+    return Reader(
+        TRUSTED.name, TRUSTED.email, {TRUSTED_COOKIE: browser.cookies[TRUSTED_COOKIE].value}
+    )
 
 
 _bodies = iter(range(10**6))
@@ -57,7 +73,10 @@ def post(article, who):
         "author_email": who[1],
         "form_token": builders.form_token(article),
     }
-    return Client().post(POST_URL, data, HTTP_ORIGIN="http://testserver")
+    client = Client()
+    for name, value in (getattr(who, "cookies", None) or {}).items():
+        client.cookies[name] = value
+    return client.post(POST_URL, data, HTTP_ORIGIN="http://testserver")
 
 
 def accepted(response):
@@ -91,8 +110,8 @@ def test_a_new_commenters_post_is_held_in_a_bounded_number_of_queries(
     article, queued, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        accepted(post(article, ("Pembaca Lain", "lain@example.org")))  # the site's first
-    newcomer = ("Pembaca Baru", "baru@example.org")
+        accepted(post(article, Reader("Pembaca Lain", "lain@example.org")))  # the site's first
+    newcomer = Reader("Pembaca Baru", "baru@example.org")
     comment, _count = measured(
         article,
         newcomer,

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from wagtail.models import Site
 
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
+from kabar.discussion.own import address_proof
 from kabar.discussion.services import (
     CommentAuthor,
     SubmitContext,
@@ -54,6 +55,8 @@ def scenarios(draw):
         "verified": draw(st.booleans()),
         "approved_before": draw(st.integers(0, 3)),
         "spam_marked": draw(st.booleans()),
+        # Sent from a browser the address was confirmed in, or typed in any other.
+        "from_confirmed_browser": draw(st.booleans()),
         # The comment itself.
         "links": draw(st.integers(0, 3)),
         "words": draw(st.sets(st.sampled_from(WORDS), max_size=2)),
@@ -66,7 +69,10 @@ def scenarios(draw):
 def should_start_hidden(s):
     """The oracle: held, spam or trash as stored, whatever the code says."""
     trusted = (
-        s["verified"] and not s["spam_marked"] and s["approved_before"] >= s["trust_after_approved"]
+        s["verified"]
+        and s["from_confirmed_browser"]
+        and not s["spam_marked"]
+        and s["approved_before"] >= s["trust_after_approved"]
     )
     return (
         s["premoderate_all"]
@@ -84,16 +90,18 @@ def step(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-def author(name, email, n):
-    return CommentAuthor(name=name, email=email, ip_address=f"198.51.100.{n % 250 + 1}")
+def author(name, email, n, proofs=frozenset()):
+    return CommentAuthor(
+        name=name, email=email, ip_address=f"198.51.100.{n % 250 + 1}", proofs=proofs
+    )
 
 
-def write(article, who, body, *, parent=None, notify=False):
+def write(article, who, body, *, parent=None, notify=False, proofs=frozenset()):
     n = next(_seq)
     return step(
         comment_submit,
         page=article,
-        author=author(*who, n),
+        author=author(*who, n, proofs),
         body=body,
         parent=parent,
         context=SubmitContext(notify_replies=notify),
@@ -144,13 +152,21 @@ def build(s, marker):
     words = " ".join(sorted(s["words"]))
     body = f"Pendapat saya {marker} {words} {links}".strip()
     mail.outbox.clear()
-    comment = write(article, writer, body, parent=parent if s["is_reply"] else None)
+    # The proof that browser carries (own.trusted_proofs), when the address was confirmed there.
+    proofs = frozenset({address_proof(writer[1])}) if s["from_confirmed_browser"] else frozenset()
+    comment = write(article, writer, body, parent=parent if s["is_reply"] else None, proofs=proofs)
     was_public = comment.status == CommentStatus.APPROVED
 
     if s["afterwards"] in ("spam", "trash"):
         step(comments_set_status, [comment.pk], s["afterwards"])
     elif s["afterwards"] == "reported":
-        step(comment_report, Comment.objects.get(pk=comment.pk), "abuse", f"pelapor-{tag}")
+        step(
+            comment_report,
+            Comment.objects.get(pk=comment.pk),
+            "abuse",
+            f"pelapor-{tag}",
+            commenter=builders.trusted_commenter(),
+        )
     comment.refresh_from_db()
     return article, section, comment, writer[1], was_public
 

@@ -1,13 +1,20 @@
-"""Readers reporting a comment: the form, one report per reader, holding after N reports."""
+"""Readers reporting a comment: the form, one report per reader, and holding it after N
+reports from readers with a history."""
+
+import json
+from urllib.parse import quote
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
-from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings, Report
-from kabar.discussion.services import comment_report
+from kabar.discussion.models import Comment, Commenter, CommentStatus, DiscussionSettings, Report
+from kabar.discussion.own import COMMENTER_COOKIE
+from kabar.discussion.services import comment_report, comments_set_status
+from kabar.discussion.trust import confirmation_token
 from kabar.discussion.views.reports import REPORT_LIMIT
 from tests import builders
 
@@ -111,6 +118,46 @@ def test_reply_under_a_hidden_comment_cannot_be_reported(article):
     assert reader().get(report_url(reply)).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "restriction_type", [PageViewRestriction.PASSWORD, PageViewRestriction.LOGIN]
+)
+def test_a_comment_on_a_restricted_article_cannot_be_seen_or_reported(
+    article, published, restriction_type
+):
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=restriction_type, password="rahasia"
+    )
+    for response in (
+        reader().get(report_url(published)),
+        reader().post(report_url(published), {"reason": "spam"}),
+    ):
+        assert response.status_code == 404
+        assert "Komentar yang bisa dilaporkan." not in response.content.decode()
+        assert article.title not in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+def test_a_restriction_on_the_section_covers_its_articles_comments(section, published):
+    PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.PASSWORD, password="rahasia"
+    )
+    assert reader().get(report_url(published)).status_code == 404
+
+
+def test_a_reader_past_the_password_may_report(article, published):
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="rahasia"
+    )
+    client = reader()
+    client.post(
+        reverse("wagtailcore_authenticate_with_password", args=[restriction.pk, article.pk]),
+        {"password": "rahasia", "return_url": article.url},
+    )
+    assert client.get(report_url(published)).status_code == 200
+    assert client.post(report_url(published), {"reason": "spam"}).status_code == 200
+    assert Report.objects.count() == 1
+
+
 # Sending a report.
 
 
@@ -145,17 +192,123 @@ def test_a_forged_forwarded_header_does_not_make_a_new_reader(published):
     assert Report.objects.count() == 1
 
 
-def test_reports_from_different_readers_add_up_and_hold_the_comment(article, published):
+# Who may hide a comment.
+
+
+def trusted_reader(article, n, address=None):
+    """A reader with a history: their address confirmed in this browser (the link mailed to
+    them) and an approved comment; the browser remembers their details."""
+    email = f"pembaca{n}@example.org"
+    builders.submit(article, body=f"Komentar lama {n}.", name=f"Pembaca {n}", email=email)
+    commenter = Commenter.objects.get(email=email)
+    comments_set_status(commenter.comments.values_list("pk", flat=True), CommentStatus.APPROVED)
+    client = reader(address or f"2001:db8:{n}::1")
+    client.post(reverse("discussion:confirm", args=[confirmation_token(commenter)]))
+    remember(client, email)
+    return client
+
+
+def remember(client, email):
+    # What the comment form's "remember me" leaves in the browser (views/comments.py).
+    details = {"name": "Pembaca", "email": email, "url": ""}
+    client.cookies[COMMENTER_COOKIE] = quote(json.dumps(details))
+
+
+def status_of(comment):
+    return Comment.objects.get(pk=comment.pk).status
+
+
+def test_reports_from_readers_without_a_history_queue_for_a_moderator(article, published):
+    set_reports_to_hold(3)
+    for n in range(5):  # five IPv6 subscribers, each with a /64 of their own
+        response = reader(f"2001:db8:{n + 1}::1").post(report_url(published), {"reason": "spam"})
+        assert response.status_code == 200
+    assert status_of(published) == CommentStatus.APPROVED
+    assert Comment.objects.get(pk=published.pk).report_count == 5
+    assert Report.objects.filter(comment=published, trusted=False).count() == 5
+    assert "Komentar yang bisa dilaporkan." in Client().get(article.url).content.decode()
+
+
+def test_reports_from_readers_with_a_history_hide_the_comment(article, published):
     set_reports_to_hold(3)
     for n in range(2):
-        reader(f"198.51.100.{n + 1}").post(report_url(published), {"reason": "spam"})
-    assert Comment.objects.get(pk=published.pk).status == CommentStatus.APPROVED
-    reader("198.51.100.3").post(report_url(published), {"reason": "abuse"})
-    held = Comment.objects.get(pk=published.pk)
-    assert held.status == CommentStatus.REPORTED
-    assert held.report_count == 3
-    html = Client().get(article.url).content.decode()
-    assert "Komentar yang bisa dilaporkan." not in html
+        trusted_reader(article, n).post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.APPROVED
+    trusted_reader(article, 2).post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.REPORTED
+    assert Report.objects.filter(comment=published, trusted=True).count() == 3
+    assert "Komentar yang bisa dilaporkan." not in Client().get(article.url).content.decode()
+
+
+def test_a_trusted_address_typed_in_without_its_browser_proof_counts_for_nothing(
+    article, published
+):
+    set_reports_to_hold(1)
+    trusted_reader(article, 0)
+    impostor = reader("2001:db8:99::1")
+    remember(impostor, "pembaca0@example.org")
+    impostor.post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.APPROVED
+    assert Report.objects.get().trusted is False
+
+
+def test_a_confirmed_reader_without_an_approved_comment_has_no_history(article, published):
+    set_reports_to_hold(1)
+    client = trusted_reader(article, 0)
+    Comment.objects.filter(author_email="pembaca0@example.org").update(status=CommentStatus.TRASH)
+    client.post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.APPROVED
+
+
+def test_a_reader_with_a_history_reports_once_wherever_they_are(article, published):
+    set_reports_to_hold(2)
+    client = trusted_reader(article, 0)
+    client.post(report_url(published), {"reason": "abuse"})
+    again = client.post(report_url(published), {"reason": "spam"}, REMOTE_ADDR="192.0.2.50")
+    assert "You have already reported this comment." in again.content.decode()
+    assert Report.objects.count() == 1
+    assert status_of(published) == CommentStatus.APPROVED
+
+
+def test_a_trusted_commenters_comment_is_never_hidden_by_reports(article):
+    set_reports_to_hold(1)
+    trusted_reader(article, 9)  # confirmed, with an approved comment: a trusted commenter
+    regular = Comment.objects.get(author_email="pembaca9@example.org")
+    for n in range(3):
+        trusted_reader(article, n).post(report_url(regular), {"reason": "abuse"})
+    assert status_of(regular) == CommentStatus.APPROVED
+    assert Comment.objects.get(pk=regular.pk).report_count == 3
+
+
+def test_a_staff_comment_is_never_hidden_by_reports(article):
+    set_reports_to_hold(1)
+    editor = get_user_model().objects.create_user("redaktur", is_staff=True)
+    staff_comment = builders.submit(
+        article, body="Dari redaksi.", email="r@example.org", user=editor
+    )
+    assert staff_comment.status == CommentStatus.APPROVED
+    trusted_reader(article, 0).post(report_url(staff_comment), {"reason": "abuse"})
+    assert status_of(staff_comment) == CommentStatus.APPROVED
+
+
+def test_a_signed_in_staff_member_has_a_history(article, published):
+    set_reports_to_hold(1)
+    client = reader()
+    client.force_login(get_user_model().objects.create_user("redaktur", is_staff=True))
+    client.post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.REPORTED
+
+
+def test_only_reports_since_a_moderator_looked_count(article, published):
+    set_reports_to_hold(2)
+    for n in range(2):
+        trusted_reader(article, n).post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.REPORTED
+    comments_set_status([published.pk], CommentStatus.APPROVED)
+    trusted_reader(article, 2).post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.APPROVED
+    trusted_reader(article, 3).post(report_url(published), {"reason": "abuse"})
+    assert status_of(published) == CommentStatus.REPORTED
 
 
 def test_reaching_the_threshold_announces_the_change(published, django_capture_on_commit_callbacks):
@@ -169,8 +322,9 @@ def test_reaching_the_threshold_announces_the_change(published, django_capture_o
     signals.comments_moderated.connect(receiver)
     try:
         set_reports_to_hold(1)
+        vouching = Commenter.objects.create(email="tetap@example.org", manually_trusted=True)
         with django_capture_on_commit_callbacks(execute=True):
-            assert comment_report(published, "spam", "seorang-pembaca") is True
+            assert comment_report(published, "spam", "seorang", commenter=vouching) is True
     finally:
         signals.comments_moderated.disconnect(receiver)
     assert seen == [([published.pk], {published.pk: "approved"}, None, "report")]
@@ -178,18 +332,17 @@ def test_reaching_the_threshold_announces_the_change(published, django_capture_o
 
 def test_reports_on_a_comment_already_held_do_not_change_it(published):
     set_reports_to_hold(1)
-    comment_report(published, "spam", "satu")
+    vouching = Commenter.objects.create(email="tetap@example.org", manually_trusted=True)
+    comment_report(published, "spam", "satu", commenter=vouching)
     Comment.objects.filter(pk=published.pk).update(status=CommentStatus.TRASH)
     comment = Comment.objects.get(pk=published.pk)
-    comment_report(comment, "spam", "dua")
+    comment_report(comment, "spam", "dua", commenter=vouching)
     assert Comment.objects.get(pk=published.pk).status == CommentStatus.TRASH
 
 
 def test_a_moderator_approving_a_reported_comment_publishes_it_again(article, published):
-    from kabar.discussion.services import comments_set_status
-
     set_reports_to_hold(1)
-    reader().post(report_url(published), {"reason": "spam"})
+    trusted_reader(article, 0).post(report_url(published), {"reason": "spam"})
     assert Comment.objects.get(pk=published.pk).status == CommentStatus.REPORTED
     comments_set_status([published.pk], CommentStatus.APPROVED)
     assert "Komentar yang bisa dilaporkan." in Client().get(article.url).content.decode()

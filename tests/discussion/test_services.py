@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kabar.discussion.models import Comment, Commenter, CommentStatus
+from kabar.discussion.own import address_proof
 from kabar.discussion.services import (
     CommentAuthor,
     CommentsClosed,
@@ -32,7 +33,14 @@ def test_unverified_commenter_with_an_approved_comment_is_still_held(article):
 def test_verified_commenter_with_an_approved_comment_is_published_at_once(article):
     first = builders.submit(article, name="Budi", email="budi@example.org", approve=True)
     Commenter.objects.filter(pk=first.commenter_id).update(verified_at=timezone.now())
-    later = builders.submit(article, body="Satu lagi.", name="Budi", email="BUDI@example.org")
+    # From the browser the address was confirmed in (test_trusted_browser.py: any other).
+    later = builders.submit(
+        article,
+        body="Satu lagi.",
+        name="Budi",
+        email="BUDI@example.org",
+        proofs=frozenset({address_proof("budi@example.org")}),
+    )
     assert later.status == CommentStatus.APPROVED
     assert later.reasons[0]["rule"] == "trusted_commenter"
 

@@ -1,14 +1,17 @@
 """The verified-trust ladder: first comment held and a confirmation mailed; a known name
-and email earn nothing until confirmed; confirmed + approved history publishes at once;
-spam takes trust away; a moderator's "approve and trust" gives it back."""
+and email earn nothing until confirmed; confirmed + approved history publishes at once
+from the browser the address was confirmed in (tests/discussion/test_trusted_browser.py
+for any other); spam takes trust away; a moderator's "approve and trust" gives it back."""
 
 import re
 
 import pytest
 from django.core import signing
+from django.test import RequestFactory
 from django.utils import timezone
 
 from kabar.discussion.models import Commenter, CommentStatus, DiscussionSettings, Subscription
+from kabar.discussion.own import trusted_proofs
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.discussion.trust import (
     CONFIRM_SALT,
@@ -41,6 +44,13 @@ def confirm_by_link(client, mailoutbox, email=EMAIL):
     response = client.post(link)
     assert response.status_code == 200
     return link
+
+
+def proofs_of(client):
+    """What `client`'s trusted-browser cookie proves, as the comment form's view reads it."""
+    request = RequestFactory().get("/")
+    request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
+    return trusted_proofs(request)
 
 
 def approve(run, comment):
@@ -89,7 +99,13 @@ def test_confirmed_address_with_an_approved_comment_is_published_at_once(
     first = run(builders.submit, article, email=EMAIL)
     confirm_by_link(client, mailoutbox)
     approve(run, first)
-    later = run(builders.submit, article, body="Sekarang langsung tampil.", email=EMAIL)
+    later = run(
+        builders.submit,
+        article,
+        body="Sekarang langsung tampil.",
+        email=EMAIL,
+        proofs=proofs_of(client),
+    )
     assert later.status == CommentStatus.APPROVED
     assert later.reasons[0]["rule"] == "trusted_commenter"
 
@@ -101,10 +117,10 @@ def test_trust_after_approved_setting_is_respected(article, run, client, mailout
     first = run(builders.submit, article, body="Satu.", email=EMAIL)
     confirm_by_link(client, mailoutbox)
     approve(run, first)
-    second = run(builders.submit, article, body="Dua.", email=EMAIL)
+    second = run(builders.submit, article, body="Dua.", email=EMAIL, proofs=proofs_of(client))
     assert second.status == CommentStatus.PENDING
     approve(run, second)
-    third = run(builders.submit, article, body="Tiga.", email=EMAIL)
+    third = run(builders.submit, article, body="Tiga.", email=EMAIL, proofs=proofs_of(client))
     assert third.status == CommentStatus.APPROVED
 
 
@@ -113,7 +129,14 @@ def test_trusted_address_under_another_name_is_trusted(article, run, client, mai
     first = run(builders.submit, article, name="Budi", email=EMAIL)
     confirm_by_link(client, mailoutbox)
     approve(run, first)
-    later = run(builders.submit, article, body="Nama baru.", name="Budi S.", email=EMAIL)
+    later = run(
+        builders.submit,
+        article,
+        body="Nama baru.",
+        name="Budi S.",
+        email=EMAIL,
+        proofs=proofs_of(client),
+    )
     assert later.status == CommentStatus.APPROVED
 
 
@@ -121,26 +144,29 @@ def test_a_comment_marked_spam_takes_trust_away(article, run, client, mailoutbox
     first = run(builders.submit, article, body="Satu.", email=EMAIL)
     confirm_by_link(client, mailoutbox)
     approve(run, first)
-    trusted = run(builders.submit, article, body="Dua.", email=EMAIL)
+    trusted = run(builders.submit, article, body="Dua.", email=EMAIL, proofs=proofs_of(client))
     assert trusted.status == CommentStatus.APPROVED
     run(comments_set_status, [trusted.pk], CommentStatus.SPAM)
     commenter = Commenter.objects.get(email=EMAIL)
     assert commenter.trust_revoked_at is not None
-    later = run(builders.submit, article, body="Tiga.", email=EMAIL)
+    later = run(builders.submit, article, body="Tiga.", email=EMAIL, proofs=proofs_of(client))
     assert later.status == CommentStatus.PENDING
     assert later.reasons[0]["rule"] == "trust_revoked"
 
 
-def test_approve_and_trust_restores_trust_after_spam(article, run, django_user_model):
+def test_approve_and_trust_restores_trust_after_spam(
+    article, run, django_user_model, client, mailoutbox
+):
     moderator = django_user_model.objects.create_user("mod", is_staff=True)
     first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    confirm_by_link(client, mailoutbox)
     run(comments_set_status, [first.pk], CommentStatus.SPAM, by=moderator)
     commenter = Commenter.objects.get(email=EMAIL)
     assert commenter.trust_revoked_at is not None
     commenter_trust(commenter, by=moderator)
     commenter.refresh_from_db()
     assert commenter.manually_trusted and commenter.trust_revoked_at is None
-    later = run(builders.submit, article, body="Dua.", email=EMAIL)
+    later = run(builders.submit, article, body="Dua.", email=EMAIL, proofs=proofs_of(client))
     assert later.status == CommentStatus.APPROVED
     assert later.reasons[0]["rule"] == "trusted_commenter"
 

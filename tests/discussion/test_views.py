@@ -279,6 +279,21 @@ def test_a_restricted_article_takes_no_comment_and_is_not_sent_back(
     assert not Comment.objects.filter(page=article).exists()
 
 
+@pytest.mark.parametrize("restriction_type", ["password", "login"])
+def test_a_comment_permalink_does_not_reveal_a_restricted_article(article, restriction_type):
+    from wagtail.models import PageViewRestriction
+
+    comment = builders.submit(article, approve=True)
+    permalink = reverse("discussion:permalink", args=[comment.pk])
+    assert Client().get(permalink).status_code == 302
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=restriction_type, password="rahasia"
+    )
+    response = Client().get(permalink)
+    assert response.status_code == 404
+    assert article.url not in response.get("Location", "")
+
+
 def test_a_reader_past_the_password_may_comment(client, article):
     from wagtail.models import PageViewRestriction
 

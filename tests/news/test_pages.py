@@ -56,10 +56,22 @@ def test_section_front_shows_only_live_articles(client, section):
     assert client.get(draft.url).status_code == 404
 
 
-def test_bad_page_number_shows_first_page(client, section):
+@pytest.mark.parametrize("query", ["?page=abc", "?page=0", "?page=999", "?page=" + "9" * 30])
+def test_a_page_number_that_is_not_one_of_the_listing_is_not_found(client, section, query):
+    """Answered with page 1, each such address would be one more full copy in the page
+    cache (any number of them: a flood)."""
     builders.make_article(section, "Satu-satunya")
-    assert client.get(section.url + "?page=abc").status_code == 200
-    assert "Satu-satunya" in client.get(section.url + "?page=999").content.decode()
+    assert client.get(section.url + query).status_code == 404
+    assert "Satu-satunya" in client.get(section.url + "?page=").content.decode()
+    assert "Satu-satunya" in client.get(section.url + "?page=1").content.decode()
+
+
+def test_a_page_number_beyond_an_author_listing_is_not_found(client, section):
+    author = builders.make_author("Penulis Tunggal")
+    builders.make_article(section, "Satu-satunya", authors=[author])
+    url = reverse("news:author", args=[author.slug])
+    assert client.get(url + "?page=2").status_code == 404
+    assert "Satu-satunya" in client.get(url).content.decode()
 
 
 def test_home_front_shows_top_stories_and_section_leads(client, home, section):

@@ -151,7 +151,7 @@ class CommentViewSet(SnippetViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path(
-                f"{moderation.name}/<int:pk>/",
+                f"{moderation.name}/<id:pk>/",
                 self.construct_view(CommentModerationView, moderation=moderation),
                 name=moderation.name,
             )

@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -33,6 +33,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from kabar.core.hashing import keyed_hash
+from kabar.core.ids import parse_id
 
 from ..models import Comment, CommentStatus
 from ..services import (
@@ -117,12 +118,14 @@ REASON_RULES = {
     "verified_new": _("Confirmed address, not yet trusted"),
     "unverified_known": _("Known name and email, address not confirmed"),
     "trust_revoked": _("Trust revoked"),
+    "unproven_browser": _("Trusted address, from a browser it was not confirmed in"),
     "premoderation": _("Every comment held here"),
     "honeypot": _("Hidden field filled in"),
     "too_fast": _("Sent too fast"),
     "form_expired": _("Form too old"),
     "token": _("Form token"),
     "flood": _("Too many comments in a short time"),
+    "email_flood": _("Too many comments under one mailbox, from several networks"),
     "duplicate": _("Duplicate comment"),
     "links": _("Links"),
     "moderation_words": _("Moderation words"),
@@ -470,6 +473,13 @@ class CommentModerationBulkAction(SnippetBulkAction):
         return self.permission_policy.user_has_permission_for_instance(
             self.request.user, "change", comment
         )
+
+    @classmethod
+    def get_queryset(cls, model, object_ids):
+        # The ?id= values come as typed: only ids in range reach the query (404 if none).
+        if not isinstance(object_ids, QuerySet):
+            object_ids = [pk for pk in map(parse_id, object_ids) if pk is not None]
+        return super().get_queryset(model, object_ids)
 
     def get_all_objects_in_listing_query(self, parent_id):
         """Selecting all in the listing means the listing as filtered and searched, so

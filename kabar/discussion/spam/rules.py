@@ -42,6 +42,23 @@ def too_fast(comment, *, article, rules, context):
     return []
 
 
+# Set by the throttle (spam/throttle.py) when an unproven poster's mailbox is over a limit.
+EMAIL_FLOOD = "email_flood"
+
+
+def email_flood(comment, *, article, rules, context):
+    if context is not None and context.extra.get(EMAIL_FLOOD):
+        return [
+            reason(
+                EMAIL_FLOOD,
+                "hold",
+                f"over the limit of {context.extra[EMAIL_FLOOD]} under this mailbox, from "
+                "several networks, and not from a browser its owner confirmed",
+            )
+        ]
+    return []
+
+
 def count_links(comment):
     return len(links_in(comment.body))
 
@@ -95,11 +112,18 @@ def word_lists(comment, *, article, rules, context):
     return found
 
 
-CHECKS = (premoderation, honeypot, too_fast, links, word_lists)
+CHECKS = (premoderation, honeypot, too_fast, email_flood, links, word_lists)
 
 # Rules whose finding is evidence of spam (not of policy, like premoderation): the
 # classifier may mark spam only when one of these agrees with it.
-SPAM_SIGNALS = {"honeypot", "too_fast", "links", "moderation_words", "disallowed_words"}
+SPAM_SIGNALS = {
+    "honeypot",
+    "too_fast",
+    EMAIL_FLOOD,
+    "links",
+    "moderation_words",
+    "disallowed_words",
+}
 
 
 # Duplicates are refused before anything is stored, so they are not a check above.

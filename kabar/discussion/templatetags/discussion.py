@@ -10,7 +10,7 @@ from django.utils.html import format_html, urlize
 from django.utils.safestring import mark_safe
 
 from ..display import discussion_for
-from ..identicons import SIZE, gravatar_url, identicon_url
+from ..identicons import SIZE, comment_avatar_url
 
 register = template.Library()
 THREAD_TEMPLATE = "discussion/thread.html"
@@ -68,11 +68,7 @@ def commenter_avatar(context, comment):
     """The commenter's picture: a locally drawn identicon from a keyed hash (no email in
     the page, no request to any other host), or Gravatar's when the site enabled it."""
     rules = context.get("comment_rules")
-    email = getattr(comment, "author_email", "")
-    if rules is not None and rules.gravatar_enabled and email:
-        src = gravatar_url(email)
-    else:
-        src = identicon_url(email, getattr(comment, "author_name", ""))
+    src = comment_avatar_url(comment, gravatar=rules is not None and rules.gravatar_enabled)
     # Size as attributes, not an inline style, so the Content-Security-Policy can forbid those.
     return format_html(
         '<img class="avatar" src="{}" width="{}" height="{}" alt="" loading="lazy">',

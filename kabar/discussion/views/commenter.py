@@ -22,7 +22,13 @@ from .. import privacy
 from ..forms import CommentForm
 from ..identicons import KEY_PATTERN, identicon_svg
 from ..models import EMAIL_MAX_LENGTH, Comment, CommentStatus
-from ..own import COMMENTER_COOKIE, created_stamp, own_comments, store_own_comments
+from ..own import (
+    COMMENTER_COOKIE,
+    created_stamp,
+    own_comments,
+    store_own_comments,
+    trusted_proofs,
+)
 from ..policy import rules_for_page
 from ..services import (
     CommentChangeRefused,
@@ -40,7 +46,6 @@ PRIVACY_LIMIT = ratelimit.Limit("privacy-request", 10, 60 * 60)
 
 class CommentEditForm(forms.Form):
     body = CommentForm.base_fields["body"]
-    clean_body = CommentForm.clean_body
 
 
 class PrivacyRequestForm(forms.Form):
@@ -120,7 +125,9 @@ def comment_edit_view(request, comment_id):
         form = CommentEditForm(request.POST)
         if form.is_valid():
             try:
-                comment = comment_edit(comment, body=form.cleaned_data["body"])
+                comment = comment_edit(
+                    comment, body=form.cleaned_data["body"], proofs=trusted_proofs(request)
+                )
             except CommentChangeRefused as exc:
                 return _refused(request, exc.message, comment)
             except ValidationError as exc:
@@ -198,22 +205,20 @@ def privacy_request(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def privacy_link(request, token):
-    """Where the mailed link leads: an export downloads at once; an erasure asks once more."""
+    """Where the mailed link leads: a page that asks once more, because mail scanners open
+    links on their own; its button downloads the export (once) or erases."""
     try:
-        commenter, action = privacy.privacy_link_read(token)
+        link = privacy.privacy_link_read(token)
     except LinkInvalid as exc:
-        return _page(
-            request, "discussion/privacy/link_invalid.html", {"message": exc.message}, status=400
-        )
-    if action == privacy.PrivacyAction.EXPORT:
-        if request.method != "GET":
-            return _page(
-                request,
-                "discussion/privacy/link_invalid.html",
-                {"message": LinkInvalid.message},
-                status=405,
-            )
-        data = privacy.personal_data_export(commenter)
+        return _link_invalid(request, exc.message)
+    export = link.action == privacy.PrivacyAction.EXPORT
+    if request.method != "POST":
+        template = "export_confirm.html" if export else "erase_confirm.html"
+        return _page(request, f"discussion/privacy/{template}", {"token": token})
+    if export:
+        if not privacy.privacy_link_use(link):
+            return _link_invalid(request, privacy.LinkUsed.message)
+        data = privacy.personal_data_export(link.commenter)
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
             content_type="application/json; charset=utf-8",
@@ -221,10 +226,12 @@ def privacy_link(request, token):
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="kabar-data-{stamp}.json"'
         return _private(response)
-    if request.method == "POST":
-        count = privacy.personal_data_erase(commenter)
-        response = _page(request, "discussion/privacy/erased.html", {"count": count})
-        # "Save my name, email, and website in this browser": not any more.
-        response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
-        return response
-    return _page(request, "discussion/privacy/erase_confirm.html", {"token": token})
+    count = privacy.personal_data_erase(link.commenter)
+    response = _page(request, "discussion/privacy/erased.html", {"count": count})
+    # "Save my name, email, and website in this browser": not any more.
+    response.delete_cookie(COMMENTER_COOKIE, samesite="Lax")
+    return response
+
+
+def _link_invalid(request, message):
+    return _page(request, "discussion/privacy/link_invalid.html", {"message": message}, status=400)

@@ -1,7 +1,8 @@
 """The comment form's endpoint and comment permalinks: parse, call, answer."""
 
+import functools
 import json
-from urllib.parse import parse_qsl, quote
+from urllib.parse import quote, unquote_to_bytes
 
 from django.conf import settings
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
@@ -14,19 +15,36 @@ from kabar.core.security import same_origin_problem
 
 from .. import submission, targets
 from ..display import comment_url, show_with_form
-from ..models import Comment, CommentStatus
-from ..own import COMMENTER_COOKIE, own_comments, store_own_comments
+from ..models import Comment
+from ..own import COMMENTER_COOKIE, own_comments, store_own_comments, trusted_proofs
 
 
 def _undecodable(request):
+    """The names of the posted fields whose value is not valid UTF-8 (Django would read
+    them with U+FFFD in place of the bad bytes, without a word)."""
     content_type = request.META.get("CONTENT_TYPE", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
-        return False
+        return frozenset()
+    names = set()
+    for pair in request.body.split(b"&"):
+        raw_name, _equals, raw_value = pair.replace(b"+", b" ").partition(b"=")
+        name, value = unquote_to_bytes(raw_name), unquote_to_bytes(raw_value)
+        if not (_is_utf8(name) and _is_utf8(value)):
+            names.add(name.decode("utf-8", errors="replace"))
+    return frozenset(names)
+
+
+def _is_utf8(data):
     try:
-        parse_qsl(request.body.decode("ascii"), encoding="utf-8", errors="strict")
+        data.decode("utf-8")
     except UnicodeDecodeError:
-        return True
-    return False
+        return False
+    return True
+
+
+def may_view(request, restrictions):
+    """Whether the reader passes a page's view restrictions (password, sign-in)."""
+    return all(r.accept_request(request) for r in restrictions)
 
 
 def facts_of(request):
@@ -36,9 +54,10 @@ def facts_of(request):
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         user=request.user,
         own=own_comments(request),
+        proofs=trusted_proofs(request),
         cross_site=bool(same_origin_problem(request)),
         undecodable=_undecodable(request),
-        may_view=lambda restrictions: all(r.accept_request(request) for r in restrictions),
+        may_view=functools.partial(may_view, request),
     )
 
 
@@ -71,8 +90,8 @@ def comment_post(request):
 
     comment, data = outcome.comment, outcome.form.cleaned_data
     response = HttpResponseRedirect(outcome.address)
-    if comment.status in (CommentStatus.APPROVED, CommentStatus.PENDING):
-        store_own_comments(request, response, add=comment, rules=outcome.rules)
+    # Whatever the checks decided: a comment taken for spam is answered as a held one.
+    store_own_comments(request, response, add=comment, rules=outcome.rules)
     if data["remember"]:
         # Read back by the page's script to fill the form in; the server never prints it,
         # so a cached page cannot carry one reader's details to another.
@@ -95,12 +114,15 @@ def comment_post(request):
 
 def comment_permalink(request, comment_id):
     """/comments/<id>/: a lasting address for a comment, sent on to wherever it is shown
-    now. The same for every reader, so a held or hidden comment is simply not found."""
+    now. The same for every reader who may see the article, so a held or hidden comment, or
+    one on an article behind a password or sign-in the reader has not passed, is not found."""
     comment = get_object_or_404(Comment.objects.select_related("page"), pk=comment_id)
     if not comment.page.live:
         raise Http404
     target = targets.as_target(comment.page)
-    url = comment_url(target, comment) if target is not None else None
+    if target is None or not may_view(request, target.discussion_view_restrictions()):
+        raise Http404
+    url = comment_url(target, comment)
     if url is None:
         raise Http404
     return HttpResponseRedirect(url)

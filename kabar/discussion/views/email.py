@@ -1,4 +1,5 @@
-"""The pages behind the links in Kabar's mail: confirming an address, and unsubscribing.
+"""The pages behind the links in Kabar's mail: confirming an address (and that the
+browser it is confirmed in is its owner's), and unsubscribing.
 
 Opening a link only shows a page; the change happens when its button is pressed (a POST),
 because mail scanners open links on their own and must not confirm or unsubscribe anyone.
@@ -15,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kabar.core.signing import LinkExpired, LinkInvalid
 
 from ..models import Subscription
+from ..own import store_trusted_browser
 from ..subscriptions import subscription_cancel, unsubscribe_read
 from ..trust import commenter_confirm, confirmation_read
 
@@ -51,17 +53,18 @@ def confirm(request, token):
     if request.method == "POST":
         confirmed = commenter_confirm(confirmation)
         context = {"done": True, "commenter": commenter, "subscriptions": confirmed}
-    else:
-        pending = Subscription.objects.filter(
-            commenter=commenter, confirmed_at__isnull=True, unsubscribed_at__isnull=True
-        ).select_related("page")
-        context = {
-            "done": False,
-            "commenter": commenter,
-            "subscriptions": [
-                s for s in pending if s.created_at.timestamp() <= confirmation.issued_at
-            ],
-        }
+        response = _private(render(request, "discussion/confirm.html", context))
+        # Only the mailbox's owner has the link: from now on this browser speaks for them.
+        store_trusted_browser(request, response, commenter.email)
+        return response
+    pending = Subscription.objects.filter(
+        commenter=commenter, confirmed_at__isnull=True, unsubscribed_at__isnull=True
+    ).select_related("page")
+    context = {
+        "done": False,
+        "commenter": commenter,
+        "subscriptions": [s for s in pending if s.created_at.timestamp() <= confirmation.issued_at],
+    }
     return _private(render(request, "discussion/confirm.html", context))
 
 

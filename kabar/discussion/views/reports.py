@@ -13,9 +13,11 @@ from kabar.core.clientip import client_ip, client_key
 from kabar.core.hashing import keyed_hash
 
 from .. import targets
-from ..models import Comment, CommentStatus
+from ..models import Comment, Commenter, CommentStatus
+from ..own import address_proof, remembered_email, trusted_proofs
 from ..selectors import comment_is_visible
 from ..services import comment_report
+from .comments import may_view
 
 # Readers are many and reports are cheap to send: a client may report this many comments
 # an hour, enough for a reader clearing a spammed thread, too few to bury a discussion.
@@ -60,28 +62,43 @@ class ReportForm(forms.Form):
         return f"{reason}: {note}" if note else reason
 
 
-def reporter_hash(request):
-    """Who reported, as far as Kabar needs to know: a keyed hash of the client's address,
-    made for reports only so it cannot be matched against commenters' IP hashes."""
+def reporter_of(request):
+    """(hash, commenter): who reports, as far as Kabar needs to know. A reader whose browser
+    proves a commenter's address (the details it remembers, and the proof the confirmation
+    link left in it) is that commenter wherever they are; anyone else is their address.
+    Either way a keyed hash made for reports only, never matched against commenters' IP
+    hashes."""
+    email = remembered_email(request)
+    if email and address_proof(email) in trusted_proofs(request):
+        commenter = Commenter.objects.filter(email=email).first()
+        if commenter is not None:
+            return keyed_hash(f"commenter:{commenter.pk}", "report"), commenter
     address = client_key(client_ip(request)) or "unknown"
-    return keyed_hash(address, "report")
+    return keyed_hash(address, "report"), None
 
 
-def _reportable(comment_id):
+def _reportable(request, comment_id):
+    """The comment and its article, if this reader sees the comment: approved, in its
+    thread, on a live article whose view restrictions they pass. Http404 otherwise."""
     comment = get_object_or_404(
         Comment.objects.select_related("page").filter(status=CommentStatus.APPROVED),
         pk=comment_id,
     )
-    if not comment.page.live or not comment_is_visible(comment):
+    article = targets.as_target(comment.page)
+    if (
+        article is None
+        or not article.live
+        or not may_view(request, article.discussion_view_restrictions())
+        or not comment_is_visible(comment)
+    ):
         raise Http404
-    return comment
+    return comment, article
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def comment_report_view(request, comment_id):
-    comment = _reportable(comment_id)
-    article = targets.as_target(comment.page) or comment.page
+    comment, article = _reportable(request, comment_id)
     context = {"comment": comment, "article": article}
     if request.method == "GET":
         return render(
@@ -103,7 +120,10 @@ def comment_report_view(request, comment_id):
             )
             response["Retry-After"] = str(decision.retry_after)
             return response
-    counted = comment_report(comment, form.reason_text(), reporter_hash(request))
+    reporter, commenter = reporter_of(request)
+    counted = comment_report(
+        comment, form.reason_text(), reporter, commenter=commenter, user=request.user
+    )
     return render(
         request,
         "discussion/report_done.html",

@@ -1,0 +1,168 @@
+"""What a comment's fields must hold, wherever they come from: the form's fields run these
+rules, and comment_submit runs them again for every other way in (an importer, the API)."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, MaxLengthValidator, URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from kabar.core.xmlsafe import xml_safe
+
+from .models import BODY_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH
+
+BODY_REQUIRED = _("Please type your comment.")
+NAME_REQUIRED = _("Please enter your name.")
+EMAIL_REQUIRED = _("Please enter your email address. It will not be published.")
+EMAIL_INVALID = _("Please enter a valid email address.")
+URL_INVALID = _("Please enter a valid web address.")
+BODY_NOT_TEXT = _(
+    "Your comment contains an invisible control character that cannot be published (it "
+    "often comes along with pasted text). Please retype the part that was pasted and send "
+    "it again."
+)
+NAME_NOT_TEXT = _(
+    "Your name contains an invisible control character or a line break. Please type it "
+    "again, on one line."
+)
+
+# Text in a comment (browsers send a textarea's line breaks as CR LF), not in a one-line
+# field: mail headers refuse line breaks.
+LINE_CONTROLS = re.compile("[\t\n\r]")
+
+
+def is_text(value):
+    """Whether a page and a feed can carry every character of `value`: none of what XML 1.0
+    refuses (the C0 controls but tab, line feed and carriage return, NUL among them;
+    surrogates, U+FFFE and U+FFFF)."""
+    return xml_safe(value) == value
+
+
+def is_one_line_text(value):
+    return is_text(value) and not LINE_CONTROLS.search(value)
+
+
+class TextOnly:
+    """Refuses a value `test` finds is not text, saying `message`."""
+
+    def __init__(self, test, message):
+        self.test, self.message = test, message
+
+    def __call__(self, value):
+        if not self.test(value):
+            raise ValidationError(self.message, code="not_text")
+
+
+def is_visible_address(value):
+    """Whether an address holds no character a reader cannot see: Django's email and web
+    address validators take any character above U+00A0 in a domain, the invisible ones too
+    (a right-to-left override, a zero-width space, a line separator), which make an address
+    look like another one and which no mail server takes."""
+    return not any(unicodedata.category(char)[0] in "CZ" for char in value)
+
+
+def has_mailable_domain(value):
+    """Whether mail can be sent to the address's domain (Python's IDNA codec, which
+    Django's mail uses, encodes it)."""
+    try:
+        value.rpartition("@")[2].encode("idna")
+    except UnicodeError:
+        return False
+    return True
+
+
+class OneLine:
+    """`validator` (Django's email or web address validator), refusing first, with its own
+    message, the control characters it lets a quoted local part or a path carry, invisible
+    characters, and what `deliverable` (if given) finds cannot be reached."""
+
+    def __init__(self, validator, deliverable=None):
+        self.validator, self.deliverable = validator, deliverable
+
+    def __call__(self, value):
+        if not (is_one_line_text(value) and is_visible_address(value)) or (
+            self.deliverable is not None and not self.deliverable(value)
+        ):
+            raise ValidationError(self.validator.message, code=self.validator.code)
+        self.validator(value)
+
+
+class NotBlank:
+    """Refuses a value of white space only, as if it were left empty."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, value):
+        if not value.strip():
+            raise ValidationError(self.message, code="required")
+
+
+@dataclass(frozen=True)
+class FieldRules:
+    """One field's rules: `required`, the message when it is left empty (None: it may be),
+    and the validators any other value must pass, limits included (limits are checked on
+    the server only: a browser's maxlength would silently cut pasted text)."""
+
+    validators: tuple
+    required: str | None = None
+
+    def check(self, value):
+        """ValidationError listing every rule `value` breaks, as a form field would."""
+        if value is None or value == "":
+            if self.required:
+                raise ValidationError(self.required, code="required")
+            return
+        errors = []
+        for validator in self.validators:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+
+
+BODY = FieldRules(
+    required=BODY_REQUIRED,
+    validators=(
+        NotBlank(BODY_REQUIRED),
+        MaxLengthValidator(BODY_MAX_LENGTH),
+        TextOnly(is_text, BODY_NOT_TEXT),
+    ),
+)
+NAME = FieldRules(
+    required=NAME_REQUIRED,
+    validators=(
+        NotBlank(NAME_REQUIRED),
+        MaxLengthValidator(NAME_MAX_LENGTH),
+        TextOnly(is_one_line_text, NAME_NOT_TEXT),
+    ),
+)
+EMAIL = FieldRules(
+    required=EMAIL_REQUIRED,
+    validators=(
+        OneLine(EmailValidator(message=EMAIL_INVALID), deliverable=has_mailable_domain),
+        MaxLengthValidator(EMAIL_MAX_LENGTH),
+    ),
+)
+WEBSITE = FieldRules(
+    validators=(OneLine(URLValidator(message=URL_INVALID)), MaxLengthValidator(URL_MAX_LENGTH)),
+)
+# By the names the form and the Comment model give these fields.
+COMMENT_FIELDS = {"body": BODY, "author_name": NAME, "author_email": EMAIL, "author_url": WEBSITE}
+
+
+def comment_fields_validate(**values):
+    """ValidationError({field name: errors}) if a value breaks its field's rules (values
+    by the names in COMMENT_FIELDS)."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            COMMENT_FIELDS[name].check(value)
+        except ValidationError as exc:
+            errors[name] = exc.error_list
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,48 @@
+"""Row ids from requests (kabar/core/ids.py): ASCII digits for 1 to 2**63 - 1, nothing else;
+URL patterns with <id:...> do not match anything else."""
+
+import pytest
+from django.test import Client
+
+from kabar.core.ids import ID_MAX, IdConverter, parse_id
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1", 1), ("42", 42), (str(ID_MAX), ID_MAX)])
+def test_an_id_in_range_is_read(text, expected):
+    assert parse_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "0",
+        "-1",
+        "+1",
+        " 1",
+        "1.0",
+        "²",
+        "١٢",  # Arabic-Indic digits: isdigit() is true, they are no row id
+        str(ID_MAX + 1),
+        "1" + "0" * 22,
+        "9" * 5000,  # more digits than int() reads from a string
+        "0" * 19 + "1",
+        None,
+        7,
+    ],
+)
+def test_anything_else_is_none(text):
+    assert parse_id(text) is None
+
+
+def test_the_converter_refuses_an_id_out_of_range_so_the_pattern_does_not_match():
+    converter = IdConverter()
+    assert converter.to_python(str(ID_MAX)) == ID_MAX
+    with pytest.raises(ValueError):
+        converter.to_python(str(ID_MAX + 1))
+    assert converter.to_url(17) == "17"
+
+
+@pytest.mark.django_db
+def test_a_url_with_an_id_out_of_range_is_not_found():
+    assert Client().get(f"/comments/{ID_MAX + 1}/").status_code == 404

@@ -1,0 +1,236 @@
+"""A comment's fields keep one set of rules (kabar/discussion/validation.py) wherever they
+come from: the public form refuses control characters with a message under the field
+that had them, the service refuses what the form refuses with the same words (an importer
+or the API sends no form), and invalid UTF-8 is reported under the field it was in."""
+
+import re
+from urllib.parse import urlencode
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import translation
+
+from kabar.discussion import validation
+from kabar.discussion.forms import CommentForm
+from kabar.discussion.models import Comment
+from kabar.discussion.services import CommentAuthor, comment_edit, comment_submit
+from kabar.discussion.submission import UNDECODABLE, UNDECODABLE_FIELD
+from tests import builders
+from tests.discussion.test_views import EMAIL, POST_URL, post
+
+VALID = {
+    "body": "Isi komentar.",
+    "author_name": "Sari",
+    "author_email": "sari@example.org",
+    "author_url": "",
+}
+# What XML 1.0 cannot carry (a feed with one answers 500), NUL among them.
+NOT_TEXT = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\ufffe", "\uffff"]
+
+
+def form(**changes):
+    return CommentForm(data={**VALID, **changes})
+
+
+def codes(bound, field):
+    return [error.code for error in bound.errors.as_data().get(field, [])]
+
+
+def field_error(html, field):
+    """The message shown under `field` on the page, or None."""
+    found = re.search(
+        rf'<span class="field-error" id="id_{field}-error" role="alert">(.*?)</span>', html
+    )
+    return found and found.group(1)
+
+
+def in_indonesian(message):
+    with translation.override("id"):
+        return str(message)
+
+
+# Finding 13: the public form.
+
+
+@pytest.mark.parametrize("char", NOT_TEXT, ids=[f"U+{ord(c):04X}" for c in NOT_TEXT])
+@pytest.mark.parametrize("field", ["body", "author_name"])
+def test_the_form_refuses_a_character_that_is_not_text(field, char):
+    bound = form(**{field: f"Teks{char}biasa"})
+    assert not bound.is_valid()
+    # One clear message, in the field's words (not Django's "Null characters..." as well).
+    assert codes(bound, field) == ["not_text"]
+
+
+def test_the_comment_keeps_tabs_and_line_breaks_as_browsers_send_them():
+    assert form(body="Baris satu\r\nBaris dua\n\n\tparagraf kedua\rakhir").is_valid()
+
+
+@pytest.mark.parametrize("char", ["\t", "\n", "\r"], ids=["tab", "LF", "CR"])
+def test_a_name_is_one_line(char):
+    bound = form(author_name=f"Sari{char}Admin")
+    assert codes(bound, "author_name") == ["not_text"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("author_email", '"sari\x01"@example.org'),
+        ("author_email", "sa\x0cri@example.org"),
+        ("author_url", "https://contoh.org/\x01halaman"),
+    ],
+)
+def test_email_and_website_refuse_control_characters_too(field, value):
+    assert codes(form(**{field: value}), field) == ["invalid"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("author_email", "pembaca@example.org\u202e"),
+        ("author_email", "x@exa\u200bmple.org"),
+        ("author_email", "x@exam\u2028ple.org"),
+        ("author_email", "x@contoh\u00ad.org"),
+        ("author_url", "https://con\u200btoh.org/"),
+        ("author_url", "https://contoh.org\u202e/gro.live"),
+    ],
+    ids=["RLO", "zero-width space", "line separator", "soft hyphen", "url ZWSP", "url RLO"],
+)
+def test_addresses_refuse_invisible_characters(field, value):
+    """An address that looks like another one, and mail that could never be delivered (the
+    IDNA codec refuses it after five attempts), are refused at the form."""
+    assert codes(form(**{field: value}), field) == ["invalid"]
+
+
+def test_an_international_domain_is_still_welcome():
+    assert form(
+        author_email="pembaca@contoh.co.id", author_url="https://bücher.example/"
+    ).is_valid()
+    assert form(author_email="pembaca@bücher.example").is_valid()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("body", validation.BODY_NOT_TEXT), ("author_name", validation.NAME_NOT_TEXT)],
+)
+def test_a_post_with_a_form_feed_is_refused_under_its_field(article, field, message):
+    typed = {"body": "Komentar biasa.", "author_name": "Dewi", field: "Halo\x0cdunia"}
+    response = post(Client(), article, **typed)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert field_error(html, field) == in_indonesian(message)
+    other = "author_name" if field == "body" else "body"
+    assert field_error(html, other) is None
+    assert Comment.objects.count() == 0
+
+
+# Finding 14: the service keeps the same rules on its own.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("body", "\x00awal dengan NUL"),
+        ("body", "teks\x0cdengan form feed"),
+        ("body", " \n\t "),
+        ("body", "a" * 65526),
+        ("author_name", "\x00Budi"),
+        ("author_name", "Bu\ndi"),
+        ("author_name", "   "),
+        ("author_name", ""),
+        ("author_name", "n" * 246),
+        ("author_email", "bukan-email"),
+        ("author_email", '"b\x01"@example.org'),
+        ("author_email", ""),
+        ("author_email", "e" * 101 + "@example.org"),
+        ("author_url", "javascript:alert(1)"),
+        ("author_url", "https://contoh.org/\x01"),
+        ("author_url", "https://contoh.org/" + "p" * 200),
+    ],
+)
+def test_the_service_refuses_what_the_form_refuses_in_the_same_words(article, field, value):
+    values = {**VALID, field: value}
+    bound = form(**values)
+    assert not bound.is_valid()
+    with pytest.raises(ValidationError) as refused:
+        comment_submit(
+            page=article,
+            author=CommentAuthor(
+                name=values["author_name"],
+                email=values["author_email"],
+                url=values["author_url"],
+                ip_address="203.0.113.9",
+            ),
+            body=values["body"],
+        )
+    assert refused.value.message_dict == {field: bound.errors[field]}
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_edit_through_the_service_refuses_a_nul(article):
+    comment = builders.submit(article, body="Teks awal.")
+    with pytest.raises(ValidationError) as refused:
+        comment_edit(comment, body="\x00Teks baru.")
+    assert list(refused.value.message_dict) == ["body"]
+    comment.refresh_from_db()
+    assert comment.body == "Teks awal."
+
+
+# Finding 16: invalid UTF-8 is reported where it was typed.
+
+
+def post_raw(client, article, **raw_fields):
+    """A form post whose fields in `raw_fields` are sent as already percent-encoded."""
+    fields = {
+        "page": article.pk,
+        "body": "Komentar biasa.",
+        "author_name": "Dewi",
+        "author_email": EMAIL,
+        "form_token": builders.form_token(article),
+    }
+    for name in raw_fields:
+        fields.pop(name, None)
+    raw = urlencode(fields) + "".join(f"&{name}={value}" for name, value in raw_fields.items())
+    return client.generic("POST", POST_URL, raw, content_type="application/x-www-form-urlencoded")
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_in_the_name_is_reported_under_the_name(article):
+    response = post_raw(Client(), article, author_name="Dew%E9")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert field_error(html, "author_name") == in_indonesian(UNDECODABLE_FIELD)
+    assert field_error(html, "body") is None
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_in_the_comment_and_the_website_is_reported_under_each(article):
+    response = post_raw(Client(), article, body="caf%E9+rusak", author_url="https://x.org/%FF")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert field_error(html, "body") == in_indonesian(UNDECODABLE)
+    assert field_error(html, "author_url") == in_indonesian(UNDECODABLE_FIELD)
+    assert field_error(html, "author_name") is None
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_in_a_hidden_field_is_reported_for_the_whole_form(article):
+    response = post_raw(Client(), article, subject="%C3%28")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert in_indonesian(UNDECODABLE) in html
+    assert field_error(html, "body") is None
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_message_follows_the_readers_language(article):
+    client = Client()
+    client.cookies["django_language"] = "en"
+    html = post_raw(client, article, author_name="Dew%E9").content.decode()
+    with translation.override("en"):
+        assert field_error(html, "author_name") == str(UNDECODABLE_FIELD)
