@@ -40,6 +40,16 @@ def article(section, author):
 
 
 @pytest.fixture
+def limits_on(settings):
+    """Comment rate limits switched on (settings/test.py leaves them off), counted from an
+    empty cache."""
+    settings.KABAR_COMMENTS = {**settings.KABAR_COMMENTS, "RATE_LIMITS": True}
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture
 def page_cache(settings):
     """The page cache switched on (settings/test.py leaves it off), empty before and after."""
     settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}

@@ -48,21 +48,33 @@ def _key(limit, identity, window_start=None):
     return f"kabar:rl:{limit.name}:{digest}{suffix}"
 
 
+def _window_start(limit, now):
+    """The start of the fixed window `now` falls in; None for an interval (count 1)."""
+    return None if limit.count == 1 else int(now // limit.seconds) * limit.seconds
+
+
+def _refused(wait, key=""):
+    return Decision(False, retry_after=max(1, math.ceil(wait)), key=key)
+
+
+def _limited(limit, identity):
+    return bool(identity) and limit.count >= 1 and limit.seconds >= 1
+
+
 def hit(limit, identity, *, now=None):
     """Count one event for `identity`; says whether it is within the limit. An empty
     identity (no address known) is never limited."""
-    if not identity or limit.count < 1 or limit.seconds < 1:
+    if not _limited(limit, identity):
         return Decision(True)
     now = time.time() if now is None else now
-    if limit.count == 1:
-        key = _key(limit, identity)
+    window_start = _window_start(limit, now)
+    key = _key(limit, identity, window_start)
+    if window_start is None:
         if cache.add(key, now, timeout=limit.seconds):
             return Decision(True, key=key)
         last = cache.get(key)
         wait = limit.seconds - (now - last) if isinstance(last, int | float) else limit.seconds
-        return Decision(False, retry_after=max(1, math.ceil(wait)), key=key)
-    window_start = int(now // limit.seconds) * limit.seconds
-    key = _key(limit, identity, window_start)
+        return _refused(wait, key)
     # +1 s so the counter cannot expire between add and incr at the window's end.
     cache.add(key, 0, timeout=limit.seconds + 1)
     try:
@@ -72,27 +84,24 @@ def hit(limit, identity, *, now=None):
         count = 1
     if count <= limit.count:
         return Decision(True, key=key)
-    return Decision(
-        False, retry_after=max(1, math.ceil(window_start + limit.seconds - now)), key=key
-    )
+    return _refused(window_start + limit.seconds - now, key)
 
 
 def check(limit, identity, *, now=None):
     """Whether `identity` may still act under `limit`, counting nothing: for limits on
     failures (a wrong password), checked before an attempt and hit only when it fails."""
-    if not identity or limit.count < 1 or limit.seconds < 1:
+    if not _limited(limit, identity):
         return Decision(True)
     now = time.time() if now is None else now
-    if limit.count == 1:
-        last = cache.get(_key(limit, identity))
-        if not isinstance(last, int | float):
+    window_start = _window_start(limit, now)
+    found = cache.get(_key(limit, identity, window_start))
+    if window_start is None:
+        if not isinstance(found, int | float):
             return Decision(True)
-        return Decision(False, retry_after=max(1, math.ceil(limit.seconds - (now - last))))
-    window_start = int(now // limit.seconds) * limit.seconds
-    count = cache.get(_key(limit, identity, window_start), 0)
-    if count < limit.count:
+        return _refused(limit.seconds - (now - found))
+    if (found or 0) < limit.count:
         return Decision(True)
-    return Decision(False, retry_after=max(1, math.ceil(window_start + limit.seconds - now)))
+    return _refused(window_start + limit.seconds - now)
 
 
 def first_refusal(counted, *, now=None):
@@ -108,8 +117,7 @@ def first_refusal(counted, *, now=None):
 def forget(limit, identity, *, now=None):
     """Clear `identity`'s count under `limit` (a right password ends a run of wrong ones)."""
     now = time.time() if now is None else now
-    window_start = None if limit.count == 1 else int(now // limit.seconds) * limit.seconds
-    cache.delete(_key(limit, identity, window_start))
+    cache.delete(_key(limit, identity, _window_start(limit, now)))
 
 
 def undo(limit, decision):

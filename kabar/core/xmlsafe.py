@@ -15,6 +15,11 @@ def xml_safe(text):
     return _NOT_XML_CHAR.sub("", text)
 
 
+def is_xml_text(text):
+    """Whether XML 1.0 can hold every character of `text`."""
+    return _NOT_XML_CHAR.search(text) is None
+
+
 def _xml_safe_values(values):
     """A feed's or an item's fields with xml_safe applied to every text in them."""
 

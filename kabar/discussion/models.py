@@ -26,6 +26,11 @@ class CommentStatus(models.TextChoices):
     TRASH = "trash", _("Trash")
 
 
+def normalise_email(email):
+    """An address as Commenter.email holds it, and as every lookup by address compares it."""
+    return (email or "").strip().lower()
+
+
 class Commenter(models.Model):
     """What Kabar knows about one email address: whether its owner proved it is theirs,
     and how moderators have judged its comments. Trust is earned here, never by simply

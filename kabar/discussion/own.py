@@ -14,7 +14,7 @@ from kabar.core.dbguard import DATABASE_DOWN
 from kabar.core.hashing import keyed_hash
 from kabar.core.ids import parse_id
 
-from .models import Comment
+from .models import Comment, normalise_email
 from .policy import site_rules
 from .selectors import HELD_FOR_AUTHOR, held_for_author
 
@@ -38,7 +38,7 @@ def remembered_email(request):
     except ValueError:
         return ""
     email = details.get("email") if isinstance(details, dict) else None
-    return email.strip().lower() if isinstance(email, str) else ""
+    return normalise_email(email) if isinstance(email, str) else ""
 
 
 def own_comments(request):
@@ -117,7 +117,7 @@ PROOF_LENGTH = 24
 def address_proof(email):
     """The trusted-browser cookie's entry for `email`: a keyed hash, so the cookie names
     no address and none can be added without SECRET_KEY."""
-    return keyed_hash((email or "").strip().lower(), "trusted-browser")[:PROOF_LENGTH]
+    return keyed_hash(normalise_email(email), "trusted-browser")[:PROOF_LENGTH]
 
 
 def trusted_proofs(request):

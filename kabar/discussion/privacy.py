@@ -31,6 +31,7 @@ from .models import (
     DeliveryKind,
     EmailDelivery,
     Subscription,
+    normalise_email,
 )
 from .policy import site_rules
 from .tasks import BACKEND as TASK_BACKEND
@@ -65,10 +66,6 @@ DELIVERY_KINDS = {
     PrivacyAction.EXPORT: DeliveryKind.PRIVACY_EXPORT,
     PrivacyAction.ERASE: DeliveryKind.PRIVACY_ERASE,
 }
-
-
-def normalise_email(email):
-    return (email or "").strip().lower()
 
 
 def _email_tag(email):

@@ -4,17 +4,18 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
+
+from kabar.core.restrictions import without_restricted
 
 from .models import Comment, CommentStatus
 
 # What a reader's own comments show to them alone, "awaiting moderation": held ones, and
 # those the automated checks judged spam or trash that no moderator has handled yet. To
 # its author a spam verdict looks like any held comment, so a bot learns nothing from it.
+CHECKS_VERDICTS = (CommentStatus.SPAM, CommentStatus.TRASH)
 HELD_FOR_AUTHOR = Q(status=CommentStatus.PENDING) | Q(
-    status__in=[CommentStatus.SPAM, CommentStatus.TRASH],
-    moderated_at__isnull=True,
-    removed_at__isnull=True,
+    status__in=CHECKS_VERDICTS, moderated_at__isnull=True, removed_at__isnull=True
 )
 
 
@@ -23,7 +24,7 @@ def held_for_author(comment):
     if comment.status == CommentStatus.PENDING:
         return True
     return (
-        comment.status in (CommentStatus.SPAM, CommentStatus.TRASH)
+        comment.status in CHECKS_VERDICTS
         and comment.moderated_at is None
         and comment.removed_at is None
     )
@@ -245,7 +246,7 @@ def _roots_ahead(root, newest_first, own_pending_ids):
     )
     params = [root.page_id, CommentStatus.APPROVED.value, CommentStatus.TRASH.value]
     if own:
-        held = (CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.TRASH)
+        held = (CommentStatus.PENDING, *CHECKS_VERDICTS)
         params += [status.value for status in held] + own
     params += [at, at, root.pk]
     with connection.cursor() as cursor:
@@ -265,13 +266,6 @@ def _ancestors_visible_q(levels=MAX_THREAD_DEPTH):
     return condition
 
 
-def public_pages():
-    """Live pages every reader may see: Wagtail's public(), which goes by the page tree, and
-    no alias of a restricted page (Wagtail serves an alias under its source's restrictions)."""
-    restricted = PageViewRestriction.objects.values("page_id")
-    return Page.objects.live().public().exclude(alias_of_id__in=restricted)
-
-
 def comments_for_feed(*, page=None, limit=50):
     """The newest approved comments readers can see, on live articles open to the public
     (or on `page` only), with their article. Two queries: the newest approved comments
@@ -281,7 +275,7 @@ def comments_for_feed(*, page=None, limit=50):
     if page is not None:
         comments = comments.filter(page=page)
     else:
-        comments = comments.filter(page__in=public_pages().values("pk"))
+        comments = comments.filter(page__in=without_restricted(Page.objects.live()).values("pk"))
     newest = ("-created_at", "-pk")
     pick = list(comments.order_by(*newest).values_list("pk", flat=True)[: limit * 2])
 

@@ -17,7 +17,7 @@ from kabar.core.hashing import keyed_hash
 from . import signals, targets
 from .models import BODY_MAX_LENGTH, Comment, Commenter, CommentStatus, Report
 from .policy import Rules, is_open_now, rules_for, rules_for_page
-from .selectors import held_for_author
+from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
 from .spam.rules import find_duplicate
 from .targets import DiscussionState
@@ -336,7 +336,6 @@ class CommentChangeRefused(Exception):
 # What an author may still change: not what a moderator marked spam or trash. What the
 # checks marked so is theirs to change as a held comment is (selectors.HELD_FOR_AUTHOR).
 AUTHOR_CHANGEABLE = (CommentStatus.APPROVED, CommentStatus.PENDING, CommentStatus.REPORTED)
-CHECKS_VERDICTS = (CommentStatus.SPAM, CommentStatus.TRASH)
 
 
 def author_may_change(comment):

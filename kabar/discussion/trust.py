@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from kabar.core import signing
 from kabar.core.signing import LinkInvalid
 
-from .models import Comment, Commenter, CommentStatus, Subscription
+from .models import Comment, Commenter, CommentStatus, Subscription, normalise_email
 from .own import address_proof
 
 # The purpose (salt) of links already mailed: changing it would break them.
@@ -103,7 +103,7 @@ def commenter_for(author):
     """The Commenter row for an author's email, created on first sight, with its history
     (see with_history) read in the same query. The name it keeps changes only with the
     address's proof (address_proven)."""
-    email = author.email.strip().lower()
+    email = normalise_email(author.email)
     commenter = _commenter_with_history(email)
     created = False
     if commenter is None:

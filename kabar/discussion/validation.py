@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MaxLengthValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from kabar.core.xmlsafe import xml_safe
+from kabar.core.xmlsafe import is_xml_text
 
 from .models import BODY_MAX_LENGTH, EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, URL_MAX_LENGTH
 
@@ -37,7 +37,7 @@ def is_text(value):
     """Whether a page and a feed can carry every character of `value`: none of what XML 1.0
     refuses (the C0 controls but tab, line feed and carriage return, NUL among them;
     surrogates, U+FFFE and U+FFFF)."""
-    return xml_safe(value) == value
+    return is_xml_text(value)
 
 
 def is_one_line_text(value):

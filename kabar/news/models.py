@@ -4,7 +4,6 @@ import copy
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -13,12 +12,13 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, PageViewRestriction
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from kabar.core.memo import SiteWideMemo, StampedMemo, request_stamp
+from kabar.core.memo import StampedMemo, request_stamp
 from kabar.core.pagination import listing_page
+from kabar.core.restrictions import view_restrictions_on_path
 from kabar.discussion import targets
 from kabar.discussion.targets import Commentable
 
@@ -451,50 +451,6 @@ class ArticlePage(Commentable, Page):
         ):
             return super().get_view_restrictions()
         return view_restrictions_on_path(self.path)
-
-
-# The view restrictions on pages and their ancestors, apart from the other site-wide values
-# so that many articles' restrictions never push the site and its rules out.
-restrictions_memo = SiteWideMemo()
-
-
-def view_restrictions_on_path(path):
-    """The view restrictions on the page at tree path `path` and on every page above it,
-    kept per process (restrictions_memo: saving or deleting any restriction renews the
-    site-wide generation, kabar/news/purge.py). For pages that are not aliases."""
-    # The tree's root (the first step of every path) is never an alias.
-    steplen = Page.steplen
-    paths = [path[:end] for end in range(steplen, len(path) + 1, steplen)]
-    return restrictions_memo.get(
-        tuple(paths), lambda: list(PageViewRestriction.objects.filter(page__path__in=paths))
-    )
-
-
-def restricted_pages_q(under=None):
-    """Q for the pages a view restriction hides from the public (Wagtail's public(), kept in
-    restrictions_memo): restricted pages, everything below them and their aliases (which take
-    their source's restrictions); None when nothing is restricted. Restrictions on `under`
-    and above it are left out: its own listing is seen only past them."""
-    ids, paths = restrictions_memo.get(("restricted pages",), _restricted_pages)
-    if under is not None:
-        paths = [path for path in paths if not under.path.startswith(path)]
-    if not ids:
-        return None
-    # By id too: a restricted article that moves renews no site-wide generation.
-    hidden = Q(pk__in=ids) | Q(alias_of_id__in=ids)
-    for path in paths:
-        hidden |= Q(path__startswith=path)
-    return hidden
-
-
-def _restricted_pages():
-    """(ids, tree paths) of the restricted pages and of the aliases of restricted pages."""
-    restricted = dict(PageViewRestriction.objects.values_list("page_id", "page__path"))
-    if not restricted:
-        return (), ()
-    aliases = Page.objects.filter(alias_of_id__in=restricted).values_list("pk", "path")
-    pages = {**restricted, **dict(aliases)}
-    return tuple(sorted(pages)), tuple(sorted(set(pages.values())))
 
 
 class ArticleAuthor(Orderable):

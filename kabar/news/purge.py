@@ -185,11 +185,10 @@ def connect():
     # of every cache, and a removed one must let the page show again.
     for model in (Site, PageViewRestriction):
         post_save.connect(everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}")
-    pre_save.connect(author_saving, sender=Author, dispatch_uid=f"{uid}.author.saving")
-    post_save.connect(author_saved, sender=Author, dispatch_uid=f"{uid}.author.saved")
-    pre_delete.connect(author_deleted, sender=Author, dispatch_uid=f"{uid}.author.deleted")
-    for model in (Site, PageViewRestriction):
         post_delete.connect(
             everything_changed, sender=model, dispatch_uid=f"{uid}.{model.__name__}.deleted"
         )
+    pre_save.connect(author_saving, sender=Author, dispatch_uid=f"{uid}.author.saving")
+    post_save.connect(author_saved, sender=Author, dispatch_uid=f"{uid}.author.saved")
+    pre_delete.connect(author_deleted, sender=Author, dispatch_uid=f"{uid}.author.deleted")
     post_save.connect(image_changed, sender=get_image_model(), dispatch_uid=f"{uid}.image")

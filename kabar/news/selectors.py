@@ -6,19 +6,13 @@ so a page under a view restriction (a password, sign-in) is left out of them ent
 from django.db.models import Prefetch
 from wagtail.models import Page
 
+from kabar.core.restrictions import without_restricted
 from kabar.discussion.selectors import with_comment_counts
 
 # A module, not its names: the page models call these from get_context().
 from . import models
 
 LATEST_PER_SECTION = 5
-
-
-def without_restricted(queryset, under=None):
-    """`queryset` without the pages a view restriction hides from the public (those on
-    `under` and above it aside: see restricted_pages_q)."""
-    hidden = models.restricted_pages_q(under)
-    return queryset if hidden is None else queryset.exclude(hidden)
 
 
 def _public_articles(under=None):

@@ -7,7 +7,6 @@ import itertools
 import re
 
 import pytest
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -23,14 +22,6 @@ VICTIM = "korban.tetap@example.org"
 PUBLIC_TEXT = "Pendapat saya yang sudah tampil di bawah berita ini."
 ATTACKER_IP = "198.51.100.66"
 _bodies = itertools.count(1)
-
-
-@pytest.fixture
-def limits_on(settings):
-    settings.KABAR_COMMENTS = {**settings.KABAR_COMMENTS, "RATE_LIMITS": True}
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -19,11 +18,8 @@ READER = "198.51.100.7"
 
 
 @pytest.fixture(autouse=True)
-def limits_on(settings):
-    settings.KABAR_COMMENTS = {**settings.KABAR_COMMENTS, "RATE_LIMITS": True}
-    cache.clear()
-    yield
-    cache.clear()
+def _limits(limits_on):
+    pass
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from kabar.core import ratelimit
 from kabar.core.clientip import client_key
 from kabar.core.hashing import keyed_hash
 
+from ..models import normalise_email
 from ..services import DUPLICATE_MESSAGE
 from ..trust import address_proven
 from .rules import EMAIL_FLOOD, find_duplicate
@@ -46,7 +47,7 @@ def mailbox(email):
     """The mailbox an address delivers to, for counting senders and never shown or stored:
     lower case, without a "+tag", without dots in the local part, googlemail as gmail. It
     merges more addresses than any one provider does, which only makes a limit stricter."""
-    local, _at, domain = (email or "").strip().lower().rpartition("@")
+    local, _at, domain = normalise_email(email).rpartition("@")
     if not local:
         return domain
     local = local.split("+", 1)[0].replace(".", "")
