@@ -3,6 +3,7 @@
 import copy
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -117,6 +118,15 @@ class Author(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The newsroom account behind the byline, when there is one (e.g. an imported author).
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -124,6 +134,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("job_title"),
         FieldPanel("bio"),
         FieldPanel("photo"),
+        FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -148,7 +159,7 @@ class HomePage(Page):
         FieldPanel("intro"),
         InlinePanel("top_stories", label=_("Top stories"), max_num=8),
     ]
-    subpage_types = ["news.SectionPage"]
+    subpage_types = ["news.SectionPage", "news.StandardPage"]
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
 
@@ -266,6 +277,21 @@ class ArticlePage(Commentable, Page):
     lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
     lead_image_credit = models.CharField(_("lead image credit"), max_length=255, blank=True)
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+    # Where a wire or partner story came from, how urgent its sender marked it (IPTC: 1 most
+    # urgent to 9), and its text as received, kept beside the body it is translated into.
+    source_url = models.URLField(_("original link"), max_length=500, blank=True)
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(9)],
+        help_text=_("As the wire marked it: 1 is the most urgent, 9 the least."),
+    )
+    original_text = models.TextField(
+        _("original text"),
+        blank=True,
+        help_text=_("The story as received, for translating into the body. Never published."),
+    )
     tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("tags"))
     is_featured = models.BooleanField(
         _("featured on fronts"), default=False, help_text=_("Lead the section on the home front.")
@@ -292,6 +318,11 @@ class ArticlePage(Commentable, Page):
         ),
         FieldPanel("body"),
         FieldPanel("tags"),
+        MultiFieldPanel(
+            [FieldPanel("original_text"), FieldPanel("source_url"), FieldPanel("urgency")],
+            heading=_("As received from the wire"),
+            classname="collapsed",
+        ),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("is_featured")]
     settings_panels = Page.settings_panels + [FieldPanel("discussion")]
@@ -451,6 +482,20 @@ class ArticlePage(Commentable, Page):
         ):
             return super().get_view_restrictions()
         return view_restrictions_on_path(self.path)
+
+
+class StandardPage(Page):
+    """A page outside the news flow: about us, contact, corrections policy."""
+
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["news.HomePage", "news.StandardPage"]
+    subpage_types = ["news.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
 
 
 class ArticleAuthor(Orderable):

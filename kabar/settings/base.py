@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "kabar.core",
     "kabar.news",
     "kabar.discussion",
+    "kabar.ingest",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",

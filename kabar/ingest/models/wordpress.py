@@ -1,0 +1,41 @@
+"""The record of every WordPress item brought in: what it became, and what it looked like."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportedKind(models.TextChoices):
+    AUTHOR = "author", _("author")
+    CATEGORY = "category", _("category")
+    TAG = "tag", _("tag")
+    ATTACHMENT = "attachment", _("attachment")
+    POST = "post", _("post")
+    PAGE = "page", _("page")
+    COMMENT = "comment", _("comment")
+
+
+class ImportedItem(models.Model):
+    """One item of one WordPress site, by its id there (a number; a login for authors, a
+    slug for terms). `digest` is a hash of the fields Kabar takes from it: the same digest
+    on a later run means nothing to update."""
+
+    source = models.CharField(_("WordPress site"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=ImportedKind.choices)
+    wp_id = models.CharField(_("WordPress id"), max_length=200)
+    object_id = models.CharField(_("Kabar object"), max_length=64)
+    digest = models.CharField(_("digest"), max_length=64)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "wp_id"], name="ingest_imported_item_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.kind} {self.wp_id}"
