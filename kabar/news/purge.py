@@ -27,7 +27,7 @@ from kabar.discussion import signals as discussion_signals
 
 from .models import ArticlePage, Author
 
-FEED_URL_NAMES = ["news:feed", "news:feed_atom", "sitemap"]
+FEED_URL_NAMES = ["news:feed", "news:feed_atom", "news:ninjs_feed", "sitemap"]
 SECTION_FEED_URL_NAMES = ["news:section_feed", "news:section_feed_atom"]
 
 
@@ -67,6 +67,9 @@ def purge_for_page(page, *, url_paths=()):
             add_article(purge, page.url_path)
         else:
             add_article(purge, page.url_path, parent.url_path, parent.slug)
+        if front_caches_configured():  # its ninjs document, at an address of its own
+            for root_url, _path in site_roots_of(page.url_path):
+                purge.urls.add(root_url + reverse("news:ninjs_article", args=[page.pk]))
     else:
         purge.everything = True
         purge.add_url_path(page.url_path)

@@ -10,4 +10,6 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feed/rubrik/<str:slug>/", feeds.SectionFeed(), name="section_feed"),
     path("feed/rubrik/<str:slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    path("ninjs/articles.json", views.ninjs_feed, name="ninjs_feed"),
+    path("ninjs/articles/<id:pk>.json", views.ninjs_article, name="ninjs_article"),
 ]

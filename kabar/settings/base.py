@@ -253,6 +253,8 @@ KABAR_PAGE_CACHE = {
         "news:feed_atom",
         "news:section_feed",
         "news:section_feed_atom",
+        "news:ninjs_feed",
+        "news:ninjs_article",
         "discussion:feed",
         "discussion:feed_atom",
         "discussion:article_feed",
