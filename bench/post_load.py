@@ -249,6 +249,38 @@ def _remember_cookies(jar, response):
             jar[name] = value
 
 
+class KnownCommenter(tuple):
+    """A known commenter's (name, email), unpacked like any other identity, with the cookie
+    of the browser they confirmed the address in (setup_site.trusted_browsers: name, value,
+    path) or None. Their posts carry it, as that browser's would: without it Kabar holds a
+    trusted address's comment for moderation (trust.UNPROVEN_BROWSER)."""
+
+    def __new__(cls, name, email, cookie=None):
+        self = super().__new__(cls, (name, email))
+        self.cookie = cookie
+        return self
+
+
+def known_commenters(info):
+    """The known commenters of a site set up by bench/setup_site.py (its JSON), each with
+    its browser's cookie."""
+    cookies = info.get("trusted_browsers") or {}
+    return [
+        KnownCommenter(name, email, cookies.get(email))
+        for name, email in info.get("known_commenters") or []
+    ]
+
+
+def browser_cookies(jar, identity, path):
+    """The cookies a browser sends with a request to `path`: the jar's, plus a known
+    commenter's proof where its cookie's path covers `path`."""
+    cookies = dict(jar)
+    proof = getattr(identity, "cookie", None)
+    if proof and path.startswith(proof["path"]):
+        cookies[proof["name"]] = proof["value"]
+    return cookies
+
+
 def comment_text(rng, marker):
     words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 30)))
     return f"Komentar uji beban [kb:{marker}]. Menurut saya {words}."
@@ -306,13 +338,13 @@ async def poster(index, cfg, stats, identity):
                 "Referer": origin + cfg.path,
                 "User-Agent": "kabar-bench/1",
             }
-            if jar:
-                headers["Cookie"] = _cookie_header(jar)
+            post_path = urlsplit(action).path or action
+            cookies = browser_cookies(jar, identity, post_path)
+            if cookies:
+                headers["Cookie"] = _cookie_header(cookies)
             start = loop.time()
             try:
-                response = await conn.request(
-                    "POST", urlsplit(action).path or action, headers, body
-                )
+                response = await conn.request("POST", post_path, headers, body)
             except NotSent:
                 stats.not_sent += 1
                 await asyncio.sleep(cfg.backoff)
@@ -327,8 +359,8 @@ async def poster(index, cfg, stats, identity):
             if not cfg.keep_cookies:
                 # A fresh reader each time: the cookies naming this poster's own comments
                 # would make its later form fetches private, hence rendered uncached.
-                for name in PRIVATE_COOKIES:
-                    jar.pop(name, None)
+                for cookie in PRIVATE_COOKIES:
+                    jar.pop(cookie, None)
             match = ACK_RE.search(response.header("location"))
             if response.status in (301, 302, 303) and match:
                 stats.acked[marker] = int(match.group(1))
@@ -367,18 +399,21 @@ class Config:
     # Reuse a fetched form this long (a token is good for far longer); errors refetch.
     refetch_after: float = 5.0
     keep_cookies: bool = False
-    # Share of posters writing as a commenter with approved comments (published at once);
-    # the others are new commenters, whose comments are held for moderation.
+    # Share of posters writing as a commenter with approved comments, from the browser
+    # they confirmed their address in (published at once); the others are new commenters,
+    # whose comments are held for moderation.
     known_share: float = 0.5
+    # (name, email) pairs; KnownCommenter ones (known_commenters()) carry their cookie.
     known_commenters: list = field(default_factory=list)
 
 
 def identities(cfg, run_id):
-    """(name, email) per poster: the first share as known commenters, the rest new."""
-    known = cfg.known_commenters or []
+    """(name, email) per poster: the first share as known commenters (a KnownCommenter
+    keeps its cookie), the rest new."""
+    known = [p if isinstance(p, tuple) else tuple(p) for p in cfg.known_commenters or []]
     n_known = round(cfg.posters * cfg.known_share) if known else 0
     return [
-        tuple(known[i % len(known)])
+        known[i % len(known)]
         if i < n_known
         else (f"Pembaca Baru {run_id} {i}", f"baru.{run_id}.{i}@example.net")
         for i in range(cfg.posters)

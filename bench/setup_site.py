@@ -1,6 +1,8 @@
 """Fill a benchmark site: the demo content, plus one article with N approved comments (a
 realistic thread: replies, several commenters, a few sentences each). Prints one line of
-JSON with the URLs the benchmarks use. Run with the benchmark site's environment:
+JSON with the URLs the benchmarks use, and the cookie of the browser each known commenter
+confirmed their address in. Run with the benchmark site's environment (its SECRET_KEY is
+the server's, so the server accepts the cookies signed here):
 
     python -m bench.setup_site --comments 50 [--no-demo]
 """
@@ -13,8 +15,10 @@ import django
 
 ARTICLE_SLUG = "uji-beban-diskusi-pembaca"
 SECTION_SLUG = "kabar-internasional"
-# The commenters whose earlier comments were approved: a new comment from one of them is
-# published at once; any other name and email is held for moderation.
+# The commenters whose earlier comments were approved and who confirmed their address: a
+# new comment from one of them, sent from the browser they confirmed it in (the
+# kabar_trusted cookie, see trusted_browsers), is published at once; any other name and
+# email, or theirs from another browser, is held for moderation.
 KNOWN_COMMENTERS = [(f"Pembaca Tetap {i}", f"pembaca.tetap{i}@example.org") for i in range(1, 11)]
 
 SENTENCES = [
@@ -127,6 +131,28 @@ def confirm_known_commenters():
         commenter_confirm(confirmation_read(confirmation_token(commenter)))
 
 
+def trusted_browsers():
+    """{email: the kabar_trusted cookie (name, value, path)} of each known commenter's own
+    browser, as Kabar sets it when the owner confirms the address through the mailed link
+    (views/email.py): made by the same function, signed with this site's SECRET_KEY."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from kabar.discussion.own import TRUSTED_COOKIE, store_trusted_browser
+
+    cookies = {}
+    for _name, email in KNOWN_COMMENTERS:
+        response = HttpResponse()
+        store_trusted_browser(RequestFactory().post("/"), response, email)
+        morsel = response.cookies[TRUSTED_COOKIE]
+        cookies[email] = {
+            "name": TRUSTED_COOKIE,
+            "value": morsel.coded_value,
+            "path": morsel["path"] or "/",
+        }
+    return cookies
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, default=50)
@@ -149,6 +175,7 @@ def main():
                 "home_url": home.url,
                 "approved_comments": approved,
                 "known_commenters": KNOWN_COMMENTERS,
+                "trusted_browsers": trusted_browsers(),
             }
         )
     )

@@ -8,7 +8,8 @@ The reads are what a site meets all day: cached fronts, articles, feeds and the 
 articles rendered afresh (a private cookie); addresses with tracking or comment-page query
 strings; and missing pages, as scanners ask for them. Every post is a reader's: fetch the
 article, read the form's fields, post with the page as Origin, half under the name and
-address of commenters with approved comments, half as new ones.
+address of commenters with approved comments (from the browser they confirmed it in, so
+published at once), half as new ones (held for moderation).
 
 Exits non-zero when any process's RSS after the warm-up rose more than --tolerance (10 %)
 above its level when the warm-up ended, a process of the server went away or was replaced,
@@ -37,6 +38,7 @@ from bench.post_load import (
     Connection,
     InDoubt,
     NotSent,
+    browser_cookies,
     comment_text,
     parse_form,
     run_coroutine,
@@ -58,6 +60,7 @@ class Tally:
     failed: collections.Counter = field(default_factory=collections.Counter)
     late: int = 0
     server_errors: list = field(default_factory=list)
+    run_id: str = ""
 
     def record(self, kind, status, seconds, path):
         self.answers[(kind, status)] += 1
@@ -154,8 +157,12 @@ async def post(pool, tally, article, identity, marker, rng):
             "Origin": origin,
             "Referer": origin + article,
         }
+        post_path = urlsplit(action).path or action
+        cookies = browser_cookies({}, identity, post_path)
+        if cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         start = time.monotonic()
-        response = await conn.request("POST", urlsplit(action).path or action, headers, body)
+        response = await conn.request("POST", post_path, headers, body)
         accepted = response.status in (302, 303) and ACK_RE.search(response.header("location"))
         tally.record("post", response.status, time.monotonic() - start, action)
         if not accepted:
@@ -197,8 +204,9 @@ async def soak(server, info, args, samples, tally):
     paths = read_paths(server.port, info)
     log(f"{len(paths)} addresses to read; {args.reads_per_s}/s reads, {args.posts_per_s}/s posts")
     pool = Pool(server.port)
-    run_id = secrets.token_hex(3)
-    known = [tuple(person) for person in info.get("known_commenters") or []]
+    run_id = tally.run_id = secrets.token_hex(3)
+    # KnownCommenters (Site.prepare), with their browsers' cookies.
+    known = list(info.get("known_commenters") or [])
     posted = iter(range(10**9))
 
     def one_read():
@@ -229,6 +237,25 @@ async def soak(server, info, args, samples, tally):
         )
     finally:
         await pool.close()
+
+
+def stored_posts(site, run_id, known):
+    """What the database holds of the run's comments: {(who, status): n}, `who` "known"
+    or "new", and {rule: n} of the rules that held a known commenter's comment."""
+    emails = {email for _name, email in known}
+    rows = site.query(
+        "SELECT author_email, status, reasons FROM discussion_comment WHERE body LIKE ?",
+        (f"%[kb:{run_id}-%",),
+    )
+    by_kind, held_by = collections.Counter(), collections.Counter()
+    for email, status, reasons in rows:
+        who = "known" if email in emails else "new"
+        by_kind[(who, status)] += 1
+        if who == "known" and status != "approved":
+            for entry in json.loads(reasons or "[]"):
+                if entry.get("effect") == "hold":
+                    held_by[entry.get("rule")] += 1
+    return by_kind, held_by
 
 
 def verdict(samples, warmup, tolerance):
@@ -271,7 +298,7 @@ def verdict(samples, warmup, tolerance):
     return rows, replaced
 
 
-def report(rows, replaced, tally, args, warmup):
+def report(rows, replaced, tally, args, warmup, stored=None):
     lines = [
         f"Soak: {args.minutes:g} min, {args.reads_per_s:g} reads/s and {args.posts_per_s:g} "
         f"posts/s; RSS sampled every {args.sample_seconds:g} s, warm-up {warmup:.0f} s",
@@ -299,6 +326,16 @@ def report(rows, replaced, tally, args, warmup):
         + (f" (e.g. {'; '.join(tally.server_errors)})" if tally.server_errors else ""),
         f"not started in time (server behind): {tally.late}; failures: {dict(tally.failed)}",
     ]
+    if stored is not None:
+        by_kind, held_by = stored
+        for who in ("known", "new"):
+            counts = sorted((status, n) for (w, status), n in by_kind.items() if w == who)
+            lines.append(
+                f"stored from {who} commenters: {sum(n for _s, n in counts)} "
+                f"({', '.join(f'{status}: {n}' for status, n in counts) or 'none'})"
+            )
+        if held_by:
+            lines.append(f"known commenters' comments held by: {dict(held_by.most_common())}")
     return "\n".join(lines)
 
 
@@ -341,14 +378,15 @@ def main(argv=None):
     info = site.prepare()
     server = harness.Server(site, workers=args.workers).start()
     log(f"kabar serve on port {server.port}: {len(server.processes())} processes")
-    samples, tally = [], Tally()
+    samples, tally, stored = [], Tally(), None
     try:
         run_coroutine(lambda: soak(server, info, args, samples, tally))
+        stored = stored_posts(site, tally.run_id, info.get("known_commenters") or [])
     finally:
         server.stop()
         harness.cleanup_all()
     rows, replaced = verdict(samples, warmup, args.tolerance)
-    print(report(rows, replaced, tally, args, warmup))
+    print(report(rows, replaced, tally, args, warmup, stored))
     flat = all(row["flat"] for row in rows) and not replaced
     errors = tally.count(statuses=range(500, 600))
     print(

@@ -190,6 +190,30 @@ def cmd_spam_eval(args):
     call_command("spam_eval", args.file, folds=args.folds, show_mistakes=args.show_mistakes)
 
 
+def _settings_from_environment():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.dev")
+    _django(os.environ["DJANGO_SETTINGS_MODULE"])
+
+
+def cmd_import_wordpress(args):
+    """Bring a WordPress site in from its export (WXR): posts, pages, comments, old links."""
+    _settings_from_environment()
+    options = {"dry_run": args.dry_run, "learn": args.learn}
+    if args.uploads:
+        options["uploads"] = args.uploads
+    call_command("import_wordpress", args.file, **options)
+
+
+def cmd_ingest(args):
+    """Take new wire items in from a feed (RSS, Atom, ninjs) or a folder, as draft articles;
+    with no location, check every active wire source that is due."""
+    _settings_from_environment()
+    options = {
+        name: getattr(args, name) for name in ("source", "section", "credit") if getattr(args, name)
+    }
+    call_command("ingest", *([args.location] if args.location else []), **options)
+
+
 def cmd_manage(args):
     _django("kabar.settings.dev")
 
@@ -223,6 +247,20 @@ def main(argv=None):
     spam_eval.add_argument("--folds", type=int, default=5)
     spam_eval.add_argument("--show-mistakes", type=int, default=0, metavar="N")
     spam_eval.set_defaults(func=cmd_spam_eval)
+
+    wordpress = sub.add_parser("import-wordpress", help=cmd_import_wordpress.__doc__)
+    wordpress.add_argument("file", help="the export file WordPress wrote (Tools > Export)")
+    wordpress.add_argument("--uploads", help="the site's wp-content/uploads folder")
+    wordpress.add_argument("--dry-run", action="store_true", help="say what would change")
+    wordpress.add_argument("--learn", action="store_true", help="teach the spam filter")
+    wordpress.set_defaults(func=cmd_import_wordpress)
+
+    ingest = sub.add_parser("ingest", help=cmd_ingest.__doc__)
+    ingest.add_argument("location", nargs="?", help="feed address or folder")
+    ingest.add_argument("--source", help="the wire source's name")
+    ingest.add_argument("--section", help="for a new location: the section's slug")
+    ingest.add_argument("--credit", help="for a new location: the agency's credit, e.g. Reuters")
+    ingest.set_defaults(func=cmd_ingest)
 
     manage = sub.add_parser("manage", help="run any manage.py command")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

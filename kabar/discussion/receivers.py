@@ -48,6 +48,10 @@ def on_comments_erased(sender, page_ids=(), **kwargs):
     public_threads_changed(list(page_ids))
 
 
+def on_comments_imported(sender, page_ids=(), **kwargs):
+    public_threads_changed(page_ids)
+
+
 def connect():
     # Trust counters first, so mail sent inline (tests) sees them settled. A new comment's
     # count is kept by comment_submit, in its own transaction.
@@ -72,6 +76,7 @@ def connect():
     ]
     removed = [(trust.on_comment_removed, "trust_removed"), (on_comment_changed, "thread_removed")]
     erased = [(on_comments_erased, "thread_erased")]
+    imported = [(on_comments_imported, "thread_imported")]
     premoderated = [(spam_receivers.tell_staff_premoderated, "spam_burst_tell_staff")]
     for signal, receivers in (
         (signals.comment_stored, stored),
@@ -79,6 +84,7 @@ def connect():
         (signals.comment_edited, edited),
         (signals.comment_removed, removed),
         (signals.comments_erased, erased),
+        (signals.comments_imported, imported),
         (signals.discussion_premoderated, premoderated),
     ):
         for receiver, uid in receivers:

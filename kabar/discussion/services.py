@@ -15,10 +15,18 @@ from wagtail.models import Revision
 from kabar.core.hashing import keyed_hash
 
 from . import signals, targets
-from .models import BODY_MAX_LENGTH, Comment, Commenter, CommentStatus, Report
+from .models import (
+    BODY_MAX_LENGTH,
+    Comment,
+    Commenter,
+    CommentStatus,
+    Report,
+    normalise_email,
+)
 from .policy import Rules, is_open_now, rules_for, rules_for_page
 from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
+from .spam.classifier import learn_from_decisions
 from .spam.rules import find_duplicate
 from .targets import DiscussionState
 from .trust import (
@@ -194,6 +202,85 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
         lambda: signals.comment_stored.send(Comment, comment=comment, context=context), robust=True
     )
     return comment
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment as another system kept it: its words, who wrote it, when, and its status
+    there. `author_email` is None when it had none (it is then never mailed or merged)."""
+
+    body: str
+    author_name: str
+    author_email: str | None
+    created_at: object
+    status: str
+    author_url: str = ""
+    ip_address: str | None = None
+    user: object = None
+
+
+# An address that can receive no mail (RFC 2606), for comments that came without one.
+NO_EMAIL_DOMAIN = "no-email.invalid"
+_IMPORTED_FIELDS = ("body", "author_name", "author_email", "author_url", "ip_address", "status")
+
+
+def comment_import(*, page, data, key, parent=None, existing=None, depth_limit=None):
+    """Store a comment brought in from another system (or bring one stored earlier up to
+    date) exactly as it was there: its date and status kept, no spam check, no mail, no
+    lesson for the spam filter. `key` makes a missing address unique. Returns (comment,
+    "created" | "updated" | "unchanged"). Commenters are merged by address."""
+    email = normalise_email(data.author_email) if data.author_email else ""
+    values = {
+        "body": data.body,
+        "author_name": data.author_name,
+        "author_email": email or f"{key}@{NO_EMAIL_DOMAIN}",
+        "author_url": data.author_url,
+        "ip_address": data.ip_address or None,
+        "status": data.status,
+    }
+    if existing is not None:
+        changed = [name for name in _IMPORTED_FIELDS if getattr(existing, name) != values[name]]
+        if not changed:
+            return existing, "unchanged"
+        previous = existing.status
+        for name in changed:
+            setattr(existing, name, values[name])
+        existing.ip_hash = keyed_hash(values["ip_address"], "ip") if values["ip_address"] else ""
+        comment_validate(existing)
+        existing.save(update_fields=[*changed, "ip_hash"])
+        commenters_recount([(existing.commenter_id, previous, existing.status)])
+        return existing, "updated"
+    if parent is not None and depth_limit:
+        parent = attach_point(parent, depth_limit)
+    comment = Comment(
+        page=page,
+        parent=parent,
+        depth=parent.depth + 1 if parent else 1,
+        created_at=data.created_at,
+        user=data.user,
+        ip_hash=keyed_hash(values["ip_address"], "ip") if values["ip_address"] else "",
+        **values,
+    )
+    if email:
+        comment.commenter, _ = Commenter.objects.get_or_create(
+            email=email, defaults={"name": data.author_name, "created_at": data.created_at}
+        )
+    comment_validate(comment)
+    comment.save()
+    commenters_recount([(comment.commenter_id, None, comment.status)])
+    return comment, "created"
+
+
+def comments_imported(page_ids, *, learn=False, comments=()):
+    """After an import commits: the pages' threads are renewed and purged; with `learn`,
+    the spam filter learns from the imported decisions (approved as ham, spam as spam)."""
+    page_ids = sorted(set(page_ids))
+    if learn and comments:
+        learn_from_decisions(list(comments))
+    if page_ids:
+        transaction.on_commit(
+            lambda: signals.comments_imported.send(Comment, page_ids=page_ids), robust=True
+        )
 
 
 def comments_set_status(comment_ids, status, *, by=None, action=None):

@@ -23,6 +23,9 @@ comments_erased = Signal()
 # public threads of these pages changed, and their cached threads were renewed already.
 # The app that shows a page purges it (kabar/news/purge.py for articles).
 threads_changed = Signal()
+# sender=Comment, page_ids=[int]: comments brought in from another system (an importer)
+# were stored or changed on these pages.
+comments_imported = Signal()
 # sender=Comment, target=<page>, reason=str: the burst guard (or another write) switched a
 # page's discussion to pre-moderation; the staff are told.
 discussion_premoderated = Signal()

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Innermost: an old WordPress address (a 404 here, or /?p=ID) answers 301 in one hop.
+    "kabar.ingest.middleware.LegacyRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "kabar.urls"
@@ -318,3 +320,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"kabar": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# WordPress imports from the admin: the largest export accepted (Django streams uploads
+# over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file; DATA_UPLOAD_MAX_MEMORY_SIZE does not
+# count files), and the folder under which an operator may place a copy of wp-content/uploads
+# for the import to read (None: the admin form has no uploads field).
+KABAR_IMPORT_MAX_UPLOAD_SIZE = 2 * 1024**3
+KABAR_IMPORT_UPLOADS_ROOT = None

@@ -1,9 +1,16 @@
 """The comment-load client of bench/post_load.py: what it sends is what a browser sends."""
 
 import asyncio
+import collections
+import json
 import threading
 
-from bench import post_load
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from bench import harness, post_load, setup_site
+from kabar.discussion.own import TRUSTED_COOKIE, address_proof, trusted_proofs
 
 FORM = b"""
 <form action="/comments/post/" method="post" id="commentform">
@@ -44,6 +51,86 @@ def test_half_the_posters_write_as_known_commenters():
     people = post_load.identities(cfg, "run1")
     assert people[:2] == [("Tetap", "tetap@example.org")] * 2
     assert len({email for _name, email in people[2:]}) == 2
+
+
+def site_info():
+    """What bench/setup_site.py prints of its known commenters, made here under the test
+    settings' SECRET_KEY, as the benchmark makes it under the server's."""
+    return {
+        "known_commenters": [list(person) for person in setup_site.KNOWN_COMMENTERS],
+        "trusted_browsers": setup_site.trusted_browsers(),
+    }
+
+
+def test_known_commenters_post_from_the_browser_that_proves_their_address():
+    cfg = post_load.Config(posters=4, known_commenters=post_load.known_commenters(site_info()))
+    people = post_load.identities(cfg, "run1")
+    post = reverse("discussion:post")
+    for person in people[:2]:
+        _name, email = person  # unpacked like any identity (bench/isso_peer.py does)
+        cookies = post_load.browser_cookies({"kabar_own": "x"}, person, post)
+        assert cookies["kabar_own"] == "x"
+        # Kabar reads the cookie as the proof that the address's owner is posting: without
+        # it a known commenter's comment is held (trust.UNPROVEN_BROWSER).
+        request = RequestFactory().post(post, HTTP_COOKIE=post_load._cookie_header(cookies))
+        assert trusted_proofs(request) == {address_proof(email)}
+        # A browser sends it to the discussion's addresses only, never with the article.
+        assert TRUSTED_COOKIE not in post_load.browser_cookies({}, person, "/kabar-internasional/")
+    for person in people[2:]:
+        assert post_load.browser_cookies({}, person, post) == {}
+
+
+def test_each_known_commenter_proves_only_their_own_address():
+    info = site_info()
+    for name, email in post_load.known_commenters(info)[:3]:
+        other = next(e for _n, e in setup_site.KNOWN_COMMENTERS if e != email)
+        cookie = info["trusted_browsers"][email]
+        request = RequestFactory().post("/", HTTP_COOKIE=f"{cookie['name']}={cookie['value']}")
+        assert address_proof(email) in trusted_proofs(request), name
+        assert address_proof(other) not in trusted_proofs(request)
+
+
+@pytest.fixture
+def cleanup():
+    yield
+    harness.cleanup_all()
+
+
+# Its site is SQLite whatever the suite's database, so the PostgreSQL pass leaves it out.
+@pytest.mark.sqlite
+def test_against_kabar_serve_the_known_commenters_comments_are_published(cleanup):
+    """A real `kabar serve` with production settings: the cookies setup_site signed are
+    the server's (one SECRET_KEY per site), so a known commenter's comment is published
+    unless a rule that has nothing to do with who is writing holds it. Known commenters
+    only: a new commenter's comments soon trip the burst guard, which holds everyone's."""
+    site = harness.Site.create("post-load-test")
+    site.prepare(demo=False, comments=5)
+    server = harness.Server(site).start()
+    cfg = post_load.Config(
+        port=server.port,
+        path=site.info["article_url"],
+        posters=2,
+        duration=6.0,
+        known_share=1.0,
+        known_commenters=site.info["known_commenters"],
+    )
+    stats = post_load.run(cfg)
+    rows = site.query(
+        "SELECT author_email, status, reasons FROM discussion_comment WHERE body LIKE ?",
+        (f"%[kb:{stats.run_id}-%",),
+    )
+    server.stop()
+    known = {email for _name, email in setup_site.KNOWN_COMMENTERS}
+    statuses = collections.Counter()
+    for email, status, reasons in rows:
+        assert email in known
+        statuses[status] += 1
+        held_by = {r["rule"] for r in json.loads(reasons) if r["effect"] == "hold"}
+        # Held only when sent within seconds of the form being issued (a poster posts at
+        # once after fetching it), never for want of the browser's proof.
+        assert (status, held_by) in [("approved", set()), ("pending", {"too_fast"})]
+    assert len(rows) == len(stats.acked) > 0
+    assert statuses["approved"] > 0, statuses
 
 
 def test_each_comment_carries_its_own_marker():

@@ -690,6 +690,8 @@ def _probe(count):
 def test_probes_of_missing_paths_leave_nothing_lasting(kabar_file_cache, article):
     cache = kabar_file_cache(MAX_ENTRIES=10_000)
     warm(Client(), article.url)
+    # What any missing path reads once per site (the old-address table's generation).
+    assert Client().get("/belum-pernah-ada/").status_code == 404
     before = _lasting_entries(cache)
     _probe(300)
     assert set(_lasting_entries(cache)) == set(before)

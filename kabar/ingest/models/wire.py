@@ -1,5 +1,6 @@
 """Wire sources (an agency's feed or a drop folder) and the items they delivered."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,15 @@ class WireSource(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        location = self.location.strip()
+        is_address = location.lower().startswith(("http://", "https://"))
+        if not (is_address or location.startswith("/")):
+            raise ValidationError(
+                {"location": _("Give an http(s) address or a folder's full path on the server.")}
+            )
+        self.location = location
 
 
 class WireItem(models.Model):

@@ -1,0 +1,279 @@
+"""HTML from elsewhere (a WordPress post, classic or block editor; a wire story) into an
+article body: paragraphs, headings, lists, quotes and images as Kabar's blocks, everything
+else reduced to its text or a link. An allow-list decides what stays; nothing runs."""
+
+import re
+from dataclasses import dataclass, field
+
+import nh3
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+# What a paragraph block may hold (kabar/news/blocks.py PARAGRAPH_FEATURES): Wagtail's
+# rich-text format writes bold and italic as <b> and <i>.
+_RICH_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "b", "i", "br"}
+_RENAME = {"strong": "b", "em": "i", "h1": "h2", "h4": "h3", "h5": "h3", "h6": "h3"}
+_URL_SCHEMES = {"http", "https", "mailto"}
+# Never shown, not even as text: code and the parts of a page that are not its content.
+_DROP = {
+    "script", "style", "noscript", "template", "head", "title", "meta", "link", "form",
+    "input", "button", "select", "textarea", "svg", "math", "object", "applet", "frameset",
+}  # fmt: skip
+_MEDIA = {"iframe", "video", "audio", "embed", "source"}
+_BLOCK_LEVEL = re.compile(
+    r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|figure|table|pre|hr|iframe|section|dl|address)\b",
+    re.IGNORECASE,
+)
+_SIZED_UPLOAD = re.compile(r"-\d+x\d+(?=\.\w+$)")
+_MORE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", re.IGNORECASE)
+_CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.S | re.I)
+_EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.S | re.I)
+_MEDIA_SHORTCODE = re.compile(
+    r"\[(gallery|audio|video|playlist)\b[^\]]*\](?:.*?\[/\1\])?", re.S | re.I
+)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
+_BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
+
+
+@dataclass
+class Body:
+    """The blocks (StreamField raw data) and what could not be brought over, to report."""
+
+    blocks: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def _caption_shortcode(match):
+    inner = match.group(1).strip()
+    soup = BeautifulSoup(inner, "html.parser")
+    image = soup.find("img")
+    if image is None:
+        return inner
+    holder = image.find_parent("a") or image
+    holder.extract()
+    return f"<figure>{holder}<figcaption>{soup.get_text(' ', strip=True)}</figcaption></figure>"
+
+
+def _autop(html):
+    """WordPress's wpautop, in short: blank lines part paragraphs, a single newline is a
+    line break, and block-level markup is left as it is (classic-editor bodies)."""
+    chunks = []
+    for chunk in _PARAGRAPH_BREAK.split(html.replace("\r\n", "\n").strip()):
+        if not chunk.strip():
+            continue
+        if _BLOCK_LEVEL.match(chunk):
+            chunks.append(chunk)
+        else:
+            chunks.append("<p>" + chunk.strip().replace("\n", "<br>\n") + "</p>")
+    return "\n".join(chunks)
+
+
+def _prepare(html):
+    html = _MORE.sub("", html or "")
+    html = _CAPTION.sub(_caption_shortcode, html)
+    html = _EMBED.sub(lambda m: f"\n\n{m.group(1).strip()}\n\n", html)
+    html = _MEDIA_SHORTCODE.sub("", html)
+    if "<!-- wp:" not in html:
+        html = _autop(html)
+    return html
+
+
+class _Converter:
+    def __init__(self, image_for_url, rewrite_url):
+        self.image_for_url = image_for_url or (lambda url: None)
+        self.rewrite_url = rewrite_url or (lambda url: url)
+        self.rewrites = rewrite_url is not None
+        self.body = Body()
+        self.rich = []  # consecutive rich-text pieces, one paragraph block when flushed
+
+    # Output -------------------------------------------------------------------------
+    def flush(self):
+        if self.rich:
+            self.body.blocks.append({"type": "paragraph", "value": "".join(self.rich)})
+            self.rich = []
+
+    def add_rich(self, html):
+        if html:
+            self.rich.append(html)
+
+    def add_block(self, block):
+        self.flush()
+        self.body.blocks.append(block)
+
+    def note(self, message):
+        if message not in self.body.notes:
+            self.body.notes.append(message)
+
+    # Rich text ----------------------------------------------------------------------
+    def clean(self, tag_or_html, wrapper=None):
+        """Allow-listed rich text of a node (or HTML string), in `wrapper` if given."""
+        html = str(tag_or_html)
+        soup = BeautifulSoup(html, "html.parser")
+        for node in soup.find_all(True):
+            if node.name in _RENAME:
+                node.name = _RENAME[node.name]
+            if node.name == "a" and node.get("href"):
+                href = self.rewrite_url(node["href"].strip())
+                # A relative link pointed into the other site: here it would lead anywhere.
+                if _ABSOLUTE.match(href) or (self.rewrites and href.startswith("/")):
+                    node["href"] = href
+                else:
+                    del node["href"]
+        cleaned = nh3.clean(
+            str(soup),
+            tags=_RICH_TAGS,
+            clean_content_tags=_DROP | _MEDIA,
+            attributes={"a": {"href"}},
+            url_schemes=_URL_SCHEMES,
+            link_rel=None,
+            strip_comments=True,
+        ).strip()
+        if not BeautifulSoup(cleaned, "html.parser").get_text(strip=True):
+            return ""
+        return f"<{wrapper}>{cleaned}</{wrapper}>" if wrapper else cleaned
+
+    def inner(self, node):
+        return "".join(str(child) for child in node.children)
+
+    def link_paragraph(self, url):
+        url = (url or "").strip()
+        if re.match(r"^https?://", url, re.I):
+            self.add_rich(self.clean(f'<a href="{_attr(url)}">{_text(url)}</a>', "p"))
+
+    # Structure ----------------------------------------------------------------------
+    def walk(self, parent):
+        for node in list(parent.children):
+            if isinstance(node, Comment):
+                continue
+            if isinstance(node, NavigableString):
+                text = str(node)
+                if text.strip():
+                    bare = _BARE_URL.match(text)
+                    if bare:  # an oEmbed address on a line of its own
+                        self.link_paragraph(bare.group(1))
+                    else:
+                        self.add_rich(self.clean(_text(text), "p"))
+                continue
+            if isinstance(node, Tag):
+                self.element(node)
+
+    def element(self, node):
+        name = node.name.lower()
+        if name in _DROP:
+            self.note(f"removed <{name}> (code or form markup is never imported)")
+        elif name == "p":
+            self.paragraph(node)
+        elif name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            self.add_rich(self.clean(self.inner(node), _RENAME.get(name, name)))
+        elif name in ("ul", "ol"):
+            self.add_rich(self.clean(node))
+        elif name == "blockquote":
+            self.quote(node)
+        elif name == "figure":
+            self.figure(node)
+        elif name == "img":
+            self.image(node, caption="")
+        elif name in _MEDIA:
+            self.link_paragraph(node.get("src") or _first_src(node))
+        elif name == "hr" or name == "br":
+            return
+        elif name in ("table", "dl"):
+            self.table(node)
+        elif name == "pre":
+            text = node.get_text()
+            self.add_rich(self.clean(_text(text).replace("\n", "<br>"), "p"))
+        elif name == "a" and node.find("img") is not None:
+            self.image(node.find("img"), caption="")
+        elif name in ("a", "b", "strong", "i", "em", "span", "code", "u", "small", "sub", "sup"):
+            self.add_rich(self.clean(node, "p"))
+        else:  # div, section and other wrappers: their content counts
+            self.walk(node)
+
+    def paragraph(self, node):
+        images = node.find_all("img")
+        if images and not node.get_text(strip=True):
+            for image in images:
+                self.image(image, caption="")
+            return
+        bare = _BARE_URL.match(node.get_text()) if not node.find("a") else None
+        if bare:
+            self.link_paragraph(bare.group(1))
+            return
+        for image in images:  # an image inside text: the image after the paragraph
+            image.extract()
+        self.add_rich(self.clean(self.inner(node), "p"))
+        for image in images:
+            self.image(image, caption="")
+
+    def quote(self, node):
+        cite = node.find("cite")
+        attribution = cite.extract().get_text(" ", strip=True) if cite else ""
+        parts = [p.get_text(" ", strip=True) for p in node.find_all("p")]
+        text = "\n\n".join(p for p in parts if p) or node.get_text(" ", strip=True)
+        if text:
+            self.add_block(
+                {"type": "quote", "value": {"quote": text, "attribution": attribution[:255]}}
+            )
+
+    def figure(self, node):
+        classes = " ".join(node.get("class") or [])
+        caption_node = node.find("figcaption")
+        caption = caption_node.extract().get_text(" ", strip=True) if caption_node else ""
+        if "wp-block-embed" in classes:
+            wrapper = node.find(class_="wp-block-embed__wrapper")
+            url = wrapper.get_text(strip=True) if wrapper else _first_src(node)
+            self.link_paragraph(url)
+            if caption:
+                self.add_rich(self.clean(_text(caption), "p"))
+            return
+        image = node.find("img")
+        if image is not None:
+            self.image(image, caption=caption)
+            return
+        self.walk(node)
+        if caption:
+            self.add_rich(self.clean(_text(caption), "p"))
+
+    def image(self, node, caption):
+        src = (node.get("src") or "").strip()
+        image = self.image_for_url(src) or self.image_for_url(_SIZED_UPLOAD.sub("", src))
+        if image is None:
+            self.note(f"image not found: {src[:200]}" if src else "image without an address")
+            if caption:
+                self.add_rich(self.clean(_text(caption), "p"))
+            return
+        self.add_block(
+            {"type": "image", "value": {"image": image.pk, "caption": caption[:500], "credit": ""}}
+        )
+
+    def table(self, node):
+        for row in node.find_all(["tr", "dt", "dd"]):
+            cells = [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])] or [
+                row.get_text(" ", strip=True)
+            ]
+            line = " | ".join(c for c in cells if c)
+            if line:
+                self.add_rich(self.clean(_text(line), "p"))
+
+
+def _first_src(node):
+    found = node.find(["iframe", "video", "audio", "embed", "source"])
+    return found.get("src", "") if found else ""
+
+
+def _text(value):
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value):
+    return _text(value).replace('"', "&quot;")
+
+
+def html_to_body(html, *, image_for_url=None, rewrite_url=None):
+    """`html` as article body blocks. `image_for_url(src)` gives the Wagtail image an
+    <img> shows (None: left out, noted); `rewrite_url(href)` may turn a link into another
+    (e.g. the old site's own links into paths its redirects answer)."""
+    converter = _Converter(image_for_url, rewrite_url)
+    converter.walk(BeautifulSoup(_prepare(html), "html.parser"))
+    converter.flush()
+    return converter.body

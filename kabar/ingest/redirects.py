@@ -1,0 +1,258 @@
+"""Old WordPress addresses kept working: their normal form, the addresses each imported item
+had, and the one write path for the redirect table (LegacyRedirect)."""
+
+import re
+import unicodedata
+from typing import NamedTuple
+from urllib.parse import unquote_to_bytes, urlsplit
+
+from django.db import transaction
+from django.urls import reverse
+
+from kabar.core import generations
+from kabar.discussion.targets import is_target
+from kabar.news.models import SectionPage
+
+from .models import ImportedKind, LegacyRedirect
+
+# Query parameters by which WordPress addresses content (with any permalink structure):
+# only these are kept in a key, and any of them makes a request worth looking up even on
+# a path that answers (`/?p=12` is the home page to Kabar). Pagination (`paged`, `cpage`)
+# is left out on purpose: page 2 of an old archive lands on the new one's first page.
+CONTENT_PARAMETERS = frozenset(
+    {"p", "page_id", "attachment_id", "cat", "tag", "author", "feed", "m"}
+)
+_NUMERIC_PARAMETERS = frozenset({"p", "page_id", "attachment_id", "cat", "author", "m"})
+_escapes = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_key_unsafe = re.compile(r"[%&=#\s]")
+MAX_KEY_LENGTH = LegacyRedirect._meta.get_field("old_path").max_length
+SITE_KIND = "site"
+
+
+def _decode_escapes(text):
+    """Percent-escapes decoded where they spell UTF-8; any other run kept, in lower case."""
+
+    def decode(match):
+        run = match.group(0)
+        try:
+            return unquote_to_bytes(run).decode("utf-8")
+        except UnicodeDecodeError:
+            return run.lower()
+
+    return unicodedata.normalize("NFC", _escapes.sub(decode, text))
+
+
+def _normal_path(path):
+    # WordPress matches slugs whatever their case (MySQL collations), so old links in any
+    # case worked; "almost pretty" permalinks carry /index.php/ in front.
+    path = _decode_escapes(path).lower()
+    if path == "/index.php" or path.startswith("/index.php/"):
+        path = path[len("/index.php") :]
+    path = path.rstrip("/")
+    return path or "/"
+
+
+def _normal_query(query):
+    kept = {}
+    for pair in query.split("&"):
+        name, _eq, value = pair.partition("=")
+        name = _decode_escapes(name.replace("+", " ")).strip().lower()
+        if name not in CONTENT_PARAMETERS:
+            continue
+        value = _decode_escapes(value.replace("+", " ")).strip().lower()
+        if name in _NUMERIC_PARAMETERS and value.isascii() and value.isdigit():
+            value = str(int(value))
+        if value:
+            kept[name] = _key_unsafe.sub(lambda m: f"%{ord(m.group(0)):02x}", value)
+    return "&".join(f"{name}={kept[name]}" for name in sorted(kept))
+
+
+def key_for(path, query=""):
+    """The key of a request's path (as Django decoded it) and raw query string."""
+    query = _normal_query(query) if query else ""
+    return _normal_path(path or "/") + (f"?{query}" if query else "")
+
+
+def old_path_key(url, base_url=""):
+    """The normal form of an old address: its path relative to the WordPress site's root
+    (the path of `base_url`, e.g. "/blog" for http://example.id/blog/), percent-escapes
+    decoded, in lower case, without a trailing slash, and only the content parameters of
+    its query string, sorted. Scheme and host are dropped."""
+    parts = urlsplit(url)
+    path = _normal_path(parts.path or "/")
+    base = _normal_path(urlsplit(base_url).path or "/") if base_url else "/"
+    if base != "/" and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :] or "/"
+    query = _normal_query(parts.query) if parts.query else ""
+    return path + (f"?{query}" if query else "")
+
+
+# What the importer writes.
+
+
+def redirects_key(site_id):
+    """The generation renewed whenever the site's redirect table changes."""
+    return generations.generation_key("legacy-redirects", site_id)
+
+
+def redirects_changed(site):
+    """Make every process read the site's redirect table again, once the transaction
+    commits (a reader loading it before then would keep the old table)."""
+    key = redirects_key(site.pk if hasattr(site, "pk") else site)
+    transaction.on_commit(lambda: generations.renew([key]))
+
+
+def redirect_set(site, old_url, base_url="", *, page=None, target="", renew=True):
+    """Make `old_url` on `site` answer 301 to `page` (wherever it is then) or `target`;
+    "created", "updated", "unchanged", or "skipped" (nothing to point to, a key longer
+    than the table holds, or a target that is the old address itself)."""
+    key = old_path_key(old_url, base_url)
+    if (page is None and not target) or len(key) > MAX_KEY_LENGTH:
+        return "skipped"
+    if page is None and key == old_path_key(target):
+        return "skipped"
+    target = "" if page is not None else target
+    page_id = page.pk if page is not None else None
+    row = LegacyRedirect.objects.filter(site=site, old_path=key).first()
+    if row is None:
+        row, result = LegacyRedirect(site=site, old_path=key), "created"
+    elif (row.page_id, row.target) == (page_id, target):
+        return "unchanged"
+    else:
+        result = "updated"
+    row.page, row.target = page, target
+    # The unique key was just looked up; the database holds the constraints anyway.
+    row.full_clean(validate_unique=False, validate_constraints=False)
+    row.save()
+    if renew:
+        redirects_changed(site)
+    return result
+
+
+# The addresses WordPress gave each kind of item.
+
+
+class OldAddress(NamedTuple):
+    """An old address, and what it showed: the item itself ("self"), a feed of it
+    ("feed") or a feed of its comments ("comments")."""
+
+    url: str
+    role: str
+
+
+def _join(base_url, tail):
+    return base_url.rstrip("/") + "/" + tail.lstrip("/")
+
+
+def _feeds_of(address, role):
+    """The feeds WordPress serves under an address (pretty or with ?feed=)."""
+    if "?" in address:
+        return [OldAddress(f"{address}&feed={f}", role) for f in ("rss2", "atom")]
+    tails = ("feed/", "feed/rss2/", "feed/atom/", "feed/rss/", "feed/rdf/")
+    return [OldAddress(_join(address, tail), role) for tail in tails]
+
+
+def wordpress_old_addresses(kind, base_url, *, wp_id=None, permalink="", slug=""):
+    """Every address an item had on the WordPress site at `base_url`, as absolute URLs
+    with their role. `kind` is an ImportedKind value or "site" (the site's own feeds);
+    `slug` is a category's path ("berita/dunia"), a tag's slug or an author's login."""
+    addresses = []
+
+    def add(url, role="self"):
+        if url:
+            addresses.append(OldAddress(url, role))
+
+    def add_query(name, value, *, feeds=None):
+        value = "" if value is None else str(value)
+        if value and (name not in _NUMERIC_PARAMETERS or value.isdigit()):
+            url = _join(base_url, f"?{name}={value}")
+            add(url)
+            if feeds:
+                addresses.extend(_feeds_of(url, feeds))
+
+    if kind in (ImportedKind.POST, ImportedKind.PAGE):
+        add(permalink)
+        if permalink:
+            addresses.extend(_feeds_of(permalink, "comments"))
+        name = "p" if kind == ImportedKind.POST else "page_id"
+        add_query(name, wp_id, feeds="comments")
+    elif kind == ImportedKind.ATTACHMENT:
+        add(permalink)
+        add_query("attachment_id", wp_id)
+    elif kind in (ImportedKind.CATEGORY, ImportedKind.TAG, ImportedKind.AUTHOR):
+        base = {"category": "category", "tag": "tag", "author": "author"}[kind]
+        archives = {permalink} if permalink else set()
+        if slug:
+            archives.add(_join(base_url, f"{base}/{slug.strip('/')}/"))
+        for archive in sorted(archives):
+            add(archive)
+            addresses.extend(_feeds_of(archive, "feed"))
+        name = {"category": "cat", "tag": "tag", "author": "author"}[kind]
+        add_query(name, slug if kind == ImportedKind.TAG else wp_id, feeds="feed")
+    elif kind == SITE_KIND:
+        addresses.extend(_feeds_of(_join(base_url, "/"), "feed"))
+        addresses.extend(_feeds_of(_join(base_url, "comments/"), "comments"))
+        for name in ("rss2", "atom", "rss", "rdf"):
+            add(_join(base_url, f"?feed={name}"), "feed")
+        for name in ("comments-rss2", "comments-atom"):
+            add(_join(base_url, f"?feed={name}"), "comments")
+    else:
+        raise ValueError(f"no old addresses known for kind {kind!r}")
+    return addresses
+
+
+def _default_targets(kind, page):
+    """(feed, comments) targets for an item when the importer names none; "" for the item
+    itself."""
+    if kind == SITE_KIND:
+        return reverse("news:feed"), reverse("discussion:feed")
+    feed = comments = ""
+    if isinstance(page, SectionPage):
+        feed = reverse("news:section_feed", args=[page.slug])
+    if page is not None and is_target(page):
+        comments = reverse("discussion:article_feed", args=[page.pk])
+    return feed, comments
+
+
+def _where(role, page, target, feed_target, comments_target):
+    chosen = {"self": "", "feed": feed_target, "comments": comments_target}[role]
+    if chosen:
+        return {"target": chosen}
+    if page is not None:
+        return {"page": page}
+    return {"target": target} if target else None
+
+
+def redirects_for_wordpress(
+    site,
+    base_url,
+    kind,
+    *,
+    wp_id=None,
+    permalink="",
+    slug="",
+    page=None,
+    target="",
+    feed_target=None,
+    comments_target=None,
+):
+    """Point every old address of one imported item (wordpress_old_addresses) at its
+    Kabar page or `target`; its feeds at `feed_target` and its comment feeds at
+    `comments_target`, by default the section's feed and the article's comments feed
+    (the site's: Kabar's feed and comments feed), else the item itself. Returns
+    {"created": n, "updated": n, "unchanged": n, "skipped": n}."""
+    feed_default, comments_default = _default_targets(kind, page)
+    feed_target = feed_default if feed_target is None else feed_target
+    comments_target = comments_default if comments_target is None else comments_target
+    counts = dict.fromkeys(("created", "updated", "unchanged", "skipped"), 0)
+    for address in wordpress_old_addresses(
+        kind, base_url, wp_id=wp_id, permalink=permalink, slug=slug
+    ):
+        where = _where(address.role, page, target, feed_target, comments_target)
+        if where is None:
+            counts["skipped"] += 1
+            continue
+        counts[redirect_set(site, address.url, base_url, renew=False, **where)] += 1
+    if counts["created"] or counts["updated"]:
+        redirects_changed(site)
+    return counts

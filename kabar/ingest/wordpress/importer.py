@@ -1,0 +1,839 @@
+"""A WordPress site into Kabar, from its export: authors, categories and tags, images,
+posts and pages, comments with their threads, and every old address answering 301.
+
+Two streaming passes over the file, one item in memory at a time: the first brings in
+authors, terms and attachments (posts point at images that may come later in the file),
+the second posts and pages with their comments. Each item is written in its own
+transaction, and a record of what it became (ImportedItem) makes a second run of the same
+file change nothing and a newer export update only what changed.
+
+Categories: a top-level category becomes a section; a category under it becomes a tag,
+and its posts go to the top-level category's section (Kabar's sections are one level, the
+same as its addresses). A post in several categories goes to its first one's section
+(Yoast's primary category when the export names it); the others become tags."""
+
+import logging
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext, override
+from taggit.models import Tag
+from tqdm import tqdm
+from wagtail.images import get_image_model
+from wagtail.models import Page, PageViewRestriction, Site
+
+from kabar.core.purge import purge_everything
+from kabar.discussion.models import Comment
+from kabar.discussion.services import ImportedComment, comment_import, comments_imported
+from kabar.discussion.targets import DiscussionState
+from kabar.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    HomePage,
+    SectionPage,
+    StandardPage,
+)
+
+from ..bodies import html_to_body
+from ..models import ImportedItem, ImportedKind
+from ..redirects import SITE_KIND, redirects_for_wordpress
+from . import mapping
+from .wxr import Author as WPAuthor
+from .wxr import Item, Term, read_wxr
+from .wxr import Site as WPSite
+
+logger = logging.getLogger(__name__)
+Image = get_image_model()
+User = get_user_model()
+
+KINDS = [k.value for k in ImportedKind]
+RESULTS = ("created", "updated", "unchanged", "skipped", "failed")
+# Who may read a private post in WordPress (editors and administrators): Wagtail's groups.
+PRIVATE_GROUPS = ("Editors", "Moderators")
+FALLBACK_SECTION = ("arsip", "Arsip")
+
+
+class ItemFailed(Exception):
+    """One item could not be brought in; the run goes on without it."""
+
+
+@dataclass
+class Report:
+    dry_run: bool = False
+    counts: dict = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    redirects: Counter = field(default_factory=Counter)
+    problems: list = field(default_factory=list)  # [(kind, wp_id, label, reason)]
+    items_read: int = 0
+
+    def count(self, kind, result):
+        self.counts[kind][result] += 1
+
+    def problem(self, kind, wp_id, label, reason, *, result="skipped"):
+        self.count(kind, result)
+        self.problems.append((str(kind), str(wp_id), str(label)[:120], str(reason)))
+
+    def note(self, kind, wp_id, label, reason):
+        """Brought in, with something left out or changed on the way."""
+        self.problems.append((str(kind), str(wp_id), str(label)[:120], str(reason)))
+
+    def total(self, result):
+        return sum(c[result] for c in self.counts.values())
+
+    def as_dict(self):
+        return {
+            "dry_run": self.dry_run,
+            "counts": {k: {r: c[r] for r in RESULTS} for k, c in self.counts.items()},
+            "redirects": {r: self.redirects[r] for r in ("created", "updated", "unchanged")},
+            "problems": [list(p) for p in self.problems],
+        }
+
+    def lines(self):
+        head = "Dry run: nothing was written." if self.dry_run else "Import finished."
+        out = [head, f"{'':12}" + "".join(f"{r:>11}" for r in RESULTS)]
+        for kind, counter in self.counts.items():
+            out.append(f"{kind:12}" + "".join(f"{counter[r]:>11}" for r in RESULTS))
+        out.append(
+            "redirects   "
+            + "".join(f"{self.redirects[r]:>11}" for r in ("created", "updated", "unchanged"))
+        )
+        if self.problems:
+            out.append(f"{len(self.problems)} item(s) not mapped as they were:")
+            out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]
+        return out
+
+
+@dataclass
+class _Attachment:
+    image_id: int | None
+    caption: str
+    credit: str
+    alt: str
+    link: str
+    parent: int
+
+
+class WordPressImport:
+    def __init__(
+        self,
+        path,
+        *,
+        uploads=None,
+        dry_run=False,
+        learn=False,
+        site=None,
+        progress=None,
+        show_bar=None,
+    ):
+        self.path = path
+        self.uploads = uploads
+        self.dry_run = dry_run
+        self.learn = learn
+        self.kabar_site = site or Site.objects.filter(is_default_site=True).first()
+        self.progress = progress
+        self.show_bar = show_bar
+        self.report = Report(dry_run=dry_run)
+        self.wp = WPSite()
+        self.source = ""
+        self.language = settings.LANGUAGE_CODE
+        self.authors = {}  # login -> (Author profile pk, user pk); wp author_id -> user pk
+        self.users_by_wp_id = {}
+        self.categories = {}  # slug -> Term
+        self.category_targets = {}  # slug -> (section pk, [tag names])
+        self.tags = {}  # slug -> name
+        self.terms_seen = set()
+        self.attachments = {}  # wp id -> _Attachment
+        self.images_by_url = {}  # upload address (unsized) -> image pk
+        self.pages_by_wp_id = {}  # for pages' parents and attachments' redirects
+        self.changed_pages = set()
+        self.imported_comments = []
+
+    # The run ------------------------------------------------------------------------------
+    def run(self):
+        if self.kabar_site is None or not isinstance(self.kabar_site.root_page.specific, HomePage):
+            raise ItemFailed(gettext("Kabar has no home page to import into."))
+        self.home = self.kabar_site.root_page.specific
+        if self.dry_run:
+            # Everything is done as for real, then undone: the counts are exact.
+            with transaction.atomic():
+                self._passes()
+                transaction.set_rollback(True)
+        else:
+            self._passes()
+            if self.changed_pages or self.report.total("created") or self.report.total("updated"):
+                purge_everything()
+        return self.report
+
+    def _passes(self):
+        self._pass(1, self._first_pass)
+        self._pass(2, self._second_pass)
+        self._site_redirects()
+        self._attachment_redirects()
+        if not self.dry_run:
+            comments_imported(self.changed_pages, learn=self.learn, comments=self.imported_comments)
+
+    def _pass(self, number, handle):
+        size = os.path.getsize(self.path)
+        with (
+            open(self.path, "rb") as raw,
+            tqdm(
+                total=size,
+                unit="B",
+                unit_scale=True,
+                desc=f"{number}/2 "
+                + ("authors, terms, images" if number == 1 else "posts, comments"),
+                disable=self.show_bar is False or None,
+                leave=False,
+            ) as bar,
+        ):
+            for thing in read_wxr(raw, on_read=bar.update):
+                handle(thing)
+
+    def _first_pass(self, thing):
+        if isinstance(thing, WPSite):
+            self._site(thing)
+        elif isinstance(thing, WPAuthor):
+            self._guarded(ImportedKind.AUTHOR, thing.login, thing.display_name, self._author, thing)
+        elif isinstance(thing, Term):
+            self._term(thing)
+        elif isinstance(thing, Item) and thing.post_type == "attachment":
+            self._guarded(
+                ImportedKind.ATTACHMENT, thing.wp_id, thing.title, self._attachment, thing
+            )
+
+    def _second_pass(self, thing):
+        if not isinstance(thing, Item):
+            return
+        self.report.items_read += 1
+        if self.progress:
+            self.progress(self.report.items_read)
+        if thing.post_type in ("post", "page"):
+            kind = ImportedKind.POST if thing.post_type == "post" else ImportedKind.PAGE
+            self._guarded(kind, thing.wp_id, thing.title, self._post, thing, kind)
+        elif thing.post_type != "attachment":
+            # Menus, revisions, reusable blocks and plugins' own types have no place here.
+            logger.debug("skipped %s %s", thing.post_type, thing.wp_id)
+
+    def _guarded(self, kind, wp_id, label, handle, *args):
+        """One item in its own transaction: a failure undoes it alone and is reported."""
+        try:
+            with transaction.atomic():
+                result = handle(*args)
+        except ItemFailed as exc:
+            self.report.problem(kind, wp_id, mapping.plain(label), exc, result="failed")
+            return None
+        except Exception as exc:
+            logger.exception("WordPress %s %s could not be imported", kind, wp_id)
+            self.report.problem(kind, wp_id, mapping.plain(label), repr(exc), result="failed")
+            return None
+        if result:
+            self.report.count(kind, result)
+        return result
+
+    # Records ------------------------------------------------------------------------------
+    def _record(self, kind, wp_id):
+        return ImportedItem.objects.filter(source=self.source, kind=kind, wp_id=str(wp_id)).first()
+
+    def _remember(self, record, kind, wp_id, obj_pk, digest):
+        now = timezone.now()
+        if record is None:
+            ImportedItem.objects.create(
+                source=self.source,
+                kind=kind,
+                wp_id=str(wp_id),
+                object_id=str(obj_pk),
+                digest=digest,
+                imported_at=now,
+                updated_at=now,
+            )
+        else:
+            record.object_id, record.digest, record.updated_at = str(obj_pk), digest, now
+            record.save(update_fields=["object_id", "digest", "updated_at"])
+
+    def _redirects(self, kind, **kwargs):
+        counts = redirects_for_wordpress(self.kabar_site, self.source, kind, **kwargs)
+        for result in ("created", "updated", "unchanged"):
+            self.report.redirects[result] += counts[result]
+
+    # Site, authors, terms -----------------------------------------------------------------
+    def _site(self, site):
+        self.wp = site
+        self.source = (site.base_blog_url or site.base_site_url or site.link).rstrip("/")
+        if not self.source:
+            raise ItemFailed("the export names no site address")
+        self.language = mapping.language_of(
+            site.language, settings.LANGUAGES, settings.LANGUAGE_CODE
+        )
+
+    def _author(self, author):
+        if not author.login:
+            raise ItemFailed("an author without a login")
+        name = (
+            author.display_name
+            or " ".join(p for p in (author.first_name, author.last_name) if p)
+            or author.login
+        )
+        digest = mapping.digest(
+            author.login, author.email, name, author.first_name, author.last_name
+        )
+        record = self._record(ImportedKind.AUTHOR, author.login)
+        if record is not None:
+            profile = Author.objects.filter(pk=record.object_id).first()
+            if profile is not None:
+                self.authors[author.login] = (profile.pk, profile.user_id)
+                self.users_by_wp_id[author.wp_id] = profile.user_id
+                if record.digest == digest:
+                    self._author_redirects(author, profile)
+                    return "unchanged"
+        user = self._staff_user(author, name)
+        if record is not None and profile is not None:
+            profile.name = name[:255]
+            profile.user = profile.user or user
+            profile.save()
+            result = "updated"
+        else:
+            profile = Author.objects.filter(user=user).first() if user else None
+            if profile is None:
+                profile = Author.objects.create(
+                    name=name[:255], slug=self._free_author_slug(author.login), user=user
+                )
+            result = "created"
+        self._remember(record, ImportedKind.AUTHOR, author.login, profile.pk, digest)
+        self.authors[author.login] = (profile.pk, profile.user_id)
+        self.users_by_wp_id[author.wp_id] = profile.user_id
+        self._author_redirects(author, profile)
+        return result
+
+    def _author_redirects(self, author, profile):
+        self._redirects(
+            ImportedKind.AUTHOR,
+            wp_id=author.wp_id,
+            slug=author.login,
+            target=profile.get_absolute_url(),
+            feed_target="",
+        )
+
+    def _staff_user(self, author, name):
+        """The newsroom account for an author who owns content: staff, no usable password
+        (they set one through "forgot password"), an editor as in most WordPress sites."""
+        email = mapping.valid_email(author.email) or ""
+        user = User.objects.filter(username=author.login).first()
+        if user is not None and email and user.email.lower() != email.lower():
+            user = User.objects.filter(username=f"wp-{author.login}"[:150]).first()
+            username = f"wp-{author.login}"[:150]
+        else:
+            username = author.login[:150]
+        if user is None:
+            user = User(
+                username=username,
+                email=email,
+                first_name=author.first_name[:150],
+                last_name=author.last_name[:150],
+                is_staff=True,
+            )
+            user.set_unusable_password()
+            user.save()
+            editors = Group.objects.filter(name="Editors").first()
+            if editors is not None:
+                user.groups.add(editors)
+        return user
+
+    def _free_author_slug(self, login):
+        base = slugify(login, allow_unicode=True)[:240] or "penulis"
+        slug, n = base, 1
+        while Author.objects.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def _term(self, term):
+        # WordPress writes every category and tag twice (wp:category, then wp:term).
+        if (term.taxonomy, term.slug) in self.terms_seen:
+            return
+        self.terms_seen.add((term.taxonomy, term.slug))
+        if term.taxonomy == "category":
+            self.categories[term.slug] = term
+            self._guarded(ImportedKind.CATEGORY, term.slug, term.name, self._category, term)
+        elif term.taxonomy == "post_tag":
+            self.tags[term.slug] = mapping.plain(term.name, 100) or term.slug
+            self._guarded(ImportedKind.TAG, term.slug, term.name, self._tag, term)
+
+    def _category_chain(self, term):
+        """The category and the ones above it, top first (a loop in the export is cut)."""
+        chain, seen = [term], {term.slug}
+        while chain[0].parent_slug and chain[0].parent_slug not in seen:
+            parent = self.categories.get(chain[0].parent_slug)
+            if parent is None:
+                break
+            seen.add(parent.slug)
+            chain.insert(0, parent)
+        return chain
+
+    def _category(self, term):
+        chain = self._category_chain(term)
+        top = chain[0]
+        title = mapping.plain(top.name, 255) or top.slug
+        digest = mapping.digest([t.slug for t in chain], [t.name for t in chain], term.description)
+        record = self._record(ImportedKind.CATEGORY, term.slug)
+        section = self._section(top.slug, title, top.description)
+        tags = [mapping.plain(t.name, 100) for t in chain[1:]]
+        self.category_targets[term.slug] = (section.pk, tags)
+        if len(chain) == 1:
+            target, page = "", section
+        else:
+            page = None
+            target = self._tag_url(tags[-1]) if not self.dry_run else f"/topik/{term.slug}/"
+        if record is not None and record.digest == digest:
+            result = "unchanged"
+        else:
+            result = "created" if record is None else "updated"
+            self._remember(record, ImportedKind.CATEGORY, term.slug, section.pk, digest)
+        path = "/".join(t.slug for t in chain)
+        self._redirects(
+            ImportedKind.CATEGORY, wp_id=term.wp_id, slug=path, page=page, target=target
+        )
+        return result
+
+    def _tag_url(self, name):
+        tag = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
+        return f"/topik/{tag.slug}/"
+
+    def _section(self, slug, title, description):
+        slug = slugify(slug, allow_unicode=True)[:255] or slugify(title) or "rubrik"
+        section = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
+        if section is not None:
+            return section
+        section = SectionPage(title=title, slug=slug, intro=mapping.plain(description))
+        self.home.add_child(instance=section)
+        section.save_revision().publish()
+        return section
+
+    def _tag(self, term):
+        name = self.tags[term.slug]
+        digest = mapping.digest(name)
+        record = self._record(ImportedKind.TAG, term.slug)
+        url = self._tag_url(name)
+        if record is not None and record.digest == digest:
+            result = "unchanged"
+        else:
+            tag = Tag.objects.get(name=name)
+            result = "created" if record is None else "updated"
+            self._remember(record, ImportedKind.TAG, term.slug, tag.pk, digest)
+        self._redirects(
+            ImportedKind.TAG, wp_id=term.wp_id, slug=term.slug, target=url, feed_target=""
+        )
+        return result
+
+    # Attachments ------------------------------------------------------------------------
+    def _attachment(self, item):
+        relative = mapping.upload_path(item.attachment_url, item.meta.get("_wp_attached_file", ""))
+        alt = mapping.plain(item.meta.get("_wp_attachment_image_alt", ""), 500)
+        caption = mapping.plain(item.excerpt, 500)
+        credit = mapping.image_credit(item.meta.get("_wp_attachment_metadata", ""))
+        title = mapping.plain(item.title, 255) or os.path.basename(relative) or str(item.wp_id)
+        info = _Attachment(None, caption, credit, alt, item.link, item.parent)
+        self.attachments[item.wp_id] = info
+        record = self._record(ImportedKind.ATTACHMENT, item.wp_id)
+        digest = mapping.digest(relative, title, alt, caption, credit)
+        if record is not None and Image.objects.filter(pk=record.object_id).exists():
+            info.image_id = int(record.object_id)
+            self._remember_url(item, info.image_id)
+            if record.digest == digest:
+                return "unchanged"
+            Image.objects.filter(pk=info.image_id).update(title=title, description=alt)
+            self._remember(record, ImportedKind.ATTACHMENT, item.wp_id, info.image_id, digest)
+            return "updated"
+        if not (item.meta.get("_wp_attached_file") or "").lower().endswith(_IMAGE_TYPES) and not (
+            relative.lower().endswith(_IMAGE_TYPES)
+        ):
+            raise ItemFailed(f"not an image ({os.path.basename(relative) or 'no file'})")
+        if not self.uploads:
+            raise ItemFailed("no uploads folder given (--uploads): the image is left out")
+        path = os.path.realpath(os.path.join(self.uploads, relative))
+        root = os.path.realpath(self.uploads)
+        if not path.startswith(root + os.sep) or not os.path.isfile(path):
+            raise ItemFailed(f"file missing from the uploads folder: {relative}")
+        with open(path, "rb") as handle:
+            image = Image(title=title, description=alt)
+            image.file = File(handle, name=os.path.basename(relative))
+            try:
+                image.full_clean(exclude=["collection", "tags"])
+                image.save()
+            except Exception as exc:
+                raise ItemFailed(f"not a readable image: {relative} ({exc})") from exc
+        info.image_id = image.pk
+        self._remember_url(item, image.pk)
+        self._remember(record, ImportedKind.ATTACHMENT, item.wp_id, image.pk, digest)
+        return "created"
+
+    def _remember_url(self, item, image_id):
+        for url in (item.attachment_url, item.guid):
+            if url:
+                self.images_by_url[_url_key(url)] = image_id
+
+    def _image_for_url(self, url):
+        image_id = self.images_by_url.get(_url_key(url)) or self.images_by_url.get(
+            _url_key(mapping.unsized(url))
+        )
+        if image_id is None:
+            return None
+        return Image.objects.filter(pk=image_id).first()
+
+    def _rewrite_url(self, href):
+        """The old site's own links as paths on this site, which its redirects answer."""
+        for base in {self.source, self.wp.base_site_url.rstrip("/")}:
+            if base and (
+                href == base or href.startswith(base + "/") or href.startswith(base + "?")
+            ):
+                return href[len(base) :] or "/"
+        return href
+
+    # Posts and pages --------------------------------------------------------------------
+    def _post(self, item, kind):
+        if item.status in ("trash", "auto-draft", "inherit"):
+            raise _Skip(f"status {item.status!r} in WordPress")
+        record = self._record(kind, item.wp_id)
+        page = None
+        if record is not None:
+            page = Page.objects.filter(pk=record.object_id).first()
+            page = page.specific if page is not None else None
+        digest = self._post_digest(item)
+        if page is not None and record.digest == digest:
+            result = "unchanged"
+        else:
+            page = self._write_page(item, kind, page)
+            result = "created" if record is None else "updated"
+            self._remember(record, kind, item.wp_id, page.pk, digest)
+            self.changed_pages.add(page.pk)
+        self.pages_by_wp_id[item.wp_id] = page.pk
+        self._redirects(kind, wp_id=item.wp_id, permalink=item.link, page=page)
+        if kind == ImportedKind.POST or item.comments:
+            self._comments(item, page)
+        return result
+
+    def _post_digest(self, item):
+        return mapping.digest(
+            item.title, item.content, item.excerpt, item.status, item.date_gmt,
+            item.modified_gmt, item.post_name, sorted(item.terms), item.is_sticky,
+            item.comment_status, item.creator, item.meta.get("_thumbnail_id"), item.password,
+            item.parent, item.meta.get("_yoast_wp_primary_category"),
+        )  # fmt: skip
+
+    def _placement(self, item, kind):
+        """(parent page, tag names) for a post or page."""
+        if kind == ImportedKind.PAGE:
+            parent_pk = self.pages_by_wp_id.get(item.parent)
+            parent = StandardPage.objects.filter(pk=parent_pk).first() if parent_pk else None
+            return parent or self.home, []
+        categories = [slug for domain, slug, _ in item.terms if domain == "category"]
+        primary = item.meta.get("_yoast_wp_primary_category", "")
+        by_id = {t.wp_id: t.slug for t in self.categories.values()}
+        if by_id.get(primary) in categories:
+            categories.remove(by_id[primary])
+            categories.insert(0, by_id[primary])
+        tags = []
+        section_pk = None
+        for slug in categories:
+            target = self.category_targets.get(slug)
+            if target is None:
+                continue
+            pk, names = target
+            if section_pk is None:
+                section_pk = pk
+                tags += names
+            else:
+                top = SectionPage.objects.filter(pk=pk).values_list("title", flat=True).first()
+                tags += [n for n in ([top] if pk != section_pk else []) + names if n]
+        tags += [
+            self.tags.get(slug) or mapping.plain(name, 100)
+            for domain, slug, name in item.terms
+            if domain == "post_tag"
+        ]
+        section = SectionPage.objects.filter(pk=section_pk).first() if section_pk else None
+        if section is None:
+            section = self._section(*FALLBACK_SECTION, "")
+        return section, list(dict.fromkeys(t for t in tags if t))
+
+    def _write_page(self, item, kind, page):
+        title = mapping.plain(item.title, 255) or gettext("(no title)")
+        parent, tags = self._placement(item, kind)
+        body = self._body(item, kind)
+        creating = page is None
+        if creating:
+            model = ArticlePage if kind == ImportedKind.POST else StandardPage
+            page = model(title=title, live=False)
+        page.title = title
+        page.body = body
+        page.owner_id = (self.authors.get(item.creator) or (None, None))[1]
+        if kind == ImportedKind.POST:
+            self._article_fields(page, item, tags)
+        if creating:
+            page.slug = self._free_slug(
+                parent, mapping.slug_of(item.post_name, title, f"wp-{item.wp_id}")
+            )
+            parent.add_child(instance=page)
+        elif page.get_parent().pk != parent.pk:
+            page.slug = self._free_slug(parent, page.slug, exclude=page.pk)
+            page.move(parent, pos="last-child")
+            page.refresh_from_db()
+            if kind == ImportedKind.POST:
+                self._article_fields(page, item, tags)
+            page.title, page.body = title, body
+        if kind == ImportedKind.POST:
+            self._byline(page, item)
+        self._publish(page, item)
+        self._restrict(page, item)
+        return page
+
+    def _article_fields(self, page, item, tags):
+        page.standfirst = mapping.plain(item.excerpt, 600)
+        page.language = self.language
+        page.is_featured = item.is_sticky
+        page.discussion = (
+            DiscussionState.CLOSED if item.comment_status == "closed" else DiscussionState.OPEN
+        )
+        page.tags.set(tags, clear=True)
+        thumbnail = self.attachments.get(mapping_int(item.meta.get("_thumbnail_id")))
+        if thumbnail is not None and thumbnail.image_id:
+            page.lead_image_id = thumbnail.image_id
+            page.lead_image_caption = thumbnail.caption
+            page.lead_image_credit = thumbnail.credit
+        else:
+            page.lead_image_id = None
+            if item.meta.get("_thumbnail_id"):
+                self.report.note(
+                    item.post_type,
+                    item.wp_id,
+                    mapping.plain(item.title),
+                    "featured image not imported (see its attachment)",
+                )
+
+    def _byline(self, page, item):
+        profile = self.authors.get(item.creator)
+        if profile is None:
+            return
+        page.article_authors.set([ArticleAuthor(author_id=profile[0], sort_order=0)])
+
+    def _body(self, item, kind):
+        body = html_to_body(
+            item.content, image_for_url=self._image_for_url, rewrite_url=self._rewrite_url
+        )
+        for note in body.notes:
+            self.report.note(kind, item.wp_id, mapping.plain(item.title), note)
+        return body.blocks
+
+    def _free_slug(self, parent, slug, exclude=None):
+        siblings = Page.objects.child_of(parent)
+        if exclude is not None:
+            siblings = siblings.exclude(pk=exclude)
+        candidate, n = slug, 1
+        while siblings.filter(slug=candidate).exists():
+            n += 1
+            candidate = f"{slug[:250]}-{n}"
+        return candidate
+
+    def _publish(self, page, item):
+        """WordPress's status as Wagtail's: publish and private go live (private behind a
+        restriction), future is scheduled, draft and pending stay drafts."""
+        published_at = item.date_gmt
+        if item.status in ("publish", "private", "future"):
+            page.first_published_at = page.first_published_at or published_at
+            if item.status == "future" and published_at and published_at > timezone.now():
+                page.go_live_at = published_at
+            revision = page.save_revision(user=page.owner, log_action=True)
+            revision.publish(user=page.owner, skip_permission_checks=True)
+            if page.live and published_at:
+                last = (
+                    item.modified_gmt
+                    if (item.modified_gmt or published_at) >= published_at
+                    else published_at
+                )
+                type(page).objects.filter(pk=page.pk).update(
+                    first_published_at=published_at,
+                    last_published_at=last or published_at,
+                    **({"published_at": published_at} if isinstance(page, ArticlePage) else {}),
+                )
+        else:
+            if page.live:
+                page.unpublish(user=page.owner)
+            page.save_revision(user=page.owner, log_action=True)
+
+    def _restrict(self, page, item):
+        """Private posts for editors only; a password-protected post behind its password."""
+        restrictions = PageViewRestriction.objects.filter(page=page)
+        if item.status == "private":
+            if not restrictions.filter(restriction_type=PageViewRestriction.GROUPS).exists():
+                restriction = PageViewRestriction.objects.create(
+                    page=page, restriction_type=PageViewRestriction.GROUPS
+                )
+                restriction.groups.set(Group.objects.filter(name__in=PRIVATE_GROUPS))
+        elif item.password:
+            restriction = restrictions.filter(restriction_type=PageViewRestriction.PASSWORD).first()
+            if restriction is None:
+                PageViewRestriction.objects.create(
+                    page=page,
+                    restriction_type=PageViewRestriction.PASSWORD,
+                    password=item.password[:255],
+                )
+            elif restriction.password != item.password[:255]:
+                restriction.password = item.password[:255]
+                restriction.save()
+        else:
+            restrictions.filter(
+                restriction_type__in=[PageViewRestriction.GROUPS, PageViewRestriction.PASSWORD]
+            ).delete()
+
+    # Comments ---------------------------------------------------------------------------
+    def _comments(self, item, page):
+        comments = sorted(item.comments, key=lambda c: c.wp_id)
+        if not comments:
+            return
+        ids = [str(c.wp_id) for c in comments]
+        records = {
+            r.wp_id: r
+            for r in ImportedItem.objects.filter(
+                source=self.source, kind=ImportedKind.COMMENT, wp_id__in=ids
+            )
+        }
+        stored = Comment.objects.in_bulk([int(r.object_id) for r in records.values()])
+        by_wp_id = {}
+        for wp_comment in comments:
+            label = mapping.plain(wp_comment.content, 60)
+            if wp_comment.type in mapping.NOT_COMMENTS:
+                self.report.problem(
+                    ImportedKind.COMMENT,
+                    wp_comment.wp_id,
+                    label,
+                    f"a {wp_comment.type} (Kabar has no pingbacks)",
+                )
+                continue
+            try:
+                with transaction.atomic():
+                    record = records.get(str(wp_comment.wp_id))
+                    existing = stored.get(int(record.object_id)) if record else None
+                    comment, result = self._comment(item, page, wp_comment, by_wp_id, existing)
+                    digest = mapping.digest(comment.pk, comment.status, comment.body)
+                    if record is None or record.digest != digest or result != "unchanged":
+                        self._remember(
+                            record, ImportedKind.COMMENT, wp_comment.wp_id, comment.pk, digest
+                        )
+            except ItemFailed as exc:
+                self.report.problem(
+                    ImportedKind.COMMENT, wp_comment.wp_id, label, exc, result="failed"
+                )
+                continue
+            except Exception as exc:
+                logger.exception("WordPress comment %s could not be imported", wp_comment.wp_id)
+                self.report.problem(
+                    ImportedKind.COMMENT, wp_comment.wp_id, label, repr(exc), result="failed"
+                )
+                continue
+            by_wp_id[wp_comment.wp_id] = comment
+            self.report.count(ImportedKind.COMMENT, result)
+            if result != "unchanged":
+                self.changed_pages.add(page.pk)
+                if self.learn:
+                    self.imported_comments.append(comment)
+
+    def _comment(self, item, page, c, by_wp_id, existing):
+        status = mapping.COMMENT_STATUS.get(c.approved)
+        label = mapping.plain(c.content, 60)
+        if status is None:
+            status = mapping.COMMENT_STATUS["0"]
+            self.report.note(
+                "comment", c.wp_id, label, f"status {c.approved!r} held for moderation"
+            )
+        body = mapping.comment_text(c.content)
+        if not body.strip():
+            raise ItemFailed("an empty comment")
+        email = mapping.valid_email(c.email)
+        if c.email and email is None:
+            self.report.note("comment", c.wp_id, label, "email address not valid: left out")
+        url = mapping.valid_url(c.url)
+        if c.url and not url:
+            self.report.note("comment", c.wp_id, label, "website not valid: left out")
+        user_pk = self.users_by_wp_id.get(str(c.user_id)) if c.user_id else None
+        parent = by_wp_id.get(c.parent) if c.parent else None
+        if c.parent and parent is None and existing is None:
+            self.report.note(
+                "comment",
+                c.wp_id,
+                label,
+                "its parent comment is not in the export: shown at the top level",
+            )
+        with override(settings.LANGUAGE_CODE):
+            anonymous = gettext("Anonymous")
+        data = ImportedComment(
+            body=body,
+            author_name=mapping.comment_name(c.author, anonymous),
+            author_email=email,
+            author_url=url,
+            ip_address=mapping.valid_ip(c.ip),
+            created_at=c.date_gmt or item.date_gmt or datetime.now(UTC),
+            status=status,
+            user=User.objects.filter(pk=user_pk).first() if user_pk else None,
+        )
+        try:
+            return comment_import(
+                page=page,
+                data=data,
+                key=f"wp-{c.wp_id}",
+                parent=parent,
+                existing=existing,
+                depth_limit=None,
+            )
+        except Exception as exc:
+            messages = getattr(exc, "message_dict", None)
+            raise ItemFailed(f"refused: {messages or exc}") from exc
+
+    # Addresses with no item of their own --------------------------------------------------
+    def _site_redirects(self):
+        self._redirects(SITE_KIND)
+
+    def _attachment_redirects(self):
+        for wp_id, info in self.attachments.items():
+            page_pk = self.pages_by_wp_id.get(info.parent)
+            page = Page.objects.filter(pk=page_pk).first() if page_pk else None
+            target = ""
+            if page is None and info.image_id:
+                image = Image.objects.filter(pk=info.image_id).first()
+                target = image.file.url if image is not None else ""
+            if page is None and not target:
+                continue
+            self._redirects(
+                ImportedKind.ATTACHMENT, wp_id=wp_id, permalink=info.link, page=page, target=target
+            )
+
+
+class _Skip(ItemFailed):
+    """Not brought in on purpose (e.g. in WordPress's trash)."""
+
+
+_IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
+
+
+def _url_key(url):
+    parts = urlsplit(url or "")
+    return parts.path
+
+
+def mapping_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def import_wordpress(path, **options):
+    """Run an import; returns its Report."""
+    return WordPressImport(path, **options).run()

@@ -1,0 +1,168 @@
+"""How WordPress's fields become Kabar's: statuses, titles, slugs, comment text, addresses."""
+
+import hashlib
+import html
+import ipaddress
+import json
+import re
+from urllib.parse import unquote, urlsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils.text import slugify
+
+from kabar.discussion.models import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    CommentStatus,
+)
+
+# comment_approved as WordPress writes it; anything else (a plugin's own state) is held.
+COMMENT_STATUS = {
+    "1": CommentStatus.APPROVED,
+    "approve": CommentStatus.APPROVED,
+    "0": CommentStatus.PENDING,
+    "hold": CommentStatus.PENDING,
+    "spam": CommentStatus.SPAM,
+    "trash": CommentStatus.TRASH,
+    "post-trashed": CommentStatus.TRASH,
+}
+# Not a reader's words: notices from other sites. Kabar has no pingbacks.
+NOT_COMMENTS = {"pingback", "trackback"}
+_url = URLValidator(schemes=["http", "https"])
+_BREAK_TAGS = {"br"}
+_BLOCK_TAGS = {"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+_SPACES = re.compile(r"[ \t]+")
+_SIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
+
+
+def digest(*values):
+    """A stable hash of what Kabar takes from an item: equal means nothing to update."""
+    data = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def plain(value, limit=None):
+    """Text of a title or excerpt: tags gone, entities decoded, whitespace collapsed."""
+    text = BeautifulSoup(value or "", "html.parser").get_text(" ")
+    text = " ".join(html.unescape(text).split())
+    return text[:limit] if limit else text
+
+
+def slug_of(post_name, title, fallback):
+    """WordPress's slug (percent-encoded UTF-8 for non-Latin ones), or one from the title."""
+    slug = slugify(unquote(post_name or ""), allow_unicode=True)
+    return (slug or slugify(title, allow_unicode=True) or fallback)[:255]
+
+
+def comment_text(content):
+    """A comment's text as Kabar keeps it (plain text; blank lines part paragraphs).
+    WordPress keeps readers' words with a little HTML (kses) and entities (&amp;): those
+    become the text they showed; a link keeps its address beside its words. Text with no
+    markup stays exactly as it was."""
+    if "<" not in content and "&" not in content:
+        return content
+    soup = BeautifulSoup(content, "html.parser")
+    if not soup.find(True) and "&" not in content:
+        return content
+    parts = []
+
+    def walk(node):
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if child.__class__ is NavigableString:  # not a comment, CDATA or doctype
+                    parts.append(str(child))
+            elif isinstance(child, Tag):
+                name = child.name.lower()
+                if name in ("script", "style"):
+                    parts.append(child.get_text())  # shown as the text it is, never run
+                elif name in _BREAK_TAGS:
+                    parts.append("\n")
+                elif name == "a":
+                    words = child.get_text()
+                    href = (child.get("href") or "").strip()
+                    parts.append(words)
+                    if href and href != words.strip() and href.startswith(("http:", "https:")):
+                        parts.append(f" ({href})")
+                else:
+                    if name in _BLOCK_TAGS:
+                        parts.append("\n\n")
+                    walk(child)
+                    if name in _BLOCK_TAGS:
+                        parts.append("\n\n")
+
+    walk(soup)
+    text = "".join(parts)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return text or content
+
+
+def valid_email(value):
+    value = (value or "").strip()
+    if not value or len(value) > EMAIL_MAX_LENGTH:
+        return None
+    try:
+        validate_email(value)
+    except ValidationError:
+        return None
+    return value
+
+
+def valid_url(value):
+    value = (value or "").strip()
+    if not value or len(value) > URL_MAX_LENGTH:
+        return ""
+    try:
+        _url(value)
+    except ValidationError:
+        return ""
+    return value
+
+
+def valid_ip(value):
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+def comment_name(value, anonymous):
+    name = " ".join((value or "").split())
+    return (name or str(anonymous))[:NAME_MAX_LENGTH]
+
+
+def upload_path(url, attached_file=""):
+    """The file's path inside wp-content/uploads: WordPress's own record of it
+    (_wp_attached_file) when there is one, else read from its address."""
+    if attached_file:
+        return attached_file.lstrip("/")
+    path = unquote(urlsplit(url).path)
+    marker = "/wp-content/uploads/"
+    return path.split(marker, 1)[1] if marker in path else ""
+
+
+def unsized(url):
+    """An upload's address without WordPress's size suffix (photo-300x200.jpg)."""
+    return _SIZED.sub("", url)
+
+
+_CREDIT = re.compile(r's:6:"credit";s:\d+:"(.*?)";', re.S)
+
+
+def image_credit(attachment_metadata):
+    """The photographer's credit WordPress read from the image's IPTC data (a PHP-serialised
+    array in _wp_attachment_metadata); read with a pattern, never unserialised."""
+    match = _CREDIT.search(attachment_metadata or "")
+    return match.group(1)[:255] if match else ""
+
+
+def language_of(channel_language, languages, default):
+    """The export's language (en-US) as one Kabar has (en), else the site's default."""
+    code = (channel_language or "").strip().lower()
+    codes = {c for c, _ in languages}
+    for candidate in (code, code.split("-")[0]):
+        if candidate in codes:
+            return candidate
+    return default

@@ -1,0 +1,138 @@
+"""The WordPress importer's runs, each from an empty site: a second run of the same export,
+a newer export, a dry run, a bad item, a cut-off file, spam and learning, the command."""
+
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from wagtail.models import Page
+
+from kabar.discussion.models import Comment, CommentStatus, SpamToken
+from kabar.ingest.models import ImportedItem
+from kabar.ingest.wordpress.wxr import WXRError
+from kabar.news.models import ArticlePage
+from tests.ingest.test_wordpress_import import UPLOADS, V1, V2, comment_of, counts, page_of, run
+
+
+@pytest.fixture
+def fresh(home, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return home
+
+
+def test_a_second_run_of_the_same_file_changes_nothing(fresh):
+    run(V1)
+    rows = (ArticlePage.objects.count(), Comment.objects.count(), Page.objects.count())
+    again = run(V1)
+    assert again.total("created") == 0 and again.total("updated") == 0
+    assert again.redirects["created"] == 0 and again.redirects["updated"] == 0
+    assert (ArticlePage.objects.count(), Comment.objects.count(), Page.objects.count()) == rows
+
+
+def test_a_newer_export_updates_what_changed_and_adds_what_is_new(fresh):
+    run(V1)
+    newer = run(V2)
+    assert counts(newer, "created") == {"post": 1, "comment": 3}
+    assert counts(newer, "updated") == {"post": 1, "comment": 1}
+    edited = page_of("post", 9)
+    assert edited.title == "Harga beras naik di enam negara ASEAN (diperbarui)"
+    assert edited.live and edited.get_latest_revision().content["title"] == edited.title
+    assert comment_of(16).status == CommentStatus.APPROVED
+    assert comment_of(29).parent == comment_of(5)
+    assert page_of("post", 21).live
+
+
+def test_a_dry_run_writes_nothing_and_counts_what_a_run_would(fresh):
+    before = (Page.objects.count(), Comment.objects.count(), ImportedItem.objects.count())
+    dry = run(V1, dry_run=True)
+    assert (Page.objects.count(), Comment.objects.count(), ImportedItem.objects.count()) == before
+    real = run(V1)
+    assert counts(dry, "created") == counts(real, "created")
+    assert dry.dry_run and "Dry run" in dry.lines()[0]
+
+
+def test_one_bad_comment_fails_alone(fresh, tmp_path):
+    broken = tmp_path / "broken.xml"
+    text = V1.read_text()
+    # Comment 20's text emptied: it cannot be stored; everything else is.
+    text = re.sub(
+        r"(<wp:comment_id>20</wp:comment_id>.*?<wp:comment_content>)<!\[CDATA\[.*?\]\]>",
+        r"\1<![CDATA[   ]]>",
+        text,
+        count=1,
+        flags=re.S,
+    )
+    broken.write_text(text)
+    report = run(broken)
+    assert counts(report, "failed") == {"attachment": 1, "comment": 1}
+    assert counts(report, "created")["comment"] == 21
+    assert any(k == "comment" and i == "20" for k, i, _, _ in report.problems)
+
+
+def test_a_cut_off_file_keeps_whole_items_and_the_full_file_resumes(fresh, tmp_path):
+    text = V1.read_text()
+    cut = tmp_path / "cut.xml"
+    cut.write_text(text[: text.index("<wp:post_id>12</wp:post_id>")])
+    with pytest.raises(WXRError, match="not well-formed"):
+        run(cut)
+    # The first pass (authors, terms, images) stored what it read, each item whole; the
+    # posts' pass never started on a file that cannot be read to its end.
+    assert ImportedItem.objects.filter(kind="author").count() == 3
+    assert ImportedItem.objects.filter(kind="attachment").count() == 2
+    assert not ArticlePage.objects.exists()
+    resumed = run(V1)
+    assert counts(resumed, "unchanged")["author"] == 3
+    assert counts(resumed, "created")["post"] == 10
+
+
+def test_spam_from_other_exporters_is_kept_out_and_teaches_only_with_learn(fresh, tmp_path):
+    # WordPress's own exporter leaves spam out (README); plugins' exports keep it.
+    spammy = tmp_path / "spam.xml"
+    spammy.write_text(
+        re.sub(
+            r"(<wp:comment_id>7</wp:comment_id>.*?<wp:comment_approved>)<!\[CDATA\[0\]\]>",
+            r"\1<![CDATA[spam]]>",
+            V1.read_text(),
+            count=1,
+            flags=re.S,
+        )
+    )
+    run(spammy)
+    assert comment_of(7).status == CommentStatus.SPAM
+    assert not SpamToken.objects.exists()
+    run(spammy, learn=False)
+    assert not SpamToken.objects.exists()
+
+
+def test_learn_teaches_the_spam_filter(fresh, tmp_path):
+    run(V1, learn=True)
+    assert SpamToken.objects.exists()
+
+
+# The command --------------------------------------------------------------------------
+
+
+def test_the_command_prints_the_report(fresh, capsys):
+    call_command("import_wordpress", str(V1), uploads=str(UPLOADS))
+    out = capsys.readouterr().out
+    assert "Import finished." in out
+    assert re.search(r"post\s+10\s+0\s+0\s+0\s+0", out)
+    assert "file missing from the uploads folder: 2025/03/peta-banjir.png" in out
+
+
+def test_the_command_refuses_what_is_not_an_export(fresh, tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_wordpress", str(tmp_path / "none.xml"))
+    html = tmp_path / "page.xml"
+    html.write_text("<html><body>not an export</body></html>")
+    with pytest.raises(CommandError, match="root element is <html>"):
+        call_command("import_wordpress", str(html))
+    garbage = tmp_path / "garbage.xml"
+    garbage.write_bytes(b"\x00\xff not xml")
+    with pytest.raises(CommandError, match="not well-formed"):
+        call_command("import_wordpress", str(garbage))
+    entities = tmp_path / "entities.xml"
+    entities.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>')
+    with pytest.raises(CommandError):
+        call_command("import_wordpress", str(entities))
+    assert not ArticlePage.objects.exists()
