@@ -73,6 +73,12 @@ bench: $(VENV)/.installed-bench bench-tools bench-isso
 fault: $(VENV)/.installed-bench bench-tools
 	$(BIN)/python -m bench.fault
 
+# A WordPress export of 1,000 and one of 10,000 posts (10 comments a post), each imported
+# into a fresh SQLite database: items/s and peak RSS, which must not grow with the file.
+.PHONY: bench-import
+bench-import: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.import_wordpress
+
 # Ten minutes of steady reads and comment posts against `kabar serve`: the RSS of every
 # server process must stay flat after the warm-up (bench/README.md). No nginx or wrk needed.
 .PHONY: soak

@@ -9,12 +9,14 @@ import uuid
 import pytest
 from django.core.cache import caches
 from django.test import Client
+from wagtail.models import Site
 
 from kabar.core import page_cache as page_cache_module
 from kabar.core import ratelimit
 from kabar.core.generations import PROVISIONAL_SECONDS
 from kabar.core.page_cache import HEADER, config
 from kabar.core.purge import purge_paths
+from kabar.ingest.redirects import redirects_key
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -160,8 +162,16 @@ def test_probes_of_missing_paths_leave_no_lasting_key_in_redis(redis_caches, art
     for n in range(30):
         assert Client().get(f"/wp-content/plugins/probe-{n}.php").status_code == 404
     keys = list(client.scan_iter(f"{redis_caches}.pages:*"))
-    lasting = sorted(k.decode().rsplit(":", 1)[-1] for k in keys if client.ttl(k) == -1)
-    assert lasting == ["all", "lists"]  # the shared generations only
+    lasting = sorted(k.decode().split(".pages:", 1)[-1] for k in keys if client.ttl(k) == -1)
+    # The shared generations, and the site's old-address table's (read once per site).
+    site = Site.objects.get(is_default_site=True)
+    assert [k.rsplit(":", 1)[-1] for k in lasting if "legacy-redirects" not in k] == [
+        "all",
+        "lists",
+    ]
+    assert [k for k in lasting if "legacy-redirects" in k] == [
+        [k for k in lasting if k.endswith(redirects_key(site.pk))][0]
+    ]
     assert all(0 < client.ttl(k) <= PROVISIONAL_SECONDS for k in keys if client.ttl(k) != -1)
     # A page whose copy is kept has a generation that lasts.
     assert Client().get(article.url)[HEADER] == "miss"

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from kabar.discussion.models import Comment
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
@@ -29,6 +30,10 @@ def media(settings, tmp_path):
 @pytest.fixture
 def staff(client, django_user_model, home, media):
     user = django_user_model.objects.create_superuser("pemindah", "pemindah@kabar.test", "x")
+    # The messages are checked in English; the admin speaks Indonesian unless asked.
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
     client.force_login(user)
     return client
 
