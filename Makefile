@@ -14,14 +14,14 @@ demo: $(VENV)/.installed
 # local Redis in both. scripts/services-up starts PostgreSQL and Redis when they are down.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kabar
 
-test: $(VENV)/.installed-test chromium services
+test: $(VENV)/.installed-test chromium node_modules/.package-lock.json services
 	$(BIN)/ruff check kabar tests
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=kabar.settings.test
 	$(BIN)/pytest
 	KABAR_TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m "not e2e and not fault"
 
-test-sqlite: $(VENV)/.installed-test chromium services
+test-sqlite: $(VENV)/.installed-test chromium node_modules/.package-lock.json services
 	$(BIN)/pytest
 
 test-postgres: $(VENV)/.installed-test services
@@ -45,6 +45,11 @@ $(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml
 # Browser tests drive Debian's Chromium; it comes from apt, never from a download step.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+# axe-core for the browser tests' accessibility check, from the npm registry (package.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y npm; }
+	npm ci --no-audit --no-fund
 
 # ruff (with import-outside-toplevel on) and the import contracts of pyproject.toml: which
 # way dependencies point (news -> discussion -> core; core knows no app).

@@ -2,20 +2,25 @@
 
 import argparse
 import contextlib
+import hashlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 # None of these reads the settings when imported: each command chooses its settings
 # module first (_django), then calls them.
 import django
+from django.apps import apps
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command, execute_from_command_line
 from django.db import connections
 
 from kabar.core.dbguard import DATABASE_DOWN
+from kabar.core.siteurl import served_address
 
 
 def _django(settings_module):
@@ -25,14 +30,51 @@ def _django(settings_module):
 
 
 def cmd_demo(args):
-    """Set the demo site up (idempotent) and serve it with Django's development server."""
-    _django("kabar.settings.dev")
+    """Set the demo site up (idempotent) and serve it as production is served (granian)."""
+    # Absolute links (canonical, sitemap, feeds) are written on the address it is served at;
+    # the server's own processes read it from the environment too (settings/dev.py).
+    os.environ["KABAR_SITE_URL"] = served_address(args.addr).url
+    _django("kabar.settings.demo")
 
     call_command("demo")
+    _collect_static_when_changed()
     if args.no_serve:
         return
     print(f"Kabar demo: http://{args.addr}/  (admin: http://{args.addr}/admin/)")
-    call_command("runserver", args.addr, use_reloader=False)
+    # The server takes this process's place: Ctrl-C and other signals reach granian itself.
+    argv = _demo_server_argv(args)
+    os.execv(argv[0], argv)  # noqa: S606
+
+
+def _collect_static_when_changed():
+    """collectstatic, unless the static files are the ones collected last time: it hashes
+    and compresses every file again (about a minute on a small machine)."""
+    digest = hashlib.sha256(repr(settings.STORAGES["staticfiles"]).encode())
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    found = []
+    for finder in get_finders():
+        for path, storage in finder.list(ignore):
+            stat = os.stat(storage.path(path))
+            found.append(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+    digest.update("".join(sorted(found)).encode())
+    stamp = Path(settings.STATIC_ROOT) / ".kabar-collected"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(digest.hexdigest())
+
+
+def _demo_server_argv(args):
+    """granian as `kabar serve` runs it, with one worker: the demo's caches live in the
+    process's memory, and a purge made in one worker would not reach another. With
+    --reload, a change to Kabar's code or templates restarts it."""
+    server = argparse.Namespace(
+        bind=args.addr, server="granian", workers=1, threads=4, access_log=False
+    )
+    argv = _server_argv(server)
+    if args.reload:
+        argv[-1:-1] = ["--reload", "--reload-paths", os.path.dirname(os.path.abspath(__file__))]
+    return argv
 
 
 # `kabar serve` runs granian, chosen by measurement on this 2-core machine (wrk, 16
@@ -80,6 +122,9 @@ def cmd_serve(args):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
 
+    # The default Site's address is the one published (KABAR_SITE_URL): canonical links,
+    # sitemaps, feeds and mails are built from it.
+    call_command("site_address")
     if not args.no_collectstatic:
         call_command("collectstatic", interactive=False, verbosity=0)
     env = dict(os.environ)
@@ -227,6 +272,7 @@ def main(argv=None):
     demo = sub.add_parser("demo", help=cmd_demo.__doc__)
     demo.add_argument("--addr", default="127.0.0.1:8000")
     demo.add_argument("--no-serve", action="store_true", help="set up only, do not serve")
+    demo.add_argument("--reload", action="store_true", help="restart when the code changes")
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from kabar.core.guessing import (
@@ -11,6 +9,8 @@ from kabar.core.guessing import (
     throttled_login,
     throttled_page_password,
 )
+from kabar.core.language import switch_language
+from kabar.news import sitemaps as news_sitemaps
 from kabar.news import urls as news_urls
 
 urlpatterns = [
@@ -32,15 +32,32 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comments/", include("kabar.discussion.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("i18n/setlang/", switch_language, name="set_language"),
+    path("robots.txt", news_sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", news_sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-news.xml", news_sitemaps.news_sitemap, name="sitemap_news"),
+    *(
+        path(
+            f"sitemap-{name}.xml",
+            news_sitemaps.sitemap_section,
+            {"section": name},
+            name=f"sitemap_{name}",
+        )
+        for name in news_sitemaps.SITEMAPS
+    ),
     path("", include(news_urls)),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.DEBUG or settings.KABAR_SERVE_MEDIA:
+    # Uploaded images for the demo and local development (production: the web server).
+    import re
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    from django.views.static import serve
+
+    media = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [
+        re_path(rf"^{media}(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django_tasks import task_backends
 
 from tests import builders
@@ -56,6 +57,21 @@ def page_cache(settings):
     caches["pages"].clear()
     yield caches["pages"]
     caches["pages"].clear()
+
+
+@pytest.fixture
+def collected_static(settings, tmp_path):
+    """Static files collected as `kabar serve` and `kabar demo` collect them (compressed
+    copies beside each file) and served by WhiteNoise from there."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATICFILES_FINDERS = ["django.contrib.staticfiles.finders.FileSystemFinder"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return settings.STATIC_ROOT
 
 
 @pytest.fixture

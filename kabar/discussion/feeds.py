@@ -2,13 +2,13 @@
 
 Items carry the author's name and nothing else about them: no email, no IP, no website."""
 
-from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from kabar.core.site_address import SiteFeed
 from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed
 
 from . import targets
@@ -19,7 +19,7 @@ FEED_SIZE = 50
 TITLE_WORDS = 12
 
 
-class LatestCommentsFeed(Feed):
+class LatestCommentsFeed(SiteFeed):
     """The newest approved comments on every live, public article."""
 
     feed_type = Rss201rev2Feed

@@ -6,6 +6,7 @@ from django.utils import translation
 from wagtail.models import Site
 
 from kabar.core.memo import site_wide
+from kabar.core.site_address import site_url
 
 from .models import DeliveryKind
 
@@ -17,13 +18,13 @@ KIND_STAFF_PREMODERATED = DeliveryKind.STAFF_PREMODERATED
 
 
 def absolute_url(path):
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    """`path` on the default Site's address (a mail answers no request)."""
+    return site_url(path)
 
 
 def comment_url(comment):
-    return absolute_url(f"{comment.page.get_url() or '/'}#comment-{comment.pk}")
+    # The page's own Site, which is the default one unless the site has several.
+    return absolute_url(f"{comment.page.get_full_url() or '/'}#comment-{comment.pk}")
 
 
 def site_name():

@@ -224,11 +224,14 @@ NO_EMAIL_DOMAIN = "no-email.invalid"
 _IMPORTED_FIELDS = ("body", "author_name", "author_email", "author_url", "ip_address", "status")
 
 
-def comment_import(*, page, data, key, parent=None, existing=None, depth_limit=None):
+def comment_import(*, page, data, key, parent=None, existing=None, depth_limit=None, counters=None):
     """Store a comment brought in from another system (or bring one stored earlier up to
     date) exactly as it was there: its date and status kept, no spam check, no mail, no
     lesson for the spam filter. `key` makes a missing address unique. Returns (comment,
-    "created" | "updated" | "unchanged"). Commenters are merged by address."""
+    "created" | "updated" | "unchanged"). Commenters are merged by address; their counters
+    change now, or, given a `counters` list, when the caller passes it to
+    commenters_recount (once for many comments)."""
+    recount = commenters_recount if counters is None else counters.extend
     email = normalise_email(data.author_email) if data.author_email else ""
     values = {
         "body": data.body,
@@ -248,7 +251,7 @@ def comment_import(*, page, data, key, parent=None, existing=None, depth_limit=N
         existing.ip_hash = keyed_hash(values["ip_address"], "ip") if values["ip_address"] else ""
         comment_validate(existing)
         existing.save(update_fields=[*changed, "ip_hash"])
-        commenters_recount([(existing.commenter_id, previous, existing.status)])
+        recount([(existing.commenter_id, previous, existing.status)])
         return existing, "updated"
     if parent is not None and depth_limit:
         parent = attach_point(parent, depth_limit)
@@ -267,7 +270,7 @@ def comment_import(*, page, data, key, parent=None, existing=None, depth_limit=N
         )
     comment_validate(comment)
     comment.save()
-    commenters_recount([(comment.commenter_id, None, comment.status)])
+    recount([(comment.commenter_id, None, comment.status)])
     return comment, "created"
 
 

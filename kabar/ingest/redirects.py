@@ -245,14 +245,39 @@ def redirects_for_wordpress(
     feed_target = feed_default if feed_target is None else feed_target
     comments_target = comments_default if comments_target is None else comments_target
     counts = dict.fromkeys(("created", "updated", "unchanged", "skipped"), 0)
+    wanted = {}  # key -> (page id, target), in one read and one write for the whole item
     for address in wordpress_old_addresses(
         kind, base_url, wp_id=wp_id, permalink=permalink, slug=slug
     ):
         where = _where(address.role, page, target, feed_target, comments_target)
-        if where is None:
+        key = old_path_key(address.url, base_url)
+        if where is None or len(key) > MAX_KEY_LENGTH or key in wanted:
             counts["skipped"] += 1
             continue
-        counts[redirect_set(site, address.url, base_url, renew=False, **where)] += 1
+        to_page = where.get("page")
+        to_target = "" if to_page is not None else where["target"]
+        if to_page is None and key == old_path_key(to_target):
+            counts["skipped"] += 1
+            continue
+        wanted[key] = (to_page.pk if to_page is not None else None, to_target)
+    existing = {
+        row.old_path: row for row in LegacyRedirect.objects.filter(site=site, old_path__in=wanted)
+    }
+    new_rows = []
+    for key, (page_id, to_target) in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            new_rows.append(
+                LegacyRedirect(site=site, old_path=key, page_id=page_id, target=to_target)
+            )
+            counts["created"] += 1
+        elif (row.page_id, row.target) == (page_id, to_target):
+            counts["unchanged"] += 1
+        else:
+            row.page_id, row.target = page_id, to_target
+            row.save(update_fields=["page", "target"])
+            counts["updated"] += 1
+    LegacyRedirect.objects.bulk_create(new_rows)
     if counts["created"] or counts["updated"]:
         redirects_changed(site)
     return counts

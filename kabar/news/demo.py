@@ -19,6 +19,7 @@ from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 
 from .models import ArticleAuthor, ArticlePage, Author, HomePage, HomeTopStory, SectionPage
+from .pictures import make_renditions
 
 DEMO_DATA_DIR = Path(__file__).resolve().parent / "fixtures" / "demo"
 LEAD_SIZE = (1200, 675)
@@ -75,6 +76,8 @@ class _Loader:
         image = self.image_model(title=title, file=ImageFile(BytesIO(data), name=filename))
         image._set_image_file_metadata()
         image.save()
+        # Made now, not on the first reader's view (AVIF takes about a second a width).
+        make_renditions(image)
         self.counts["images"] += 1
         return image
 

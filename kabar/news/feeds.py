@@ -1,9 +1,9 @@
 """RSS 2.0 and Atom feeds of the latest articles, site-wide and per section."""
 
-from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from kabar.core.site_address import SiteFeed
 from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed
 
 from .selectors import articles_for_section, latest_articles, public_section
@@ -11,7 +11,7 @@ from .selectors import articles_for_section, latest_articles, public_section
 FEED_SIZE = 30
 
 
-class LatestArticlesFeed(Feed):
+class LatestArticlesFeed(SiteFeed):
     feed_type = Rss201rev2Feed
     title = "Kabar"
     link = "/"

@@ -25,6 +25,8 @@ from django.utils.html import strip_tags
 from wagtail.images import get_image_model
 from wagtail.models import PageLogEntry, Site
 
+from kabar.core.site_address import site_root_url, site_url
+
 from .selectors import latest_articles
 from .templatetags.news import rendition
 
@@ -39,6 +41,9 @@ FULL = "full"
 PARTIAL = "partial"
 
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*")')
+# A srcset lists several addresses ("/media/a.webp 320w, /media/b.webp 640w").
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+_SRCSET_CANDIDATE = re.compile(r"(^|,\s*)(/(?!/))")
 # Pictures and embeds have no plain-text form; captions are not body text (ninjs charCount).
 _NO_TEXT = re.compile(r"<(figure|script|style|iframe)\b.*?</\1\s*>", re.I | re.S)
 _LINE_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|footer|div|ul|ol)\s*>|<br\s*/?>", re.I)
@@ -69,7 +74,7 @@ def ninjs_articles():
 
 
 def document_url(request, article_id):
-    return request.build_absolute_uri(reverse("news:ninjs_article", args=[article_id]))
+    return site_url(reverse("news:ninjs_article", args=[article_id]), request)
 
 
 def article_ninjs(article, request, representation=FULL):
@@ -102,7 +107,7 @@ def article_ninjs(article, request, representation=FULL):
             {
                 "name": author.name,
                 "rel": "author",
-                "uri": request.build_absolute_uri(author.get_absolute_url()),
+                "uri": site_url(author.get_absolute_url(), request),
                 "literal": author.slug,
             }
             for author in credits
@@ -134,7 +139,7 @@ def _subjects(article, request):
             {
                 "name": section.title,
                 "rel": "section",
-                "uri": request.build_absolute_uri(section.get_url(request)),
+                "uri": section.get_full_url(request),
                 "literal": section.slug,
             }
         )
@@ -143,7 +148,7 @@ def _subjects(article, request):
             {
                 "name": tag.name,
                 "rel": "about",
-                "uri": request.build_absolute_uri(reverse("news:tag", args=[tag.slug])),
+                "uri": site_url(reverse("news:tag", args=[tag.slug]), request),
                 "literal": tag.slug,
             }
         )
@@ -155,7 +160,7 @@ def _lead_image(article, request):
     renditions = []
     for name, spec in LEAD_RENDITIONS:
         found = rendition(image, spec)
-        href = request.build_absolute_uri(found.url)
+        href = site_url(found.url, request)
         entry = {"name": name, "href": href, "width": found.width, "height": found.height}
         content_type = mimetypes.guess_type(found.url)[0]
         if content_type:
@@ -179,9 +184,12 @@ def _lead_image(article, request):
 def _bodies(article, request):
     """The body as HTML (its blocks rendered as the article page renders them, links and
     images made absolute for readers elsewhere) and as plain text."""
-    base = request.build_absolute_uri("/")[:-1]
+    base = site_root_url(request)
     rendered = "".join(block.render() for block in article.body)
     html = _ROOT_RELATIVE.sub(lambda m: f"{m[1]}{base}{m[2]}", rendered)
+    html = _SRCSET.sub(
+        lambda m: f'{m[1]}{_SRCSET_CANDIDATE.sub(lambda c: f"{c[1]}{base}/", m[2])}"', html
+    )
     text = plain_text(html)
     counts = {"charCount": len(text), "wordCount": len(text.split())}
     return [

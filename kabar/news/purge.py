@@ -27,7 +27,16 @@ from kabar.discussion import signals as discussion_signals
 
 from .models import ArticlePage, Author
 
-FEED_URL_NAMES = ["news:feed", "news:feed_atom", "news:ninjs_feed", "sitemap"]
+FEED_URL_NAMES = [
+    "news:feed",
+    "news:feed_atom",
+    "news:ninjs_feed",
+    "sitemap",
+    "sitemap_news",
+    "sitemap_pages",
+    "sitemap_tags",
+    "sitemap_authors",
+]
 SECTION_FEED_URL_NAMES = ["news:section_feed", "news:section_feed_atom"]
 
 

@@ -4,13 +4,14 @@ They list only what every reader may see: these lists are cached and shared by a
 so a page under a view restriction (a password, sign-in) is left out of them entirely."""
 
 from django.db.models import Prefetch
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from kabar.core.restrictions import without_restricted
 from kabar.discussion.selectors import with_comment_counts
 
 # A module, not its names: the page models call these from get_context().
-from . import models
+from . import models, pictures
 
 LATEST_PER_SECTION = 5
 
@@ -35,6 +36,17 @@ def _article_cards(queryset):
         )
         .order_by("-published_at", "-pk")
     )
+
+
+def _with_card_pictures(cards):
+    """Cards as a page shows them: their images' card renditions read in one query, not one
+    per image (feeds and ninjs, which show other renditions or none, go without)."""
+    renditions = (
+        get_image_model()
+        .get_rendition_model()
+        .objects.filter(filter_spec__in=pictures.slot_specs("card"))
+    )
+    return cards.prefetch_related(Prefetch("lead_image__renditions", queryset=renditions))
 
 
 def live_sections(under=None, **filters):
@@ -64,22 +76,27 @@ def latest_articles():
 
 def articles_for_section(section):
     """The section front's articles; shown only to readers past the section's own restrictions."""
-    return _article_cards(_public_articles(under=section).filter(section=section))
+    return _with_card_pictures(
+        _article_cards(_public_articles(under=section).filter(section=section))
+    )
 
 
 def articles_for_author(author):
-    return _article_cards(_public_articles().filter(article_authors__author=author))
+    return _with_card_pictures(
+        _article_cards(_public_articles().filter(article_authors__author=author))
+    )
 
 
 def articles_for_tag(tag):
-    return _article_cards(_public_articles().filter(tags=tag))
+    return _with_card_pictures(_article_cards(_public_articles().filter(tags=tag)))
 
 
 def front_for_home(home):
     """Top stories chosen by editors, then each section's lead (featured) and latest."""
     curated_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
     public = _public_articles(under=home)
-    curated = {a.pk: a for a in _article_cards(public.filter(pk__in=curated_ids))}
+    cards = _with_card_pictures(_article_cards(public.filter(pk__in=curated_ids)))
+    curated = {a.pk: a for a in cards}
     top_stories = [curated[pk] for pk in curated_ids if pk in curated]
 
     sections = [s for s in live_sections(under=home) if s.path.startswith(home.path)]
@@ -87,9 +104,9 @@ def front_for_home(home):
     blocks = []
     for section in sections:
         articles = list(
-            _article_cards(public.filter(section=section).exclude(pk__in=shown))[
-                : LATEST_PER_SECTION + 1
-            ]
+            _with_card_pictures(
+                _article_cards(public.filter(section=section).exclude(pk__in=shown))
+            )[: LATEST_PER_SECTION + 1]
         )
         lead = next((a for a in articles if a.is_featured), articles[0] if articles else None)
         rest = [a for a in articles if a is not lead][: LATEST_PER_SECTION - 1]

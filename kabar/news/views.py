@@ -9,6 +9,7 @@ from taggit.models import Tag
 
 from kabar.core.dbguard import unavailable_if_database_down
 from kabar.core.pagination import listing_page
+from kabar.core.site_address import site_url
 
 from . import ninjs
 from .feeds import FEED_SIZE
@@ -58,7 +59,7 @@ def ninjs_feed(request):
     listing = listing_page(ninjs.ninjs_articles(), request.GET.get("page"), FEED_SIZE)
 
     def page_url(number):
-        return request.build_absolute_uri(f"{reverse('news:ninjs_feed')}?page={number}")
+        return site_url(f"{reverse('news:ninjs_feed')}?page={number}", request)
 
     return _json(
         {

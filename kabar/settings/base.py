@@ -44,10 +44,10 @@ INSTALLED_APPS = [
 ]
 
 # The page cache sits near the top so a hit skips everything below it; what it stores is the
-# response as the middleware under it left it (security headers included). GZip is above it
-# only to compress what the cache passes by (it stores its own gzip copy).
+# response as the middleware under it left it (security headers included). Compression is
+# above it only to compress what the cache passes by (it stores its own gzip and brotli copies).
 MIDDLEWARE = [
-    "django.middleware.gzip.GZipMiddleware",
+    "kabar.core.compression.CompressionMiddleware",
     "kabar.core.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kabar.core.security.SecurityHeadersMiddleware",
@@ -146,13 +146,21 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Uploaded images served by Kabar itself (kabar/urls.py): the demo's; production leaves
+# them to the web server or storage in front.
+KABAR_SERVE_MEDIA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names and .gz/.br copies made by collectstatic (`kabar serve`, `kabar demo`);
+    # WhiteNoise serves the copy the client accepts, with a year-long immutable lifetime.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 WAGTAIL_SITE_NAME = "Kabar"
-WAGTAILADMIN_BASE_URL = os.environ.get("KABAR_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address; production and dev settings set it (KABAR_SITE_URL).
+WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
+# A reader's language choice lasts a year, not only until the browser closes.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
@@ -248,7 +256,12 @@ KABAR_PAGE_CACHE = {
     # Views whose responses are stored, besides Wagtail pages; those under LISTS are
     # purged whenever any article or comment changes.
     "LISTS": [
+        "robots",
         "sitemap",
+        "sitemap_news",
+        "sitemap_pages",
+        "sitemap_tags",
+        "sitemap_authors",
         "news:author",
         "news:tag",
         "news:feed",

@@ -7,6 +7,8 @@ REDIS_URL         redis://host:6379/0 — cache, page cache and rate-limit count
                   shared by the processes of one host)
 SECRET_KEY        at least 50 random characters; refused when missing or unsafe
 ALLOWED_HOSTS     comma-separated host names
+KABAR_SITE_URL    the site's public address, e.g. https://kabar.example.id: every absolute
+                  link is written on it (default: https:// + the first ALLOWED_HOSTS name)
 KABAR_HTTPS       "true" (default) behind TLS: HSTS, secure cookies, redirect to https
 CSRF_TRUSTED_ORIGINS, KABAR_TRUSTED_PROXIES (comma-separated CIDRs of our own proxies)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
@@ -19,6 +21,9 @@ import os
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import validate_host
+
+from kabar.core.siteurl import parse_site_url
 
 from .base import *  # noqa: F403
 from .base import DATA_DIR, KABAR_PAGE_CACHE, SQLITE_OPTIONS
@@ -113,6 +118,24 @@ SECURE_HSTS_PRELOAD = HTTPS and _flag("KABAR_HSTS_PRELOAD", "false")
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
+
+# The site's public address. Canonical links, sitemaps, feeds, structured data and mails are
+# written on the default Wagtail Site's address, which `kabar manage site_address` (run by
+# `kabar serve` at start) makes match this; Wagtail's own admin links use it directly.
+_site_url = os.environ.get("KABAR_SITE_URL", "").strip()
+if not _site_url and not ALLOWED_HOSTS[0].startswith(".") and "*" not in ALLOWED_HOSTS[0]:
+    _site_url = f"{'https' if HTTPS else 'http'}://{ALLOWED_HOSTS[0]}"
+try:
+    _site = parse_site_url(_site_url)
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"KABAR_SITE_URL must be the site's address, e.g. https://kabar.example.id: {_error}"
+    ) from None
+if HTTPS and _site.scheme != "https":
+    raise ImproperlyConfigured("KABAR_SITE_URL must be an https:// address (KABAR_HTTPS is on).")
+if not validate_host(_site.hostname, ALLOWED_HOSTS):
+    raise ImproperlyConfigured(f"KABAR_SITE_URL's host {_site.hostname} is not in ALLOWED_HOSTS.")
+WAGTAILADMIN_BASE_URL = _site.url
 
 # Frontend caches in front of Kabar (Varnish, a CDN) are purged with the page cache.
 WAGTAILFRONTENDCACHE = {}

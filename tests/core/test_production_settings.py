@@ -62,9 +62,11 @@ READ_SETTINGS = textwrap.dedent(
 )
 
 
-def read_settings(tmp_path, **env):
+def in_production_process(tmp_path, script, **env):
+    """The last line `script` prints under production settings in a fresh process (and
+    its stderr); None for the line if the process failed."""
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", READ_SETTINGS],
+        [sys.executable, "-c", script],
         env=clean_env(KABAR_DATA_DIR=str(tmp_path), **env),
         capture_output=True,
         text=True,
@@ -73,7 +75,12 @@ def read_settings(tmp_path, **env):
     )
     if result.returncode:
         return None, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+    return result.stdout.strip().splitlines()[-1], result.stderr
+
+
+def read_settings(tmp_path, **env):
+    line, stderr = in_production_process(tmp_path, READ_SETTINGS, **env)
+    return (json.loads(line) if line is not None else None), stderr
 
 
 def test_defaults_are_sqlite_and_shared_file_caches(tmp_path):

@@ -67,7 +67,7 @@ def rss_links(items):
 
 
 def permalink(comment):
-    return f"http://testserver{reverse('discussion:permalink', args=[comment.pk])}"
+    return f"http://localhost{reverse('discussion:permalink', args=[comment.pk])}"
 
 
 def test_site_feed_lists_approved_comments_newest_first(client, article):

@@ -176,7 +176,7 @@ def endpoints(w):
         ),
         "language switch": (
             st.just("/i18n/setlang/"),
-            ["POST"],
+            ["GET"],
             {"language": st.sampled_from(["id", "en"]) | fz.junk(), "next": fz.urls()},
         ),
         "sitemap": (st.just("/sitemap.xml"), ["GET"], {}),

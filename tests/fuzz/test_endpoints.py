@@ -11,6 +11,7 @@ import traceback
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import brotli
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -97,6 +98,8 @@ def everything_in(response):
     content = b"".join(response.streaming_content) if response.streaming else response.content
     if response.get("Content-Encoding") == "gzip" and content:
         content = gzip.decompress(content)
+    elif response.get("Content-Encoding") == "br" and content:
+        content = brotli.decompress(content)
     head = "\n".join(f"{k}: {v}" for k, v in response.items()) + response.cookies.output()
     return (content + head.encode("utf-8", "backslashreplace")).lower()
 

@@ -133,7 +133,7 @@ def test_a_reader_past_a_sections_restriction_sees_its_front(client, home, djang
 
 def test_the_sitemap_leaves_restricted_articles_out(client, shown, secret):
     restrict(secret)
-    body = body_of(client, "/sitemap.xml")
+    body = body_of(client, "/sitemap-pages.xml")
     assert shown.url in body
     assert secret.url not in body
 

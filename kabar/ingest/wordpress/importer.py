@@ -30,12 +30,14 @@ from django.utils.translation import gettext, override
 from taggit.models import Tag
 from tqdm import tqdm
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from kabar.core.purge import purge_everything
 from kabar.discussion.models import Comment
 from kabar.discussion.services import ImportedComment, comment_import, comments_imported
 from kabar.discussion.targets import DiscussionState
+from kabar.discussion.trust import commenters_recount
 from kabar.news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -148,6 +150,7 @@ class WordPressImport:
         self.language = settings.LANGUAGE_CODE
         self.authors = {}  # login -> (Author profile pk, user pk); wp author_id -> user pk
         self.users_by_wp_id = {}
+        self.users = {}  # pk -> User, for comments by registered users
         self.categories = {}  # slug -> Term
         self.category_targets = {}  # slug -> (section pk, [tag names])
         self.tags = {}  # slug -> name
@@ -244,18 +247,22 @@ class WordPressImport:
     def _record(self, kind, wp_id):
         return ImportedItem.objects.filter(source=self.source, kind=kind, wp_id=str(wp_id)).first()
 
+    def _record_for(self, kind, wp_id, obj_pk, digest):
+        now = timezone.now()
+        return ImportedItem(
+            source=self.source,
+            kind=kind,
+            wp_id=str(wp_id),
+            object_id=str(obj_pk),
+            digest=digest,
+            imported_at=now,
+            updated_at=now,
+        )
+
     def _remember(self, record, kind, wp_id, obj_pk, digest):
         now = timezone.now()
         if record is None:
-            ImportedItem.objects.create(
-                source=self.source,
-                kind=kind,
-                wp_id=str(wp_id),
-                object_id=str(obj_pk),
-                digest=digest,
-                imported_at=now,
-                updated_at=now,
-            )
+            self._record_for(kind, wp_id, obj_pk, digest).save()
         else:
             record.object_id, record.digest, record.updated_at = str(obj_pk), digest, now
             record.save(update_fields=["object_id", "digest", "updated_at"])
@@ -279,8 +286,8 @@ class WordPressImport:
         if not author.login:
             raise ItemFailed("an author without a login")
         name = (
-            author.display_name
-            or " ".join(p for p in (author.first_name, author.last_name) if p)
+            mapping.plain(author.display_name, 255)
+            or mapping.plain(f"{author.first_name} {author.last_name}", 255)
             or author.login
         )
         digest = mapping.digest(
@@ -404,6 +411,14 @@ class WordPressImport:
         )
         return result
 
+    def _unlisted_category(self, item, slug):
+        """A category a post names that the export's header does not list (a partial
+        export): brought in as a top-level one, from the post's own mention of it."""
+        name = next((n for d, s, n in item.terms if d == "category" and s == slug), slug)
+        term = Term("category", "", slug, name, "", "")
+        self._term(term)
+        return self.category_targets.get(slug)
+
     def _tag_url(self, name):
         tag = Tag.objects.filter(name=name).first() or Tag.objects.create(name=name)
         return f"/topik/{tag.slug}/"
@@ -511,7 +526,11 @@ class WordPressImport:
         if page is not None and record.digest == digest:
             result = "unchanged"
         else:
-            page = self._write_page(item, kind, page)
+            # Wagtail would index the page's references at each of its saves (three for
+            # a published page); once, when it is written, is enough.
+            with disable_reference_index_auto_update():
+                page = self._write_page(item, kind, page)
+            ReferenceIndex.create_or_update_for_object(page)
             result = "created" if record is None else "updated"
             self._remember(record, kind, item.wp_id, page.pk, digest)
             self.changed_pages.add(page.pk)
@@ -544,7 +563,7 @@ class WordPressImport:
         tags = []
         section_pk = None
         for slug in categories:
-            target = self.category_targets.get(slug)
+            target = self.category_targets.get(slug) or self._unlisted_category(item, slug)
             if target is None:
                 continue
             pk, names = target
@@ -707,6 +726,7 @@ class WordPressImport:
         }
         stored = Comment.objects.in_bulk([int(r.object_id) for r in records.values()])
         by_wp_id = {}
+        counters, new_records = [], []
         for wp_comment in comments:
             label = mapping.plain(wp_comment.content, 60)
             if wp_comment.type in mapping.NOT_COMMENTS:
@@ -718,15 +738,23 @@ class WordPressImport:
                 )
                 continue
             try:
+                changes = []
                 with transaction.atomic():
                     record = records.get(str(wp_comment.wp_id))
                     existing = stored.get(int(record.object_id)) if record else None
-                    comment, result = self._comment(item, page, wp_comment, by_wp_id, existing)
+                    comment, result = self._comment(
+                        item, page, wp_comment, by_wp_id, existing, changes
+                    )
                     digest = mapping.digest(comment.pk, comment.status, comment.body)
-                    if record is None or record.digest != digest or result != "unchanged":
+                    if record is not None and record.digest != digest:
                         self._remember(
                             record, ImportedKind.COMMENT, wp_comment.wp_id, comment.pk, digest
                         )
+                if record is None:
+                    new_records.append(
+                        self._record_for(ImportedKind.COMMENT, wp_comment.wp_id, comment.pk, digest)
+                    )
+                counters.extend(changes)
             except ItemFailed as exc:
                 self.report.problem(
                     ImportedKind.COMMENT, wp_comment.wp_id, label, exc, result="failed"
@@ -744,8 +772,11 @@ class WordPressImport:
                 self.changed_pages.add(page.pk)
                 if self.learn:
                     self.imported_comments.append(comment)
+        # The item's counters and records in one go (its transaction holds them all).
+        commenters_recount(counters)
+        ImportedItem.objects.bulk_create(new_records)
 
-    def _comment(self, item, page, c, by_wp_id, existing):
+    def _comment(self, item, page, c, by_wp_id, existing, counters):
         status = mapping.COMMENT_STATUS.get(c.approved)
         label = mapping.plain(c.content, 60)
         if status is None:
@@ -781,7 +812,7 @@ class WordPressImport:
             ip_address=mapping.valid_ip(c.ip),
             created_at=c.date_gmt or item.date_gmt or datetime.now(UTC),
             status=status,
-            user=User.objects.filter(pk=user_pk).first() if user_pk else None,
+            user=self._user(user_pk),
         )
         try:
             return comment_import(
@@ -790,11 +821,18 @@ class WordPressImport:
                 key=f"wp-{c.wp_id}",
                 parent=parent,
                 existing=existing,
-                depth_limit=None,
+                counters=counters,
             )
         except Exception as exc:
             messages = getattr(exc, "message_dict", None)
             raise ItemFailed(f"refused: {messages or exc}") from exc
+
+    def _user(self, pk):
+        if pk is None:
+            return None
+        if pk not in self.users:
+            self.users[pk] = User.objects.filter(pk=pk).first()
+        return self.users[pk]
 
     # Addresses with no item of their own --------------------------------------------------
     def _site_redirects(self):

@@ -13,6 +13,8 @@ from wagtail.images.shortcuts import get_rendition_or_not_found
 
 from kabar.core.page_cache import config
 
+from .. import seo
+
 logger = logging.getLogger("kabar.cache")
 register = template.Library()
 
@@ -26,12 +28,77 @@ def ld_json(data):
 
 @register.simple_tag(takes_context=True)
 def article_structured_data(context, page, comment_count):
-    """{% article_structured_data page comment_count %}: the article's NewsArticle JSON-LD."""
-    return ld_json(
-        page.structured_data(
-            context["request"], credits=context["article_credits"], comment_count=comment_count
-        )
+    """{% article_structured_data page comment_count %}: the article's NewsArticle JSON-LD,
+    with its images, and its BreadcrumbList (home, section, article)."""
+    request = context["request"]
+    images = seo.article_images(
+        [r for r in lead_renditions(page, seo.ARTICLE_IMAGE_SPECS) if r is not None], request
     )
+    article = page.structured_data(
+        request, credits=context["article_credits"], comment_count=comment_count, images=images
+    )
+    trail = [(seo.site_name(request), seo.site_root_url(request) + "/")]
+    section = context.get("article_section")
+    if section is not None:
+        trail.append((section.title, section.get_full_url(request)))
+    trail.append((page.title, page.get_full_url(request)))
+    return ld_json(article) + ld_json(seo.breadcrumbs(request, trail))
+
+
+def lead_renditions(page, specs):
+    """The article's lead image at each of `specs` (None without one), read once per page
+    object: the head's tags and the JSON-LD share them."""
+    image = page.lead_image
+    if image is None:
+        return [None for _spec in specs]
+    found = page.__dict__.setdefault("_metadata_renditions", {})
+    for spec in specs:
+        if spec not in found:
+            found[spec] = rendition(image, spec)
+    return [found[spec] for spec in specs]
+
+
+def _article_meta(context, page, request):
+    (share,) = lead_renditions(page, (seo.SHARE_IMAGE_SPEC,))
+    return seo.article_meta(
+        page,
+        request,
+        credits=context.get("article_credits", ()),
+        tags=context.get("article_tags", ()),
+        share_rendition=share,
+    )
+
+
+# How each page type's metadata is made, by model (label_lower): this module does not import
+# the models, which import the module behind it.
+PAGE_METADATA = {
+    "news.homepage": lambda context, page, request: seo.home_meta(page, request),
+    "news.sectionpage": lambda context, page, request: seo.section_meta(
+        page, request, context.get("articles")
+    ),
+    "news.articlepage": _article_meta,
+    "news.standardpage": lambda context, page, request: seo.standard_meta(page, request),
+}
+
+
+@register.inclusion_tag("components/meta.html", takes_context=True)
+def page_meta(context):
+    """{% page_meta %}: description, canonical address, language alternates, Open Graph and
+    Twitter card tags (and the home page's WebSite JSON-LD) for the page being shown: a
+    Wagtail page, a tag's or an author's page; nothing for any other."""
+    request = context.get("request")
+    page = context.get("page")
+    meta = None
+    if request is None:
+        return {"meta": None}
+    if page is not None and getattr(page, "_meta", None) is not None:
+        build = PAGE_METADATA.get(page._meta.label_lower)
+        meta = build(context, page, request) if build is not None else None
+    elif context.get("tag") is not None:
+        meta = seo.tag_meta(context["tag"], request, context.get("articles"))
+    elif context.get("author") is not None:
+        meta = seo.author_meta(context["author"], request, context.get("articles"))
+    return {"meta": meta}
 
 
 @register.simple_tag

@@ -1,0 +1,57 @@
+"""The language switch: a plain link per language to this view, which sets the language cookie
+and sends the reader back to the page they were on.
+
+Why a cookie set by a GET link, not Django's set_language (a POST) nor language prefixes in
+URLs: a POST needs a CSRF token, which a page shared from the page cache cannot carry, so
+every anonymous reader was refused. Prefixes (/en/berita/...) would change every address
+that old links, feeds and the imported WordPress redirects point at; and what the switch
+changes is the interface around an article, not the article (written in one language), so
+there is no second version for search engines to index. The page
+cache already keys pages by this cookie (kabar.core.page_cache.lookup, and nginx's
+proxy_cache_key in deploy/), so each page is kept once per language. The link works with and
+without JavaScript; it is rel="nofollow", and this view's answer is never cached.
+
+Setting a preference is all a request here can do, so it needs no CSRF protection: the
+worst a link on another site can do is switch a reader's interface language.
+"""
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
+
+LANGUAGE_PARAMETER = "language"
+NEXT_PARAMETER = "next"
+
+
+def _next_path(request):
+    """The `next` path if it is a path on this site, else the home page: never another host
+    (an open redirect), another scheme (javascript:) or a relative path."""
+    target = request.GET.get(NEXT_PARAMETER, "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=set(), require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@require_safe
+def switch_language(request):
+    """Set the language cookie to `language` (when it is one of LANGUAGES) and redirect to
+    `next`, query string included."""
+    response = HttpResponseRedirect(_next_path(request))
+    language = request.GET.get(LANGUAGE_PARAMETER)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    add_never_cache_headers(response)
+    return response
