@@ -214,9 +214,13 @@ def cmd_worker(args):
     """Send queued mail and run other background tasks (for KABAR_TASK_WORKER=external)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
+    from kabar.news.tasks import publishing_sweep  # noqa: PLC0415 - needs the settings chosen
 
     while True:
         try:
+            # What fell due while no worker ran (a scheduled article, an expiry) is done
+            # before anything else, and the publishing schedule's chain is started.
+            publishing_sweep()
             call_command("db_worker", "--backend", "kabar", "--queue-name", "*", "--no-reload")
             return
         except DATABASE_DOWN as exc:

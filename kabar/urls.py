@@ -45,6 +45,7 @@ urlpatterns = [
         )
         for name in news_sitemaps.SITEMAPS
     ),
+    path("cari/", include("kabar.search.urls")),
     path("", include(news_urls)),
 ]
 

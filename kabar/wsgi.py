@@ -12,5 +12,8 @@ application = PageCacheApp(application)
 
 # The embedded default sends mail from a worker thread in this process (settings decide).
 from kabar.discussion.tasks import start_worker_thread  # noqa: E402
+from kabar.news.tasks import publishing_schedule_start  # noqa: E402
 
-start_worker_thread()
+# With the worker in this process, scheduled articles are swept and their chain started here.
+if start_worker_thread() is not None:
+    publishing_schedule_start()

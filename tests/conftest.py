@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django_tasks import task_backends
+from wagtail.images import get_image_model
 
 from tests import builders
 
@@ -18,6 +19,17 @@ def pytest_collection_modifyitems(config, items):
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def _empty_renditions_cache():
+    """Wagtail's renditions cache outlives each test's rolled-back rows, and on SQLite a new
+    image can take an old id (and find another image's renditions): emptied around every
+    test."""
+    cache = get_image_model().get_rendition_model().cache_backend
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,9 +3,12 @@ throttles on guessing are in guessing.py).
 
 Content-Security-Policy: the public site runs no inline script or style (KABAR_CSP); the
 Wagtail admin, whose pages do, gets KABAR_CSP_ADMIN instead — still same-origin scripts
-only, but with 'unsafe-inline'. HSTS, nosniff, Referrer-Policy and
-Cross-Origin-Opener-Policy come from Django's SecurityMiddleware (settings in base.py and
-production.py); Permissions-Policy from here.
+only, but with 'unsafe-inline'. A preview of a page (Wagtail renders it through a request of
+its own, flagged is_dummy and is_preview, for the editor's preview panel, "view draft" and
+revisions) keeps the public policy but may be framed by the admin: frame-ancestors 'self' and
+X-Frame-Options SAMEORIGIN; everything the public is served stays 'none' / DENY. HSTS,
+nosniff, Referrer-Policy and Cross-Origin-Opener-Policy come from Django's
+SecurityMiddleware (settings in base.py and production.py); Permissions-Policy from here.
 """
 
 from urllib.parse import urlsplit
@@ -15,6 +18,8 @@ from django.utils.translation import gettext as _
 
 ADMIN_PREFIX = "/admin/"
 IMAGE_ORIGINS_ATTR = "_kabar_image_origins"
+NO_FRAMING = "frame-ancestors 'none'"
+ADMIN_FRAMING = "frame-ancestors 'self'"
 
 
 def allow_images_from(request, origin):
@@ -38,6 +43,11 @@ def with_image_origins(policy, origins):
     return f"{policy.rstrip('; ')}; img-src 'self' {listed}"
 
 
+def is_admin_preview(request):
+    """True for the request Wagtail makes up to render a preview or a draft in the admin."""
+    return getattr(request, "is_dummy", False) is True and getattr(request, "is_preview", False)
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,6 +62,11 @@ class SecurityHeadersMiddleware:
             return response
         policy = self.admin if request.path.startswith(ADMIN_PREFIX) else self.public
         policy = with_image_origins(policy, getattr(request, IMAGE_ORIGINS_ATTR, None))
+        if is_admin_preview(request):
+            # Only Wagtail's preview machinery makes such a request: an anonymous visitor
+            # cannot, so nothing public ever becomes framable.
+            policy = policy.replace(NO_FRAMING, ADMIN_FRAMING)
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", self.permissions)
         return response

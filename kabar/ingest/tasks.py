@@ -2,13 +2,10 @@
 the wire schedule, one task on the "kabar" queue that checks the sources that are due and
 queues itself again for when the next one falls due.
 
-Why a chain and not cron: `kabar serve` (or the web process's own worker thread) already
-works the database queue, and a queued task is a database row, so the chain outlives
-restarts and a small newsroom needs no cron entry or timer. It is started by saving a wire
-source in the admin, by every `kabar ingest`, and by `wire_schedule_start()` when the worker
-starts; a second chain started by a race ends itself when it finds the first one queued. A
-newsroom that prefers cron may run `kabar ingest` every minute instead: only due sources are
-checked either way. Queues that cannot defer (inline tasks, as in the tests) run no chain.
+A chain (kabar.core.schedule) rather than cron, so that a small newsroom needs no cron entry
+or timer. It is started by saving a wire source in the admin, by every `kabar ingest`, and
+by `wire_schedule_start()` when the worker starts. A newsroom that prefers cron may run
+`kabar ingest` every minute instead: only due sources are checked either way.
 """
 
 import logging
@@ -23,9 +20,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
-from django_tasks import TaskResultStatus, task
-from django_tasks_db import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django_tasks import task
+
+from kabar.core.schedule import Chain
 
 from .models import ImportRun, ImportRunStatus
 from .wire_services import wire_check_due, wire_next_due
@@ -51,44 +48,24 @@ def wire_check_due_task():
     return len(checked)
 
 
-def _can_defer():
-    return wire_check_due_task.get_backend().supports_defer
-
-
-def _round_queued():
-    """Whether a round of the chain is waiting in the queue already."""
-    backend = wire_check_due_task.get_backend()
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        backend_name=backend.alias,
-        task_path=wire_check_due_task.module_path,
-        status=TaskResultStatus.READY,
-    ).exists()
-
-
 def wire_schedule_next(now=None):
     """Queue the next round for when the next source falls due (within the bounds above);
     None when the queue cannot defer or another round is queued already."""
-    if not _can_defer() or _round_queued():
-        return None
-    now = now or timezone.now()
-    due = wire_next_due(now) or now + RECHECK_AT_MOST_EVERY
-    run_after = min(max(due, now + RECHECK_AT_LEAST_AFTER), now + RECHECK_AT_MOST_EVERY)
-    return wire_check_due_task.using(run_after=run_after).enqueue()
+    return WIRE_CHAIN.next(now)
 
 
 def wire_schedule_start():
     """Start the chain now unless a round is queued already; None if nothing was queued.
     Safe to call at any time (a worker starting, a source saved)."""
-    if not _can_defer() or _round_queued():
-        return None
-    try:
-        return wire_check_due_task.enqueue()
-    except Exception:
-        # The queue's table may not exist before `migrate`: the next start will try again.
-        logger.exception("the wire schedule could not be started")
-        return None
+    return WIRE_CHAIN.start()
+
+
+WIRE_CHAIN = Chain(
+    wire_check_due_task,
+    wire_next_due,
+    at_least=RECHECK_AT_LEAST_AFTER,
+    at_most=RECHECK_AT_MOST_EVERY,
+)
 
 
 # WordPress imports started from the admin ----------------------------------------------------

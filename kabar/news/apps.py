@@ -8,6 +8,7 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from . import purge, signals  # noqa: F401, PLC0415 - models are ready only now
+        from . import purge, signals, tasks  # noqa: F401, PLC0415 - models are ready only now
 
         purge.connect()
+        tasks.connect()

@@ -3,19 +3,21 @@
 import copy
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from kabar.core.memo import StampedMemo, request_stamp
 from kabar.core.pagination import listing_page
@@ -105,7 +107,7 @@ def _find_article(home, section_slug, article_slug):
     return article, section
 
 
-@register_snippet
+# A snippet: registered with its viewset (a chooser that creates authors) in wagtail_hooks.py.
 class Author(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
@@ -147,8 +149,29 @@ class Author(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.free_slug()
+        return super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("news:author", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        # The form leaves the slug optional: an empty one is made from the name.
+        if not self.slug:
+            self.slug = self.free_slug()
+
+    def free_slug(self):
+        """A slug made from the name that no other author has (-2, -3... when taken)."""
+        base = slugify(self.name, allow_unicode=True)[:240] or "penulis"
+        others = Author.objects.exclude(pk=self.pk) if self.pk else Author.objects.all()
+        slug, n = base, 1
+        while others.filter(slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
 
 
 class HomePage(Page):
@@ -249,6 +272,29 @@ class ArticleTag(TaggedItemBase):
     )
 
 
+def _never_published(page):
+    return not page.live and page.first_published_at is None
+
+
+class ArticlePageForm(WagtailAdminPageForm):
+    """The article editor: a headline already used by a draft nobody published (an
+    abandoned form that autosave kept) gets the next free slug instead of an error."""
+
+    def clean(self):
+        slug = self.cleaned_data.get("slug")
+        if slug and self.parent_page is not None:
+            free = self.instance.slug_beside_abandoned_drafts(slug, self.parent_page)
+            if free is None:
+                self.add_error(
+                    "slug",
+                    _("The slug “%(slug)s” is already used by another page in this section.")
+                    % {"slug": slug},
+                )
+            else:
+                self.cleaned_data["slug"] = free
+        return super().clean()
+
+
 @targets.register
 class ArticlePage(Commentable, Page):
     """A news article. Its section and publication time are copied onto its own row so
@@ -336,6 +382,7 @@ class ArticlePage(Commentable, Page):
     ]
     parent_page_types = ["news.SectionPage"]
     subpage_types: list[str] = []
+    base_form_class = ArticlePageForm
 
     class Meta:
         verbose_name = _("article")
@@ -398,6 +445,40 @@ class ArticlePage(Commentable, Page):
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {"section", "published_at"}
         return super().save(*args, **kwargs)
+
+    def slug_beside_abandoned_drafts(self, slug, parent):
+        """`slug` when no sibling has it; when only never-published drafts have it and this
+        article has never been published either (its address is nobody's yet), the first
+        free `slug-2`, `slug-3`...; None when a published page holds it, or this article
+        has been published (a live address is never changed silently)."""
+        siblings = parent.get_children()
+        if self.pk:
+            siblings = siblings.exclude(pk=self.pk)
+        holders = list(siblings.filter(slug=slug))
+        if not holders:
+            return slug
+        new = self.pk is None
+        if not (new or _never_published(self)) or not all(map(_never_published, holders)):
+            return None
+        taken = set(siblings.filter(slug__startswith=f"{slug}-").values_list("slug", flat=True))
+        n = 2
+        while f"{slug}-{n}" in taken:
+            n += 1
+        return f"{slug}-{n}"
+
+    def clean(self):
+        # Saved outside the admin form too (services, importers): the same rule, looked at
+        # only when Wagtail finds the slug taken, so a save costs no extra query.
+        try:
+            super().clean()
+        except ValidationError as error:
+            parent = self.get_parent()
+            taken = "slug" in getattr(error, "error_dict", {})
+            free = self.slug_beside_abandoned_drafts(self.slug, parent) if taken else None
+            if free is None or free == self.slug:
+                raise
+            self.slug = free
+            super().clean()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

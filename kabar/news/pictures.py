@@ -85,8 +85,17 @@ def picture(image, slot):
     return {"sources": sources, "img": fallback[-1], "srcset": _srcset(fallback)}
 
 
+# What an article's lead image is also shared as (kabar/news/seo.py): Open Graph's and
+# Twitter's large card, 1.91:1, the size Facebook and X ask for; and Google's article
+# images, 16:9, 4:3 and 1:1, each of at least 50,000 pixels.
+SHARE_IMAGE_SPEC = "fill-1200x630"
+ARTICLE_IMAGE_SPECS = ("fill-1200x675", "fill-1200x900", "fill-1200x1200")
+SHARING_SPECS = (SHARE_IMAGE_SPEC, *ARTICLE_IMAGE_SPECS)
+
+
 def make_renditions(image, slots=tuple(SLOTS)):
-    """Make `image`'s renditions for `slots` ahead of its first reader (AVIF is slow to
-    encode: about a second per width here), e.g. when the demo or an import stores it."""
+    """Make `image`'s renditions for `slots`, and those it is shared as, ahead of its first
+    reader (AVIF is slow to encode: about a second per width here), e.g. when the demo or
+    an import stores it."""
     specs = [spec for slot in slots for spec in slot_specs(slot)]
-    return get_renditions_or_not_found(image, specs)
+    return get_renditions_or_not_found(image, [*specs, *SHARING_SPECS])

@@ -38,7 +38,7 @@ def _article_cards(queryset):
     )
 
 
-def _with_card_pictures(cards):
+def with_card_pictures(cards):
     """Cards as a page shows them: their images' card renditions read in one query, not one
     per image (feeds and ninjs, which show other renditions or none, go without)."""
     renditions = (
@@ -76,26 +76,26 @@ def latest_articles():
 
 def articles_for_section(section):
     """The section front's articles; shown only to readers past the section's own restrictions."""
-    return _with_card_pictures(
+    return with_card_pictures(
         _article_cards(_public_articles(under=section).filter(section=section))
     )
 
 
 def articles_for_author(author):
-    return _with_card_pictures(
+    return with_card_pictures(
         _article_cards(_public_articles().filter(article_authors__author=author))
     )
 
 
 def articles_for_tag(tag):
-    return _with_card_pictures(_article_cards(_public_articles().filter(tags=tag)))
+    return with_card_pictures(_article_cards(_public_articles().filter(tags=tag)))
 
 
 def front_for_home(home):
     """Top stories chosen by editors, then each section's lead (featured) and latest."""
     curated_ids = list(home.top_stories.order_by("sort_order").values_list("article_id", flat=True))
     public = _public_articles(under=home)
-    cards = _with_card_pictures(_article_cards(public.filter(pk__in=curated_ids)))
+    cards = with_card_pictures(_article_cards(public.filter(pk__in=curated_ids)))
     curated = {a.pk: a for a in cards}
     top_stories = [curated[pk] for pk in curated_ids if pk in curated]
 
@@ -104,7 +104,7 @@ def front_for_home(home):
     blocks = []
     for section in sections:
         articles = list(
-            _with_card_pictures(
+            with_card_pictures(
                 _article_cards(public.filter(section=section).exclude(pk__in=shown))
             )[: LATEST_PER_SECTION + 1]
         )

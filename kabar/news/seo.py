@@ -14,10 +14,8 @@ from wagtail.models import Site
 
 from kabar.core.site_address import site_root_url, site_url
 
-# Open Graph's and Twitter's large card: 1.91:1, the size Facebook and X ask for.
-SHARE_IMAGE_SPEC = "fill-1200x630"
-# Google's article images: 16:9, 4:3 and 1:1, each of at least 50,000 pixels.
-ARTICLE_IMAGE_SPECS = ("fill-1200x675", "fill-1200x900", "fill-1200x1200")
+from .pictures import ARTICLE_IMAGE_SPECS, SHARE_IMAGE_SPEC  # noqa: F401 - used as seo.*
+
 MIN_ARTICLE_IMAGE_PIXELS = 50_000
 # The publisher's logo (kabar/static/img): Google asks for at least 112×112 pixels.
 LOGO = ("img/kabar-logo.png", 512, 512)

@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "kabar.news",
     "kabar.discussion",
     "kabar.ingest",
+    "kabar.search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",
@@ -340,3 +341,11 @@ LOGGING = {
 # for the import to read (None: the admin form has no uploads field).
 KABAR_IMPORT_MAX_UPLOAD_SIZE = 2 * 1024**3
 KABAR_IMPORT_UPLOADS_ROOT = None
+
+# Editorial workflow ("Tinjauan redaksi", made by news/migrations/0004_roles.py).
+WAGTAIL_WORKFLOW_ENABLED = True
+WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH = True
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
+# A locked page binds everyone but whoever locked it; concurrent-editing notices every 10 s.
+WAGTAILADMIN_GLOBAL_EDIT_LOCK = False
+WAGTAIL_EDITING_SESSION_PING_INTERVAL = 10_000

@@ -7,6 +7,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client, RequestFactory
+from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from kabar.core.security import same_origin_problem
 from tests import builders
@@ -175,3 +177,61 @@ def test_signed_in_user_without_origin_cannot_be_made_to_comment(article):
         },
     )
     assert response.status_code == 403
+
+
+# Previews: framed by the admin's own pages (the editor's preview panel), nothing else.
+
+PREVIEW_CSP = PUBLIC_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+
+
+def staff_client():
+    user = get_user_model().objects.create_superuser("redaksi", "redaksi@example.org", "x")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_editors_preview_panel_may_frame_the_preview(article):
+    client = staff_client()
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[article.pk])
+    form = nested_form_data(
+        {
+            "title": "Judul dalam pratinjau",
+            "slug": article.slug,
+            "standfirst": "Ringkasan pratinjau.",
+            "article_authors": inline_formset([]),
+            "language": "id",
+            "body": streamfield([]),
+            "tags": "",
+            "discussion": article.discussion,
+            "comments": inline_formset([]),
+        }
+    )
+    assert client.post(url, form).json()["is_valid"] is True
+
+    response = client.get(url)
+    assert "Judul dalam pratinjau" in response.content.decode()
+    assert response["Content-Security-Policy"] == PREVIEW_CSP
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_drafts_and_revisions_shown_in_the_admin_may_be_framed_by_it(article):
+    client = staff_client()
+    revision = article.save_revision()
+    for url in (
+        reverse("wagtailadmin_pages:view_draft", args=[article.pk]),
+        reverse("wagtailadmin_pages:revisions_view", args=[article.pk, revision.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Security-Policy"] == PREVIEW_CSP, url
+        assert response["X-Frame-Options"] == "SAMEORIGIN", url
+
+
+def test_the_public_page_is_never_framable_even_for_a_signed_in_editor(article):
+    for client in (Client(), staff_client()):
+        response = client.get(article.url)
+        assert response["Content-Security-Policy"] == PUBLIC_CSP
+        assert response["X-Frame-Options"] == "DENY"
+    response = Client().get(article.url + "?preview=1", HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response["X-Frame-Options"] == "DENY"

@@ -215,7 +215,7 @@ def test_a_source_location_must_be_an_address_or_a_full_path(editor_client, sect
 
 def test_the_newsroom_s_editors_work_the_wire_desk(django_user_model, two_sources):
     editor = django_user_model.objects.create_user("redaktur", "redaktur@example.org", "x")
-    editor.groups.add(Group.objects.get(name="Editors"))
+    editor.groups.add(Group.objects.get(name="Editor"))
     client = Client()
     client.force_login(editor)
     response = client.get(reverse(DESK))

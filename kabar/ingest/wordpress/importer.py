@@ -61,8 +61,8 @@ User = get_user_model()
 
 KINDS = [k.value for k in ImportedKind]
 RESULTS = ("created", "updated", "unchanged", "skipped", "failed")
-# Who may read a private post in WordPress (editors and administrators): Wagtail's groups.
-PRIVATE_GROUPS = ("Editors", "Moderators")
+# Who may read a private post in WordPress (editors and administrators): the Editor role.
+PRIVATE_GROUPS = ("Editor",)
 FALLBACK_SECTION = ("arsip", "Arsip")
 
 
@@ -350,7 +350,7 @@ class WordPressImport:
             )
             user.set_unusable_password()
             user.save()
-            editors = Group.objects.filter(name="Editors").first()
+            editors = Group.objects.filter(name="Editor").first()
             if editors is not None:
                 user.groups.add(editors)
         return user

@@ -1,0 +1,90 @@
+"""Chains of tasks: a task that does what is due and queues itself again for when the next
+thing falls due, so that timed work needs no cron.
+
+Why a chain and not cron: `kabar serve` (or the web process's own worker thread) already
+works the database queue, and a queued task is a database row, so the chain outlives
+restarts. A second chain started by a race ends itself when it finds the other's round
+queued. Queues that cannot defer (inline tasks, as in the tests) run no chain.
+"""
+
+import logging
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks.backends.dummy import DummyBackend
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+logger = logging.getLogger(__name__)
+
+
+class Chain:
+    """The rounds of `task` (a task taking no arguments, which calls `next()` when done):
+    each queued for `next_due(now)` (a datetime or None), no sooner than `at_least` after
+    the round and no later than `at_most`."""
+
+    def __init__(self, task, next_due, *, at_least, at_most):
+        self.task = task
+        self.next_due = next_due
+        self.at_least = at_least
+        self.at_most = at_most
+
+    def can_defer(self):
+        return self.task.get_backend().supports_defer
+
+    def queued(self, by=None):
+        """Whether a round waits in the queue (one due by `by`, when given)."""
+        backend = self.task.get_backend()
+        if isinstance(backend, DatabaseBackend):
+            rounds = DBTaskResult.objects.filter(
+                backend_name=backend.alias,
+                task_path=self.task.module_path,
+                status=TaskResultStatus.READY,
+            )
+            if by is not None:
+                rounds = rounds.filter(Q(run_after=get_date_max()) | Q(run_after__lte=by))
+            return rounds.exists()
+        if isinstance(backend, DummyBackend):  # the tests' queue that keeps what it is given
+            return any(
+                result.task.module_path == self.task.module_path
+                and result.status == TaskResultStatus.READY
+                and (by is None or result.task.run_after is None or result.task.run_after <= by)
+                for result in backend.results
+            )
+        return False
+
+    def next(self, now=None):
+        """Queue the next round for when the next thing falls due (within the bounds);
+        None when the queue cannot defer or another round is queued already."""
+        if not self.can_defer() or self.queued():
+            return None
+        now = now or timezone.now()
+        due = self.next_due(now) or now + self.at_most
+        run_after = min(max(due, now + self.at_least), now + self.at_most)
+        return self.task.using(run_after=run_after).enqueue()
+
+    def start(self):
+        """Start the chain now unless a round is queued already; None if nothing was
+        queued. Safe to call at any time (a worker starting, an object saved)."""
+        if not self.can_defer() or self.queued():
+            return None
+        try:
+            return self.task.enqueue()
+        except Exception:
+            # The queue's table may not exist before `migrate`: the next start will try again.
+            logger.exception("the chain of %s could not be started", self.task.module_path)
+            return None
+
+    def wake_by(self, when):
+        """Make sure a round runs by `when` (a new deadline): queue one for then unless a
+        round due by then is queued already; the chain that was waiting carries on after."""
+        if not self.can_defer() or self.queued(by=when):
+            return None
+        try:
+            if when <= timezone.now():
+                return self.task.enqueue()
+            return self.task.using(run_after=when).enqueue()
+        except Exception:
+            logger.exception("a round of %s could not be queued", self.task.module_path)
+            return None

@@ -1,0 +1,49 @@
+"""Authors in the admin: a snippet whose chooser (the byline's) can create one, slug optional."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Author
+
+SLUG_HELP = _("Leave it empty to make it from the name.")
+
+
+class OptionalSlugMixin:
+    """The slug may be left empty: Author.clean() then makes a free one from the name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = SLUG_HELP
+
+
+class AuthorForm(OptionalSlugMixin, WagtailAdminModelForm):
+    pass
+
+
+class AuthorCreationForm(OptionalSlugMixin, forms.ModelForm):
+    """The "Create" tab of the byline's author chooser: what a byline needs, nothing more."""
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "job_title"]
+
+
+class AuthorChooserViewSet(SnippetChooserViewSet):
+    creation_form_class = AuthorCreationForm
+
+
+class AuthorViewSet(SnippetViewSet):
+    model = Author
+    icon = "user"
+    chooser_viewset_class = AuthorChooserViewSet
+    edit_handler = ObjectList(Author.panels, base_form_class=AuthorForm)
+
+
+register_snippet(AuthorViewSet)

@@ -1,0 +1,1 @@
+"""Reader search: Indonesian and English stemming over an index table of live public articles."""

@@ -1,0 +1,104 @@
+"""Words and their Snowball stems, the same at index and at query time, and snippets."""
+
+import functools
+import re
+import unicodedata
+
+import snowballstemmer
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# Letters and digits, as FTS5's unicode61 tokenizer takes them: each word a stem is made of
+# is one token in the FTS5 index too, so stems and words line up one to one.
+WORD = re.compile(r"[^\W_]+")
+# Marks put around matched words by the engine (FTS5 snippet(), ts_headline): control
+# characters, which never survive in indexed text (clean()).
+MARK_START, MARK_END, ELLIPSIS = "\x02", "\x03", "\x04"
+_controls = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 12
+MAX_WORD_CHARS = 40
+
+STEMMERS = {"en": "english"}
+DEFAULT_STEMMER = "indonesian"
+
+
+def stemmer_name(language):
+    return STEMMERS.get(language, DEFAULT_STEMMER)
+
+
+@functools.cache
+def _stemmer(name):
+    return snowballstemmer.stemmer(name)
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word, language):
+    """The Snowball stem of one lower-case word; news repeats its words, hence the cache."""
+    return _stemmer(stemmer_name(language)).stemWord(word) or word
+
+
+def clean(text):
+    """Text as indexed and shown: composed characters, no control characters."""
+    return _controls.sub(" ", unicodedata.normalize("NFKC", text or ""))
+
+
+def words(text):
+    # Lower-cased after splitting: lowering can add characters (İ) that would split a word.
+    return [word.lower() for word in WORD.findall(clean(text))]
+
+
+def stems(text, language):
+    """The stems of `text`'s words, space-separated, one per word and in order."""
+    return " ".join(stem(word, language) for word in words(text))
+
+
+def query_words(raw):
+    """A reader's query as plain words (None: nothing searchable). Everything else (quotes,
+    operators, FTS syntax, NUL) is dropped, and long queries are cut short."""
+    raw = raw or ""
+    found = [word[:MAX_WORD_CHARS] for word in words(raw[:MAX_QUERY_CHARS])]
+    if len(raw) > MAX_QUERY_CHARS and raw[MAX_QUERY_CHARS - 1 : MAX_QUERY_CHARS + 1].isalnum():
+        found = found[:-1]  # cut in the middle of a word
+    return list(dict.fromkeys(found))[:MAX_QUERY_WORDS] or None
+
+
+def highlighted(text):
+    """HTML for engine output holding MARK_START / MARK_END / ELLIPSIS: all of it escaped,
+    then the marks turned into <mark> and an ellipsis."""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html.replace(ELLIPSIS, "…"))  # noqa: S308 - escaped just above
+
+
+def snippet_from_stems(marked_stems, body_text, stemmed_body):
+    """FTS5 picks and marks its snippet in the stemmed text; this shows the reader the same
+    window in the words they wrote. `marked_stems` is snippet()'s output over `stemmed_body`,
+    which holds one stem per word of `body_text` (stems())."""
+    window = marked_stems.replace(ELLIPSIS, "")
+    plain = window.replace(MARK_START, "").replace(MARK_END, "").strip()
+    if not plain:
+        return ""
+    marked = [MARK_START in token for token in window.split()]
+    start_char = (" " + stemmed_body + " ").find(" " + plain + " ")
+    if start_char < 0:
+        return highlighted(marked_stems)
+    first = stemmed_body[:start_char].count(" ")
+    source = clean(body_text)
+    matches = list(WORD.finditer(source))[first : first + len(marked)]
+    if not matches:
+        return ""
+    pieces = []
+    position = matches[0].start()
+    for match, is_marked in zip(matches, marked, strict=False):
+        pieces.append(source[position : match.start()])
+        word = match.group()
+        pieces.append(f"{MARK_START}{word}{MARK_END}" if is_marked else word)
+        position = match.end()
+    if first + len(marked) < stemmed_body.count(" ") + 1:
+        pieces.append(" " + ELLIPSIS)
+    else:
+        pieces.append(source[position:].rstrip())  # the closing full stop
+    text = "".join(pieces)
+    if first > 0:
+        text = ELLIPSIS + " " + text
+    return highlighted(text)
