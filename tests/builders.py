@@ -4,8 +4,10 @@ import itertools
 import time
 from datetime import timedelta
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from wagtail.models import Page, Site
+from wagtail.users.models import UserProfile
 
 from kabar.discussion.models import Commenter
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
@@ -104,3 +106,24 @@ def trusted_commenter(email="pelapor.tetap@example.org"):
     a comment (services.comment_report)."""
     commenter, _created = Commenter.objects.get_or_create(email=email)
     return commenter_trust(commenter)
+
+
+def in_english(user):
+    """The admin in English for `user`: assertions read the English strings, whatever the
+    translations say."""
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
+
+
+def admin_user_with(django_user_model, username, app_label, *codenames):
+    """A user who may open the admin and holds `app_label`'s permissions `codenames`."""
+    user = django_user_model.objects.create_user(username=username, password="x")
+    group = Group.objects.create(name=f"group-{username}")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
+        *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames),
+    )
+    user.groups.add(group)
+    return in_english(user)

@@ -224,7 +224,7 @@ NO_EMAIL_DOMAIN = "no-email.invalid"
 _IMPORTED_FIELDS = ("body", "author_name", "author_email", "author_url", "ip_address", "status")
 
 
-def comment_import(*, page, data, key, parent=None, existing=None, depth_limit=None, counters=None):
+def comment_import(*, page, data, key, parent=None, existing=None, counters=None):
     """Store a comment brought in from another system (or bring one stored earlier up to
     date) exactly as it was there: its date and status kept, no spam check, no mail, no
     lesson for the spam filter. `key` makes a missing address unique. Returns (comment,
@@ -253,8 +253,6 @@ def comment_import(*, page, data, key, parent=None, existing=None, depth_limit=N
         existing.save(update_fields=[*changed, "ip_hash"])
         recount([(existing.commenter_id, previous, existing.status)])
         return existing, "updated"
-    if parent is not None and depth_limit:
-        parent = attach_point(parent, depth_limit)
     comment = Comment(
         page=page,
         parent=parent,

@@ -102,29 +102,50 @@ def redirects_changed(site):
     transaction.on_commit(lambda: generations.renew([key]))
 
 
+def _destination(key, page=None, target=""):
+    """(page id, target) the old address `key` is to answer with, or None: nothing to point
+    to, a key longer than the table holds, or a target that is the old address itself."""
+    if len(key) > MAX_KEY_LENGTH:
+        return None
+    if page is not None:
+        return page.pk, ""
+    if not target or key == old_path_key(target):
+        return None
+    return None, target
+
+
+def _write(site, wanted):
+    """Store {key: (page id, target)} for `site` in one read and one write of new rows;
+    {"created": n, "updated": n, "unchanged": n}."""
+    counts = dict.fromkeys(("created", "updated", "unchanged"), 0)
+    existing = {
+        row.old_path: row for row in LegacyRedirect.objects.filter(site=site, old_path__in=wanted)
+    }
+    new_rows = []
+    for key, (page_id, target) in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            new_rows.append(LegacyRedirect(site=site, old_path=key, page_id=page_id, target=target))
+            counts["created"] += 1
+        elif (row.page_id, row.target) == (page_id, target):
+            counts["unchanged"] += 1
+        else:
+            row.page_id, row.target = page_id, target
+            row.save(update_fields=["page", "target"])
+            counts["updated"] += 1
+    LegacyRedirect.objects.bulk_create(new_rows)
+    return counts
+
+
 def redirect_set(site, old_url, base_url="", *, page=None, target="", renew=True):
     """Make `old_url` on `site` answer 301 to `page` (wherever it is then) or `target`;
-    "created", "updated", "unchanged", or "skipped" (nothing to point to, a key longer
-    than the table holds, or a target that is the old address itself)."""
+    "created", "updated", "unchanged", or "skipped" (see _destination)."""
     key = old_path_key(old_url, base_url)
-    if (page is None and not target) or len(key) > MAX_KEY_LENGTH:
+    destination = _destination(key, page, target)
+    if destination is None:
         return "skipped"
-    if page is None and key == old_path_key(target):
-        return "skipped"
-    target = "" if page is not None else target
-    page_id = page.pk if page is not None else None
-    row = LegacyRedirect.objects.filter(site=site, old_path=key).first()
-    if row is None:
-        row, result = LegacyRedirect(site=site, old_path=key), "created"
-    elif (row.page_id, row.target) == (page_id, target):
-        return "unchanged"
-    else:
-        result = "updated"
-    row.page, row.target = page, target
-    # The unique key was just looked up; the database holds the constraints anyway.
-    row.full_clean(validate_unique=False, validate_constraints=False)
-    row.save()
-    if renew:
+    result = next(name for name, n in _write(site, {key: destination}).items() if n)
+    if renew and result != "unchanged":
         redirects_changed(site)
     return result
 
@@ -251,33 +272,12 @@ def redirects_for_wordpress(
     ):
         where = _where(address.role, page, target, feed_target, comments_target)
         key = old_path_key(address.url, base_url)
-        if where is None or len(key) > MAX_KEY_LENGTH or key in wanted:
+        destination = _destination(key, **where) if where is not None else None
+        if destination is None or key in wanted:
             counts["skipped"] += 1
             continue
-        to_page = where.get("page")
-        to_target = "" if to_page is not None else where["target"]
-        if to_page is None and key == old_path_key(to_target):
-            counts["skipped"] += 1
-            continue
-        wanted[key] = (to_page.pk if to_page is not None else None, to_target)
-    existing = {
-        row.old_path: row for row in LegacyRedirect.objects.filter(site=site, old_path__in=wanted)
-    }
-    new_rows = []
-    for key, (page_id, to_target) in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            new_rows.append(
-                LegacyRedirect(site=site, old_path=key, page_id=page_id, target=to_target)
-            )
-            counts["created"] += 1
-        elif (row.page_id, row.target) == (page_id, to_target):
-            counts["unchanged"] += 1
-        else:
-            row.page_id, row.target = page_id, to_target
-            row.save(update_fields=["page", "target"])
-            counts["updated"] += 1
-    LegacyRedirect.objects.bulk_create(new_rows)
+        wanted[key] = destination
+    counts.update(_write(site, wanted))
     if counts["created"] or counts["updated"]:
         redirects_changed(site)
     return counts

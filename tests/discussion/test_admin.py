@@ -1,12 +1,10 @@
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from wagtail.users.models import UserProfile
 
 from kabar.discussion.models import Comment, CommentStatus
 from tests import builders
@@ -26,31 +24,12 @@ def bulk_url(action, comments):
     return reverse("wagtail_bulk_action", args=["discussion", "comment", action]) + f"?{ids}"
 
 
-def in_english(user):
-    # Assertions read the English strings, whatever the translations say.
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
-def admin_user_with(django_user_model, username, *codenames):
-    user = django_user_model.objects.create_user(username=username, password="x")
-    group = Group.objects.create(name=f"group-{username}")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *Permission.objects.filter(content_type__app_label="discussion", codename__in=codenames),
-    )
-    user.groups.add(group)
-    return in_english(user)
-
-
 @pytest.fixture
 def moderator(django_user_model):
     user = django_user_model.objects.create_superuser(
         username="redaktur", email="redaktur@example.org", password="x"
     )
-    return in_english(user)
+    return builders.in_english(user)
 
 
 @pytest.fixture
@@ -64,7 +43,7 @@ def moderator_client(moderator):
 def outsider_client(django_user_model):
     """Someone who may enter the admin but was given no comment permissions."""
     client = Client()
-    client.force_login(admin_user_with(django_user_model, "kontributor"))
+    client.force_login(builders.admin_user_with(django_user_model, "kontributor", "discussion"))
     return client
 
 
@@ -200,7 +179,9 @@ def test_menu_hidden_without_comment_permissions(outsider_client, pending):
 
 def test_menu_shown_to_editor_with_change_permission(django_user_model, pending):
     client = Client()
-    client.force_login(admin_user_with(django_user_model, "editor", "change_comment"))
+    client.force_login(
+        builders.admin_user_with(django_user_model, "editor", "discussion", "change_comment")
+    )
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert LIST_URL in html
     assert "Comments (1)" in html
@@ -264,7 +245,9 @@ def test_single_moderation_requires_change_permission(outsider_client, pending):
 
 def test_single_moderation_refused_with_view_permission_only(django_user_model, pending):
     client = Client()
-    client.force_login(admin_user_with(django_user_model, "pembaca", "view_comment"))
+    client.force_login(
+        builders.admin_user_with(django_user_model, "pembaca", "discussion", "view_comment")
+    )
     assert client.get(LIST_URL).status_code == 200
     response = client.post(moderation_url("spam", pending))
     assert refused(response)

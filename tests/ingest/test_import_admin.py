@@ -10,12 +10,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.users.models import UserProfile
 
 from kabar.discussion.models import Comment
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
 from kabar.ingest.tasks import RunProgress, import_run_task
 from kabar.news.models import ArticlePage, Author
+from tests import builders
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "wordpress"
 ADD = "ingest_wordpress:add"
@@ -31,10 +31,7 @@ def media(settings, tmp_path):
 def staff(client, django_user_model, home, media):
     user = django_user_model.objects.create_superuser("pemindah", "pemindah@kabar.test", "x")
     # The messages are checked in English; the admin speaks Indonesian unless asked.
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client.force_login(user)
+    client.force_login(builders.in_english(user))
     return client
 
 

@@ -6,38 +6,20 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from wagtail.users.models import UserProfile
 
 from kabar.ingest.models import WireItem, WireSource
 from kabar.ingest.tasks import wire_check_due_task
 from kabar.ingest.wire_services import wire_source_check
+from tests import builders
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "wire"
 DESK = "ingest_wire_items:index"
-
-
-def in_english(user):
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    return user
-
-
-def admin_user_with(django_user_model, username, *codenames):
-    user = django_user_model.objects.create_user(username=username, password="x")
-    group = Group.objects.create(name=f"group-{username}")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *Permission.objects.filter(content_type__app_label="ingest", codename__in=codenames),
-    )
-    user.groups.add(group)
-    return in_english(user)
 
 
 @pytest.fixture
@@ -46,7 +28,7 @@ def editor_client(django_user_model):
         username="redaktur", email="redaktur@example.org", password="x"
     )
     client = Client()
-    client.force_login(in_english(user))
+    client.force_login(builders.in_english(user))
     return client
 
 
@@ -134,7 +116,7 @@ def test_an_admin_user_without_the_wire_permission_cannot_see_the_desk(
     django_user_model, two_sources
 ):
     client = Client()
-    client.force_login(admin_user_with(django_user_model, "kontributor"))
+    client.force_login(builders.admin_user_with(django_user_model, "kontributor", "ingest"))
     response = client.get(reverse(DESK))
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailadmin_home")
@@ -143,7 +125,9 @@ def test_an_admin_user_without_the_wire_permission_cannot_see_the_desk(
 
 def test_view_permission_opens_the_desk_but_not_the_sources_form(django_user_model, two_sources):
     client = Client()
-    client.force_login(admin_user_with(django_user_model, "redaktur-kawat", "view_wireitem"))
+    client.force_login(
+        builders.admin_user_with(django_user_model, "redaktur-kawat", "ingest", "view_wireitem")
+    )
     assert client.get(reverse(DESK)).status_code == 200
     assert client.get(reverse("ingest_wire_sources:add")).status_code == 302
 
