@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,8 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
-from wagtail.fields import StreamField
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -174,6 +176,9 @@ class Author(index.Indexed, models.Model):
         return slug
 
 
+SECTION_PINNED_MAX = 6
+
+
 class HomePage(Page):
     """The home front: curated top stories, then the latest from every section."""
 
@@ -233,7 +238,10 @@ class SectionPage(Page):
         _("comments closed daily until"), null=True, blank=True
     )
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        InlinePanel("top_stories", label=_("Pinned stories"), max_num=SECTION_PINNED_MAX),
+    ]
     settings_panels = Page.settings_panels + [
         MultiFieldPanel(
             [
@@ -264,6 +272,27 @@ class SectionPage(Page):
             settings.KABAR_SECTION_PAGE_SIZE,
         )
         return context
+
+
+class SectionTopStory(Orderable):
+    """A story an editor pins to the top of a section front, in the editor's order; the
+    rest of the front fills by recency."""
+
+    section = ParentalKey(SectionPage, on_delete=models.CASCADE, related_name="top_stories")
+    article = models.ForeignKey(
+        "news.ArticlePage", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [PageChooserPanel("article", "news.ArticlePage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pinned story")
+        verbose_name_plural = _("pinned stories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "article"], name="news_section_top_story_unique"
+            )
+        ]
 
 
 class ArticleTag(TaggedItemBase):
@@ -348,9 +377,41 @@ class ArticlePage(Commentable, Page):
     )
     published_at = models.DateTimeField(null=True, editable=False)
 
+    # Withdrawn ("kill"): the article's text is replaced by the notice, and it leaves every
+    # listing, feed, sitemap and search; its address stays, answering with the notice.
+    withdrawn = models.BooleanField(
+        _("withdrawn"),
+        default=False,
+        help_text=_(
+            "Withdraw the article: readers see only the notice below, and it leaves every "
+            "front, feed, sitemap and search."
+        ),
+    )
+    withdrawal_notice = models.TextField(
+        _("withdrawal notice"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Why the article was withdrawn, shown in its place."),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, editable=False)
+
+    # Live coverage: timestamped entries (LiveEntry), newest first, while the story unfolds.
+    live_coverage = models.BooleanField(
+        _("live coverage"),
+        default=False,
+        help_text=_("Show the article as a live page with timestamped entries."),
+    )
+    coverage_ended_at = models.DateTimeField(
+        _("coverage ended at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the live coverage is over; entries stay, the page stops updating."),
+    )
+
     content_panels = Page.content_panels + [
         FieldPanel("standfirst"),
         InlinePanel("article_authors", label=_("Byline"), min_num=0),
+        InlinePanel("notices", label=_("Corrections and updates")),
         MultiFieldPanel(
             [FieldPanel("dateline"), FieldPanel("source_credit"), FieldPanel("language")],
             heading=_("Dateline and credit"),
@@ -372,7 +433,17 @@ class ArticlePage(Commentable, Page):
         ),
     ]
     promote_panels = Page.promote_panels + [FieldPanel("is_featured")]
-    settings_panels = Page.settings_panels + [FieldPanel("discussion")]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("discussion"),
+        MultiFieldPanel(
+            [FieldPanel("live_coverage"), FieldPanel("coverage_ended_at")],
+            heading=_("Live coverage"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("withdrawn"), FieldPanel("withdrawal_notice")],
+            heading=_("Withdrawal"),
+        ),
+    ]
 
     search_fields = Page.search_fields + [
         index.SearchField("standfirst"),
@@ -438,12 +509,20 @@ class ArticlePage(Commentable, Page):
         parent = self.get_parent() if self.path else None
         self.section_id = parent.pk if parent and parent.specific_class is SectionPage else None
         self.published_at = self.first_published_at
+        if not self.withdrawn:
+            self.withdrawn_at = None
+        elif self.withdrawn_at is None:
+            self.withdrawn_at = timezone.now()
 
     def save(self, *args, **kwargs):
         self.sync_denormalised_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"section", "published_at"}
+            kwargs["update_fields"] = set(update_fields) | {
+                "section",
+                "published_at",
+                "withdrawn_at",
+            }
         return super().save(*args, **kwargs)
 
     def slug_beside_abandoned_drafts(self, slug, parent):
@@ -595,3 +674,126 @@ class ArticleAuthor(Orderable):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="news_byline_unique")
         ]
+
+
+class NoticeKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    UPDATE = "update", _("Update")
+
+
+class NoticePlacement(models.TextChoices):
+    TOP = "top", _("Above the article")
+    BOTTOM = "bottom", _("Below the article")
+
+
+class ArticleNotice(Orderable):
+    """A dated correction ("Koreksi") or update ("Pembaruan") an editor adds to an article:
+    shown with it, in its structured data, and it moves the article's dateModified."""
+
+    article = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=NoticeKind.choices, default=NoticeKind.CORRECTION
+    )
+    issued_at = models.DateTimeField(_("date"), default=timezone.now)
+    text = models.TextField(_("text"), max_length=2000)
+    placement = models.CharField(
+        _("shown"), max_length=8, choices=NoticePlacement.choices, default=NoticePlacement.TOP
+    )
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("issued_at"),
+        FieldPanel("text"),
+        FieldPanel("placement"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.issued_at:%Y-%m-%d}"
+
+
+class LiveEntry(models.Model):
+    """One timestamped entry of a live article. Entries are kept apart from the page's
+    revisions: reporters post them as the story unfolds, each purging the article's page,
+    without republishing (or locking) the article itself."""
+
+    article = models.ForeignKey(
+        ArticlePage,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="live_entries",
+    )
+    posted_at = models.DateTimeField(_("time"), default=timezone.now)
+    headline = models.CharField(_("headline"), max_length=255, blank=True)
+    body = RichTextField(_("text"), features=["bold", "italic", "link", "ol", "ul", "blockquote"])
+    pinned = models.BooleanField(
+        _("pinned"), default=False, help_text=_("Keep this entry at the top of the live page.")
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("live entry")
+        verbose_name_plural = _("live entries")
+        ordering = ["-posted_at", "-pk"]
+        indexes = [models.Index(fields=["article", "-posted_at"], name="news_live_entry_article")]
+
+    def __str__(self):
+        return self.headline or f"{self.article} {self.posted_at:%Y-%m-%d %H:%M}"
+
+
+@register_setting(icon="doc-full")
+class NewsSettings(BaseSiteSetting):
+    """The newsroom's site-wide publishing settings: the breaking-news banner and feeds."""
+
+    breaking_text = models.CharField(
+        _("breaking news"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown in a banner on every page until it expires. Leave empty for none."),
+    )
+    breaking_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("breaking news links to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    breaking_expires_at = models.DateTimeField(
+        _("banner expires at"),
+        null=True,
+        blank=True,
+        help_text=_("The banner disappears at this time by itself."),
+    )
+    feeds_full_text = models.BooleanField(
+        _("full text in feeds"),
+        default=False,
+        help_text=_("Feeds carry each article's whole text, not only its standfirst."),
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("breaking_text"),
+                PageChooserPanel("breaking_page"),
+                FieldPanel("breaking_expires_at"),
+            ],
+            heading=_("Breaking-news banner"),
+        ),
+        FieldPanel("feeds_full_text"),
+    ]
+
+    class Meta:
+        verbose_name = _("publishing settings")

@@ -200,6 +200,7 @@ def test_the_editors_preview_panel_may_frame_the_preview(article):
             "slug": article.slug,
             "standfirst": "Ringkasan pratinjau.",
             "article_authors": inline_formset([]),
+            "notices": inline_formset([]),
             "language": "id",
             "body": streamfield([]),
             "tags": "",

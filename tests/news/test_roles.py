@@ -39,6 +39,7 @@ def article_form(title, slug, **extra):
             "slug": slug,
             "standfirst": "Ringkasan berita uji peran.",
             "article_authors": inline_formset([]),
+            "notices": inline_formset([]),
             "language": "id",
             "body": streamfield([]),
             "tags": "",
