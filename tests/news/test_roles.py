@@ -85,6 +85,17 @@ def test_the_editor_role_keeps_the_wire_desk_and_the_moderator_has_only_comments
     assert not moderator.has_perm("news.add_author")
 
 
+def test_writers_and_editors_post_live_entries_and_only_editors_set_the_banner():
+    writer, editor, moderator = member("Penulis"), member("Editor"), member("Moderator")
+    assert writer.has_perm("news.add_liveentry") and writer.has_perm("news.change_liveentry")
+    assert not writer.has_perm("news.delete_liveentry")
+    assert not writer.has_perm("news.change_newssettings")
+    assert editor.has_perm("news.delete_liveentry")
+    assert editor.has_perm("news.change_newssettings")
+    assert not moderator.has_perm("news.add_liveentry")
+    assert not moderator.has_perm("news.change_newssettings")
+
+
 def test_the_workflow_is_assigned_to_every_page(article):
     workflow = article.get_workflow()
     assert workflow.name == "Tinjauan redaksi"
