@@ -136,7 +136,10 @@ LANGUAGES = [
     ("id", "Bahasa Indonesia"),
     ("en", "English"),
 ]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Kabar's own catalogues first; then its Indonesian for Wagtail's admin (Wagtail's own is
+# id_ID, never loaded for "id", and incomplete): scripts/wagtail_messages.py checks it against
+# the installed Wagtail. Earlier entries win, and both win over the apps' catalogues.
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
