@@ -232,11 +232,19 @@ def cmd_worker(args):
 
 
 def cmd_spam_eval(args):
-    """Cross-validate the spam checks on a labelled CSV (text,label[,name,email,url])."""
+    """Cross-validate the spam checks on a labelled CSV (text,label[,name,email,url]), or
+    train on one (--train) and judge another (--test) as posted comments are judged."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.dev")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
 
-    call_command("spam_eval", args.file, folds=args.folds, show_mistakes=args.show_mistakes)
+    call_command(
+        "spam_eval",
+        *([args.file] if args.file else []),
+        folds=args.folds,
+        show_mistakes=args.show_mistakes,
+        train=args.train,
+        test=args.test,
+    )
 
 
 def _settings_from_environment():
@@ -293,7 +301,9 @@ def main(argv=None):
     worker.set_defaults(func=cmd_worker)
 
     spam_eval = sub.add_parser("spam-eval", help=cmd_spam_eval.__doc__)
-    spam_eval.add_argument("file", help="CSV with columns text,label (ham|spam)")
+    spam_eval.add_argument("file", nargs="?", help="CSV with columns text,label (ham|spam)")
+    spam_eval.add_argument("--train", metavar="A.csv", help="learn from this file only")
+    spam_eval.add_argument("--test", metavar="B.csv", help="judge this file, never learned")
     spam_eval.add_argument("--folds", type=int, default=5)
     spam_eval.add_argument("--show-mistakes", type=int, default=0, metavar="N")
     spam_eval.set_defaults(func=cmd_spam_eval)

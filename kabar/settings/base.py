@@ -232,6 +232,9 @@ KABAR_COMMENTS = {
     # from the second figure up and when another spam check agrees.
     "LEARNED_HOLD_AT": 0.8,
     "LEARNED_SPAM_AT": 0.99,
+    # Marked spam at this score when a content check that holds by itself (a pitch, a
+    # disguised word, advertising in the name, email or website) agrees.
+    "LEARNED_SPAM_WITH_EVIDENCE_AT": 0.9,
 }
 
 # Networks (CIDR) of our own reverse proxies / load balancers: only from these is

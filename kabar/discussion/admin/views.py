@@ -131,6 +131,10 @@ REASON_RULES = {
     "moderation_words": _("Moderation words"),
     "disallowed_words": _("Disallowed words"),
     "learned_score": _("Learned spam score"),
+    "spam_pitch": _("Spam pitch"),
+    "disguised": _("Words disguised from filters"),
+    "spam_fields": _("Advertising in name, email or website"),
+    "contact": _("Phone or messenger contact"),
     "burst_guard": _("Burst guard"),
     "reports": _("Reader reports"),
 }

@@ -14,7 +14,6 @@ moderator who reverses a decision un-learns the old lesson instead of adding a n
 """
 
 import math
-import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -22,7 +21,8 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 
 from ..models import SpamToken
-from .text import WORD_RE, fold, host_of, links_in
+from .content import is_official, read_comment, read_fields
+from .text import WORD_RE, host_of, links_in
 
 DOCS = "__docs__"
 MARKER_PREFIX = "@c"
@@ -37,14 +37,14 @@ MIN_STRENGTH = 0.1
 MAX_CLUES = 150
 HAM, SPAM = "ham", "spam"
 CHUNK = 500
-# A phone number as spam gives it: 9+ digits with optional +, spaces, dots or dashes.
-PHONE_RE = re.compile(r"(?<!\d)\+?\d(?:[\s.-]?\d){8,14}(?!\d)")
 
 
-def features(body, *, name="", email="", url=""):
-    """The comment's features as a list of distinct strings (at most ~1,000)."""
-    folded = fold(body)
-    words = WORD_RE.findall(folded)
+def features(body, *, name="", email="", url="", reading=None):
+    """The comment's features as a list of distinct strings (at most ~1,000), read from
+    the normalised fields (content.py): look-alike letters, leetspeak and split letters
+    give the same words and fragments as plain spelling."""
+    reading = reading or read_fields(body, name=name, email=email, url=url)
+    words = WORD_RE.findall(reading.plain_words)
     seen = {}
 
     def add(feature):
@@ -68,22 +68,36 @@ def features(body, *, name="", email="", url=""):
                     break
         if grams >= MAX_GRAM_FEATURES:
             break
-    links = links_in(body)
+    # Links to public bodies and universities are counted apart: a reader citing a source.
+    links = [link for link in links_in(body) if not is_official(host_of(link))]
     add(f"k:links={min(len(links), 3)}")
-    if PHONE_RE.search(body or ""):
+    if reading.phone:
         add("k:phone")
-    for link in links[:20]:
-        host = host_of(link)
-        if host:
-            add(f"d:{host}")
+    if reading.messenger:
+        add("k:messenger")
+    if reading.official_hosts:
+        add("k:official")
+    for kind in reading.pitches:
+        add(f"p:{kind}")
+    if reading.disguised:
+        add("k:disguised")
+    if reading.warning:
+        add("k:warning")
+    for label, _word in reading.field_topics:
+        add(f"f:{label}")
+    for host in reading.hosts[:20]:
+        add(f"d:{host}")
     if url:
         add("u:+")
-        add(f"u:{host_of(url)}")
+        add(f"u:{reading.website_host}")
+        for word in reading.website_words[:8]:
+            if word not in ("www", "http", "https"):
+                add(f"h:{word}")
     else:
         add("u:-")
-    if email and "@" in email:
-        add(f"e:{email.rsplit('@', 1)[1].lower()}")
-    for word in WORD_RE.findall(fold(name))[:6]:
+    if reading.email_domain:
+        add(f"e:{reading.email_domain}")
+    for word in WORD_RE.findall(reading.name)[:6]:
         add(f"n:{word}")
     if any(ch.isdigit() for ch in name or ""):
         add("n:#digit")
@@ -92,7 +106,11 @@ def features(body, *, name="", email="", url=""):
 
 def features_of(comment):
     return features(
-        comment.body, name=comment.author_name, email=comment.author_email, url=comment.author_url
+        comment.body,
+        name=comment.author_name,
+        email=comment.author_email,
+        url=comment.author_url,
+        reading=read_comment(comment),
     )
 
 
@@ -106,7 +124,16 @@ def readable(feature):
         "u": {"-": "no website", "+": "has a website"}.get(value, f"website {value}"),
         "e": f"email at {value}",
         "n": f"name {value}" if value != "#digit" else "digits in name",
-        "k": {"phone": "phone number"}.get(value, value.replace("=", " ")),
+        "k": {
+            "phone": "phone number",
+            "messenger": "messenger contact",
+            "official": "link to a public body",
+            "disguised": "disguised words",
+            "warning": "warns of a scam",
+        }.get(value, value.replace("=", " ")),
+        "p": f"{value} pitch",
+        "f": f"advertising {value}",
+        "h": f"website word {value}",
     }.get(kind, feature)
 
 

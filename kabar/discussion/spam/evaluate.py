@@ -1,5 +1,10 @@
 """`kabar spam-eval`: how well the whole spam stack would have done on a labelled corpus.
 
+`--train A.csv --test B.csv` (evaluate_split): the classifier learns A only, and every row
+of B is judged by spam.assess, as a posted comment is (every content check, the learned
+score and both of its thresholds); the report gives the four rates the newsroom's goals are
+set in and the misses by kind (the CSV's optional `kind` column).
+
 k-fold cross-validation: the rows are split into k folds (stratified, shuffled with a
 fixed seed); for each fold the classifier is trained in memory on the other folds, then
 every row of the fold goes through the same checks a posted comment goes through (links,
@@ -42,10 +47,11 @@ class Row:
     email: str = ""
     url: str = ""
     line: int = 0
+    kind: str = ""
 
 
 def read_corpus(stream):
-    """Rows from a CSV with columns text,label and optionally name,email,url."""
+    """Rows from a CSV with columns text,label and optionally name,email,url,kind."""
     reader = csv.DictReader(stream)
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     if not {"text", "label"} <= columns:
@@ -66,6 +72,7 @@ def read_corpus(stream):
                 email=record.get("email", "").strip() or "pembaca@example.org",
                 url=record.get("url", "").strip(),
                 line=reader.line_num,
+                kind=record.get("kind", "").strip().lower(),
             )
         )
     return rows
@@ -184,4 +191,106 @@ def cross_validate(rows, *, folds=5, seed=0, rules=None):
             wrong = (row.label == "ham") != (outcome == "public")
             if wrong:
                 report.mistakes.append((row, outcome, verdict))
+    return report
+
+
+# The kind of a row, for the per-kind misses of a train/test run: the CSV's optional
+# `kind` column, or "spam" / "ham" when it has none.
+def kind_of(row):
+    return row.kind or row.label
+
+
+@dataclass
+class SplitReport:
+    """A train/test run: the classifier learns the training file only, and every row of the
+    test file goes through the decision a posted comment gets."""
+
+    trained: int
+    matrix: dict = field(default_factory=lambda: {a: dict.fromkeys(OUTCOMES, 0) for a in LABELS})
+    mistakes: list = field(default_factory=list)
+
+    def count(self, actual, outcome):
+        return self.matrix[actual][outcome]
+
+    def total(self, actual):
+        return sum(self.matrix[actual].values())
+
+    def rate(self, actual, outcomes):
+        whole = self.total(actual)
+        return sum(self.count(actual, o) for o in outcomes) / whole if whole else 0.0
+
+    @property
+    def spam_caught(self):
+        """Spam held or marked spam."""
+        return self.rate("spam", ("held", "spam"))
+
+    @property
+    def spam_marked(self):
+        return self.rate("spam", ("spam",))
+
+    @property
+    def ham_held(self):
+        """Ham held or marked spam: every ham comment a reader did not see at once."""
+        return self.rate("ham", ("held", "spam"))
+
+    @property
+    def ham_marked(self):
+        return self.rate("ham", ("spam",))
+
+    def misses_by_kind(self):
+        """{kind: [(row, outcome, verdict)]}: spam left public and ham not left public."""
+        by_kind = {}
+        for row, outcome, verdict in self.mistakes:
+            by_kind.setdefault(kind_of(row), []).append((row, outcome, verdict))
+        return dict(sorted(by_kind.items()))
+
+    def lines(self):
+        ham, spam = self.total("ham"), self.total("spam")
+        out = [
+            f"trained on {self.trained} comments; tested on {ham + spam} ({ham} ham, {spam} spam)",
+            "",
+            f"{'':14}{'public':>8}{'held':>8}{'spam':>8}",
+        ]
+        for actual in LABELS:
+            cells = "".join(f"{self.count(actual, o):>8}" for o in OUTCOMES)
+            out.append(f"{'actual ' + actual:14}{cells}")
+        out += [
+            "",
+            f"spam held or marked spam: {self.spam_caught:7.1%}",
+            f"spam marked spam:         {self.spam_marked:7.1%}",
+            f"ham held or marked spam:  {self.ham_held:7.1%}",
+            f"ham marked spam:          {self.ham_marked:7.1%}",
+        ]
+        misses = self.misses_by_kind()
+        if misses:
+            out += ["", "misses by kind (spam left public; ham held or marked spam):"]
+            for kind, rows in misses.items():
+                out.append(f"  {kind}: {len(rows)}")
+        return out
+
+
+def evaluate_split(train_rows, test_rows, *, rules=None):
+    """Train in memory on `train_rows`, then judge each of `test_rows` as a posted comment
+    is judged (spam.assess: every content check, the learned score and its thresholds)."""
+    for label in LABELS:
+        if not any(r.label == label for r in train_rows):
+            raise CorpusError(f"the training file needs at least one {label} row")
+    if not test_rows:
+        raise CorpusError("the test file has no rows")
+    rules = rules or Rules()
+    counts = classifier.MemoryCounts()
+    classifier.train(
+        counts,
+        (
+            (classifier.features(r.text, name=r.name, email=r.email, url=r.url), r.label)
+            for r in train_rows
+        ),
+    )
+    report = SplitReport(trained=len(train_rows))
+    for row in test_rows:
+        verdict = assess(comment_of(row), article=None, rules=rules, context=None, counts=counts)
+        outcome = OUTCOME_OF_STATUS[verdict.status]
+        report.matrix[row.label][outcome] += 1
+        if (row.label == "ham") != (outcome == "public"):
+            report.mistakes.append((row, outcome, verdict))
     return report

@@ -6,7 +6,8 @@ from django.db import connection
 
 from ..models import Comment, CommentStatus
 from . import words
-from .text import links_in, squash
+from .content import is_official, read_comment
+from .text import host_of, links_in, squash
 
 
 def reason(rule, effect, detail=""):
@@ -60,7 +61,9 @@ def email_flood(comment, *, article, rules, context):
 
 
 def count_links(comment):
-    return len(links_in(comment.body))
+    """Links in the text, not counting those to public bodies, universities and schools
+    (.go.id, .ac.id, .sch.id, .gov, .edu): a reader citing two regulators is not spamming."""
+    return sum(1 for link in links_in(comment.body) if not is_official(host_of(link)))
 
 
 def links(comment, *, article, rules, context):
@@ -112,7 +115,83 @@ def word_lists(comment, *, article, rules, context):
     return found
 
 
-CHECKS = (premoderation, honeypot, too_fast, email_flood, links, word_lists)
+# What the content checks call each kind of pitch, for the moderators.
+PITCH_NAMES = {
+    "gambling": "gambling",
+    "loan": "loan offer",
+    "medicine": "medicine offer",
+    "phishing": "account or prize lure",
+    "referral": "referral, job or easy-money pitch",
+    "scheme": "paid followers or trading scheme",
+}
+
+
+def spam_pitch(comment, *, article, rules, context):
+    """A sales pitch of a known kind in the text (read through look-alikes and leetspeak).
+    Held when it comes with a way to answer it (a phone or messenger, an address, a name
+    or website that advertises) or with a second kind of pitch; alone, it is evidence the
+    learned score may act on, as a reader quoting a pitch would use its words too."""
+    reading = read_comment(comment)
+    if not reading.pitches:
+        return []
+    detail = "; ".join(f"{PITCH_NAMES[kind]}: '{said}'" for kind, said in reading.pitches.items())
+    answerable = (
+        reading.phone
+        or reading.messenger
+        or reading.body_hosts
+        or reading.field_topics
+        or reading.code
+    )
+    effect = "hold" if answerable or len(reading.pitches) > 1 else "score"
+    return [reason("spam_pitch", effect, detail)]
+
+
+def disguised(comment, *, article, rules, context):
+    """Words or addresses written so a filter would not read them (look-alike letters,
+    digits for letters, letters split apart, "titik com"): readers do not do this."""
+    reading = read_comment(comment)
+    if not reading.disguised:
+        return []
+    return [reason("disguised", "hold", "; ".join(reading.disguised[:3]) + " when read plainly")]
+
+
+def spam_fields(comment, *, article, rules, context):
+    """The name, website or email advertises (a gambling word, a loan, a phone number)."""
+    reading = read_comment(comment)
+    if not reading.field_topics:
+        return []
+    detail = "; ".join(f"'{word}' in {label}" for label, word in reading.field_topics[:3])
+    return [reason("spam_fields", "hold", detail)]
+
+
+def contact(comment, *, article, rules, context):
+    """A phone number or messenger contact anywhere: evidence, never a hold on its own."""
+    reading = read_comment(comment)
+    found = [
+        what
+        for what, there in (
+            ("phone number", reading.phone),
+            ("messenger contact", reading.messenger),
+        )
+        if there
+    ]
+    if not found:
+        return []
+    return [reason("contact", "score", " and ".join(found))]
+
+
+CHECKS = (
+    premoderation,
+    honeypot,
+    too_fast,
+    email_flood,
+    links,
+    word_lists,
+    spam_pitch,
+    disguised,
+    spam_fields,
+    contact,
+)
 
 # Rules whose finding is evidence of spam (not of policy, like premoderation): the
 # classifier may mark spam only when one of these agrees with it.
@@ -123,7 +202,13 @@ SPAM_SIGNALS = {
     "links",
     "moderation_words",
     "disallowed_words",
+    "spam_pitch",
+    "disguised",
+    "spam_fields",
 }
+
+# Content checks whose hold, with a confident learned score, marks a comment spam.
+CONTENT_EVIDENCE = {"spam_pitch", "disguised", "spam_fields"}
 
 
 # Duplicates are refused before anything is stored, so they are not a check above.

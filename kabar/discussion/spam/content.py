@@ -1,0 +1,377 @@
+"""What a comment says, read once for every content check: the body and the name, email
+and website fields, each normalised (normalise.py), with the links, contacts and kinds of
+spam phrase found in them.
+
+The phrase lists name the ways spam asks for something (sign up at, order via, your
+account is blocked, use my code) rather than topics: a reader writing about online
+gambling or loan apps as news uses the topic's words, not its sales pitch. A topic word
+alone is evidence only when it is in the name or website, where readers put their name.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .normalise import SPACE_RE, host_words, normalise
+from .text import WORD_RE, fold, host_of, links_in
+
+# A phone number as spam gives it: 9+ digits with optional +, spaces, dots or dashes.
+DIGIT_RE = re.compile(r"\d")
+PHONE_RE = re.compile(r"(?<!\d)\+?\d(?:[\s.-]?\d){8,14}(?!\d)")
+MESSENGER_RE = re.compile(
+    r"\b(?:wa\.me|t\.me|api\.whatsapp\.com|line\.me)/\S+"
+    r"|\b(?:wa|whatsapp|whatsap|watsap|telegram|tele|tg|line|ig|instagram|dm)\b"
+    r"(?: (?:admin|aja|ke|kami|saya|kak|di|ya))*[\s:.-]*(?:\+?\d|@\w)"
+    r"|(?:^|\s)@\w{3,}\s*\(?(?:telegram|tele|tg)\b",
+)
+# Bare host names, as spelled-out domains become ("gacor88 titik com" -> "gacor88.com").
+BARE_HOST_RE = re.compile(
+    r"\b(?:[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?\.)+"
+    r"(?:com|net|org|xyz|info|biz|site|online|io|me|vip|pro|top|club|live|asia|cc|shop|"
+    r"store|link|win|bet|fun|games?|app|sbs|icu|cyou|click|tk|ml|ga|cf|id|ly|ru|cn|pw|ws|"
+    r"su|cfd|bond|buzz|today|rest|lol)\b"
+)
+# Hosts of public bodies, universities and schools: a link to one is a reader citing a
+# source, not selling.
+OFFICIAL_HOST_RE = re.compile(
+    r"(?:^|\.)(?:go\.id|ac\.id|sch\.id|mil\.id|desa\.id|gov|edu|gov\.[a-z]{2}|ac\.[a-z]{2}|"
+    r"edu\.[a-z]{2}|int)$"
+)
+
+
+def is_official(host):
+    return bool(host) and bool(OFFICIAL_HOST_RE.search(host.lower().rstrip(".")))
+
+
+# Phrases that ask for something, by kind. Matched on normalised text (lower case,
+# look-alikes read as Latin letters, "sl0t" as "slot").
+PITCHES = {
+    "gambling": (
+        r"\bgacor\b|\bmaxwin\b|\bmax win\b|\bscatter\b|\bjackpot\b|\bjp\b|\bwd\b|withdraw|"
+        r"\bfreebet|free spins?|bonus (?:new )?member|new member|deposit pulsa|\bdepo\b|"
+        r"rungkad|link alternatif|\brtp\b|rollingan|cashback mingguan|pasaran|"
+        r"(?:bandar|agen|prediksi|bocoran|pola|rekomendasi|trusted|best)\s+(?:slot|togel|"
+        r"toto|judi|bola|casino|kasino|poker|betting|mahjong|sabung)|"
+        r"(?:slot|togel|casino|kasino|poker|betting|toto)\w*\s+(?:gacor|resmi|"
+        r"terpercaya|terbaik|hari ini|malam ini|bonus|jitu)|mahjong ways|"
+        r"welcome bonus|sports betting|live casino|slot ?\d{2,}|\w*slot\w*\.|togel4d|toto ?4d"
+    ),
+    "loan": (
+        r"pinjol\s+(?:resmi|cepat|cair|terpercaya)|pinjaman\s+(?:tanpa|dana|kta|"
+        r"cepat|limit)|dana\s+(?:cepat|kilat|tunai)|(?:langsung|cepat) cair|"
+        r"cair (?:\d+ (?:menit|jam)|hari (?:ini|itu)|dalam|ke rekening|tanpa|maksimal)|"
+        r"tanpa (?:bi checking|jaminan|"
+        r"agunan|survei|slip gaji|ribet)|cek slik|bi checking|gadai (?:bpkb|sertifikat)|"
+        r"\bkta\b|limit (?:besar|\d)|pelunasan pinjol|lunasi (?:semua )?hutang|"
+        r"(?:personal|payday|instant|fast cash|quick|business) loans?|loans? (?:approved|up to)|"
+        r"no credit (?:check|history)|bad credit|kredit tanpa|modal usaha tanpa"
+    ),
+    "medicine": (
+        r"obat (?:kuat|penggugur|aborsi|pembesar)|pil (?:aborsi|kb tunda|diet|pelangsing)|"
+        r"penggugur kandungan|pembesar|pelangsing|peninggi badan|penumbuh rambut|"
+        r"penghancur lemak|stamina pria|\bviagra\b|\bcialis\b|sildenafil|tramadol|xanax|"
+        r"oxycodone|sleeping pills|weight loss (?:injections|pills)|without (?:a )?prescription|"
+        r"no doctor|sembuh total|turun \d+ ?kg|kirim rahasia|"
+        r"dijamin rahasia|pengiriman rahasia|discreet|herbal asli|100 ?persen herbal|"
+        r"garansi uang kembali|ribuan testimoni"
+    ),
+    "phishing": (
+        r"\b(?:akun|rekening|kartu|account|card|mailbox|wallet)\b[^.!?]{0,60}?\b(?:diblokir|"
+        r"terblokir|dibekukan|dinonaktifkan|terkunci|ditutup|dihapus|diputus|blocked|"
+        r"suspended|locked|frozen|closed|deleted|disabled|deactivated)\b|"
+        r"akan diputus|diputus besok|"
+        r"rekening (?:anda )?(?:akan |telah )?(?:ditutup|diblokir|dibekukan)|buka blokir|"
+        r"verifikasi (?:data|akun|identitas)|konfirmasi (?:identitas|data)|perbarui (?:data|"
+        r"alamat|sekarang)|kode otp|masukkan (?:kode|pin)|nomor kartu|kartu atm|"
+        r"data (?:ktp|diri|pemenang)|isi nik|nik dan nomor rekening|terpilih sebagai|"
+        r"pemenang program|hadiah undian|klaim di|tertahan di gudang|biaya kirim ulang|"
+        r"account (?:is |has been |will be )?(?:blocked|suspended|locked|frozen|closed)|"
+        r"will be frozen|restore access|verify your|confirm your|unusual sign.?in|"
+        r"failed logins?|update your (?:billing|payment)|mailbox is (?:almost )?full|"
+        r"unlock it|security alert|your pin\b|sebelum (?:1x24 jam|tengah malam)|"
+        r"dalam 24 jam|within 24 hours|paling lambat hari ini|jatuh tempo dan kena denda|"
+        r"transaksi asing|aktivitas mencurigakan|suspicious activity"
+    ),
+    "referral": (
+        r"kode (?:undangan|referral|referal|ajak|ajakan|promo dari saya)|"
+        r"(?:referral|invite|invitation|promo) code|use my code|pakai kode|"
+        r"penghasil uang|aplikasi penghasil|dapat (?:bayaran|komisi|saldo)|komisi seumur hidup|"
+        r"saldo (?:gratis|pertama)|(?:langsung|pasti) (?:cair|dibayar|masuk)|"
+        r"terbukti (?:bayar|membayar)|beneran membayar|bukti (?:wd|withdraw|pembayaran)|"
+        r"withdrawal proof|withdrew|free money|get paid|we both get|welcome bonus|"
+        r"cuan (?:tiap|setiap) hari|cuan bareng|penghasilan tambahan|kerja dari hp|"
+        r"modal hp|like dan follow|nonton video dapat|(?:kerja|bisnis) (?:part ?time|paruh waktu|"
+        r"sampingan|online|dari rumah)|part.?time job|per like|gaji harian|"
+        r"penghasilan (?:pasif|\d+\s*(?:rb|ribu|juta|k)\b)|\d+\s*(?:rb|ribu|k) per (?:hari|like)|"
+        r"\d+ dollars? a day|from home|no experience needed|lowongan admin online"
+    ),
+    "scheme": (
+        r"robot trading|profit (?:harian|pasti|\d)|double your|guaranteed (?:profit|returns?)|"
+        r"tidak pernah loss|jual followers|followers? (?:murah|real|aktif)|"
+        r"jasa (?:seo|backlink|pelunasan)|backlink"
+    ),
+}
+# The words spam is about. Said plainly they are news too; spelled so that a filter would
+# miss them ("ѕlοτ", "p1nj0l", "t-o-g-e-l") they are only ever spam.
+TOPIC_RE = re.compile(
+    r"\b(?:slot|gacor|maxwin|togel|toto|judi|casino|kasino|poker|betting|mahjong|jackpot|"
+    r"pinjol|pinjaman|obat|viagra|cialis|bonus|deposit|withdraw|online|daftar|promo)\b"
+)
+# Stock courtesies that spam borrows as camouflage and readers write sincerely: they say
+# nothing either way, so the learned score does not read them (the other checks do).
+STOCK_RE = re.compile(
+    r"\b(?:terima ?kasih|makasih|trims|thanks?(?: you)?|matur nuwun)(?: banyak)?"
+    r"(?: (?:atas|untuk|for))?(?: (?:the )?(?:info(?:nya|rmasi(?:nya)?)?|berita(?:nya)?|"
+    r"artikel(?:nya)?|liputan(?:nya)?|sharing|ulasan(?:nya)?|article|post))?"
+    r"(?:,? (?:min|kak|gan|bang|redaksi|admin|mas|mbak))?\b"
+    r"|\b(?:mantap|keren|nice|great) (?:beritanya|artikelnya|infonya|article|post|info)\b"
+    r"|\b(?:sangat|very) (?:bermanfaat|membantu|helpful|useful|informative)\b"
+)
+# A reader warning others about a scam quotes its words: the learned score is told.
+WARNING_RE = re.compile(
+    r"\b(?:penipuan|penipu|hati-hati|hati hati|waspada|modus|scam|scams|tertipu|ditipu|"
+    r"jangan (?:mudah )?percaya|beware|fraud|never do that|don't click|jangan klik)\b"
+)
+# A lure, as phishing writes it: something to do at an address, to the reader, in a hurry.
+LURE_ACTION_RE = re.compile(
+    r"\b(?:lindungi|amankan|tukar|tukarkan|klaim|verifikasi|konfirmasi|bayar|perbarui|"
+    r"aktifkan|login|masuk|isi|lengkapi|ajukan|cek|reschedule|pay|claim|verify|confirm|"
+    r"update|unlock|restore|redeem|sign in|log in)\b"
+)
+LURE_PRESSURE_RE = re.compile(
+    r"\b(?:anda|kamu|your|you)\b[^!?]{0,100}\b(?:sebelum|hangus|kedaluwarsa|segera|sekarang|"
+    r"hari ini|malam ini|besok|\d+ ?jam|expire|expires|expired|now|today|tomorrow|"
+    r"immediately|twice|fee|biaya|denda|terdeteksi|detected)\b"
+)
+MESSENGER_HOSTS = {"wa.me", "t.me", "api.whatsapp.com", "line.me", "telegram.me", "wa.link"}
+# A code to type in, as referral spam gives it: capitals and digits ("JAYA77", "8HJK2").
+CODE_RE = re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{4,12}\b|\b[A-Z]{5,12}\d*\b")
+PITCH_RES = {kind: re.compile(pattern) for kind, pattern in PITCHES.items()}
+# Cheap gates: a kind's pattern is searched only when the text has one of its words (a set
+# lookup over the text's words costs a fraction of a regular-expression search), or one
+# of its fragments for the patterns that match inside words. Each alternative of a
+# pattern needs one of these, so a gate never hides a match.
+PITCH_GATES = {
+    "gambling": (
+        "gacor maxwin max scatter jackpot jp wd freebet spin spins member deposit depo "
+        "rungkad alternatif rtp rollingan cashback pasaran bandar agen prediksi bocoran pola "
+        "rekomendasi trusted best mahjong welcome toto togel casino kasino poker betting",
+        ("slot", "withdraw", "freebet", "togel", "casino", "kasino", "poker", "betting", "toto"),
+    ),
+    "loan": (
+        "pinjol pinjaman dana kilat tunai cair checking jaminan agunan survei slip ribet slik "
+        "gadai kta limit pelunasan lunasi loan loans credit kredit modal",
+        (),
+    ),
+    "medicine": (
+        "obat pil penggugur pembesar pelangsing peninggi penumbuh penghancur stamina viagra "
+        "cialis sildenafil tramadol xanax oxycodone pills injections prescription doctor "
+        "sembuh kg rahasia discreet herbal garansi testimoni",
+        ("kg",),
+    ),
+    "phishing": (
+        "akun rekening kartu account card mailbox wallet diputus blokir verifikasi konfirmasi "
+        "perbarui otp masukkan atm ktp diri pemenang nik terpilih undian klaim tertahan ulang "
+        "frozen restore verify confirm unusual failed billing payment unlock alert pin 1x24 "
+        "tengah 24 hours lambat tempo asing mencurigakan suspicious",
+        (),
+    ),
+    "referral": (
+        "kode code referral penghasil bayaran komisi saldo cair dibayar masuk terbukti "
+        "membayar beneran bukti withdrawal withdrew money paid both welcome cuan penghasilan "
+        "kerja bisnis modal like nonton part time gaji rb ribu k dollars dollar home "
+        "experience lowongan",
+        ("part",),
+    ),
+    "scheme": ("robot profit double guaranteed loss followers follower jasa backlink", ()),
+}
+PITCH_GATES = {
+    kind: (frozenset(words.split()), parts) for kind, (words, parts) in PITCH_GATES.items()
+}
+WARNING_GATES = frozenset(
+    [
+        "penipuan",
+        "penipu",
+        "hati",
+        "waspada",
+        "modus",
+        "scam",
+        "scams",
+        "tertipu",
+        "ditipu",
+        "percaya",
+        "beware",
+        "fraud",
+        "never",
+        "don",
+        "klik",
+    ]
+)
+MESSENGER_GATES = frozenset(
+    [
+        "wa",
+        "me",
+        "whatsapp",
+        "whatsap",
+        "watsap",
+        "telegram",
+        "tele",
+        "tg",
+        "line",
+        "ig",
+        "instagram",
+        "dm",
+    ]
+)
+STOCK_GATES = frozenset(
+    [
+        "kasih",
+        "terimakasih",
+        "makasih",
+        "trims",
+        "thanks",
+        "thank",
+        "nuwun",
+        "mantap",
+        "keren",
+        "nice",
+        "great",
+        "sangat",
+        "very",
+    ]
+)
+TLD_GATE_RE = re.compile(r"\.[a-z]{2,}\b")
+# Topic words that, in a name, are an advertisement and not a person (whole words, so
+# "Judith" or "Lucky" stay names); in a website or an email address, where words run
+# together ("situsslot88", "herbalperkasa"), the unmistakable ones anywhere.
+NAME_TOPICS_RE = re.compile(
+    r"\b(?:slot|togel|toto|judi|casino|kasino|poker|betting|bet|jp|bandar|agen ?bola|"
+    r"pinjol|pinjaman|dana ?(?:kilat|cepat|tunai)|kredit|loans?|obat|pil|pelangsing|"
+    r"followers?|backlink|seo|promo|bonus|diskon|viagra|cialis|spin|jackpot|meds|pills|"
+    r"maxwin|gacor|herbal|cuan|giveaway|crypto|forex|trading)\b"
+)
+ADDRESS_TOPICS_RE = re.compile(
+    r"slot|gacor|maxwin|togel|pinjol|pinjam|casino|kasino|judi|poker|jackpot|viagra|"
+    r"pharma|pills|meds|herbal|obat|followers|backlink|replica|giveaway|saldogratis|"
+    r"danakilat|bonus|promo|cuan|hoki|spin|betting|kredit|loan|crypto|forex"
+)
+
+
+@dataclass
+class Reading:
+    """A comment's fields as the content checks read them."""
+
+    body: str = ""
+    # The body without stock courtesies ("terima kasih infonya, min"), for the learned score.
+    plain_words: str = ""
+    name: str = ""
+    email_domain: str = ""
+    website_host: str = ""
+    website_words: list = field(default_factory=list)
+    hosts: list = field(default_factory=list)  # linked hosts (body, website), not official
+    body_hosts: list = field(default_factory=list)  # of those, the ones in the text
+    official_hosts: list = field(default_factory=list)
+    code: bool = False  # a referral-style code in capitals and digits
+    warning: bool = False  # words of a reader warning about a scam
+    phone: bool = False
+    messenger: bool = False
+    pitches: dict = field(default_factory=dict)  # kind -> phrase found, in the body
+    # What was found only once look-alikes, leetspeak, split letters or spelled-out dots
+    # were read: ["'slot gacor'", "host gacor88.com"].
+    disguised: list = field(default_factory=list)
+    field_topics: list = field(default_factory=list)  # "'slot' in name"
+
+
+def read_comment(comment):
+    """The Reading of an unsaved comment, made once and kept on it."""
+    key = (comment.body, comment.author_name, comment.author_email, comment.author_url)
+    cached = getattr(comment, "_spam_reading", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    reading = read_fields(
+        comment.body or "",
+        name=comment.author_name or "",
+        email=comment.author_email or "",
+        url=comment.author_url or "",
+    )
+    # Kept with the fields it was read from: an edited comment is read again.
+    comment._spam_reading = (key, reading)
+    return reading
+
+
+def read_fields(body, *, name="", email="", url=""):
+    text = normalise(body)
+    words = set(WORD_RE.findall(text))
+    stock = not STOCK_GATES.isdisjoint(words)
+    reading = Reading(
+        body=text, plain_words=STOCK_RE.sub(" ", text) if stock else text, name=normalise(name)
+    )
+    if email and "@" in email:
+        reading.email_domain = email.rsplit("@", 1)[1].strip().lower()
+    hosts = [host_of(link) for link in links_in(body)]
+    if TLD_GATE_RE.search(text):
+        hosts += [match.group(0) for match in BARE_HOST_RE.finditer(text)]
+    body_hosts = {host.removeprefix("www.") for host in hosts}
+    if url:
+        reading.website_host = host_of(url)
+        reading.website_words = host_words(reading.website_host)
+        hosts.append(reading.website_host)
+    seen = set()
+    for host in hosts:
+        host = host.removeprefix("www.")
+        if not host or host in seen:
+            continue
+        seen.add(host)
+        if is_official(host):
+            reading.official_hosts.append(host)
+        else:
+            reading.hosts.append(host)
+            if host in body_hosts:
+                reading.body_hosts.append(host)
+    everywhere = f"{text} {reading.name} {(url or '').lower()}"
+    if DIGIT_RE.search(everywhere):
+        reading.phone = bool(PHONE_RE.search(everywhere))
+    gated = not MESSENGER_GATES.isdisjoint(words) or ".me" in everywhere or "@" in everywhere
+    if gated or not MESSENGER_GATES.isdisjoint(reading.name.split()):
+        reading.messenger = bool(MESSENGER_RE.search(everywhere))
+    # The text as written (folded, spacing evened out): what a filter without normalising
+    # would read. Where it equals `text`, nothing was disguised.
+    plain = SPACE_RE.sub(" ", fold(body)).strip()
+    for kind, pattern in PITCH_RES.items():
+        gate_words, gate_parts = PITCH_GATES[kind]
+        if gate_words.isdisjoint(words) and not any(part in text for part in gate_parts):
+            continue
+        found = pattern.search(text)
+        if found:
+            reading.pitches[kind] = found.group(0).strip()
+            if text != plain and not pattern.search(plain):
+                reading.disguised.append(f"'{found.group(0).strip()}'")
+    if text != plain:
+        plain_topics = set(TOPIC_RE.findall(plain))
+        for word in dict.fromkeys(TOPIC_RE.findall(text)):
+            if word not in plain_topics and len(reading.disguised) < 3:
+                reading.disguised.append(f"'{word}'")
+        for host in [*reading.hosts, *reading.official_hosts]:
+            if host in body_hosts and host not in plain:
+                reading.disguised.append(f"address {host}")
+    if "phishing" not in reading.pitches and reading.body_hosts:
+        action = LURE_ACTION_RE.search(text)
+        if action and LURE_PRESSURE_RE.search(text):
+            reading.pitches["phishing"] = f"{action.group(0)} … at {reading.body_hosts[0]}"
+    if not WARNING_GATES.isdisjoint(words):
+        reading.warning = bool(WARNING_RE.search(text))
+    if "referral" in reading.pitches:
+        reading.code = bool(CODE_RE.search(body))
+    website = "".join(reading.website_words)
+    local = "".join(host_words(email.rsplit("@", 1)[0])) if "@" in email else ""
+    if reading.website_host in MESSENGER_HOSTS:
+        reading.field_topics.append(("website", "messenger link"))
+    for label, value in (("name", reading.name), ("website", website), ("email", local)):
+        pattern = NAME_TOPICS_RE if label == "name" else ADDRESS_TOPICS_RE
+        found = pattern.search(value) if value else None
+        if found:
+            reading.field_topics.append((label, found.group(0)))
+            if label == "name" and not pattern.search(fold(name)):
+                reading.disguised.append(f"'{found.group(0)}' in name")
+        elif label == "name" and PHONE_RE.search(value):
+            reading.field_topics.append((label, "phone number"))
+    return reading

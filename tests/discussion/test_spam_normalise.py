@@ -1,0 +1,115 @@
+"""How the spam checks read text: look-alike letters (UTS #39 skeletons), leetspeak, letters
+split apart and spelled-out domains all read as the plain words, and ordinary text,
+numbers and addresses read as written."""
+
+from pathlib import Path
+
+import confusable_homoglyphs
+import pytest
+
+from kabar.discussion.spam.normalise import host_words, normalise, skeleton, skeleton_table
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("ѕlot gасоr", "slot gacor"),  # Cyrillic dze, a, es, o
+        ("mαhjοng wαys", "mahjong ways"),  # Greek alpha and omicron
+        ("ΡΙΝЈΟL", "pinjol"),  # Greek and Cyrillic capitals
+        ("𝐬𝐥𝐨𝐭 ｇａｃｏｒ", "slot gacor"),  # mathematical bold, full width
+        ("tοgеl оnlіnе", "togel online"),
+        ("ju\u200bdi", "judi"),  # zero-width space
+    ],
+)
+def test_look_alike_letters_read_as_latin(written, read):
+    assert normalise(written) == read
+
+
+def test_the_skeleton_table_comes_from_the_shipped_unicode_data():
+    data = Path(confusable_homoglyphs.__file__).with_name("confusables.json")
+    assert data.is_file()  # shipped with the package: nothing is downloaded
+    table = skeleton_table()
+    assert len(table) > 2000
+    assert table[ord("\u0430")] == "a"  # CYRILLIC SMALL LETTER A
+    assert table[ord("\u03bf")] == "o"  # GREEK SMALL LETTER OMICRON
+    # ASCII is never mapped: "0" and "1" in numbers stay digits.
+    assert not any(code < 128 for code in table)
+    assert skeleton("harga 1.000 naik 10%") == "harga 1.000 naik 10%"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("SL0T G4C0R", "slot gacor"),
+        ("m4xw1n", "maxwin"),
+        ("s1tus s1ot", "situs slot"),  # 1 is i before a consonant, l before a vowel
+        ("$lot g@cor", "slot gacor"),
+        ("p1nj0l", "pinjol"),
+        ("slot88", "slot 88"),  # a number attached to a word is split off, not read
+    ],
+)
+def test_leetspeak_in_words_that_mix_letters_and_digits(written, read):
+    assert normalise(written) == read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "harga beras naik 10% jadi rp 15.000 per kilo pada 2024",
+        "cair 1jt dan 5rb",  # quantities, not spelling games
+        "covid-19 dan paket 4g",
+        "kirim ke budi.santoso@gmail.com ya",
+        "togel4d",
+    ],
+)
+def test_numbers_quantities_and_addresses_read_as_written(text):
+    assert normalise(text) == text
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("s l o t", "slot"),
+        ("g.a.c.o.r", "gacor"),
+        ("s-l-o-t", "slot"),
+        ("t*o*g*e*l", "togel"),
+        ("main s . l . o . t di sini", "main slot di sini"),
+    ],
+)
+def test_letters_split_by_separators_read_as_one_word(written, read):
+    assert normalise(written) == read
+
+
+def test_initials_and_two_letter_runs_are_not_joined():
+    assert normalise("saya dan a b pergi") == "saya dan a b pergi"
+    assert normalise("Budi S.H. dari Medan") == "budi s.h. dari medan"
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("gacor88 titik com", "gacor88.com"),
+        ("maxwin dot net", "maxwin.net"),
+        ("hoki77 (dot) xyz", "hoki77.xyz"),
+        ("rajaslot[.]vip", "rajaslot.vip"),
+        ("spin99 . com", "spin99.com"),
+    ],
+)
+def test_spelled_out_domains_read_as_addresses(written, read):
+    assert normalise(written) == read
+
+
+def test_titik_as_an_ordinary_word_is_left_alone():
+    text = "belum ada titik terang, titik banjir ada di tiga desa"
+    assert normalise(text) == text
+
+
+def test_letters_repeated_for_emphasis_count_once():
+    assert normalise("gacoooor bangeeet") == "gacor banget"
+    assert normalise("www.example.org") == "www.example.org"
+
+
+def test_host_names_split_into_words():
+    assert host_words("slot-gacor88.xyz") == ["slot", "gacor", "88", "xyz"]
+    assert host_words("www.ojk.go.id") == ["ojk", "go", "id"]
+    assert host_words("sl0t-g4cor.example") == ["slot", "gacor", "example"]
