@@ -227,28 +227,33 @@ def comment_thread_page(comment, *, per_page, newest_first=False, own_pending_id
 def _roots_ahead(root, newest_first, own_pending_ids):
     """How many top-level comments this reader sees before `root` in the thread's order.
     Plain SQL, as _visible_q and _root_order say: Django builds the equivalent query at
-    several times the cost of running it, on every comment posted."""
+    several times the cost of running it, on every comment posted.
+
+    Two counts added up, of disjoint sets: what every reader sees (approved, and removed
+    comments' placeholders), walked on the (page, status) index, so that the held comments
+    a busy article piles up are never read; and this reader's own held ones, by key. One
+    count with the statuses OR-ed together walks every comment of the article instead."""
     own = [pk for pk in own_pending_ids if isinstance(pk, int)]
     earlier = ">" if newest_first else "<"
     table = connection.ops.quote_name(Comment._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(root.created_at)
-    # HELD_FOR_AUTHOR, restated.
-    own_sql = (
-        " OR ((status = %s OR (status IN (%s, %s) AND moderated_at IS NULL"
-        f" AND removed_at IS NULL)) AND id IN ({', '.join(['%s'] * len(own))}))"
-        if own
-        else ""
-    )
+    before = f"(created_at {earlier} %s OR (created_at = %s AND id {earlier} %s))"
     sql = (
-        f"SELECT COUNT(*) FROM {table} WHERE page_id = %s AND parent_id IS NULL"  # noqa: S608
-        f" AND (status = %s OR (status = %s AND removed_at IS NOT NULL){own_sql})"
-        f" AND (created_at {earlier} %s OR (created_at = %s AND id {earlier} %s))"
+        f"SELECT (SELECT COUNT(*) FROM {table} WHERE page_id = %s"  # noqa: S608
+        " AND status IN (%s, %s) AND parent_id IS NULL"
+        f" AND (status = %s OR removed_at IS NOT NULL) AND {before})"
     )
-    params = [root.page_id, CommentStatus.APPROVED.value, CommentStatus.TRASH.value]
+    approved, trash = CommentStatus.APPROVED.value, CommentStatus.TRASH.value
+    params = [root.page_id, approved, trash, approved, at, at, root.pk]
     if own:
-        held = (CommentStatus.PENDING, *CHECKS_VERDICTS)
-        params += [status.value for status in held] + own
-    params += [at, at, root.pk]
+        # HELD_FOR_AUTHOR, restated.
+        held = [status.value for status in (CommentStatus.PENDING, *CHECKS_VERDICTS)]
+        sql += (
+            f" + (SELECT COUNT(*) FROM {table} WHERE id IN ({', '.join(['%s'] * len(own))})"  # noqa: S608
+            " AND page_id = %s AND parent_id IS NULL AND (status = %s OR (status IN (%s, %s)"
+            f" AND moderated_at IS NULL AND removed_at IS NULL)) AND {before})"
+        )
+        params += [*own, root.page_id, *held, at, at, root.pk]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]

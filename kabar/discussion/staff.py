@@ -131,11 +131,12 @@ def staff_notify_premoderated(page_id, reason):
 
 def staff_told_at_once(comment, rules):
     """Tell the staff of a held comment that mails nobody else by joining their queued
-    digest, with no job for the worker: what a burst of them costs. False when no digest
-    is open (the job opens one) or this failed."""
+    digest, with no job for the worker: what a burst of them costs. True too when there is
+    nobody to tell (no moderator with an address: the job would find none). False when no
+    digest is open (the job opens one) or this failed."""
     try:
         kind = staff_notice_kind(comment, rules or site_rules())
-        return kind is None or _digest_join(kind, comment)
+        return kind is None or _digest_join(kind, comment) or not staff_recipients().exists()
     except Exception:
         # The comment is stored and acknowledged: the job will tell the staff instead.
         logger.exception("could not add comment %s to the staff digest", comment.pk)

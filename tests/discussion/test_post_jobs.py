@@ -1,0 +1,111 @@
+"""A held comment queues a job for the task worker only when the job would mail somebody:
+not when there is no moderator to tell, and not for an unconfirmed commenter whose
+confirmation mail went out today (one a day). What the job would have sent is still sent.
+And the thread page a posted comment lands on is counted as before, however many held
+comments of other readers the article has."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kabar.discussion import tasks
+from kabar.discussion.models import CommentStatus, DeliveryKind, EmailDelivery
+from kabar.discussion.selectors import comment_thread_page
+from tests import builders
+from tests.discussion.test_staff_digest import (  # noqa: F401 - fixtures used by name
+    _ip_retention_ran_lately,
+    digests,
+    moderators,
+    regular,
+    run_jobs,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def announcements(queue):
+    return [r for r in queue.results if r.task.func is tasks.announce_comment.func]
+
+
+_bodies = iter(range(10**6))
+
+
+def unconfirmed(article, capture):
+    """A held comment from the same new (unconfirmed) address each time, its after-commit
+    work run."""
+    with capture(execute=True):
+        return builders.submit(
+            article,
+            body=f"Pendapat orang baru nomor {next(_bodies)} tentang banjir.",
+            name="Orang Baru",
+            email="baru@example.org",
+        )
+
+
+def test_a_held_comment_with_no_moderator_to_tell_queues_no_job(
+    article, deferred_queue, django_capture_on_commit_callbacks
+):
+    comment = regular(article, 0, django_capture_on_commit_callbacks)
+    assert comment.status == CommentStatus.PENDING
+    assert deferred_queue.results == []
+    assert not EmailDelivery.objects.exists()
+
+
+def test_an_unconfirmed_commenter_mailed_today_costs_no_job_and_the_staff_still_hear(
+    article,
+    moderators,  # noqa: F811 - the fixture
+    deferred_queue,
+    run_jobs,  # noqa: F811 - the fixture
+    django_capture_on_commit_callbacks,
+):
+    first = unconfirmed(article, django_capture_on_commit_callbacks)
+    assert [r.args for r in announcements(deferred_queue)] == [[first.pk, "stored"]]
+    run_jobs()  # the confirmation mail and the moderators' digests
+    assert EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).count() == 1
+    deferred_queue.clear()
+
+    second = unconfirmed(article, django_capture_on_commit_callbacks)
+    assert second.status == CommentStatus.PENDING
+    assert deferred_queue.results == []  # no announcement, no send
+    assert [row.data["comments"] for row in digests()] == [[first.pk, second.pk]] * 2
+    assert EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).count() == 1
+
+    # A day later the address is asked again: the job is queued and mails it.
+    EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    third = unconfirmed(article, django_capture_on_commit_callbacks)
+    assert [r.args for r in announcements(deferred_queue)] == [[third.pk, "stored"]]
+    run_jobs()
+    assert EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).count() == 2
+
+
+def test_a_comment_s_thread_page_counts_what_its_author_sees(article):
+    """Approved comments and removed ones' placeholders count for everybody, the reader's
+    own held comments for them only, other readers' held comments never."""
+    per_page = 1
+    shown = [builders.submit(article, body=f"Terbit {n}.", approve=True) for n in range(3)]
+    others = [
+        builders.submit(article, body=f"Ditahan {n}.", email=f"lain{n}@example.org")
+        for n in range(4)
+    ]
+    assert {c.status for c in others} == {CommentStatus.PENDING}
+    removed = builders.submit(article, body="Dihapus penulisnya.", approve=True)
+    removed.status, removed.removed_at = CommentStatus.TRASH, timezone.now()
+    removed.save(update_fields=["status", "removed_at"])
+    own = builders.submit(article, body="Milik saya, ditahan.", email="saya@example.org")
+    mine = builders.submit(article, body="Milik saya juga.", email="saya@example.org")
+
+    def page_of(comment, own_ids=()):
+        return comment_thread_page(comment, per_page=per_page, own_pending_ids=own_ids)
+
+    # Ahead of `mine`: 3 approved, 1 placeholder, and `own` when it is the reader's.
+    assert page_of(mine, [own.pk, mine.pk]) == (4 + 1) // per_page + 1
+    assert page_of(mine, [mine.pk]) == 4 // per_page + 1
+    assert page_of(shown[2]) == 2 // per_page + 1
+    assert page_of(mine) is None  # held, and not this reader's
+    newest = comment_thread_page(
+        shown[0], per_page=1, newest_first=True, own_pending_ids=[own.pk, mine.pk]
+    )
+    assert newest == 2 + 1 + 2 + 1  # the later approved, the placeholder, both own
