@@ -29,13 +29,12 @@ def rules_of(verdict):
 @pytest.mark.parametrize(
     ("fields", "detail"),
     [
-        ({"url": "https://slot-gacor88.xyz"}, "'slot' in website"),
-        ({"url": "http://situsslot88.example.com/daftar"}, "'slot' in website"),
         ({"name": "Agen Bola Resmi"}, "'agen bola' in name"),
-        ({"name": "Pinjol Cepat Cair"}, "'pinjol' in name"),
+        ({"name": "Mas Pinjol"}, "'pinjol' in name"),
         ({"email": "jualviagra77@mail.example"}, "'viagra' in email"),
         ({"name": "Admin WA 0812 3456 7788"}, "'phone number' in name"),
         ({"url": "https://t.me/maxwin_jp"}, "'messenger link' in website"),
+        ({"url": "https://promo-kuliner.example.com"}, "'promo' in website"),
     ],
 )
 def test_spam_only_in_the_name_email_or_website_is_held(fields, detail):
@@ -44,6 +43,46 @@ def test_spam_only_in_the_name_email_or_website_is_held(fields, detail):
     found = rules_of(verdict)["spam_fields"]
     assert found["effect"] == "hold"
     assert detail in found["detail"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "detail"),
+    [
+        ({"url": "https://slot-gacor88.xyz"}, "'slot' in website"),
+        ({"url": "http://situsslot88.example.com/daftar"}, "'slot' in website"),
+        ({"url": "https://pesugihan-dukun.example.net"}, "'pesugihan' in website"),
+        ({"name": "Pinjol Cepat Cair Resmi"}, "'pinjol' in name"),
+        ({"name": "Scatter Hitam Mahjong Ways"}, "'scatter' in name"),
+        ({"name": "Prediksi Skor Akurat Sbobet"}, "'sbobet' in name"),
+        ({"name": "Pesugihan Tanpa Tumbal"}, "'pesugihan' in name"),
+        ({"name": "Daftar Akun Pro Thailand"}, "'daftar akun pro thailand' in name"),
+        ({"name": "Bitcoin Profit 30% Sebulan"}, "'bitcoin' in name"),
+        ({"name": "Ani", "url": "https://hoki-promo.example.com"}, "'hoki' in website"),
+    ],
+)
+def test_a_name_or_website_that_is_plainly_an_advert_is_marked_spam(fields, detail):
+    _comment, verdict = judged(INNOCENT, **fields)
+    assert verdict.status == CommentStatus.SPAM
+    found = rules_of(verdict)["spam_fields"]
+    assert found["effect"] == "spam"
+    assert detail in found["detail"]
+    assert "an advertisement" in found["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "email"),
+    [
+        ("Budi Hoki", "budihoki@gmail.com"),
+        ("Untung Jaya", "untungjaya@yahoo.co.id"),
+        ("Rezeki Hoki Saputra", "rezeki.hoki@gmail.com"),
+        ("Bola Simanjuntak", "bola.s@outlook.com"),
+        ("Lucky Pratama", "cuan.lucky@gmail.com"),
+    ],
+)
+def test_a_person_with_a_lucky_word_in_name_or_mailbox_is_not_advertising(name, email):
+    _comment, verdict = judged("Semoga jalan desa kami cepat diperbaiki.", name=name, email=email)
+    assert verdict.status == CommentStatus.APPROVED
+    assert "spam_fields" not in rules_of(verdict)
 
 
 def test_a_name_in_look_alike_letters_is_read_and_called_disguised():

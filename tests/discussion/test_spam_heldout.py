@@ -34,6 +34,11 @@ def test_the_heldout_file_is_large_varied_and_never_trained_on():
     assert {"gambling_homoglyph", "gambling_leet", "gambling_separators"} <= {
         r.kind for r in heldout
     }
+    # Kinds described, not listed (test_spam_kinds.py), and the readers who resemble them.
+    assert {"phishing_lookalike", "phishing_shortener", "scheme_crypto", "contact"} <= {
+        r.kind for r in heldout
+    }
+    assert {"hardham_name", "hardham_warning", "hardham_hotline"} <= {r.kind for r in heldout}
 
 
 def test_heldout_goals_are_met():

@@ -62,7 +62,7 @@ def test_links_limit_zero_switches_the_check_off():
 
 FIELDS = [
     ("comment", {"body": "Ayo main judi di sini."}, "judi"),
-    ("name", {"author_name": "Agen Judi Resmi"}, "judi"),
+    ("name", {"author_name": "Pak Judi"}, "judi"),
     ("email", {"author_email": "promo@judi.example"}, "judi"),
     ("website", {"author_url": "https://judi.example/daftar"}, "judi"),
     ("IP", {"ip_address": "192.0.2.44"}, "192.0.2."),

@@ -2,25 +2,32 @@
 severe effect any check asked for.
 
 What a rule may do is bounded by how sure it can be. The operator's own disallowed-words
-list may trash, and the honeypot (a field no person sees) marks spam; every other rule
-holds at worst. The learned score holds a comment when it is confident, and marks it
+list may trash, the honeypot (a field no person sees) marks spam, and so does a name or
+website that is an advertisement beyond doubt (several gambling, occult or sales words
+together, where a person's name has at most one lucky word); every other rule holds at
+worst. The learned score holds a comment when it is confident, and marks it
 spam only when another spam signal agrees: when it is nearly certain (LEARNED_SPAM_AT)
 and any signal (honeypot, speed, links, word lists, a pitch, a contact) agrees, or when
 it is confident (LEARNED_SPAM_WITH_EVIDENCE_AT) and content that holds a comment by
 itself agrees (a sales pitch with a way to answer it, words disguised from filters, a
-name or website that advertises). No legitimate comment is thrown out on the
-classifier's word alone.
+name or website that advertises). A phone number or messenger contact counts too: with
+a score leaning to spam (CONTACT_HOLD_AT) it holds; asked to be used in a pitch of a
+known kind, or as an account lure at a look-alike or shortened address, it marks spam at
+CONTACT_SPAM_AT. A reader warning of a scam, with no contact, is held only at the
+nearly-certain score. No legitimate comment is thrown out on the classifier's word alone.
 
 Every content check reads the fields normalised (content.py, normalise.py): look-alike
 letters, leetspeak, letters split apart and spelled-out domains read as plain words.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
 from ..models import CommentStatus
 from . import classifier
+from .content import SALES_ASK_RE, read_comment
 from .rules import CHECKS, CONTENT_EVIDENCE, SPAM_SIGNALS, reason
 
 EFFECT_STATUS = {
@@ -35,6 +42,28 @@ RANK = {
     CommentStatus.SPAM: 2,
     CommentStatus.TRASH: 3,
 }
+
+
+# The learned score at which a comment with a phone number or messenger contact is held,
+# and at which one asking to be contacted in a pitch that holds it, or an account lure at
+# a look-alike or shortened address, is marked spam.
+CONTACT_HOLD_AT = 0.5
+CONTACT_SPAM_AT = 0.6
+# Asking to be contacted with no pitch of a known kind: volunteers and people who lost a
+# cat write that too, so only a score this sure marks it spam.
+CONTACT_ASK_SPAM_AT = 0.95
+# Words of a way in or a sale, beyond the contact asks of content.SALES_ASK_RE: where to
+# write or go (WA, email, visit, klik, cek, kirim), money and payment (harga, promo, murah,
+# COD, transfer, deposit, rb/jt, %), and shop talk (stok, ready, reseller). A comment with
+# none of them, no link and no contact leads nowhere (see learned()).
+REACH_RE = re.compile(
+    r"(?:\b(?:wa|whatsapp|telegram|tele|line|email|e-mail|surel|visit|kunjungi|klik|click|"
+    r"cek|cekidot|kirim|reply|balas|bio|link|situs|website|web|site|harga|promo|diskon|"
+    r"murah|gratis|free|jual|beli|order|cod|bayar|transfer|deposit|dana|ovo|gopay|qris|"
+    r"stok|stock|ready|reseller|dropship|garansi|guaranteed|dijamin|profit|untung|cuan|"
+    r"income|gaji|penghasilan|bonus|hadiah|prize|rb|ribu|jt|juta|rp|usd|price|rates?|"
+    r"offer|deal|sale|cheap|buy|service|services|jasa|layanan)\b|\d+\s*%|\$\s*\d)"
+)
 
 
 @dataclass
@@ -76,9 +105,58 @@ def learned(comment, verdict, counts=None):
     evidence = any(
         found["rule"] in CONTENT_EVIDENCE and found["effect"] == "hold" for found in verdict.reasons
     )
-    if (result.value >= spam_at and agrees) or (result.value >= evidence_at and evidence):
+    # A phone number or messenger: a reader rarely leaves one. Asked to use it ("hubungi",
+    # "order via") with a score leaning to spam, that is a sale; with such a score alone, a
+    # moderator should see it first.
+    reading = read_comment(comment)
+    contact = reading.phone or reading.messenger
+    # A reader warning of a scam quotes its words ("akun dibekukan", "payment failed"); with
+    # no contact and nothing advertising in the name or website, only a near-certain score
+    # holds it.
+    quoting = reading.warning and not (contact or reading.field_topics or reading.code)
+    # Spam has to lead somewhere: a link, a website, a contact, an ask to get in touch, a
+    # pitch, an advertising name, a disguised word. A comment with none of these ("Amin",
+    # "mantap min", "matur nuwun infone") cannot carry spam, whatever words it shares with
+    # spam that borrows them as camouflage: the learned score alone only notes it.
+    body = reading.body.lower()
+    leads_somewhere = bool(
+        contact
+        or reading.hosts
+        or reading.website_host
+        or reading.pitches
+        or reading.disguised
+        or reading.field_topics
+        or reading.name_advert
+        or reading.code
+        or reading.lure
+        or reading.shortener
+        or SALES_ASK_RE.search(body)
+        or REACH_RE.search(body)
+    )
+    if (
+        (result.value >= spam_at and (agrees or contact))
+        or (result.value >= evidence_at and evidence)
+        or (contact and reading.sales_ask and result.value >= CONTACT_ASK_SPAM_AT)
+        or (
+            contact
+            and reading.sales_ask
+            and evidence
+            and set(reading.pitches) - {"sales"}
+            and result.value >= CONTACT_SPAM_AT
+        )
+        # An account lure pointing at an address that imitates a brand or hides behind a
+        # shortener: phishing, when the score leans to spam too.
+        or (
+            reading.lure
+            and (reading.lookalikes or reading.shortener)
+            and not quoting
+            and result.value >= CONTACT_SPAM_AT
+        )
+    ):
         effect = "spam"
-    elif result.value >= hold_at:
+    elif (leads_somewhere and result.value >= (spam_at if quoting else hold_at)) or (
+        contact and result.value >= CONTACT_HOLD_AT
+    ):
         effect = "hold"
     else:
         effect = "score"

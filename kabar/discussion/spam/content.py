@@ -28,7 +28,8 @@ BARE_HOST_RE = re.compile(
     r"\b(?:[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?\.)+"
     r"(?:com|net|org|xyz|info|biz|site|online|io|me|vip|pro|top|club|live|asia|cc|shop|"
     r"store|link|win|bet|fun|games?|app|sbs|icu|cyou|click|tk|ml|ga|cf|id|ly|ru|cn|pw|ws|"
-    r"su|cfd|bond|buzz|today|rest|lol)\b"
+    r"su|cfd|bond|buzz|today|rest|lol|help|dev|page|support|center|services|cloud|host|"
+    r"space|website|tech|digital|world|email|life|mobi|tv|ai)\b"
 )
 # Hosts of public bodies, universities and schools: a link to one is a reader citing a
 # source, not selling.
@@ -70,7 +71,8 @@ PITCHES = {
         r"penggugur kandungan|pembesar|pelangsing|peninggi badan|penumbuh rambut|"
         r"penghancur lemak|stamina pria|\bviagra\b|\bcialis\b|sildenafil|tramadol|xanax|"
         r"oxycodone|sleeping pills|weight loss (?:injections|pills)|without (?:a )?prescription|"
-        r"no doctor|sembuh total|turun \d+ ?kg|kirim rahasia|"
+        r"no doctor|sembuh total|obat tidur|pil tidur|tanpa resep|no prescription|"
+        r"(?:obat|pil|kapsul) \w+ (?:asli|original|murah)|turun \d+ ?kg|kirim rahasia|"
         r"dijamin rahasia|pengiriman rahasia|discreet|herbal asli|100 ?persen herbal|"
         r"garansi uang kembali|ribuan testimoni"
     ),
@@ -89,7 +91,14 @@ PITCHES = {
         r"failed logins?|update your (?:billing|payment)|mailbox is (?:almost )?full|"
         r"unlock it|security alert|your pin\b|sebelum (?:1x24 jam|tengah malam)|"
         r"dalam 24 jam|within 24 hours|paling lambat hari ini|jatuh tempo dan kena denda|"
-        r"transaksi asing|aktivitas mencurigakan|suspicious activity"
+        r"transaksi asing|aktivitas mencurigakan|suspicious activity|"
+        r"(?:pembayaran|tagihan|langganan|autodebet)\w* (?:anda |kamu )?(?:gagal|ditolak|"
+        r"dihentikan|ditangguhkan|tertunda)|payment (?:has )?(?:failed|declined)|"
+        r"(?:billing|payment) (?:issue|problem|information)|subscription (?:is |has been )?"
+        r"(?:suspended|on hold|cancell?ed)|(?:ajukan|submit an?|file an?) (?:banding|appeal)|"
+        r"(?:pelanggaran|violation of) (?:hak cipta|copyright|community)|"
+        r"(?:akun|account|page|halaman)\w* (?:anda |your )?(?:akan |will be )?"
+        r"(?:dinonaktifkan permanen|permanently (?:disabled|deleted))"
     ),
     "referral": (
         r"kode (?:undangan|referral|referal|ajak|ajakan|promo dari saya)|"
@@ -102,12 +111,27 @@ PITCHES = {
         r"modal hp|like dan follow|nonton video dapat|(?:kerja|bisnis) (?:part ?time|paruh waktu|"
         r"sampingan|online|dari rumah)|part.?time job|per like|gaji harian|"
         r"penghasilan (?:pasif|\d+\s*(?:rb|ribu|juta|k)\b)|\d+\s*(?:rb|ribu|k) per (?:hari|like)|"
-        r"\d+ dollars? a day|from home|no experience needed|lowongan admin online"
+        r"\d+ dollars? a day|from home|no experience needed|lowongan admin online|"
+        r"gaji (?:\d+|jutaan|sampai|hingga|mulai)|(?:rp ?)?\d+\s*(?:juta|jt)\w* (?:per|/|se)\s?"
+        r"(?:bulan|minggu|hari)|kerja (?:santai|dari hp|dari rumah|di rumah)|"
+        r"(?:lowongan|loker|rekrut|dibutuhkan|butuh) (?:\w+ )?(?:admin|karyawan|pekerja|reseller|"
+        r"freelance)|tanpa (?:pengalaman|ijazah|interview)|(?:work|earn) from home"
     ),
     "scheme": (
         r"robot trading|profit (?:harian|pasti|\d)|double your|guaranteed (?:profit|returns?)|"
         r"tidak pernah loss|jual followers|followers? (?:murah|real|aktif)|"
-        r"jasa (?:seo|backlink|pelunasan)|backlink"
+        r"jasa (?:seo|backlink|pelunasan)|backlink|presale|pre-sale|airdrop|"
+        r"(?:trading|investasi|invest) (?:emas|crypto|kripto|forex|saham|bitcoin|btc|koin)|"
+        r"binary option|opsi biner|(?:profit|untung|keuntungan|return|roi)\w* (?:\w+ )?\d+ ?"
+        r"(?:%|persen|percent|x)|\d+ ?(?:%|persen|percent) (?:per|tiap|setiap|a|each|/) ?"
+        r"(?:bulan|minggu|hari|month|week|day)|passive income|penghasilan pasif|"
+        r"(?:mentor|coach) (?:trading|saham|crypto|kripto|bisnis|cuan)|"
+        r"koin (?:baru|ini) (?:akan|bakal)|to the moon|100x|1000x|"
+        r"(?:jual|beli|tambah|jasa) (?:\d+k? )?(?:followers|follower|pengikut|viewers|views|"
+        r"subscribers?|likes?|komen(?:tar)?|comments?|penonton)|"
+        r"modal \d+ ?(?:rb|ribu|juta|jt|k)\w* (?:jadi|bisa jadi|menjadi|dapat) \d+|"
+        r"link (?:di|in|ada di) (?:bio|profil)|(?:followers|subscribers|viewers|views|likes) "
+        r"(?:\w+ )?(?:murah|permanen|aktif|real|instan|instant)|suntik (?:followers|views)"
     ),
 }
 # The words spam is about. Said plainly they are news too; spelled so that a filter would
@@ -165,24 +189,32 @@ PITCH_GATES = {
     "medicine": (
         "obat pil penggugur pembesar pelangsing peninggi penumbuh penghancur stamina viagra "
         "cialis sildenafil tramadol xanax oxycodone pills injections prescription doctor "
-        "sembuh kg rahasia discreet herbal garansi testimoni",
+        "sembuh kg rahasia discreet herbal garansi testimoni tidur resep kapsul",
         ("kg",),
     ),
     "phishing": (
         "akun rekening kartu account card mailbox wallet diputus blokir verifikasi konfirmasi "
         "perbarui otp masukkan atm ktp diri pemenang nik terpilih undian klaim tertahan ulang "
         "frozen restore verify confirm unusual failed billing payment unlock alert pin 1x24 "
-        "tengah 24 hours lambat tempo asing mencurigakan suspicious",
+        "tengah 24 hours lambat tempo asing mencurigakan suspicious pembayaran tagihan "
+        "langganan autodebet payment billing subscription banding appeal submit file "
+        "pelanggaran violation halaman page",
         (),
     ),
     "referral": (
         "kode code referral penghasil bayaran komisi saldo cair dibayar masuk terbukti "
         "membayar beneran bukti withdrawal withdrew money paid both welcome cuan penghasilan "
         "kerja bisnis modal like nonton part time gaji rb ribu k dollars dollar home "
-        "experience lowongan",
-        ("part",),
+        "experience lowongan gaji juta jt santai loker rekrut dibutuhkan butuh tanpa work earn",
+        ("part", "juta", "jt"),
     ),
-    "scheme": ("robot profit double guaranteed loss followers follower jasa backlink", ()),
+    "scheme": (
+        "robot profit double guaranteed loss followers follower jasa backlink presale pre "
+        "airdrop trading investasi invest binary opsi untung keuntungan return roi passive "
+        "penghasilan mentor coach koin moon 100x 1000x jual beli tambah viewers views "
+        "subscribers subscriber likes suntik like komen komentar comment comments modal link",
+        ("%", "persen", "percent"),
+    ),
 }
 PITCH_GATES = {
     kind: (frozenset(words.split()), parts) for kind, (words, parts) in PITCH_GATES.items()
@@ -240,19 +272,173 @@ STOCK_GATES = frozenset(
     ]
 )
 TLD_GATE_RE = re.compile(r"\.[a-z]{2,}\b")
+
+
 # Topic words that, in a name, are an advertisement and not a person (whole words, so
 # "Judith" or "Lucky" stay names); in a website or an email address, where words run
 # together ("situsslot88", "herbalperkasa"), the unmistakable ones anywhere.
+def words_of(text):
+    return frozenset(text.split())
+
+
 NAME_TOPICS_RE = re.compile(
     r"\b(?:slot|togel|toto|judi|casino|kasino|poker|betting|bet|jp|bandar|agen ?bola|"
     r"pinjol|pinjaman|dana ?(?:kilat|cepat|tunai)|kredit|loans?|obat|pil|pelangsing|"
     r"followers?|backlink|seo|promo|bonus|diskon|viagra|cialis|spin|jackpot|meds|pills|"
-    r"maxwin|gacor|herbal|cuan|giveaway|crypto|forex|trading)\b"
+    r"maxwin|gacor|herbal|cuan|giveaway|crypto|forex|trading|scatter|mahjong|sbobet|"
+    r"pesugihan|tumbal|dukun|santet|pelet|susuk|penglaris|bitcoin|btc|binance|presale|"
+    r"pragmatic|zeus|olympus|parlay|sabung|taruhan)\b"
 )
+# Topic words no parent gives a child: with another advert word beside them, the name is
+# an advertisement beyond doubt ("Scatter Hitam Mahjong", "Agen Parlay Terpercaya").
+NAME_STRONG_RE = re.compile(
+    r"\b(?:slot|togel|gacor|maxwin|scatter|mahjong|sbobet|casino|kasino|judi|pesugihan|"
+    r"tumbal|dukun|santet|pinjol|viagra|cialis|parlay|jackpot|taruhan|sabung|bitcoin|btc|"
+    r"crypto|forex|backlink|followers|presale)\b"
+)
+# Words that make a name read as an advert when two or more come together ("Daftar Akun
+# Pro", "Prediksi Skor Akurat"). Lucky words (hoki, untung, rezeki, jaya) are not among
+# them: they are given names ("Budi Hoki", "Untung Jaya", "Rezeki Hoki Saputra").
+NAME_ADVERT_RE = re.compile(
+    r"\b(?:daftar|akun|pro|prediksi|skor|akurat|profit|gratis|murah|"
+    r"resmi|terpercaya|terbaik|official|situs|link|login|agen|jual|jasa|sebulan|"
+    r"perbulan|harian|mingguan|cepat|instan|jitu|bocoran|pola|gampang|menang|vip|"
+    r"investasi|invest|income|passive|kaya|sukses|hari ini|ways|online|thailand|kamboja|"
+    r"server|tanpa|asli|ampuh|sakti|terbukti|admin|cs|wa|whatsapp|\d+ ?%)"
+    r"(?!\w)"
+)
+# In a website (or a mailbox's own domain), where words run together ("situsslot88",
+# "herbalperkasa"), the unmistakable ones anywhere.
 ADDRESS_TOPICS_RE = re.compile(
     r"slot|gacor|maxwin|togel|pinjol|pinjam|casino|kasino|judi|poker|jackpot|viagra|"
     r"pharma|pills|meds|herbal|obat|followers|backlink|replica|giveaway|saldogratis|"
-    r"danakilat|bonus|promo|cuan|hoki|spin|betting|kredit|loan|crypto|forex"
+    r"danakilat|bonus|promo|cuan|hoki|spin|betting|kredit|loan|crypto|forex|scatter|"
+    r"sbobet|mahjong|pesugihan|dukun|tumbal|santet|akunpro|btc|bitcoin|profit|prediksi|"
+    r"parlay|taruhan|trading|invest"
+)
+# In a website, words no personal or business site is named for.
+WEBSITE_STRONG_RE = re.compile(
+    r"slot|togel|gacor|maxwin|scatter|mahjong|sbobet|casino|kasino|pesugihan|pinjol|viagra|"
+    r"cialis|parlay|jackpot|danakilat|taruhan"
+)
+# The local part of a webmail address is a person's choice of handle: only words that are
+# never a name or a nickname count there ("hoki", "cuan" or "spin" do not).
+MAILBOX_TOPICS_RE = re.compile(
+    r"slot|gacor|maxwin|togel|pinjol|casino|kasino|poker|jackpot|viagra|sbobet|scatter|"
+    r"mahjong|pesugihan|backlink|followers"
+)
+WEBMAIL = words_of(
+    "gmail.com googlemail.com yahoo.com yahoo.co.id ymail.com hotmail.com outlook.com "
+    "outlook.co.id live.com msn.com icloud.com me.com proton.me protonmail.com aol.com "
+    "gmx.com gmx.net mail.com zoho.com yandex.com yandex.ru rocketmail.com tutanota.com "
+    "fastmail.com hey.com"
+)
+# Link shorteners and link-in-bio pages: the address hides where it goes.
+SHORTENER_RE = re.compile(
+    r"(?<![\w.])(?:s\.id|bit\.ly|bitly\.com|tinyurl\.com|cutt\.ly|shorturl\.at|linktr\.ee|"
+    r"is\.gd|t\.ly|rebrand\.ly|ow\.ly|rb\.gy|tiny\.cc|lnk\.bio|heylink\.me|wa\.link|bit\.do|"
+    r"s\.ly|shorturl\.asia|urlshortener\.\w+|lynk\.id|msha\.ke|bio\.link|goo\.gl)"
+    r"(?:/[\w./?=&%-]*)?"
+)
+SHORTENERS = words_of(
+    "s.id bit.ly bitly.com tinyurl.com cutt.ly shorturl.at linktr.ee is.gd t.ly rebrand.ly "
+    "ow.ly rb.gy tiny.cc lnk.bio heylink.me wa.link bit.do s.ly shorturl.asia lynk.id msha.ke "
+    "bio.link goo.gl"
+)
+# Free hosting, where anyone makes "brand-login.web.app" in a minute: the name before the
+# suffix is the site's own.
+FREE_HOSTS = (
+    "web.app",
+    "firebaseapp.com",
+    "blogspot.com",
+    "netlify.app",
+    "vercel.app",
+    "github.io",
+    "pages.dev",
+    "herokuapp.com",
+    "wixsite.com",
+    "weebly.com",
+    "000webhostapp.com",
+    "glitch.me",
+    "repl.co",
+    "wordpress.com",
+    "carrd.co",
+    "godaddysites.com",
+    "square.site",
+    "framer.website",
+    "my.canva.site",
+    "sites.google.com",
+)
+SECOND_LEVEL = words_of("co com net org or go ac my biz web sch gov edu")
+# Brands phishing borrows: in the site's own name next to other words
+# ("netflix-billing-id.com", "bri-tarif-baru.web.app"), an imitation; as the whole name
+# ("netflix.com", "help.netflix.com", "bri.co.id"), the brand itself.
+BRANDS = words_of(
+    "netflix paypal facebook fb instagram whatsapp google gmail apple icloud "
+    "microsoft outlook office365 amazon shopee tokopedia lazada bukalapak blibli gojek gopay "
+    "ovo linkaja bca bri bni mandiri btn bsi jenius cimb permata danamon pln bpjs "
+    "telkomsel indihome tiktok youtube spotify binance indodax dhl fedex jne jnt "
+    "sicepat posindonesia djp samsat kemenkes dukcapil traveloka disney"
+)
+BRAND_WORDS_RE = re.compile(
+    r"netflix|paypal|facebook|instagram|whatsapp|google|icloud|microsoft|office365|amazon|"
+    r"shopee|tokopedia|lazada|bukalapak|gojek|gopay|telkomsel|indihome|tiktok|youtube|"
+    r"spotify|binance|indodax|traveloka|posindonesia|mandiri"
+)
+LOOKALIKE_WORDS = words_of(
+    "login signin secure verify verifikasi billing bill payment bayar appeal banding support "
+    "help cs center centre service layanan account akun update restore unlock recovery tarif "
+    "promo hadiah klaim claim bonus gift reward poin point id official resmi security "
+    "konfirmasi aktivasi blokir"
+)
+
+
+def site_label(host):
+    """The name a site chose: "netflix-billing-id" of netflix-billing-id.com, "bri-tarif-baru"
+    of bri-tarif-baru.web.app, "netflix" of help.netflix.com; and whether it is on free
+    hosting."""
+    host = host.lower().rstrip(".")
+    for suffix in FREE_HOSTS:
+        if host.endswith("." + suffix):
+            rest = host[: -len(suffix) - 1]
+            return rest.rsplit(".", 1)[-1], True
+    labels = host.split(".")
+    if len(labels) >= 3 and labels[-2] in SECOND_LEVEL and len(labels[-1]) == 2:
+        return labels[-3], False
+    return (labels[-2] if len(labels) >= 2 else labels[0]), False
+
+
+def lookalike(host):
+    """Why a host imitates a brand, or "" when it does not."""
+    if not host or is_official(host):
+        return ""
+    label, free = site_label(host)
+    parts = [part for part in re.split(r"[^a-z]+", label) if part]
+    if not parts:
+        return ""
+    brand = next((part for part in parts if part in BRANDS), "")
+    if not brand:
+        found = BRAND_WORDS_RE.search(label)
+        brand = found.group(0) if found and found.group(0) != label else ""
+    if brand and (free or len(parts) > 1 or label != brand):
+        return f"{brand} in {host}"
+    if free and any(part in LOOKALIKE_WORDS for part in parts):
+        return f"account words in {host}"
+    return ""
+
+
+# A way to answer, asked for ("hubungi", "order via", "yang minat"): with a phone number or
+# messenger it is a sales ask.
+SALES_ASK_RE = re.compile(
+    r"\b(?:hubungi|hub|kontak|contact|call|chat|inbox|japri|pm|dm|order|pesan|pemesanan|"
+    r"minat|berminat|info lebih lanjut|info lanjut|tanya-tanya|konsultasi|daftar|gabung|"
+    r"join|text me|message me|reach me|whatsapp me|wa me|slow respon|fast respon)\b"
+)
+# Hotlines a reader points others to: a number with these words is a public service.
+HOTLINE_RE = re.compile(
+    r"\b(?:call cent(?:er|re)|hotline|layanan pengaduan|pengaduan|resmi (?:bank|ojk|pemerintah)|"
+    r"ojk|polisi|kepolisian|kominfo|komdigi|aduan|lapor|halo bca|bri 14017|nomor resmi|"
+    r"situs resmi|official (?:number|site|hotline)|customer service resmi)\b"
 )
 
 
@@ -279,6 +465,34 @@ class Reading:
     # were read: ["'slot gacor'", "host gacor88.com"].
     disguised: list = field(default_factory=list)
     field_topics: list = field(default_factory=list)  # "'slot' in name"
+    lookalikes: list = field(default_factory=list)  # "netflix in netflix-billing-id.com"
+    shortener: bool = False  # a link shortener or link-in-bio page
+    lure: bool = False  # account or prize wording (see PITCHES["phishing"])
+    sales_ask: str = ""  # "hubungi" next to a phone or messenger
+    hotline: bool = False  # a reader pointing to an official service
+    webmail: bool = False  # the email is at a public webmail provider
+    name_words: int = 0  # words in the name
+    name_advert: list = field(default_factory=list)  # advert words in the name
+    # The name or website is an advertisement beyond doubt (see fields_advertise).
+    advert: str = ""
+
+
+def fields_advertise(reading, website):
+    """Why the name or website is an advertisement beyond doubt, or "": a name of two or more
+    topic and advert words with one no person bears ("Prediksi Skor Akurat Sbobet"), three
+    advert words ("Daftar Akun Pro Thailand"), a topic in both name and website, or two
+    topics in one website or one that only gambling, loans or pills are named for."""
+    name_words = set(NAME_TOPICS_RE.findall(reading.name)) | set(reading.name_advert)
+    if NAME_STRONG_RE.search(reading.name) and len(name_words) >= 2:
+        return f"name '{reading.name}'"
+    if len(reading.name_advert) >= 3:
+        return f"name '{reading.name}'"
+    labels = {label for label, _word in reading.field_topics}
+    if "name" in labels and "website" in labels:
+        return "name and website"
+    if len(set(ADDRESS_TOPICS_RE.findall(website))) >= 2 or WEBSITE_STRONG_RE.search(website):
+        return f"website {reading.website_host}"
+    return ""
 
 
 def read_comment(comment):
@@ -307,9 +521,14 @@ def read_fields(body, *, name="", email="", url=""):
     )
     if email and "@" in email:
         reading.email_domain = email.rsplit("@", 1)[1].strip().lower()
+        reading.webmail = reading.email_domain in WEBMAIL
     hosts = [host_of(link) for link in links_in(body)]
     if TLD_GATE_RE.search(text):
         hosts += [match.group(0) for match in BARE_HOST_RE.finditer(text)]
+        short = [host_of(match.group(0)) for match in SHORTENER_RE.finditer(text)]
+        if short:
+            reading.shortener = True
+            hosts += short
     body_hosts = {host.removeprefix("www.") for host in hosts}
     if url:
         reading.website_host = host_of(url)
@@ -327,6 +546,12 @@ def read_fields(body, *, name="", email="", url=""):
             reading.hosts.append(host)
             if host in body_hosts:
                 reading.body_hosts.append(host)
+    for host in [*reading.hosts, *([reading.website_host] if url else [])]:
+        if host in SHORTENERS:
+            reading.shortener = True
+        imitation = lookalike(host)
+        if imitation and imitation not in reading.lookalikes:
+            reading.lookalikes.append(imitation)
     everywhere = f"{text} {reading.name} {(url or '').lower()}"
     if DIGIT_RE.search(everywhere):
         reading.phone = bool(PHONE_RE.search(everywhere))
@@ -353,20 +578,42 @@ def read_fields(body, *, name="", email="", url=""):
         for host in [*reading.hosts, *reading.official_hosts]:
             if host in body_hosts and host not in plain:
                 reading.disguised.append(f"address {host}")
+    if reading.phone or reading.messenger:
+        ask = SALES_ASK_RE.search(text)
+        reading.hotline = bool(HOTLINE_RE.search(text))
+        if ask and not reading.hotline:
+            reading.sales_ask = ask.group(0)
+            if not reading.pitches:
+                reading.pitches["sales"] = f"{ask.group(0)} … with a contact"
     if "phishing" not in reading.pitches and reading.body_hosts:
         action = LURE_ACTION_RE.search(text)
         if action and LURE_PRESSURE_RE.search(text):
             reading.pitches["phishing"] = f"{action.group(0)} … at {reading.body_hosts[0]}"
+    reading.lure = "phishing" in reading.pitches
+    if reading.lookalikes and not reading.lure:
+        reading.pitches["phishing"] = f"look-alike address ({reading.lookalikes[0]})"
     if not WARNING_GATES.isdisjoint(words):
         reading.warning = bool(WARNING_RE.search(text))
     if "referral" in reading.pitches:
         reading.code = bool(CODE_RE.search(body))
     website = "".join(reading.website_words)
-    local = "".join(host_words(email.rsplit("@", 1)[0])) if "@" in email else ""
+    local, mailbox_domain = "", ""
+    if "@" in email:
+        local = "".join(host_words(email.rsplit("@", 1)[0]))
+        if not reading.webmail and not is_official(reading.email_domain):
+            mailbox_domain = "".join(host_words(site_label(reading.email_domain)[0]))
     if reading.website_host in MESSENGER_HOSTS:
         reading.field_topics.append(("website", "messenger link"))
-    for label, value in (("name", reading.name), ("website", website), ("email", local)):
-        pattern = NAME_TOPICS_RE if label == "name" else ADDRESS_TOPICS_RE
+    name_words = WORD_RE.findall(reading.name)
+    reading.name_words = len(name_words)
+    reading.name_advert = list(dict.fromkeys(NAME_ADVERT_RE.findall(reading.name)))[:4]
+    checks = (
+        ("name", reading.name, NAME_TOPICS_RE),
+        ("website", website, ADDRESS_TOPICS_RE),
+        ("email", local, MAILBOX_TOPICS_RE),
+        ("email", mailbox_domain, ADDRESS_TOPICS_RE),
+    )
+    for label, value, pattern in checks:
         found = pattern.search(value) if value else None
         if found:
             reading.field_topics.append((label, found.group(0)))
@@ -374,4 +621,8 @@ def read_fields(body, *, name="", email="", url=""):
                 reading.disguised.append(f"'{found.group(0)}' in name")
         elif label == "name" and PHONE_RE.search(value):
             reading.field_topics.append((label, "phone number"))
+        elif label == "name" and len(reading.name_advert) >= 2:
+            reading.field_topics.append((label, " ".join(reading.name_advert)))
+    if reading.field_topics:
+        reading.advert = fields_advertise(reading, website)
     return reading

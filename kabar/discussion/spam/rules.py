@@ -123,6 +123,7 @@ PITCH_NAMES = {
     "phishing": "account or prize lure",
     "referral": "referral, job or easy-money pitch",
     "scheme": "paid followers or trading scheme",
+    "sales": "sales ask with a contact",
 }
 
 
@@ -143,6 +144,15 @@ def spam_pitch(comment, *, article, rules, context):
         or reading.code
     )
     effect = "hold" if answerable or len(reading.pitches) > 1 else "score"
+    # "Hubungi … 0812…" alone is how a volunteer or a seller of a lost cat writes too.
+    if list(reading.pitches) == ["sales"]:
+        effect = "score"
+    # A reader warning others ("hati-hati, link palsu …, jangan diklik") quotes the lure and
+    # its address; without a contact or an advertising name that is a warning, not a pitch.
+    if reading.warning and not (
+        reading.phone or reading.messenger or reading.field_topics or reading.code
+    ):
+        effect = "score"
     return [reason("spam_pitch", effect, detail)]
 
 
@@ -156,16 +166,21 @@ def disguised(comment, *, article, rules, context):
 
 
 def spam_fields(comment, *, article, rules, context):
-    """The name, website or email advertises (a gambling word, a loan, a phone number)."""
+    """The name, website or email advertises (a gambling word, a loan, a phone number): held;
+    marked spam when it is an advertisement beyond doubt (content.fields_advertise: several
+    topic and advert words together, where a person's name has at most one lucky word)."""
     reading = read_comment(comment)
     if not reading.field_topics:
         return []
     detail = "; ".join(f"'{word}' in {label}" for label, word in reading.field_topics[:3])
+    if reading.advert:
+        return [reason("spam_fields", "spam", f"{detail} (an advertisement: {reading.advert})")]
     return [reason("spam_fields", "hold", detail)]
 
 
 def contact(comment, *, article, rules, context):
-    """A phone number or messenger contact anywhere: evidence, never a hold on its own."""
+    """A phone number or messenger contact anywhere: evidence, never a hold on its own (with
+    a learned score that leans to spam, the learned check holds it; see spam.learned)."""
     reading = read_comment(comment)
     found = [
         what
