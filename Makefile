@@ -84,6 +84,12 @@ fault: $(VENV)/.installed-bench bench-tools
 bench-import: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.import_wordpress
 
+# Reader search at 100,000 generated articles on SQLite and PostgreSQL: the index build and
+# the product's query against a naive icontains search (bench/README.md).
+.PHONY: bench-search
+bench-search: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.search
+
 # Ten minutes of steady reads and comment posts against `kabar serve`: the RSS of every
 # server process must stay flat after the warm-up (bench/README.md). No nginx or wrk needed.
 .PHONY: soak

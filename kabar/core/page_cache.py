@@ -301,11 +301,12 @@ def page_generations(path):
     """The generations a cached copy of `path` is valid under ({GEN_ALL: .., path key: ..}),
     or None when the page cache is off or unreadable. A fragment kept under them (the
     article's own HTML, kabar/news/templatetags/news.py) is exactly as fresh as the page
-    cache would be: everything that purges the page renews them."""
+    cache would be: everything that purges the page renews them. The lists' generation is
+    read with them (as the page cache's lookup does), for parts that show other pages."""
     if not config().enabled:
         return None
     path_key = path_generation_key(path)
-    return _generations.read_safely([GEN_ALL, path_key], provisional=(path_key,))
+    return _generations.read_safely([GEN_ALL, GEN_LISTS, path_key], provisional=(path_key,))
 
 
 def shareable_path(request):

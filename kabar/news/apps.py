@@ -8,7 +8,10 @@ class NewsConfig(AppConfig):
     verbose_name = _("News")
 
     def ready(self):
-        from . import purge, signals, tasks  # noqa: F401, PLC0415 - models are ready only now
+        # Models are ready only now.
+        from . import breaking, live, purge, signals, tasks  # noqa: F401, PLC0415
 
         purge.connect()
         tasks.connect()
+        live.connect()
+        breaking.connect()

@@ -21,14 +21,16 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from kabar.core.generations import GEN_LISTS
 from kabar.core.memo import StampedMemo, request_stamp
+from kabar.core.page_cache import request_generations
 from kabar.core.pagination import listing_page
 from kabar.core.restrictions import view_restrictions_on_path
 from kabar.core.site_address import site_url
 from kabar.discussion import targets
 from kabar.discussion.targets import Commentable
 
-from . import selectors, seo
+from . import corrections, selectors, seo
 from .blocks import ArticleBodyBlock
 
 
@@ -266,11 +268,15 @@ class SectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        pinned_ids = selectors.pinned_ids_for_section(self)
         context["articles"] = listing_page(
-            selectors.articles_for_section(self),
+            selectors.articles_for_section(self, exclude=pinned_ids),
             request.GET.get("page"),
             settings.KABAR_SECTION_PAGE_SIZE,
         )
+        # Pinned stories lead the first page only; no page lists them again.
+        first = context["articles"].number == 1
+        context["pinned"] = selectors.pinned_for_section(self, pinned_ids) if first else []
         return context
 
 
@@ -299,6 +305,16 @@ class ArticleTag(TaggedItemBase):
     content_object = ParentalKey(
         "news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
     )
+
+
+def related_fragment_key(request, article_key):
+    """The key an article's related cards are kept under (None: rendered every time): the
+    article's own (article_key) and the lists' generation as the request read it, which
+    every article's publish or unpublish and every comment renews, as the cards show other
+    articles and their comment counts. A cached copy of the page lives at most the page
+    cache's TIMEOUT: that bounds how long a new related article takes to show there."""
+    lists = (request_generations(request) or {}).get(GEN_LISTS)
+    return f"{article_key}:{lists}" if article_key and lists else None
 
 
 def _never_published(page):
@@ -465,6 +481,7 @@ class ArticlePage(Commentable, Page):
     # A comment post reads the section's overrides with the article, in one query.
     discussion_fields = (
         *Commentable.discussion_fields,
+        "withdrawn",
         *(
             f"section__{name}"
             for name in (
@@ -478,6 +495,11 @@ class ArticlePage(Commentable, Page):
         ),
     )
     discussion_related = ("section",)
+
+    @property
+    def comments_open(self):
+        # A withdrawn article takes no new comments: posts get the closed article's answer.
+        return super().comments_open and not self.withdrawn
 
     def discussion_overrides(self):
         section = self.section
@@ -500,10 +522,26 @@ class ArticlePage(Commentable, Page):
 
     @property
     def was_updated(self):
-        """True when the article was republished well after it first went out."""
-        if not (self.first_published_at and self.last_published_at):
+        """True when the article was republished, or given a notice, well after it first
+        went out."""
+        modified = self.modified_at
+        if not (self.first_published_at and modified):
             return False
-        return (self.last_published_at - self.first_published_at).total_seconds() > 15 * 60
+        return (modified - self.first_published_at).total_seconds() > 15 * 60
+
+    def article_notices(self):
+        """Its corrections and updates, newest first, read once per page object."""
+        return corrections.notices_of(self)
+
+    @property
+    def modified_at(self):
+        """The last publication or the newest notice, whichever is later (dateModified)."""
+        return corrections.modified_at(self)
+
+    def serve(self, request, *args, **kwargs):
+        if self.withdrawn:
+            return corrections.withdrawn_response(self, request)
+        return super().serve(request, *args, **kwargs)
 
     def sync_denormalised_fields(self):
         parent = self.get_parent() if self.path else None
@@ -518,11 +556,12 @@ class ArticlePage(Commentable, Page):
         self.sync_denormalised_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {
-                "section",
-                "published_at",
-                "withdrawn_at",
-            }
+            # withdrawn_at follows withdrawn only where withdrawn itself is written: a draft
+            # revision saved with the box ticked leaves the live row as it is.
+            derived = {"section", "published_at"}
+            if "withdrawn" in update_fields:
+                derived.add("withdrawn_at")
+            kwargs["update_fields"] = set(update_fields) | derived
         return super().save(*args, **kwargs)
 
     def slug_beside_abandoned_drafts(self, slug, parent):
@@ -568,7 +607,12 @@ class ArticlePage(Commentable, Page):
             lambda: list(self.article_authors.select_related("author").order_by("sort_order"))
         )
         context["article_tags"] = SimpleLazyObject(lambda: list(self.tags.all()))
+        context["article_notices"] = SimpleLazyObject(self.article_notices)
         context["article_fragment_key"] = self.fragment_key(request)
+        context["related_articles"] = SimpleLazyObject(lambda: selectors.related_articles(self))
+        context["related_fragment_key"] = related_fragment_key(
+            request, context["article_fragment_key"]
+        )
         return context
 
     def fragment_key(self, request):
@@ -606,9 +650,8 @@ class ArticlePage(Commentable, Page):
             "datePublished": self.first_published_at.isoformat()
             if self.first_published_at
             else None,
-            "dateModified": (self.last_published_at or self.first_published_at).isoformat()
-            if (self.last_published_at or self.first_published_at)
-            else None,
+            "dateModified": self.modified_at.isoformat() if self.modified_at else None,
+            "correction": corrections.correction_comments(self),
             "author": [
                 {
                     "@type": "Person",
@@ -627,7 +670,10 @@ class ArticlePage(Commentable, Page):
             data["sourceOrganization"] = {"@type": "Organization", "name": self.source_credit}
         if self.section is not None:
             data["articleSection"] = self.section.title
-        return {key: value for key, value in data.items() if value not in (None, "", [])}
+        data = {key: value for key, value in data.items() if value not in (None, "", [])}
+        from .live import live_structured_data  # noqa: PLC0415 - live.py imports the models
+
+        return live_structured_data(self, data)
 
     def get_view_restrictions(self):
         """Wagtail's, in one query instead of two when the article was routed here from

@@ -27,6 +27,8 @@ from wagtail.models import PageLogEntry, Site
 
 from kabar.core.site_address import site_root_url, site_url
 
+from .corrections import LATEST_NOTICE
+from .models import ArticleNotice
 from .selectors import latest_articles
 from .templatetags.news import rendition
 
@@ -64,11 +66,17 @@ def ninjs_articles():
         .annotate(n=Count("pk"))
         .values("n")
     )
+    newest_notice = (
+        ArticleNotice.objects.filter(article=OuterRef("pk"))
+        .order_by("-issued_at")
+        .values("issued_at")[:1]
+    )
     return (
         latest_articles()
         .prefetch_related("tags", Prefetch("lead_image__renditions", queryset=renditions))
         .annotate(
-            ninjs_publications=Coalesce(Subquery(publications, output_field=IntegerField()), 0)
+            ninjs_publications=Coalesce(Subquery(publications, output_field=IntegerField()), 0),
+            **{LATEST_NOTICE: Subquery(newest_notice)},
         )
     )
 
@@ -91,7 +99,7 @@ def article_ninjs(article, request, representation=FULL):
         "profile": "text-photo" if article.lead_image_id else "text-only",
         "version": str(getattr(article, "ninjs_publications", 0) or ""),
         "firstCreated": _datetime(article.first_published_at),
-        "versionCreated": _datetime(article.last_published_at or article.first_published_at),
+        "versionCreated": _datetime(article.modified_at),  # a correction or update moves it
         "pubStatus": "usable",
         "language": article.language,
         "slugline": article.slug,
@@ -184,18 +192,23 @@ def _lead_image(article, request):
 def _bodies(article, request):
     """The body as HTML (its blocks rendered as the article page renders them, links and
     images made absolute for readers elsewhere) and as plain text."""
-    base = site_root_url(request)
-    rendered = "".join(block.render() for block in article.body)
-    html = _ROOT_RELATIVE.sub(lambda m: f"{m[1]}{base}{m[2]}", rendered)
-    html = _SRCSET.sub(
-        lambda m: f'{m[1]}{_SRCSET_CANDIDATE.sub(lambda c: f"{c[1]}{base}/", m[2])}"', html
-    )
+    html = absolute_body_html(article, site_root_url(request))
     text = plain_text(html)
     counts = {"charCount": len(text), "wordCount": len(text.split())}
     return [
         {"role": "main", "contentType": "text/html", "value": html, **counts},
         {"role": "main", "contentType": "text/plain", "value": text, **counts},
     ]
+
+
+def absolute_body_html(article, base):
+    """The body's blocks rendered as the article page renders them, with their root-relative
+    links and picture addresses on `base` (scheme://host), for readers elsewhere (feeds)."""
+    rendered = "".join(block.render() for block in article.body)
+    html = _ROOT_RELATIVE.sub(lambda m: f"{m[1]}{base}{m[2]}", rendered)
+    return _SRCSET.sub(
+        lambda m: f'{m[1]}{_SRCSET_CANDIDATE.sub(lambda c: f"{c[1]}{base}/", m[2])}"', html
+    )
 
 
 def plain_text(html):

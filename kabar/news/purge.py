@@ -3,10 +3,13 @@
 An article's change (publish, unpublish, edit, move, slug change, delete, its public
 comment thread changing) makes its own page, its section front (every `?page=` of it), the
 home front and the lists (feeds, sitemaps, author and tag pages, all of which show
-articles or comment counts) fresh. A change to anything else that shows on every page (a
-section or the home page, a site, an author, an image, a view restriction) renews the
-whole cache; caches in front are also sent an author's page (at the address it had before
-a rename too) and the articles in their byline, when the author is saved or deleted.
+articles or comment counts) fresh, and the fronts of other sections it is pinned to; one
+taken down (unpublished or withdrawn), every page (it may be among any article's related
+stories, whose pages are otherwise fresh within the cache's lifetime). A change to
+anything else that shows on every page (a section or the home page, a site, an author, an
+image, a view restriction) renews the whole cache; caches in front are also sent an
+author's page (at the address it had before a rename too) and the articles in their
+byline, when the author is saved or deleted.
 """
 
 from django.db import transaction
@@ -25,7 +28,7 @@ from kabar.core.purge import (
 )
 from kabar.discussion import signals as discussion_signals
 
-from .models import ArticlePage, Author
+from .models import ArticleAuthor, ArticlePage, ArticleTag, Author, SectionTopStory
 
 FEED_URL_NAMES = [
     "news:feed",
@@ -38,6 +41,10 @@ FEED_URL_NAMES = [
     "sitemap_authors",
 ]
 SECTION_FEED_URL_NAMES = ["news:section_feed", "news:section_feed_atom"]
+# An article's tags' and authors' pages and feeds, for caches in front (the page cache
+# renews them with every list).
+TAG_URL_NAMES = ["news:tag", "news:tag_feed", "news:tag_feed_atom"]
+AUTHOR_URL_NAMES = ["news:author", "news:author_feed", "news:author_feed_atom"]
 
 
 def add_article(purge, url_path, section_url_path=None, section_slug=None):
@@ -62,6 +69,15 @@ def _add_feed_urls(purge, root_url, section_slug):
             continue
 
 
+def _add_tag_and_author_urls(purge, article_id):
+    tags = ArticleTag.objects.filter(content_object_id=article_id).values_list("tag__slug")
+    authors = ArticleAuthor.objects.filter(article_id=article_id).values_list("author__slug")
+    for names, slugs in ((TAG_URL_NAMES, tags), (AUTHOR_URL_NAMES, authors)):
+        for (slug,) in slugs:
+            for name in names:
+                purge.add_everywhere(reverse(name, args=[slug]))
+
+
 def _is_article(page):
     return page.specific_class is not None and issubclass(page.specific_class, ArticlePage)
 
@@ -76,9 +92,14 @@ def purge_for_page(page, *, url_paths=()):
             add_article(purge, page.url_path)
         else:
             add_article(purge, page.url_path, parent.url_path, parent.slug)
+        # The fronts of the other sections an editor pinned it to.
+        pinned_on = SectionTopStory.objects.filter(article_id=page.pk)
+        for url_path in pinned_on.values_list("section__url_path", flat=True):
+            purge.add_url_path(url_path)
         if front_caches_configured():  # its ninjs document, at an address of its own
             for root_url, _path in site_roots_of(page.url_path):
                 purge.urls.add(root_url + reverse("news:ninjs_article", args=[page.pk]))
+            _add_tag_and_author_urls(purge, page.pk)
     else:
         purge.everything = True
         purge.add_url_path(page.url_path)
@@ -133,10 +154,20 @@ def purge_for_author(author, *, former_slug=None):
 
 def page_published(sender, instance, **kwargs):
     purge_for_page(instance)
+    if _is_article(instance) and getattr(instance, "withdrawn", False):
+        _taken_down(instance)
 
 
 def page_unpublished(sender, instance, **kwargs):
     purge_for_page(instance)
+    if _is_article(instance):
+        _taken_down(instance)
+
+
+def _taken_down(article):
+    # Any other article's page may list it among its related stories, and nothing else
+    # purges those pages: all are made fresh (taking an article down is rare).
+    transaction.on_commit(purge_everything)
 
 
 def page_moved(sender, instance, url_path_before, parent_page_before=None, **kwargs):

@@ -3,7 +3,7 @@
 They list only what every reader may see: these lists are cached and shared by all readers,
 so a page under a view restriction (a password, sign-in) is left out of them entirely."""
 
-from django.db.models import Prefetch
+from django.db.models import Case, Count, Prefetch, When
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -17,7 +17,8 @@ LATEST_PER_SECTION = 5
 
 
 def _public_articles(under=None):
-    return without_restricted(models.ArticlePage.objects.all(), under)
+    # A withdrawn article leaves every list built on this one (fronts, feeds, search, ninjs).
+    return without_restricted(models.ArticlePage.objects.filter(withdrawn=False), under)
 
 
 def _article_cards(queryset):
@@ -74,11 +75,64 @@ def latest_articles():
     return _article_cards(_public_articles())
 
 
-def articles_for_section(section):
-    """The section front's articles; shown only to readers past the section's own restrictions."""
-    return with_card_pictures(
-        _article_cards(_public_articles(under=section).filter(section=section))
+def articles_for_section(section, exclude=()):
+    """The section's articles, newest first (less the `exclude` ids: its pinned stories, on
+    every page of the front, so that its pages neither repeat nor lose one); shown only to
+    readers past the section's own restrictions."""
+    public = _public_articles(under=section).filter(section=section)
+    if exclude:
+        public = public.exclude(pk__in=exclude)
+    return with_card_pictures(_article_cards(public))
+
+
+def pinned_ids_for_section(section):
+    """The ids of the stories pinned to the section front, in the editor's order (at most
+    SECTION_PINNED_MAX): every page of the front leaves them out of its newest-first list."""
+    pins = section.top_stories.order_by("sort_order", "pk").values_list("article_id", flat=True)
+    return list(pins[: models.SECTION_PINNED_MAX])
+
+
+def pinned_for_section(section, ids):
+    """The cards of the pinned stories `ids` (pinned_ids_for_section) in the editor's order:
+    live and public ones only, from any section (an editor may pin a related story)."""
+    if not ids:
+        return []
+    public = _public_articles(under=section).filter(pk__in=ids)
+    cards = {a.pk: a for a in with_card_pictures(_article_cards(public))}
+    return [cards[pk] for pk in ids if pk in cards]
+
+
+def related_articles(article, limit=4):
+    """Up to `limit` public articles on the article's own site sharing the most tags with it,
+    then those of its section; newest first among equals; never the article itself. Three
+    queries and the cards' prefetches, however many tags or articles there are."""
+    site_path = article.path[: 2 * Page.steplen]  # its home page's
+    public = (
+        _public_articles(under=article)
+        .filter(live=True, published_at__isnull=False, path__startswith=site_path)
+        .exclude(pk=article.pk)
     )
+    tag_ids = models.ArticleTag.objects.filter(content_object_id=article.pk).values("tag_id")
+    # filter() before annotate(): the count is of the shared tags only.
+    ranked = (
+        public.filter(tagged_items__tag_id__in=tag_ids)
+        .annotate(
+            shared=Count("tagged_items", distinct=True),
+            same_section=Case(When(section_id=article.section_id, then=1), default=0),
+        )
+        .order_by("-shared", "-same_section", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(ranked[:limit])
+    if len(ids) < limit and article.section_id is not None:
+        same_section = public.filter(section_id=article.section_id).exclude(pk__in=ids)
+        ids += same_section.order_by("-published_at", "-pk").values_list("pk", flat=True)[
+            : limit - len(ids)
+        ]
+    if not ids:
+        return []
+    cards = {a.pk: a for a in with_card_pictures(_article_cards(public.filter(pk__in=ids)))}
+    return [cards[pk] for pk in ids if pk in cards]
 
 
 def articles_for_author(author):

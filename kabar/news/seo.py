@@ -233,9 +233,7 @@ def article_meta(page, request, *, credits, tags, share_rendition=None):
         language=page.language,
         type="article",
         published=page.first_published_at.isoformat() if page.first_published_at else "",
-        modified=(page.last_published_at or page.first_published_at).isoformat()
-        if (page.last_published_at or page.first_published_at)
-        else "",
+        modified=page.modified_at.isoformat() if page.modified_at else "",
         section=page.section.title if page.section is not None else "",
         tags=[tag.name for tag in tags],
         authors=[absolute_url(request, c.author.get_absolute_url()) for c in credits],

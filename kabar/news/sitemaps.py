@@ -28,8 +28,10 @@ NEWS_LIMIT = 1000
 
 
 def public_articles():
-    """Live, published articles no view restriction hides."""
-    return without_restricted(ArticlePage.objects.live().filter(published_at__isnull=False))
+    """Live, published articles no view restriction hides and none withdrawn."""
+    return without_restricted(
+        ArticlePage.objects.live().filter(published_at__isnull=False, withdrawn=False)
+    )
 
 
 class SiteAddressMixin:
@@ -52,7 +54,9 @@ class PagesSitemap(WagtailSitemap):
     limit = 10_000
 
     def pages(self):
-        return self.get_wagtail_site().root_page.get_descendants(inclusive=True).live().public()
+        withdrawn = ArticlePage.objects.filter(withdrawn=True).values("pk")
+        pages = self.get_wagtail_site().root_page.get_descendants(inclusive=True)
+        return pages.live().public().exclude(pk__in=withdrawn)
 
     def items(self):
         return self.pages().order_by("path").defer_streamfields().specific()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, live, views
 
 app_name = "news"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feed/rubrik/<str:slug>/", feeds.SectionFeed(), name="section_feed"),
     path("feed/rubrik/<str:slug>/atom/", feeds.SectionAtomFeed(), name="section_feed_atom"),
+    path("feed/topik/<str:slug>/", feeds.TagFeed(), name="tag_feed"),
+    path("feed/topik/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("feed/penulis/<str:slug>/", feeds.AuthorFeed(), name="author_feed"),
+    path("feed/penulis/<str:slug>/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
     path("ninjs/articles.json", views.ninjs_feed, name="ninjs_feed"),
     path("ninjs/articles/<id:pk>.json", views.ninjs_article, name="ninjs_article"),
+    path("langsung/<id:pk>/terbaru.json", live.live_updates, name="live_updates"),
 ]

@@ -1,13 +1,16 @@
-"""Authors in the admin: a snippet whose chooser (the byline's) can create one, slug optional."""
+"""Authors in the admin: a snippet whose chooser (the byline's) can create one, slug optional;
+live entries (live_admin.py)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import live_admin
 from .models import Author
 
 SLUG_HELP = _("Leave it empty to make it from the name.")
@@ -47,3 +50,11 @@ class AuthorViewSet(SnippetViewSet):
 
 
 register_snippet(AuthorViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_live_entries():
+    return live_admin.live_entry_viewset
+
+
+hooks.register("register_page_header_buttons", live_admin.page_header_buttons)

@@ -7,7 +7,7 @@ from kabar.core.restrictions import without_restricted
 from kabar.news.models import ArticlePage
 
 from . import text
-from .models import SearchEntry
+from .models import SearchEntry, search_position
 
 
 def article_body_text(article):
@@ -22,6 +22,7 @@ def entry_for(article):
     """An unsaved SearchEntry holding the article as it is now."""
     title = text.clean(article.title)
     body = article_body_text(article)
+    published_at = article.published_at or article.first_published_at
     return SearchEntry(
         page_id=article.pk,
         language=article.language,
@@ -30,14 +31,15 @@ def entry_for(article):
         stemmed_title=text.stems(title, article.language),
         stemmed_body=text.stems(body, article.language),
         section_id=article.section_id,
-        published_at=article.published_at or article.first_published_at,
+        published_at=published_at,
+        position=search_position(published_at, article.pk),
     )
 
 
 def is_searchable(article):
-    """Live, public (no view restriction on it or above it) and not an alias: an alias
-    would show the same article twice in the results."""
-    if not article.live or article.alias_of_id:
+    """Live, public (no view restriction on it or above it), not withdrawn and not an
+    alias: an alias would show the same article twice in the results."""
+    if not article.live or article.alias_of_id or article.withdrawn:
         return False
     return not PageViewRestriction.objects.filter(
         page__in=article.get_ancestors(inclusive=True)
@@ -67,7 +69,9 @@ def search_rebuild(batch_size=500, progress=None):
     """Every entry written again from the live public articles, and entries of anything
     else removed; returns how many were written. Each batch is its own short transaction:
     the stemming is done outside them, so a long rebuild never holds SQLite's write lock."""
-    articles = without_restricted(ArticlePage.objects.live().filter(alias_of__isnull=True))
+    articles = without_restricted(
+        ArticlePage.objects.live().filter(alias_of__isnull=True, withdrawn=False)
+    )
     written = set()
     batch = []
     for article in articles.order_by("pk").iterator(chunk_size=batch_size):

@@ -7,7 +7,7 @@ from kabar.core.ids import parse_id
 from kabar.news import selectors
 
 from .forms import search_form
-from .query import find
+from .query import candidate_limit, find
 from .text import MAX_QUERY_CHARS
 
 MAX_PAGE = 50
@@ -41,6 +41,8 @@ def search(request):
             has_next=hits.has_next and number < MAX_PAGE,
             has_previous=number > 1,
             query=" ".join(words),
+            capped=hits.capped,
+            candidates=candidate_limit(),
         )
         if not hits.ids:
             context["message"] = _("No articles match your search.")
