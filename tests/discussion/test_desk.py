@@ -220,7 +220,7 @@ def test_approve_and_trust_is_offered_for_held_comments(desk, article):
     comment = held(article)
     html = desk.get(LIST_URL).content.decode()
     url = reverse("discussion_comments:approve_and_trust", args=[comment.pk])
-    assert f'data-w-action-url-value="{url}"' in html
+    assert f'<form method="post" action="{url}" data-desk-action="approve_and_trust">' in html
     bulk = reverse("wagtail_bulk_action", args=["discussion", "comment", "approve_and_trust"])
     assert bulk in html
 
@@ -573,3 +573,228 @@ def test_saving_the_settings_page_changes_the_rules(desk, article):
         "newest",
         4,
     )
+
+
+# The queue as cards (views.CommentCardColumn).
+
+
+def test_card_shows_text_first_and_keeps_email_and_ip_behind_a_disclosure(desk, article):
+    parent = builders.submit(article, body="Komentar induk yang dijawab.", approve=True)
+    comment = comment_submit(
+        page=article,
+        author=CommentAuthor(
+            name="Rina", email="tersembunyi@example.org", ip_address="198.51.100.77"
+        ),
+        body="Saya menjawab dengan data baru.",
+        parent=Comment.objects.get(pk=parent.pk),
+    )
+    html = desk.get(LIST_URL, {"status": "pending"}).content.decode()
+    card = html[html.index(f'data-comment-id="{comment.pk}"') :]
+    card = card[: card.index("</tr>")]
+    # The comment it answers is folded in a <details> above the text.
+    assert "<summary>In reply to a comment</summary>" in card
+    assert card.index("Komentar induk") < card.index("Saya menjawab dengan data baru.")
+    # Email and IP only inside the closed "Email and IP" disclosure.
+    private = card[card.index('<details class="comment-card__private">') :]
+    private = private[: private.index("</details>")]
+    assert "tersembunyi@example.org" in private and "198.51.100.77" in private
+    outside = card.replace(private, "")
+    assert "tersembunyi@example.org" not in outside and "198.51.100.77" not in outside
+    # The compact context: name, the article linked, the commenter's history.
+    assert '<b class="comment-card__name">Rina</b>' in card
+    assert f'href="{article.url}"' in card
+    assert "0 approved, 0 rejected" in card
+    assert "address not confirmed" in card
+
+
+def test_card_shows_the_commenters_history(desk, article):
+    comment = held(article, body="Yang ketiga.", email="sering@example.org")
+    Commenter.objects.filter(pk=comment.commenter_id).update(approved_count=2, rejected_count=1)
+    html = desk.get(LIST_URL).content.decode()
+    card = html[html.index(f'data-comment-id="{comment.pk}"') :]
+    assert "2 approved, 1 rejected" in card[: card.index("</tr>")]
+
+
+def test_the_keyboard_script_and_its_key_list_are_on_the_queue(desk, article):
+    held(article)
+    html = desk.get(LIST_URL).content.decode()
+    assert "discussion/desk.js" in html
+    assert 'id="desk-keys"' in html and "Keyboard shortcuts" in html
+    assert 'role="status" aria-live="polite"' in html
+
+
+# Moderating from desk.js: JSON answers, and undo.
+
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def moderate(client, action, comment):
+    url = reverse(f"discussion_comments:{action}", args=[comment.pk])
+    return client.post(url, {"next": LIST_URL}, **JSON)
+
+
+def undo(client, comment, **extra):
+    url = reverse("discussion_comments:undo", args=[comment.pk])
+    return client.post(url, {"next": LIST_URL}, **{**JSON, **extra})
+
+
+def test_moderation_answers_desk_js_with_json_and_the_new_counts(desk, article):
+    comment = held(article)
+    held(article)
+    response = moderate(desk, "spam", comment)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "spam" and data["previous"] == "pending"
+    assert data["counts"]["pending"] == 1 and data["counts"]["spam"] == 1
+    assert data["undo_url"] == reverse("discussion_comments:undo", args=[comment.pk])
+    assert data["message"] == "Comment by Dewi marked as spam."
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.SPAM
+
+
+@pytest.mark.parametrize("action", ["approve", "spam", "trash"])
+def test_undo_puts_the_comment_back_in_its_previous_status(desk, article, action):
+    comment = held(article)
+    moderate(desk, action, comment)
+    response = undo(desk, comment)
+    assert response.status_code == 200
+    assert response.json()["status"] == "pending"
+    assert response.json()["counts"]["pending"] == 1
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+
+
+def test_undo_restores_an_approved_comment_that_was_trashed(desk, article):
+    comment = builders.submit(article, body="Sudah tayang.", approve=True)
+    moderate(desk, "trash", comment)
+    undo(desk, comment)
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
+
+
+def test_undo_without_javascript_redirects_with_a_message(desk, article):
+    comment = held(article)
+    desk.post(reverse("discussion_comments:approve", args=[comment.pk]))
+    response = desk.post(reverse("discussion_comments:undo", args=[comment.pk]), {"next": LIST_URL})
+    assert response.status_code == 302 and response["Location"] == LIST_URL
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+    assert "Undone: the comment by Dewi is Pending again." in desk.get(LIST_URL).content.decode()
+
+
+def test_undo_only_takes_back_the_last_action(desk, article):
+    first, second = held(article), held(article)
+    moderate(desk, "approve", first)
+    moderate(desk, "spam", second)
+    response = undo(desk, first)
+    assert response.status_code == 409
+    assert response.json()["error"] == (
+        "Only your last moderation can be undone, and this was not it."
+    )
+    assert Comment.objects.get(pk=first.pk).status == CommentStatus.APPROVED
+    assert undo(desk, second).status_code == 200
+    assert Comment.objects.get(pk=second.pk).status == CommentStatus.PENDING
+
+
+def test_undo_cannot_be_repeated(desk, article):
+    comment = held(article)
+    moderate(desk, "approve", comment)
+    assert undo(desk, comment).status_code == 200
+    assert undo(desk, comment).status_code == 409
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+
+
+def test_undo_refuses_another_moderators_action(desk, article, django_user_model):
+    comment = held(article)
+    moderate(desk, "approve", comment)
+    other = Client()
+    other.force_login(
+        builders.in_english(
+            django_user_model.objects.create_superuser("lain", "lain@example.org", "x")
+        )
+    )
+    assert undo(other, comment).status_code == 409
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
+
+
+def test_undo_refuses_when_the_comment_was_moderated_again(desk, article):
+    comment = held(article)
+    moderate(desk, "approve", comment)
+    comments_set_status([comment.pk], CommentStatus.TRASH)
+    response = undo(desk, comment)
+    assert response.status_code == 409
+    assert "moderated again since" in response.json()["error"]
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.TRASH
+
+
+def test_undo_refuses_after_the_window(desk, article):
+    from kabar.discussion.admin.views import UNDO_SECONDS, UNDO_SESSION_KEY
+
+    comment = held(article)
+    moderate(desk, "approve", comment)
+    session = desk.session
+    record = session[UNDO_SESSION_KEY]
+    record["at"] -= UNDO_SECONDS + 1
+    session[UNDO_SESSION_KEY] = record
+    session.save()
+    response = undo(desk, comment)
+    assert response.status_code == 409
+    assert response.json()["error"] == "Too late to undo: moderate the comment again."
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
+
+
+def test_approve_and_trust_offers_no_undo(desk, article):
+    comment = held(article)
+    data = moderate(desk, "approve_and_trust", comment).json()
+    assert data["undo_url"] is None
+    assert undo(desk, comment).status_code == 409
+
+
+def test_undo_requires_the_change_permission(article, django_user_model):
+    comment = held(article)
+    client = Client()
+    client.force_login(
+        builders.admin_user_with(django_user_model, "pengamat", "discussion", "view_comment")
+    )
+    comments_set_status([comment.pk], CommentStatus.SPAM)
+    response = client.post(reverse("discussion_comments:undo", args=[comment.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.SPAM
+
+
+def test_undo_requires_login(client, article):
+    comment = held(article)
+    response = client.post(reverse("discussion_comments:undo", args=[comment.pk]))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_undo_requires_the_csrf_token(moderator, article):
+    comment = held(article)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(moderator)
+    token_client = Client()
+    token_client.force_login(moderator)
+    moderate(token_client, "approve", comment)
+    response = client.post(reverse("discussion_comments:undo", args=[comment.pk]), **JSON)
+    assert response.status_code == 403
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
+
+
+def test_undo_refuses_get_and_unknown_comments(desk, article):
+    comment = held(article)
+    moderate(desk, "approve", comment)
+    assert desk.get(reverse("discussion_comments:undo", args=[comment.pk])).status_code == 405
+    assert desk.post(reverse("discussion_comments:undo", args=[999999])).status_code == 404
+    assert desk.post("/admin/comments/undo/abc/").status_code == 404
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.APPROVED
+
+
+def test_undo_with_a_damaged_session_record_says_so(desk, article):
+    from kabar.discussion.admin.views import UNDO_SESSION_KEY
+
+    comment = held(article)
+    session = desk.session
+    session[UNDO_SESSION_KEY] = {"pk": comment.pk, "previous": "nonsense", "at": "x"}
+    session.save()
+    response = undo(desk, comment)
+    assert response.status_code == 409
+    assert response.json()["error"] == "Too late to undo: moderate the comment again."
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING

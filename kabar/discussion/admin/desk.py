@@ -25,6 +25,7 @@ from .views import (
     CommentIndexView,
     CommentInspectView,
     CommentModerationView,
+    CommentUndoView,
     ReasonsColumn,
     SpamBulkAction,
     TrashBulkAction,
@@ -81,6 +82,7 @@ class CommentViewSet(SnippetViewSet):
     url_namespace = "discussion_comments"
 
     index_view_class = CommentIndexView
+    index_template_name = "discussion/admin/index.html"
     index_results_template_name = "discussion/admin/index_results.html"
     inspect_view_class = CommentInspectView
     edit_view_class = CommentEditRedirectView
@@ -91,6 +93,8 @@ class CommentViewSet(SnippetViewSet):
     list_per_page = 50
     # Held comments (pending, reported) first, then newest first; the headers re-sort.
     ordering = ["queue_position", "-created_at", "-pk"]
+    # The index shows these as one card per comment (views.CommentCardColumn); the list
+    # stays for what else Wagtail derives from it.
     list_display = [
         "body",
         Column("author_name", label=_("Name"), sort_key="author_name"),
@@ -128,7 +132,7 @@ class CommentViewSet(SnippetViewSet):
     ]
 
     def get_queryset(self, request):
-        return Comment.objects.select_related("page").annotate(
+        return Comment.objects.select_related("page", "commenter", "parent").annotate(
             queue_position=Case(
                 When(status__in=HELD, then=Value(0)),
                 default=Value(1),
@@ -149,14 +153,24 @@ class CommentViewSet(SnippetViewSet):
         return super().get_permissions_to_register().exclude(codename__in=refused)
 
     def get_urlpatterns(self):
-        return super().get_urlpatterns() + [
-            path(
-                f"{moderation.name}/<id:pk>/",
-                self.construct_view(CommentModerationView, moderation=moderation),
-                name=moderation.name,
-            )
-            for moderation in MODERATIONS
-        ]
+        return (
+            super().get_urlpatterns()
+            + [
+                path(
+                    f"{moderation.name}/<id:pk>/",
+                    self.construct_view(CommentModerationView, moderation=moderation),
+                    name=moderation.name,
+                )
+                for moderation in MODERATIONS
+            ]
+            + [
+                path(
+                    "undo/<id:pk>/",
+                    self.construct_view(CommentUndoView),
+                    name="undo",
+                )
+            ]
+        )
 
     @property
     def url_finder_class(self):

@@ -1,7 +1,10 @@
-"""The editors' moderation desk: queues with counts, listing, inspect page, per-comment
-and bulk moderation (including "approve and trust"), search by text, name, email and IP."""
+"""The editors' moderation desk: queues with counts, the listing as one card per comment
+(worked from the keyboard by static/discussion/desk.js), inspect page, per-comment and bulk
+moderation (including "approve and trust"), undo of the last one, search by text, name,
+email and IP."""
 
 import ipaddress
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,22 +14,24 @@ from django import forms
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django.views.generic import RedirectView, View
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.widgets import Button, HeaderButton, ListingButton
+from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.log_actions import registry as log_registry
 from wagtail.models import Page
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -45,7 +50,14 @@ from ..services import (
     comments_set_status,
 )
 
-EXCERPT_LENGTH = 90
+# A card shows the whole of a typical comment; a very long one is cut, its inspect page has it.
+CARD_TEXT_LENGTH = 600
+PARENT_EXCERPT_LENGTH = 300
+# How long after a single moderation its undo is still accepted (the desk offers ~5 s).
+UNDO_SECONDS = 60
+UNDO_SESSION_KEY = "kabar_desk_last_moderation"
+# The moderations a moderator can take back: a status change and nothing else.
+UNDOABLE = ("approve", "spam", "trash")
 SEARCH_FIELDS = ["body", "author_name", "author_email"]
 # The statuses a moderator still has to look at: listed first, and highlighted.
 HELD = (CommentStatus.PENDING, CommentStatus.REPORTED)
@@ -225,13 +237,6 @@ class CommentFilterSet(WagtailFilterSet):
 # Listing columns.
 
 
-class ExcerptColumn(TitleColumn):
-    """The listing's title: the start of the comment, never the whole of a long one."""
-
-    def get_value(self, instance):
-        return Truncator(instance.body).chars(EXCERPT_LENGTH)
-
-
 class ReasonsColumn(Column):
     """Why the checks decided as they did, and the learned score, on the row itself."""
 
@@ -243,6 +248,83 @@ class ReasonsColumn(Column):
         context["spam_score"] = instance.spam_score
         context["report_count"] = instance.report_count
         return context
+
+
+class CommentCardColumn(Column):
+    """The whole comment as one card: its text at full width (the comment it answers
+    folded above it), one compact line of context, then the moderation buttons as
+    plain forms, which work without JavaScript and which desk.js takes over."""
+
+    cell_template_name = "discussion/admin/card_cell.html"
+
+    def __init__(self, *args, view=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.view = view
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        view = self.view
+        request = parent_context.get("request")
+        if request is not None:
+            # The cell is rendered on its own: its forms need the token in their context.
+            context["csrf_token"] = get_token(request)
+        moderations = view.moderations_for(instance) if view else []
+        context.update(
+            comment=instance,
+            text_id=f"snippet_{quote(instance.pk)}_title",
+            reasons=reasons_for_display(instance),
+            spam_score=instance.spam_score,
+            report_count=instance.report_count,
+            commenter=instance.commenter,
+            parent=instance.parent,
+            age=timesince(instance.created_at),
+            is_held=instance.status in HELD,
+            page_url=instance.page.get_url(request) if instance.page_id else None,
+            inspect_url=reverse(
+                f"{view.index_url_name.split(':')[0]}:inspect", args=(quote(instance.pk),)
+            )
+            if view
+            else None,
+            next_url=view.desk_next_url if view else "",
+            # On a status tab every card has that status: the tag would only repeat it.
+            show_status=not (view and view.current_queue),
+            actions=[
+                {
+                    "name": m.name,
+                    "label": m.label,
+                    "short_label": CARD_LABELS.get(m.name, m.label),
+                    "url": view.moderation_url(instance, m),
+                    "key": DESK_KEYS.get(m.name, ""),
+                }
+                for m in moderations
+            ],
+        )
+        return context
+
+
+# The short words on a card's buttons; the full label stays their accessible name (and
+# contains the short word, as WCAG's "label in name" asks).
+CARD_LABELS = {
+    # Translators: a button on a comment in the moderation queue; "Mark as spam".
+    "spam": _("Spam"),
+    # Translators: a button on a comment in the moderation queue; "Move to trash".
+    "trash": _("Trash"),
+}
+
+# The key desk.js binds to each moderation, shown on its button.
+DESK_KEYS = {"approve": "a", "spam": "s", "trash": "t"}
+
+
+class CommentDeskTable(Table):
+    """The listing as a column of cards: each row is focusable by desk.js and says which
+    comment it holds."""
+
+    def get_row_attrs(self, instance):
+        attrs = super().get_row_attrs(instance)
+        attrs["data-desk-card"] = ""
+        attrs["data-comment-id"] = str(instance.pk)
+        attrs["data-status"] = instance.status
+        return attrs
 
 
 def post_action_attrs(url, aria_label=None):
@@ -284,8 +366,23 @@ def queue_counts():
 
 
 class CommentIndexView(ModerationButtonsMixin, IndexView):
-    def _get_title_column(self, field_name, column_class=TitleColumn, **kwargs):
-        return super()._get_title_column(field_name, column_class=ExcerptColumn, **kwargs)
+    table_class = CommentDeskTable
+    table_classname = "listing comment-desk"
+
+    @cached_property
+    def columns(self):
+        # Two columns, not nine: the bulk checkbox and the card. The card's own line of
+        # context replaces the name, email, IP, article, status, reasons and date columns.
+        return [
+            BulkActionsCheckboxColumn("bulk_actions", obj_type="snippet"),
+            CommentCardColumn("body", label=_("Comment"), view=self),
+        ]
+
+    @cached_property
+    def desk_next_url(self):
+        """Where a card's form comes back to: this listing, as filtered and paged."""
+        query = self.request.GET.urlencode()
+        return self.index_url + (f"?{query}" if query else "")
 
     def get_edit_url(self, instance):
         # Comments are moderated, not edited: a row's link opens the inspect page.
@@ -295,29 +392,6 @@ class CommentIndexView(ModerationButtonsMixin, IndexView):
         if not self.is_searching:
             return queryset
         return search_comments(queryset, self.search_query)
-
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        for moderation in self.moderations_for(instance):
-            url = self.moderation_url(instance, moderation)
-            if moderation.name == "approve":
-                # Approving is the usual answer to a queued comment: one click, in view.
-                aria_label = _("Approve comment by %(name)s") % {"name": instance.author_name}
-                button = ListingButton(
-                    moderation.label,
-                    icon_name=moderation.icon,
-                    attrs=post_action_attrs(url, aria_label),
-                    priority=10,
-                )
-            else:
-                button = Button(
-                    moderation.label,
-                    icon_name=moderation.icon,
-                    attrs=post_action_attrs(url),
-                    priority=30 if moderation.name == "approve_and_trust" else 40,
-                )
-            buttons.append(button)
-        return buttons
 
     @cached_property
     def current_queue(self):
@@ -452,9 +526,86 @@ class CommentModerationView(PermissionCheckedMixin, View):
     moderation = None
 
     def post(self, request, pk):
-        comment = get_object_or_404(Comment.objects.only("pk", "author_name"), pk=pk)
-        self.moderation.service(comment, by=request.user)
-        messages.success(request, self.moderation.done_message % {"name": comment.author_name})
+        comment = get_object_or_404(Comment.objects.only("pk", "author_name", "status"), pk=pk)
+        previous = comment.status
+        changed = self.moderation.service(comment, by=request.user)
+        message = self.moderation.done_message % {"name": comment.author_name}
+        undo_url = None
+        if changed and self.moderation.name in UNDOABLE:
+            request.session[UNDO_SESSION_KEY] = {
+                "pk": comment.pk,
+                "previous": previous,
+                "status": str(self.moderation.status),
+                "at": time.time(),
+            }
+            namespace = self.index_url_name.split(":")[0]
+            undo_url = reverse(f"{namespace}:undo", args=(quote(comment.pk),))
+        if wants_json(request):
+            return JsonResponse(
+                {
+                    "message": str(message),
+                    "status": str(self.moderation.status),
+                    "previous": previous,
+                    "undo_url": undo_url,
+                    "counts": queue_counts(),
+                }
+            )
+        messages.success(request, message)
+        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
+
+
+def wants_json(request):
+    """desk.js asks for JSON; a plain form post (no JavaScript) gets a redirect."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+class CommentUndoView(PermissionCheckedMixin, View):
+    """POST-only: take back this moderator's last single moderation (approve, spam or
+    trash) of this comment, within UNDO_SECONDS, if nobody has moved it since: the
+    comment goes back to the status it had, through the same service."""
+
+    model = Comment
+    permission_required = "change"
+    http_method_names = ["post"]
+    index_url_name = None
+
+    def refuse(self, request, message):
+        if wants_json(request):
+            return JsonResponse({"error": str(message), "counts": queue_counts()}, status=409)
+        messages.error(request, message)
+        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
+
+    def post(self, request, pk):
+        comment = get_object_or_404(Comment.objects.only("pk", "author_name", "status"), pk=pk)
+        last = request.session.get(UNDO_SESSION_KEY)
+        if not isinstance(last, dict) or last.get("pk") != comment.pk:
+            return self.refuse(
+                request, _("Only your last moderation can be undone, and this was not it.")
+            )
+        previous, at = last.get("previous"), last.get("at")
+        if (
+            previous not in CommentStatus.values
+            or not isinstance(at, (int, float))
+            or time.time() - at > UNDO_SECONDS
+        ):
+            del request.session[UNDO_SESSION_KEY]
+            return self.refuse(request, _("Too late to undo: moderate the comment again."))
+        if comment.status != last.get("status"):
+            del request.session[UNDO_SESSION_KEY]
+            return self.refuse(
+                request, _("The comment was moderated again since: nothing was undone.")
+            )
+        comments_set_status([comment.pk], previous, by=request.user)
+        del request.session[UNDO_SESSION_KEY]
+        message = _("Undone: the comment by %(name)s is %(status)s again.") % {
+            "name": comment.author_name,
+            "status": CommentStatus(previous).label,
+        }
+        if wants_json(request):
+            return JsonResponse(
+                {"message": str(message), "status": previous, "counts": queue_counts()}
+            )
+        messages.success(request, message)
         return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
 
 
