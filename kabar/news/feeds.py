@@ -14,7 +14,7 @@ with its links and pictures made absolute for readers elsewhere."""
 import copy
 from collections import defaultdict
 
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,9 +27,9 @@ from kabar.core.site_address import SiteFeed, site_root_url, site_url
 from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed
 
 from . import corrections, pictures
-from .models import ArticleNotice, Author, NewsSettings
+from .models import Author, NewsSettings
 from .ninjs import absolute_body_html
-from .selectors import latest_articles, public_section
+from .selectors import latest_articles, public_section, with_latest_notice
 
 FEED_SIZE = 50
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -64,16 +64,7 @@ class FullTextAtomFeed(Atom1Feed):
 def feed_articles():
     """What every feed lists, with what an item reads (byline, section, tags, the newest
     correction's or update's time) read with it."""
-    newest_notice = (
-        ArticleNotice.objects.filter(article=OuterRef("pk"))
-        .order_by("-issued_at")
-        .values("issued_at")[:1]
-    )
-    return (
-        latest_articles()
-        .prefetch_related("tags")
-        .annotate(**{corrections.LATEST_NOTICE: Subquery(newest_notice)})
-    )
+    return with_latest_notice(latest_articles().prefetch_related("tags"))
 
 
 def with_bodies_loaded(articles):

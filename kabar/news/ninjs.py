@@ -27,9 +27,7 @@ from wagtail.models import PageLogEntry, Site
 
 from kabar.core.site_address import site_root_url, site_url
 
-from .corrections import LATEST_NOTICE
-from .models import ArticleNotice
-from .selectors import latest_articles
+from .selectors import latest_articles, with_latest_notice
 from .templatetags.news import rendition
 
 STANDARD = {
@@ -66,17 +64,11 @@ def ninjs_articles():
         .annotate(n=Count("pk"))
         .values("n")
     )
-    newest_notice = (
-        ArticleNotice.objects.filter(article=OuterRef("pk"))
-        .order_by("-issued_at")
-        .values("issued_at")[:1]
-    )
-    return (
+    return with_latest_notice(
         latest_articles()
         .prefetch_related("tags", Prefetch("lead_image__renditions", queryset=renditions))
         .annotate(
-            ninjs_publications=Coalesce(Subquery(publications, output_field=IntegerField()), 0),
-            **{LATEST_NOTICE: Subquery(newest_notice)},
+            ninjs_publications=Coalesce(Subquery(publications, output_field=IntegerField()), 0)
         )
     )
 

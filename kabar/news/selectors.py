@@ -3,7 +3,7 @@
 They list only what every reader may see: these lists are cached and shared by all readers,
 so a page under a view restriction (a password, sign-in) is left out of them entirely."""
 
-from django.db.models import Case, Count, Prefetch, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Subquery, When
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
@@ -11,7 +11,7 @@ from kabar.core.restrictions import without_restricted
 from kabar.discussion.selectors import with_comment_counts
 
 # A module, not its names: the page models call these from get_context().
-from . import models, pictures
+from . import corrections, models, pictures
 
 LATEST_PER_SECTION = 5
 
@@ -37,6 +37,17 @@ def _article_cards(queryset):
         )
         .order_by("-published_at", "-pk")
     )
+
+
+def with_latest_notice(articles):
+    """`articles` annotated with their newest correction's or update's time (what
+    corrections.modified_at reads), in the same query."""
+    newest = (
+        models.ArticleNotice.objects.filter(article=OuterRef("pk"))
+        .order_by("-issued_at")
+        .values("issued_at")[:1]
+    )
+    return articles.annotate(**{corrections.LATEST_NOTICE: Subquery(newest)})
 
 
 def with_card_pictures(cards):

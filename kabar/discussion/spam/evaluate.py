@@ -105,9 +105,10 @@ def comment_of(row):
     )
 
 
-@dataclass
-class Report:
-    folds: int
+@dataclass(kw_only=True)
+class Outcomes:
+    """What became of each labelled comment: matrix[label][outcome], and the mistakes."""
+
     matrix: dict = field(default_factory=lambda: {a: dict.fromkeys(OUTCOMES, 0) for a in LABELS})
     mistakes: list = field(default_factory=list)
 
@@ -116,6 +117,11 @@ class Report:
 
     def total(self, actual):
         return sum(self.matrix[actual].values())
+
+
+@dataclass(kw_only=True)
+class Report(Outcomes):
+    folds: int
 
     def metrics(self, positive_outcomes):
         """Precision, recall and F1 for spam, counting `positive_outcomes` as caught."""
@@ -200,20 +206,12 @@ def kind_of(row):
     return row.kind or row.label
 
 
-@dataclass
-class SplitReport:
+@dataclass(kw_only=True)
+class SplitReport(Outcomes):
     """A train/test run: the classifier learns the training file only, and every row of the
     test file goes through the decision a posted comment gets."""
 
     trained: int
-    matrix: dict = field(default_factory=lambda: {a: dict.fromkeys(OUTCOMES, 0) for a in LABELS})
-    mistakes: list = field(default_factory=list)
-
-    def count(self, actual, outcome):
-        return self.matrix[actual][outcome]
-
-    def total(self, actual):
-        return sum(self.matrix[actual].values())
 
     def rate(self, actual, outcomes):
         whole = self.total(actual)
