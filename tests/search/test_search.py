@@ -360,12 +360,12 @@ def test_when_more_match_than_the_limit_the_newest_are_ranked(client, publish, s
     # says why and how to reach it.
     assert sorted(titles(response)) == ["Laporan cuaca 1", "Laporan cuaca 2", "Laporan cuaca 3"]
     assert response.context["capped"]
-    assert "More than 3 articles match" in response.content.decode()
+    assert "Lebih dari 3 artikel cocok" in response.content.decode()  # in the reader's language
     until = (now - timedelta(days=200)).date().isoformat()
     older = found(client, "banjir", date_until=until)
     assert titles(older) == ["Banjir bandang melanda lembah"]
     assert not older.context["capped"]
-    assert "More than" not in older.content.decode()
+    assert "Lebih dari" not in older.content.decode()
 
 
 def test_exactly_the_limit_is_not_called_more(client, publish, settings):
