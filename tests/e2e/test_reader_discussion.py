@@ -38,7 +38,7 @@ def test_reader_comment_moderation_and_reply(live_server, new_context, demo_arti
     reader = new_context().new_page()
     reader.goto(url)
     expect(reader.locator("article h1")).to_have_text(demo_article.title)
-    expect(reader.locator(".kicker")).to_contain_text("Kabar Internasional")
+    expect(reader.locator(".article__header .kicker")).to_contain_text("Kabar Internasional")
 
     # The form: heading, privacy notice, required marks on real labels.
     form = reader.locator("#commentform")
@@ -86,7 +86,7 @@ def test_reader_comment_moderation_and_reply(live_server, new_context, demo_arti
     admin.get_by_role("link", name=re.compile(r"Komentar \(2\)")).first.click()
     row = admin.locator("tr", has_text="Laras")
     expect(row).to_contain_text(EMAIL)
-    row.get_by_role("button", name=re.compile("Setujui")).click()
+    row.get_by_role("button", name="Setujui", exact=True).click()
     expect(admin.get_by_text("Komentar dari Laras disetujui.")).to_be_visible()
     comment.refresh_from_db()
     assert comment.status == CommentStatus.APPROVED
