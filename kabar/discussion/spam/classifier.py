@@ -48,6 +48,16 @@ def _reserved(domain):
     return domain in RESERVED_DOMAINS or domain.endswith(RESERVED_SUFFIXES)
 
 
+# What the Reading found, each a feature when found: (Reading attribute, feature).
+BODY_FLAGS = (("phone", "k:phone"), ("messenger", "k:messenger"), ("official_hosts", "k:official"))
+CONTACT_FLAGS = (
+    ("shortener", "k:shortener"),
+    ("lookalikes", "k:lookalike"),
+    ("sales_ask", "k:ask"),
+    ("hotline", "k:hotline"),
+)
+
+
 def features(body, *, name="", email="", url="", reading=None):
     """The comment's features as a list of distinct strings (at most ~1,000), read from
     the normalised fields (content.py): look-alike letters, leetspeak and split letters
@@ -80,12 +90,9 @@ def features(body, *, name="", email="", url="", reading=None):
     # Links to public bodies and universities are counted apart: a reader citing a source.
     links = [link for link in links_in(body) if not is_official(host_of(link))]
     add(f"k:links={min(len(links), 3)}")
-    if reading.phone:
-        add("k:phone")
-    if reading.messenger:
-        add("k:messenger")
-    if reading.official_hosts:
-        add("k:official")
+    for attribute, feature in BODY_FLAGS:
+        if getattr(reading, attribute):
+            add(feature)
     for kind in reading.pitches:
         if kind != "sales":  # the same fact as k:ask, counted once
             add(f"p:{kind}")
@@ -121,14 +128,9 @@ def features(body, *, name="", email="", url="", reading=None):
         add(f"n:{word}")
     if any(ch.isdigit() for ch in name or ""):
         add("n:#digit")
-    if reading.shortener:
-        add("k:shortener")
-    if reading.lookalikes:
-        add("k:lookalike")
-    if reading.sales_ask:
-        add("k:ask")
-    if reading.hotline:
-        add("k:hotline")
+    for attribute, feature in CONTACT_FLAGS:
+        if getattr(reading, attribute):
+            add(feature)
     return [feature[:TOKEN_MAX_LENGTH] for feature in seen]
 
 
