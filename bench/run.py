@@ -42,8 +42,11 @@ def log(message):
 
 
 def profile(server, args, name, seconds):
-    """With --profile DIR: py-spy records every web worker for `seconds`, in the background,
-    into DIR/<name>-<pid>.svg (flame graphs, open them in a browser)."""
+    """With --profile DIR: py-spy records every web worker and the task worker for
+    `seconds`, in the background, into DIR/<name>-<pid>.svg (flame graphs, open them in a
+    browser), or with
+    --profile-format raw into DIR/<name>-<pid>.txt (collapsed stacks, one per line, for
+    flamegraph.pl, speedscope or grep)."""
     pyspy = shutil.which("py-spy", path=str(harness.BIN)) or shutil.which("py-spy")
     if not args.profile or server is None or not pyspy:
         return []
@@ -51,9 +54,11 @@ def profile(server, args, name, seconds):
     out.mkdir(parents=True, exist_ok=True)
     procs = []
     for row in server.memory():
-        if row["role"] == "worker":
-            target = out / f"{name.replace(' ', '-').replace(',', '')}-{row['pid']}.svg"
+        if row["role"] in ("worker", "task worker"):
+            suffix = "svg" if args.profile_format == "flamegraph" else "txt"
+            target = out / f"{name.replace(' ', '-').replace(',', '')}-{row['pid']}.{suffix}"
             argv = [pyspy, "record", "--pid", row["pid"], "--duration", int(seconds)]
+            argv += ["--format", args.profile_format]
             argv += ["--rate", 100, "--nonblocking", "--output", target]
             procs.append(harness.spawn(argv, log=out / "py-spy.log"))
     return procs
@@ -434,6 +439,12 @@ def main(argv=None):
     )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--profile", metavar="DIR", help="py-spy flame graphs of the workers")
+    parser.add_argument(
+        "--profile-format",
+        choices=["flamegraph", "raw"],
+        default="flamegraph",
+        help="with --profile: SVG flame graphs, or collapsed stacks as text",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.post_duration = 3, 1, 4.0

@@ -11,10 +11,11 @@ migrated, then filled and measured by a child process under that site's settings
    rows (tree paths computed as treebeard does) and their ArticlePage rows, then their
    SearchEntry rows made by the product's own `services.entry_for` (Snowball stems through
    kabar.search.text), with the full-text index dropped meanwhile.
-2. The index built from empty over the N rows: the forward statements of migration
-   search/0003 (SQLite: the FTS5 table, its triggers and FTS5's 'rebuild'; PostgreSQL: the
-   generated tsvector column, then its GIN index), timed; then ANALYZE on PostgreSQL, as
-   autovacuum would do after such a load.
+2. The index built from empty over the N rows: the forward statements of migrations
+   search/0003 and 0004 (SQLite: the FTS5 table, its triggers, FTS5's 'rebuild' and the
+   headline index; PostgreSQL: narrow rows, the generated tsvector column, which rewrites
+   the table, its GIN index and the (section_id, position) index), timed; then ANALYZE
+   on PostgreSQL, as autovacuum would do after such a load.
 3. K fixed queries through `kabar.search.query.find` (first page, snippets included), each
    timed in-process once after a short warm-up; then the naive baseline (every word in
    title or body_text by icontains, newest first, first page) on every `--baseline-every`th
@@ -491,17 +492,26 @@ def fill(n, seed=SEED, progress=None):
 
 
 def _index_statements():
-    # The index as the latest migration leaves it (0003 rebuilds SQLite's FTS5 table keyed
-    # by SearchEntry.position and keeps PostgreSQL's 0002 tsvector and GIN index).
-    migration = importlib.import_module("kabar.search.migrations.0003_position")
+    # The index as the latest migrations leave it: on SQLite the FTS5 table keyed by
+    # SearchEntry.position (0003) and the headline index (0004); on PostgreSQL the tsvector
+    # and its GIN index (0002), remade by 0004 over narrow rows, with (section_id, position).
+    fulltext = importlib.import_module("kabar.search.migrations.0002_fulltext")
+    position = importlib.import_module("kabar.search.migrations.0003_position")
+    ranking = importlib.import_module("kabar.search.migrations.0004_ranking_indexes")
     return {
-        "sqlite": (migration.SQLITE_BACKWARD, migration.SQLITE_FORWARD),
-        "postgresql": (migration.POSTGRES_BACKWARD, migration.POSTGRES_FORWARD),
+        "sqlite": (
+            [*ranking.SQLITE_BACKWARD, *position.SQLITE_BACKWARD],
+            [*position.SQLITE_FORWARD, *ranking.SQLITE_FORWARD],
+        ),
+        "postgresql": (
+            [*ranking.POSTGRES_BACKWARD, *fulltext.POSTGRES_BACKWARD],
+            ranking.POSTGRES_FORWARD,
+        ),
     }
 
 
 def drop_index():
-    """The full-text index dropped (migration 0003's statements backwards), so the load
+    """The full-text index dropped (the migrations' statements backwards), so the load
     does not build it row by row and its build can be timed on its own."""
     from django.db import connection
 
@@ -512,7 +522,7 @@ def drop_index():
 
 
 def build_index():
-    """Migration 0003's full-text statements forwards over the rows already there; seconds
+    """The migrations' full-text statements forwards over the rows already there; seconds
     per statement."""
     from django.db import connection
 
@@ -583,18 +593,23 @@ def timed(fn, *args):
 
 def explain(words, filters):
     """The engine's plan for the product's hits query of `words`."""
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:
         product_search(words, filters)
-    hits_sql = next(q["sql"] for q in captured.captured_queries if "WITH recent" in q["sql"])
+    sqls = [q["sql"] for q in captured.captured_queries]
+    hits_sql = next(sql for sql in sqls if "WITH recent" in sql)
     prefix = (
         "EXPLAIN QUERY PLAN "
         if connection.vendor == "sqlite"
         else "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
     )
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # On PostgreSQL the plan the product's probe chose (its set_config), set again.
+        for sql in sqls:
+            if "set_config" in sql:
+                cursor.execute(sql)
         cursor.execute(prefix + hits_sql)
         return [" | ".join(str(c) for c in row) for row in cursor.fetchall()]
 

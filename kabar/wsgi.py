@@ -11,9 +11,12 @@ from kabar.core.page_cache import PageCacheApp  # noqa: E402
 application = PageCacheApp(application)
 
 # The embedded default sends mail from a worker thread in this process (settings decide).
+from kabar.discussion.staff import staff_round_sweep  # noqa: E402
 from kabar.discussion.tasks import start_worker_thread  # noqa: E402
 from kabar.news.tasks import publishing_schedule_start  # noqa: E402
 
-# With the worker in this process, scheduled articles are swept and their chain started here.
+# With the worker in this process, scheduled articles are swept and their chain started here,
+# and comments still waiting to be told to the staff get their digest's round.
 if start_worker_thread() is not None:
     publishing_schedule_start()
+    staff_round_sweep()

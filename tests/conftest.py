@@ -22,6 +22,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _no_staff_round_known():
+    """The staff digest's round this process knows to be queued (staff._round_known_at) is
+    a row of a queue each test rolls back or empties: forgotten around every test."""
+    from kabar.discussion import staff  # noqa: PLC0415 - needs the settings pytest-django sets
+
+    staff._round_known_at = None
+    yield
+    staff._round_known_at = None
+
+
+@pytest.fixture(autouse=True)
 def _empty_renditions_cache():
     """Wagtail's renditions cache outlives each test's rolled-back rows, and on SQLite a new
     image can take an old id (and find another image's renditions): emptied around every

@@ -45,14 +45,40 @@ class Chain:
             if by is not None:
                 rounds = rounds.filter(Q(run_after=get_date_max()) | Q(run_after__lte=by))
             return rounds.exists()
-        if isinstance(backend, DummyBackend):  # the tests' queue that keeps what it is given
-            return any(
+        return any(True for _when in self._waiting(backend, by))
+
+    def due_by(self, when):
+        """When the first round queued to run by `when` runs (now, for one queued with no
+        time), or None if there is none."""
+        backend = self.task.get_backend()
+        if isinstance(backend, DatabaseBackend):
+            run_after = (
+                DBTaskResult.objects.filter(
+                    backend_name=backend.alias,
+                    task_path=self.task.module_path,
+                    status=TaskResultStatus.READY,
+                )
+                .filter(Q(run_after=get_date_max()) | Q(run_after__lte=when))
+                .order_by("run_after")
+                .values_list("run_after", flat=True)
+                .first()
+            )
+            if run_after is None:
+                return None
+            return timezone.now() if run_after == get_date_max() else run_after
+        return min(self._waiting(backend, when), default=None)
+
+    def _waiting(self, backend, by):
+        """The times of the rounds the tests' queue (which keeps what it is given) holds."""
+        if not isinstance(backend, DummyBackend):
+            return
+        for result in backend.results:
+            if (
                 result.task.module_path == self.task.module_path
                 and result.status == TaskResultStatus.READY
                 and (by is None or result.task.run_after is None or result.task.run_after <= by)
-                for result in backend.results
-            )
-        return False
+            ):
+                yield result.task.run_after or timezone.now()
 
     def next(self, now=None):
         """Queue the next round for when the next thing falls due (within the bounds);
@@ -78,13 +104,20 @@ class Chain:
 
     def wake_by(self, when):
         """Make sure a round runs by `when` (a new deadline): queue one for then unless a
-        round due by then is queued already; the chain that was waiting carries on after."""
-        if not self.can_defer() or self.queued(by=when):
+        round due by then is queued already; the chain that was waiting carries on after.
+        Returns when the round that runs by then is due, or None when the queue cannot defer
+        or would not take it."""
+        if not self.can_defer():
             return None
         try:
+            due = self.due_by(when)
+            if due is not None:
+                return due
             if when <= timezone.now():
-                return self.task.enqueue()
-            return self.task.using(run_after=when).enqueue()
+                self.task.enqueue()
+            else:
+                self.task.using(run_after=when).enqueue()
         except Exception:
             logger.exception("a round of %s could not be queued", self.task.module_path)
             return None
+        return when

@@ -27,6 +27,7 @@ ACTIONS = {
     "trash": (_("Move comment to trash"), _("Moved to trash")),
     "report": (_("Hold comment after reader reports"), _("Held after reader reports")),
     "hold": (_("Hold comment for moderation"), _("Held for moderation")),
+    "undo": (_("Undo a moderation of the comment"), _("Moderation undone")),
 }
 
 

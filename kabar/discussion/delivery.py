@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .messages import NotSendable, message_build
 from .models import DeliveryStatus, EmailDelivery
-from .tasks import delivery_schedule, digest_is_open, digests_close
+from .tasks import delivery_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ def deliver(delivery_id):
     """Try once to send a queued delivery; on failure, schedule the next try with backoff
     or, after MAX_ATTEMPTS, mark it failed. Returns the delivery's status."""
     delivery = _delivery(delivery_id)
-    if delivery is not None and digest_is_open(delivery):
-        # The first of a round of staff digests to go closes the round; its list is final.
-        digests_close(delivery.kind, delivery.next_attempt_at)
-        delivery = _delivery(delivery_id)
     if delivery is None or delivery.status != DeliveryStatus.QUEUED:
         return delivery.status if delivery else None
     now = timezone.now()

@@ -96,6 +96,10 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Written by someone who could moderate at the time (a reply from the desk, or a signed-in
+    # moderator on the site): the thread marks it as the newsroom's. Stored, not derived from
+    # `user`, so it stays true of what was written when that person's permissions change.
+    by_staff = models.BooleanField(_("written by the newsroom"), default=False)
     # The address itself is kept only for the retention period (for moderators); the keyed
     # hash serves rate limits, duplicate checks and search, and is forgotten with it.
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -126,6 +130,10 @@ class Comment(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The staff digest this comment waits to be told in (a DeliveryKind of staff mail), set
+    # with the comment's own INSERT and cleared by the round that lists it (staff.py): a held
+    # comment costs no second write and no job of its own to reach the moderators.
+    staff_notice = models.CharField(_("staff notice"), max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = _("comment")
@@ -138,6 +146,15 @@ class Comment(models.Model):
             # latest comments on an article, by email and by address, however busy it is.
             models.Index(Lower("author_email"), "page", "created_at", name="discussion_dup_email"),
             models.Index(fields=["ip_hash", "page", "created_at"], name="discussion_dup_ip"),
+            # A commenter's approved comments, counted for every comment they post (trust.py)
+            # without walking the rest of what they wrote.
+            models.Index(fields=["commenter", "status"], name="discussion_commenter_status"),
+            # The few comments a staff digest round has still to tell, found without a scan.
+            models.Index(
+                fields=["staff_notice", "created_at"],
+                condition=~models.Q(staff_notice=""),
+                name="discussion_staff_notice",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -263,6 +280,13 @@ class EmailDelivery(models.Model):
         verbose_name = _("email delivery")
         verbose_name_plural = _("email deliveries")
         ordering = ["-created_at"]
+        indexes = [
+            # What an address was sent lately (one confirmation a day), asked for every
+            # held comment of an unconfirmed commenter: a walk of that address's rows only.
+            models.Index(
+                fields=["recipient", "kind", "created_at"], name="discussion_delivery_recent"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=DeliveryStatus.values),
@@ -271,18 +295,6 @@ class EmailDelivery(models.Model):
             # Never the same message about the same comment to the same address twice.
             models.UniqueConstraint(
                 fields=["comment", "recipient", "kind"], name="discussion_delivery_once"
-            ),
-            # One staff digest taking comments per address and kind: queued, never tried,
-            # due at next_attempt_at (staff.staff_notify).
-            models.UniqueConstraint(
-                fields=["kind", "recipient"],
-                condition=models.Q(
-                    kind__in=[DeliveryKind.STAFF_HELD, DeliveryKind.STAFF_NEW],
-                    status=DeliveryStatus.QUEUED,
-                    attempts=0,
-                    next_attempt_at__isnull=False,
-                ),
-                name="discussion_delivery_one_open_digest",
             ),
         ]
 

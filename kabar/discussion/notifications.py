@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .mail import KIND_CONFIRM, KIND_REPLY, mail_subject, site_name
 from .models import Comment, CommentStatus, EmailDelivery, Subscription
-from .policy import site_rules
-from .staff import HELD, staff_notify, staff_told_at_once
+from .staff import HELD, staff_round_wake
 from .subscriptions import subscription_request
 from .tasks import announce_comment, delivery_queue
 from .trust import asks_for_proof
@@ -103,10 +102,9 @@ def comment_announce(comment_id, event):
         subscribing = False
         if comment.notify_replies and comment.commenter_id:
             subscribing = subscription_request(comment.commenter, comment.page)
-        confirmation_request(comment, subscribing=subscribing)
-        # Who is told is the site's setting (sections do not override it): no need to read
-        # the article and its section, once for every comment, to learn it.
-        staff_notify(comment, site_rules())
+        # The newsroom's own reply asks its writer to confirm nothing they did not ask for.
+        if subscribing or not comment.by_staff:
+            confirmation_request(comment, subscribing=subscribing)
     followers_notify(comment)
 
 
@@ -138,13 +136,14 @@ def _nothing_for_its_author(comment):
 
 
 def on_comment_stored(sender, comment, context=None, **kwargs):
-    # Spam and trash set off nothing (comment_announce), so they cost no job either.
+    # The staff hear of it in their digest's round (staff.py), which it wakes if need be.
+    if comment.staff_notice:
+        staff_round_wake(comment)
+    # Spam and trash set off nothing (comment_announce), so they cost no job either; nor
+    # does a held comment that mails its author nothing.
     if comment.status not in (*HELD, CommentStatus.APPROVED):
         return
-    # The page's rules the comment was judged by: sections do not change who is told.
-    rules = getattr(context, "rules", None)
-    staff_only = comment.status in HELD and _nothing_for_its_author(comment)
-    if staff_only and staff_told_at_once(comment, rules):
+    if comment.status in HELD and _nothing_for_its_author(comment):
         return
     _announce(comment.pk, "stored")
 

@@ -16,7 +16,7 @@ from kabar.core.ids import parse_id
 
 from .models import Comment, normalise_email
 from .policy import site_rules
-from .selectors import HELD_FOR_AUTHOR, held_for_author
+from .selectors import held_for_author, held_for_author_state
 
 # Signed, HttpOnly: the comments this browser sent, as "id.created" pairs. It shows held
 # comments to their author and proves authorship for editing and deleting; a request that
@@ -75,9 +75,12 @@ def store_own_comments(request, response, *, add=None, forget=None, rules=None):
     held = set()
     if earlier:
         try:
-            held = set(
-                Comment.objects.filter(HELD_FOR_AUTHOR, pk__in=earlier).values_list("pk", flat=True)
+            # Found by id, judged here: asked of the database together, the status test
+            # leads SQLite down the status index, through every held comment on the site.
+            rows = Comment.objects.filter(pk__in=earlier).values_list(
+                "pk", "status", "moderated_at", "removed_at"
             )
+            held = {pk for pk, *state in rows if held_for_author_state(*state)}
         except DATABASE_DOWN:
             held = set(earlier)  # kept the longer time rather than lost
     if add is not None:

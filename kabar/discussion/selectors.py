@@ -21,13 +21,14 @@ HELD_FOR_AUTHOR = Q(status=CommentStatus.PENDING) | Q(
 
 def held_for_author(comment):
     """HELD_FOR_AUTHOR for a comment in hand."""
-    if comment.status == CommentStatus.PENDING:
+    return held_for_author_state(comment.status, comment.moderated_at, comment.removed_at)
+
+
+def held_for_author_state(status, moderated_at, removed_at):
+    """HELD_FOR_AUTHOR for a comment's status, moderation and removal times."""
+    if status == CommentStatus.PENDING:
         return True
-    return (
-        comment.status in CHECKS_VERDICTS
-        and comment.moderated_at is None
-        and comment.removed_at is None
-    )
+    return status in CHECKS_VERDICTS and moderated_at is None and removed_at is None
 
 
 def comments_public_for(page, *, own_pending_ids=()):
@@ -124,6 +125,7 @@ THREAD_FIELDS = (
     "author_name",
     "author_email",
     "author_url",
+    "by_staff",
     "status",
     "created_at",
     "edited_at",

@@ -4,11 +4,12 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Revision
 
@@ -26,17 +27,22 @@ from .models import (
 from .policy import Rules, is_open_now, rules_for, rules_for_page
 from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
-from .spam.classifier import learn_from_decisions
+from .spam.classifier import learn_from_decisions, lessons_of
 from .spam.rules import find_duplicate
+from .staff import HELD, staff_notice_kind
 from .targets import DiscussionState
 from .trust import (
     address_proven,
     commenter_for,
     commenter_trust,
     commenters_recount,
+    commenters_restore_trust,
     is_staff,
     is_trusted,
+    may_moderate,
+    staff_verdict,
     status_for_author,
+    trust_states,
 )
 from .validation import comment_fields_validate
 
@@ -81,6 +87,9 @@ class SubmitContext:
     notify_replies: bool = False
     extra: dict = field(default_factory=dict)
     rules: Rules | None = None
+    # Written on the moderators' desk by someone allowed to moderate (the caller checked):
+    # published at once, whatever a check would say, and marked as the newsroom's.
+    from_desk: bool = False
 
 
 # Severity order: a comment ends up with the most severe status any check gave it.
@@ -127,6 +136,10 @@ def _apply_moderation(comment, *, author, article, rules, context):
     it says. The one assessment both a new comment and an author's edit go through."""
     # Read with its comment history in the same query (trust and burst guard use it).
     comment.commenter = commenter_for(author)
+    if context.from_desk:
+        comment.status, comment.reasons = staff_verdict()
+        comment.spam_score = None
+        return
     trust_status, trust_reasons = status_for_author(comment.commenter, author, rules)
     verdict = assess(comment, article=article, rules=rules, context=context)
     comment.status = most_severe(trust_status, verdict.status)
@@ -182,6 +195,7 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
         ip_hash=keyed_hash(author.ip_address, "ip") if author.ip_address else "",
         user_agent=author.user_agent[:500],
         user=author.user if getattr(author.user, "is_authenticated", False) else None,
+        by_staff=context.from_desk or may_moderate(author.user),
         notify_replies=context.notify_replies,
     )
     comment_validate(comment)
@@ -189,6 +203,8 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
     # lock that every other process's comment waits for: it takes only what must be
     # atomic, the duplicate check, the row and its author's counters.
     _apply_moderation(comment, author=author, article=article, rules=rules, context=context)
+    # The staff digest it waits for, if any, is written with the comment: no second write.
+    comment.staff_notice = staff_notice_kind(comment, rules) or ""
     with transaction.atomic():
         refuse_duplicate(comment, proven=address_proven(author))
         comment.save()
@@ -284,9 +300,10 @@ def comments_imported(page_ids, *, learn=False, comments=()):
         )
 
 
-def comments_set_status(comment_ids, status, *, by=None, action=None):
+def comments_set_status(comment_ids, status, *, by=None, action=None, lessons=None):
     """Moderate one or many comments; returns how many changed. `action` names the
-    decision for the audit log when the status alone does not ("approve_and_trust")."""
+    decision for the audit log when the status alone does not ("approve_and_trust");
+    `lessons` is what the spam filter is to know of them after, for an undo (comments_undo)."""
     if status not in CommentStatus.values:
         raise ValueError(f"unknown comment status {status!r}")
     with transaction.atomic():
@@ -305,7 +322,12 @@ def comments_set_status(comment_ids, status, *, by=None, action=None):
     if targets:
         transaction.on_commit(
             lambda: signals.comments_moderated.send(
-                Comment, comments=targets, previous=previous, by=by, action=action
+                Comment,
+                comments=targets,
+                previous=previous,
+                by=by,
+                action=action,
+                lessons=lessons,
             ),
             robust=True,
         )
@@ -322,6 +344,83 @@ def comment_mark_spam(comment, *, by=None):
 
 def comment_trash(comment, *, by=None):
     return comments_set_status([comment.pk], CommentStatus.TRASH, by=by)
+
+
+def moderation_before(comment_ids, status):
+    """What an undo of moving these comments to `status` puts back besides their statuses
+    (comments_undo), read before the move: what the spam filter had learned of each, and
+    for a spam mark, which takes trust away, their authors' trust. JSON, for a session."""
+    lessons = lessons_of(comment_ids)
+    before = {"lessons": [[pk, lessons.get(pk)] for pk in comment_ids], "trust": []}
+    if status == CommentStatus.SPAM:
+        authors = Comment.objects.filter(pk__in=list(comment_ids)).values("commenter_id")
+        before["trust"] = trust_states(authors)
+    return before
+
+
+def comments_undo(previous, *, status, lessons, trust=(), by=None):
+    """Take a moderation back: each comment of `previous` ({pk: its status before}) that
+    is still in `status` returns to its status before; the spam filter to what it had
+    learned of it (`lessons`, {pk: "ham", "spam" or None}, read by lessons_of before the
+    moderation); its author's trust to `trust` (trust.trust_states, read before a spam
+    mark). Returns how many went back."""
+    with transaction.atomic():
+        still = (
+            Comment.objects.select_for_update()
+            .filter(pk__in=list(previous), status=status)
+            .values_list("pk", flat=True)
+        )
+        back = {}
+        for pk in still:
+            back.setdefault(previous[pk], []).append(pk)
+        changed = sum(
+            comments_set_status(
+                pks, old, by=by, action="undo", lessons={pk: lessons.get(pk) for pk in pks}
+            )
+            for old, pks in back.items()
+        )
+        if changed and trust:
+            commenters_restore_trust(trust)
+    return changed
+
+
+# What a moderator may answer from the desk: a published comment or one waiting for them.
+REPLYABLE = (CommentStatus.APPROVED, *HELD)
+
+
+def staff_author(user):
+    """The author of a staff member's reply from the desk: their name as the newsroom
+    shows it (never their login name), and their address, which nobody outside sees."""
+    name = user.get_full_name().strip()
+    if not name:
+        with translation.override(settings.LANGUAGE_CODE):
+            # Translators: the name on a reply from a staff member who gave no name.
+            name = str(_("Newsroom"))
+    email = normalise_email(user.email) or f"staff-{user.pk}@{NO_EMAIL_DOMAIN}"
+    return CommentAuthor(name=name, email=email, user=user)
+
+
+def comment_reply_as_staff(parent, *, body, by):
+    """A moderator's reply to `parent` from the desk: stored as every comment is, published
+    at once and marked as the newsroom's. A reply to a held comment approves that comment
+    too, as WordPress's "Approve and Reply" does: an answer under a hidden comment would be
+    hidden with it. Returns (reply, whether `parent` was approved now)."""
+    if parent.status not in REPLYABLE or parent.removed_at is not None:
+        raise ValidationError(
+            _("Only a published comment, or one waiting for moderation, can be answered.")
+        )
+    with transaction.atomic():
+        reply = comment_submit(
+            page=parent.page,
+            author=staff_author(by),
+            body=body,
+            parent=parent,
+            context=SubmitContext(from_desk=True),
+        )
+        approved = parent.status in HELD and bool(
+            comments_set_status([parent.pk], CommentStatus.APPROVED, by=by)
+        )
+    return reply, approved
 
 
 def discussion_premoderate(target, *, reason):

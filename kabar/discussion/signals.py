@@ -10,7 +10,8 @@ from django.dispatch import Signal
 comment_stored = Signal()
 # sender=Comment, comments=[<Comment>...] (new state), previous={pk: old_status}, by=<User|None>,
 # action=<str|None> (the decision's name when the status alone does not say it, e.g.
-# "approve_and_trust", "report")
+# "approve_and_trust", "report", "undo"), and for an undo lessons={pk: "ham"|"spam"|None}
+# (what the spam filter had learned of each comment before the moderation undone)
 comments_moderated = Signal()
 # sender=Comment, comment=<Comment>, previous_body=str, previous_status=str, by_author=True
 comment_edited = Signal()

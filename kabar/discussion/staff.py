@@ -1,27 +1,32 @@
 """Notices to the moderators: a digest of held or new comments, and a page's discussion
 switched to premoderation.
 
-The moderators' mail about comments is a digest: the first comment to tell them of opens one
-per moderator, due STAFF_DIGEST_SECONDS later, and the comments that follow join it
-(tasks.digest_join), so a burst of held comments is one message each, not hundreds.
+The moderators' mail about comments is a digest. A comment they should hear of is stored
+with the digest it waits for (Comment.staff_notice, in the comment's own INSERT); the first
+such comment wakes a round for STAFF_DIGEST_SECONDS later (tasks.staff_digest_round), and
+that round tells each moderator of every comment waiting by then, in one message per kind.
+So a burst of held comments is one message each, and costs the requests no second write and
+no job of their own.
 """
 
-import functools
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail.models import Page
 
+from kabar.core.schedule import Chain
+
 from .mail import KIND_STAFF_HELD, KIND_STAFF_NEW, KIND_STAFF_PREMODERATED, mail_subject, site_name
-from .models import CommentStatus
-from .policy import site_rules
-from .tasks import delivery_queue, digest_join, digests_open
+from .models import Comment, CommentStatus
+from .tasks import delivery_queue, staff_digest_round
 
 logger = logging.getLogger(__name__)
 
@@ -79,34 +84,87 @@ def digest_subject(kind, count, site):
         return str(DIGEST_SUBJECTS[kind] % {"site": site, "count": count})
 
 
-def _digest_join(kind, comment):
-    site = functools.cache(site_name)  # read once, and only if there is a digest to join
-    return digest_join(kind, comment.pk, lambda count: digest_subject(kind, count, site()))
+DIGEST_KINDS = (KIND_STAFF_HELD, KIND_STAFF_NEW)
+# A digest lists at most this many comments and counts the rest: its row stays small however
+# long the burst.
+DIGEST_MAX_LISTED = 50
+# The rounds' pk lists are sent in slices of this size (SQLite's limit on a statement's
+# parameters is far above it).
+CLAIM_BATCH = 500
+STAFF_ROUND = Chain(
+    staff_digest_round,
+    lambda now: None,
+    at_least=timedelta(seconds=1),
+    at_most=timedelta(minutes=1),
+)
+# When the round this process last queued or found runs: until then, the comments it stores
+# need not ask the queue again.
+_round_known_at = None
 
 
-def staff_notify(comment, rules):
-    """Tell the moderators of a stored comment (staff_notice_kind): in the digest of that
-    kind already queued for them, else in new ones, one per moderator, due
-    STAFF_DIGEST_SECONDS from now. Returns the digests it opened."""
-    kind = staff_notice_kind(comment, rules)
-    if kind is None:
-        return []
-    # A digest another worker opened between the two steps is joined on the next turn.
-    for _attempt in range(3):
-        if _digest_join(kind, comment):
+def staff_round_wake(comment):
+    """After a comment waiting for a staff notice is committed: make sure a round tells the
+    moderators by STAFF_DIGEST_SECONDS after it. A queue that cannot defer (inline tasks)
+    runs the round now. Never raises: the comment is stored, and the next round, or the
+    sweep at the worker's start, still finds it."""
+    global _round_known_at
+    when = comment.created_at + timedelta(seconds=settings.KABAR_COMMENTS["STAFF_DIGEST_SECONDS"])
+    now = timezone.now()
+    if _round_known_at is not None and now < _round_known_at <= when:
+        return _round_known_at
+    try:
+        if not STAFF_ROUND.can_defer():
+            staff_digest_round.enqueue()
+            return now
+        _round_known_at = STAFF_ROUND.wake_by(when)
+    except Exception:
+        logger.exception("could not wake the staff digest round for comment %s", comment.pk)
+        return None
+    return _round_known_at
+
+
+def staff_round_sweep():
+    """At a worker's start: wake the round for the comments still waiting to be told (a
+    round that failed, or one lost with the worker's queue). Never raises."""
+    try:
+        first = waiting_for_staff().order_by("created_at").first()
+        if first is not None:
+            staff_round_wake(first)
+    except Exception:
+        logger.exception("the start-up sweep of staff digests failed")
+
+
+def waiting_for_staff():
+    return Comment.objects.exclude(staff_notice="")
+
+
+def staff_digests_send():
+    """Tell the moderators of every comment waiting for it: per kind, one digest each,
+    listing the first DIGEST_MAX_LISTED and counting the rest, queued to go now. The
+    comments are claimed in the round's transaction, so each is told once; one stored a
+    moment later waits for the round it wakes. Returns the deliveries queued."""
+    with transaction.atomic():
+        waiting = list(
+            waiting_for_staff().select_for_update().order_by("pk").values_list("pk", "staff_notice")
+        )
+        if not waiting:
             return []
-        # Every moderator, its author too: the digest may list others' comments later on,
-        # and leaves out the recipient's own when it is sent.
+        ids = [pk for pk, _kind in waiting]
+        for start in range(0, len(ids), CLAIM_BATCH):
+            Comment.objects.filter(pk__in=ids[start : start + CLAIM_BATCH]).update(staff_notice="")
         addresses = sorted({a.strip().lower() for a in staff_recipients() if a.strip()})
-        if not addresses:
-            return []
-        subject = mail_subject(STAFF_SUBJECTS[kind], site=site_name(), title=comment.page.title)
-        delay = settings.KABAR_COMMENTS["STAFF_DIGEST_SECONDS"]
-        opened = digests_open(kind, addresses, subject, comment.pk, delay)
-        if opened is not None:
-            return opened
-    logger.warning("could not tell the staff of comment %s: no digest to join or open", comment.pk)
-    return []
+        site = site_name()
+        queued = []
+        for kind in DIGEST_KINDS:
+            told = [pk for pk, notice in waiting if notice == kind]
+            if not told or not addresses:
+                continue
+            data = {"comments": told[:DIGEST_MAX_LISTED]}
+            if len(told) > DIGEST_MAX_LISTED:
+                data["more"] = len(told) - DIGEST_MAX_LISTED
+            subject = digest_subject(kind, len(told), site)
+            queued += [delivery_queue(kind, address, subject, data=data) for address in addresses]
+    return queued
 
 
 def staff_notify_premoderated(page_id, reason):
@@ -127,17 +185,3 @@ def staff_notify_premoderated(page_id, reason):
         delivery_queue(KIND_STAFF_PREMODERATED, address, subject, data=data)
         for address in sorted(addresses)
     ]
-
-
-def staff_told_at_once(comment, rules):
-    """Tell the staff of a held comment that mails nobody else by joining their queued
-    digest, with no job for the worker: what a burst of them costs. True too when there is
-    nobody to tell (no moderator with an address: the job would find none). False when no
-    digest is open (the job opens one) or this failed."""
-    try:
-        kind = staff_notice_kind(comment, rules or site_rules())
-        return kind is None or _digest_join(kind, comment) or not staff_recipients().exists()
-    except Exception:
-        # The comment is stored and acknowledged: the job will tell the staff instead.
-        logger.exception("could not add comment %s to the staff digest", comment.pk)
-        return False

@@ -1,6 +1,6 @@
 """Background tasks of reader discussion, on the "kabar" task backend, the mail queue they
 work (every message is an EmailDelivery row first, sent by a task after commit; the staff's
-are digests that gather comments for a while), and the worker the embedded default runs
+are digests that gather comments for a while, staff.py), and the worker the embedded default runs
 inside the web process.
 
 Settings choose the backend per environment: a database queue (django-tasks-db) in
@@ -12,7 +12,6 @@ import logging
 import threading
 import time
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,17 +22,13 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from .models import DeliveryKind, DeliveryStatus, EmailDelivery
+from .models import EmailDelivery
 
 logger = logging.getLogger(__name__)
 
 BACKEND = "kabar"
 WORKER_POLL_SECONDS = 1
 WORKER_RESTART_SECONDS = 30
-DIGEST_KINDS = (DeliveryKind.STAFF_HELD, DeliveryKind.STAFF_NEW)
-# A digest lists at most this many comments and counts the rest: its row stays small however
-# long the burst, and so does each UPDATE that adds one.
-DIGEST_MAX_LISTED = 50
 
 
 def delivery_queue(kind, recipient, subject, comment=None, *, data=None):
@@ -66,89 +61,6 @@ def delivery_queue(kind, recipient, subject, comment=None, *, data=None):
     return delivery
 
 
-# Staff digests: one delivery per moderator, opened by the first comment to tell them of
-# and due a little later; comments that follow join it until the first of the round is sent.
-
-
-def _open_digests(kind):
-    # Still taking comments: queued, never tried, due at next_attempt_at (digests_close and
-    # every attempt clear it).
-    return EmailDelivery.objects.filter(
-        kind=kind, status=DeliveryStatus.QUEUED, attempts=0, next_attempt_at__isnull=False
-    )
-
-
-def digest_is_open(delivery):
-    return (
-        delivery.kind in DIGEST_KINDS
-        and delivery.status == DeliveryStatus.QUEUED
-        and delivery.attempts == 0
-        and delivery.next_attempt_at is not None
-    )
-
-
-def digest_join(kind, comment_id, subject_for):
-    """Add a comment to every open digest of `kind`, in one UPDATE, with the subject
-    `subject_for(count)`; False if none is open. The rows are locked in key order, as
-    digests_close locks them, so a comment joins a whole round or none of it."""
-    # Most comments find none (no staff mail, a quiet hour): one read, no transaction.
-    if not _open_digests(kind).exists():
-        return False
-    with transaction.atomic():
-        digests = list(_open_digests(kind).select_for_update().order_by("pk"))
-        if not digests:
-            return False
-        for digest in digests:
-            listed = digest.data.setdefault("comments", [])
-            if comment_id in listed:
-                continue
-            if len(listed) < DIGEST_MAX_LISTED:
-                listed.append(comment_id)
-            else:
-                digest.data["more"] = digest.data.get("more", 0) + 1
-            count = len(listed) + digest.data.get("more", 0)
-            digest.subject = " ".join(str(subject_for(count)).split())[:255]
-        EmailDelivery.objects.bulk_update(digests, ["data", "subject"])
-    return True
-
-
-def digests_open(kind, recipients, subject, comment_id, delay):
-    """An open digest of `kind` for each recipient, listing `comment_id`, sent `delay`
-    seconds from now; None if another worker opened some a moment ago (join those)."""
-    due = timezone.now() + timedelta(seconds=delay)
-    try:
-        with transaction.atomic():
-            digests = EmailDelivery.objects.bulk_create(
-                EmailDelivery(
-                    kind=kind,
-                    recipient=recipient.strip().lower(),
-                    subject=" ".join(str(subject).split())[:255],
-                    data={"comments": [comment_id]},
-                    next_attempt_at=due,
-                )
-                for recipient in recipients
-            )
-    except IntegrityError:
-        return None
-    for digest in digests:
-        transaction.on_commit(partial(delivery_schedule, digest.pk, run_after=due), robust=True)
-    return digests
-
-
-def digests_close(kind, due):
-    """Stop the open digests of `kind` due by `due` taking comments: the first of a round to
-    be sent closes all of it, so no moderator's digest lacks a comment another's lists."""
-    with transaction.atomic():
-        closing = list(
-            _open_digests(kind)
-            .filter(next_attempt_at__lte=due)
-            .select_for_update()
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        EmailDelivery.objects.filter(pk__in=closing).update(next_attempt_at=None)
-
-
 def delivery_schedule(delivery_id, run_after=None):
     """Enqueue the send; `run_after` is honoured where the task backend can defer."""
     sender = send_delivery
@@ -163,6 +75,14 @@ def send_delivery(delivery_id):
     from .delivery import deliver  # noqa: PLC0415 - delivery schedules its retries through here
 
     return deliver(delivery_id)
+
+
+@task(backend=BACKEND)
+def staff_digest_round():
+    """Tell the moderators, in one digest each, of the comments waiting for it."""
+    from .staff import staff_digests_send  # noqa: PLC0415 - staff queues this task
+
+    return len(staff_digests_send())
 
 
 @task(backend=BACKEND)

@@ -39,6 +39,7 @@ CONFIRM_SALT = "kabar.discussion.confirm"
 REJECTED = frozenset({CommentStatus.SPAM, CommentStatus.TRASH})
 # The reason a trusted address's comment is held: sent from a browser without its proof.
 UNPROVEN_BROWSER = "unproven_browser"
+MODERATE_PERMISSION = "discussion.change_comment"
 
 
 def _history_sql():
@@ -85,6 +86,12 @@ def _commenter_with_history(email):
 def is_staff(user):
     """Whether `user` (or None) is a signed-in staff member."""
     return user is not None and getattr(user, "is_authenticated", False) and user.is_staff
+
+
+def may_moderate(user):
+    """Whether `user` (or None) may moderate reader comments: what they write is the
+    newsroom's (Comment.by_staff)."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(MODERATE_PERMISSION))
 
 
 def address_proven(author):
@@ -147,7 +154,7 @@ def status_for_author(commenter, author, rules):
     browser that proves the address are published, everyone else waits for a moderator
     with a reason that says why."""
     if is_staff(author.user):
-        return CommentStatus.APPROVED, [_reason("staff", "approve")]
+        return staff_verdict()
     status, reasons = _status_earned(commenter, rules)
     if status == CommentStatus.APPROVED and not address_proven(author):
         return CommentStatus.PENDING, [
@@ -161,6 +168,11 @@ def status_for_author(commenter, author, rules):
             )
         ]
     return status, reasons
+
+
+def staff_verdict():
+    """(status, reasons) of what the newsroom's staff write: published."""
+    return CommentStatus.APPROVED, [_reason("staff", "approve")]
 
 
 def _status_earned(commenter, rules):
@@ -337,8 +349,29 @@ def commenters_recount(changes):
 # Receivers, connected in DiscussionConfig.ready().
 
 
-def on_comments_moderated(sender, comments, previous, by=None, **kwargs):
+def trust_states(commenter_ids):
+    """[(commenter id, trusted by a moderator, trust revoked at as ISO text or None)], for
+    an undo to put back (commenters_restore_trust): JSON, as a session keeps it."""
+    rows = Commenter.objects.filter(pk__in=commenter_ids).values_list(
+        "pk", "manually_trusted", "trust_revoked_at"
+    )
+    return [[pk, trusted, when.isoformat() if when else None] for pk, trusted, when in rows]
+
+
+def commenters_restore_trust(states):
+    """Commenters' trust as trust_states recorded it: an undone spam mark takes nothing."""
+    for pk, trusted, revoked in states:
+        Commenter.objects.filter(pk=pk).update(
+            manually_trusted=bool(trusted),
+            trust_revoked_at=datetime.fromisoformat(revoked) if revoked else None,
+        )
+
+
+def on_comments_moderated(sender, comments, previous, by=None, action=None, **kwargs):
     commenters_recount([(c.commenter_id, previous.get(c.pk), c.status) for c in comments])
+    if action == "undo":
+        # An undo puts trust back as it was (commenters_restore_trust); it takes none.
+        return
     spammed = {
         c.commenter_id
         for c in comments

@@ -315,8 +315,10 @@ def test_listing_shows_reasons_and_score_of_a_held_comment(desk, article):
     )
     html = desk.get(LIST_URL).content.decode()
     assert "Reasons and score" in html
-    assert "<b>Links</b> (hold): 3 links (limit 2)" in html
-    assert "<b>Learned spam score</b> (score only): casino, murah" in html
+    # Each rule links to the comments held for it (the reason filter).
+    assert "<b>Links</b></a> (hold): 3 links (limit 2)" in html
+    assert f'<a href="{LIST_URL}?reason=links"' in html
+    assert "<b>Learned spam score</b></a> (score only): casino, murah" in html
     assert "Spam score: 0.87" in html
 
 
@@ -600,8 +602,12 @@ def test_card_shows_text_first_and_keeps_email_and_ip_behind_a_disclosure(desk, 
     assert "tersembunyi@example.org" in private and "198.51.100.77" in private
     outside = card.replace(private, "")
     assert "tersembunyi@example.org" not in outside and "198.51.100.77" not in outside
-    # The compact context: name, the article linked, the commenter's history.
-    assert '<b class="comment-card__name">Rina</b>' in card
+    # The compact context: name (linked to their comments), the article linked, the
+    # commenter's history.
+    assert (
+        f'<b class="comment-card__name"><a href="{LIST_URL}?commenter={comment.commenter_id}"'
+        in card
+    )
     assert f'href="{article.url}"' in card
     assert "0 approved, 0 rejected" in card
     assert "address not confirmed" in card
@@ -725,7 +731,7 @@ def test_undo_refuses_when_the_comment_was_moderated_again(desk, article):
 
 
 def test_undo_refuses_after_the_window(desk, article):
-    from kabar.discussion.admin.views import UNDO_SECONDS, UNDO_SESSION_KEY
+    from kabar.discussion.admin.undo import UNDO_SECONDS, UNDO_SESSION_KEY
 
     comment = held(article)
     moderate(desk, "approve", comment)
@@ -788,11 +794,17 @@ def test_undo_refuses_get_and_unknown_comments(desk, article):
 
 
 def test_undo_with_a_damaged_session_record_says_so(desk, article):
-    from kabar.discussion.admin.views import UNDO_SESSION_KEY
+    from kabar.discussion.admin.undo import UNDO_SESSION_KEY
 
     comment = held(article)
     session = desk.session
-    session[UNDO_SESSION_KEY] = {"pk": comment.pk, "previous": "nonsense", "at": "x"}
+    session[UNDO_SESSION_KEY] = {
+        "changes": [[comment.pk, "nonsense"]],
+        "status": "spam",
+        "at": "x",
+        "lessons": [[comment.pk, "maybe"]],
+        "trust": [[1, True, "not a date"]],
+    }
     session.save()
     response = undo(desk, comment)
     assert response.status_code == 409

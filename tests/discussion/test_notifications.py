@@ -13,7 +13,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from django_tasks import task_backends
 
-from kabar.discussion import notifications
+from kabar.discussion import notifications, staff
 from kabar.discussion.delivery import backoff_delay
 from kabar.discussion.models import (
     Comment,
@@ -305,8 +305,8 @@ def test_failed_sends_are_retried_with_exponential_backoff_then_marked_failed(
     settings.EMAIL_BACKEND = "tests.discussion.test_notifications.FailingBackend"
     settings.KABAR_MAIL = {**settings.KABAR_MAIL, "MAX_ATTEMPTS": 4, "BACKOFF_SECONDS": 60}
     moderator_with_email(django_user_model)
-    comment = builders.submit(article, email=REPLIER)
-    notifications.comment_announce(comment.pk, "stored")
+    builders.submit(article, email=REPLIER)
+    staff.staff_digests_send()  # the digest's round, come due
     delivery = EmailDelivery.objects.get(recipient="mod@kabar.test")
     # on_commit inside the test transaction: schedule the first send by hand.
     delivery_schedule(delivery.pk)
@@ -390,8 +390,9 @@ def test_database_queue_is_worked_by_the_worker_and_honours_run_after(settings, 
     article = builders.make_article(builders.make_section(home))
     commenter = Commenter.objects.create(email=FOLLOWER, name="P", verified_at=timezone.now())
     Subscription.objects.create(page=article, commenter=commenter, confirmed_at=timezone.now())
-    reply = builders.submit(article, email=REPLIER)  # commits: announce is queued, not run
-    assert DBTaskResult.objects.count() == 1
+    # Commits: the announcement and the staff digest's round are queued, not run.
+    reply = builders.submit(article, email=REPLIER)
+    assert DBTaskResult.objects.count() == 2
     comments_set_status([reply.pk], CommentStatus.APPROVED)
     later = EmailDelivery.objects.create(
         kind="staff_held", recipient="later@kabar.test", subject="x", comment=reply
@@ -413,7 +414,7 @@ def test_database_queue_is_worked_by_the_worker_and_honours_run_after(settings, 
     work()
     assert [m.to for m in mailoutbox if m.to == [FOLLOWER]] == [[FOLLOWER]]
     assert EmailDelivery.objects.get(recipient=FOLLOWER).status == DeliveryStatus.SENT
-    # The deferred one waits for its time.
+    # The deferred ones (the delivery, the digest's round) wait for their time.
     later.refresh_from_db()
     assert later.status == DeliveryStatus.QUEUED and later.attempts == 0
     assert DBTaskResult.objects.ready().count() == 0

@@ -1,6 +1,7 @@
-"""A held comment queues a job for the task worker only when the job would mail somebody:
-not when there is no moderator to tell, and not for an unconfirmed commenter whose
-confirmation mail went out today (one a day). What the job would have sent is still sent.
+"""A held comment queues a job for the task worker only when the job would mail its
+author: not for an unconfirmed commenter whose confirmation mail went out today (one a
+day); the staff hear of it in their digest's round, one job for a whole burst, which sends
+nothing when there is no moderator to tell. What the jobs would have sent is still sent.
 And the thread page a posted comment lands on is counted as before, however many held
 comments of other readers the article has."""
 
@@ -10,15 +11,16 @@ import pytest
 from django.utils import timezone
 
 from kabar.discussion import tasks
-from kabar.discussion.models import CommentStatus, DeliveryKind, EmailDelivery
+from kabar.discussion.models import Comment, CommentStatus, DeliveryKind, EmailDelivery
 from kabar.discussion.selectors import comment_thread_page
 from tests import builders
 from tests.discussion.test_staff_digest import (  # noqa: F401 - fixtures used by name
     _ip_retention_ran_lately,
-    digests,
     moderators,
     regular,
+    rounds,
     run_jobs,
+    run_round,
 )
 
 pytestmark = pytest.mark.django_db
@@ -43,13 +45,19 @@ def unconfirmed(article, capture):
         )
 
 
-def test_a_held_comment_with_no_moderator_to_tell_queues_no_job(
-    article, deferred_queue, django_capture_on_commit_callbacks
+def test_held_comments_with_no_moderator_to_tell_cost_one_round_that_sends_nothing(
+    article,
+    deferred_queue,
+    run_round,  # noqa: F811 - the fixture
+    django_capture_on_commit_callbacks,
 ):
-    comment = regular(article, 0, django_capture_on_commit_callbacks)
-    assert comment.status == CommentStatus.PENDING
-    assert deferred_queue.results == []
+    burst = [regular(article, n, django_capture_on_commit_callbacks) for n in range(3)]
+    assert {comment.status for comment in burst} == {CommentStatus.PENDING}
+    assert deferred_queue.results == rounds(deferred_queue) != []
+    assert len(deferred_queue.results) == 1
+    assert run_round() == []
     assert not EmailDelivery.objects.exists()
+    assert not Comment.objects.exclude(staff_notice="").exists()
 
 
 def test_an_unconfirmed_commenter_mailed_today_costs_no_job_and_the_staff_still_hear(
@@ -57,19 +65,21 @@ def test_an_unconfirmed_commenter_mailed_today_costs_no_job_and_the_staff_still_
     moderators,  # noqa: F811 - the fixture
     deferred_queue,
     run_jobs,  # noqa: F811 - the fixture
+    run_round,  # noqa: F811 - the fixture
     django_capture_on_commit_callbacks,
 ):
     first = unconfirmed(article, django_capture_on_commit_callbacks)
     assert [r.args for r in announcements(deferred_queue)] == [[first.pk, "stored"]]
-    run_jobs()  # the confirmation mail and the moderators' digests
+    run_jobs()  # the confirmation mail
     assert EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).count() == 1
-    deferred_queue.clear()
+    waiting = list(deferred_queue.results)
+    assert waiting == rounds(deferred_queue) != []
 
     second = unconfirmed(article, django_capture_on_commit_callbacks)
     assert second.status == CommentStatus.PENDING
-    assert deferred_queue.results == []  # no announcement, no send
-    assert [row.data["comments"] for row in digests()] == [[first.pk, second.pk]] * 2
+    assert deferred_queue.results == waiting  # no announcement, no send, no second round
     assert EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).count() == 1
+    assert [row.data["comments"] for row in run_round()] == [[first.pk, second.pk]] * 2
 
     # A day later the address is asked again: the job is queued and mails it.
     EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).update(

@@ -83,6 +83,15 @@ def should_start_hidden(s):
     )
 
 
+def protected_from_reports(s):
+    """The oracle: readers' reports never hold a trusted commenter's comment (confirmed
+    address, enough approved comments, trust not taken away by a spam mark), whichever
+    browser it came from."""
+    return (
+        s["verified"] and not s["spam_marked"] and s["approved_before"] >= s["trust_after_approved"]
+    )
+
+
 def step(fn, *args, **kwargs):
     """One write, committed as a request would be: its after-commit effects (trust
     counters, notifications, audit, purges) run before the next step."""
@@ -225,7 +234,11 @@ def check(s, marker):
     article, section, comment, writer_email, was_public = build(s, marker)
     starts_hidden = should_start_hidden(s)
     assert not (starts_hidden and was_public), (s, comment.reasons)
-    hidden = starts_hidden or s["afterwards"] != "nothing"
+    hidden = (
+        starts_hidden
+        or s["afterwards"] in ("spam", "trash")
+        or (s["afterwards"] == "reported" and not protected_from_reports(s))
+    )
 
     # The code agrees with the oracle wherever the oracle is sure.
     if starts_hidden:

@@ -14,21 +14,24 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .. import audit
 from ..models import Comment
+from .bulk_actions import (
+    ApproveAndTrustBulkAction,
+    ApproveBulkAction,
+    SpamBulkAction,
+    TrashBulkAction,
+)
+from .commenters import CommenterApproveView, CommenterSpamView
+from .filters import SEARCH_FIELDS, CommentFilterSet
+from .replies import CommentReplyView
+from .undo import CommentUndoView
 from .views import (
     HELD,
     MODERATIONS,
-    SEARCH_FIELDS,
-    ApproveAndTrustBulkAction,
-    ApproveBulkAction,
     CommentEditRedirectView,
-    CommentFilterSet,
     CommentIndexView,
     CommentInspectView,
     CommentModerationView,
-    CommentUndoView,
     ReasonsColumn,
-    SpamBulkAction,
-    TrashBulkAction,
 )
 
 
@@ -164,11 +167,18 @@ class CommentViewSet(SnippetViewSet):
                 for moderation in MODERATIONS
             ]
             + [
+                path("undo/<id:pk>/", self.construct_view(CommentUndoView), name="undo"),
+                path("reply/<id:pk>/", self.construct_view(CommentReplyView), name="reply"),
                 path(
-                    "undo/<id:pk>/",
-                    self.construct_view(CommentUndoView),
-                    name="undo",
-                )
+                    "commenter/<id:pk>/approve/",
+                    self.construct_view(CommenterApproveView),
+                    name="commenter_approve",
+                ),
+                path(
+                    "commenter/<id:pk>/spam/",
+                    self.construct_view(CommenterSpamView),
+                    name="commenter_spam",
+                ),
             ]
         )
 

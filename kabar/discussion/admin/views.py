@@ -1,19 +1,14 @@
 """The editors' moderation desk: queues with counts, the listing as one card per comment
-(worked from the keyboard by static/discussion/desk.js), inspect page, per-comment and bulk
-moderation (including "approve and trust"), undo of the last one, search by text, name,
-email and IP."""
+(worked from the keyboard by static/discussion/desk.js) with the chosen commenter's or
+article's panel above it, the inspect page, and moderation one comment at a time (including
+"approve and trust"). Its search and filters, undo, bulk actions, replies and moderation of
+all of a commenter's comments have modules of their own."""
 
-import ipaddress
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-import django_filters
-from django import forms
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
@@ -24,41 +19,36 @@ from django.utils.http import urlencode
 from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 from django.views.generic import RedirectView, View
 from wagtail.admin import messages
-from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.log_actions import registry as log_registry
-from wagtail.models import Page
-from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.permissions import page_permission_policy
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
-from kabar.core.hashing import keyed_hash
-from kabar.core.ids import parse_id
-
 from ..models import Comment, CommentStatus
+from ..policy import is_open_now, rules_for
 from ..services import (
+    REPLYABLE,
     comment_approve,
     comment_approve_and_trust,
     comment_mark_spam,
     comment_trash,
-    comments_approve_and_trust,
-    comments_set_status,
+    moderation_before,
 )
+from ..targets import as_target
+from ..trust import commenter_history
+from .answers import queue_counts, wants_json
+from .filters import search_comments
+from .reasons import REASON_RULES, reasons_for_display
+from .undo import UNDOABLE, offered_undo, remember_for_undo
 
 # A card shows the whole of a typical comment; a very long one is cut, its inspect page has it.
 CARD_TEXT_LENGTH = 600
 PARENT_EXCERPT_LENGTH = 300
-# How long after a single moderation its undo is still accepted (the desk offers ~5 s).
-UNDO_SECONDS = 60
-UNDO_SESSION_KEY = "kabar_desk_last_moderation"
-# The moderations a moderator can take back: a status change and nothing else.
-UNDOABLE = ("approve", "spam", "trash")
-SEARCH_FIELDS = ["body", "author_name", "author_email"]
 # The statuses a moderator still has to look at: listed first, and highlighted.
 HELD = (CommentStatus.PENDING, CommentStatus.REPORTED)
 # The queues above the listing, in the order a moderator works through them.
@@ -70,6 +60,10 @@ QUEUES = (
     CommentStatus.TRASH,
 )
 AUDIT_ENTRIES_SHOWN = 10
+# The listing's filters (CommentFilterSet), kept by the tabs and the cards' links.
+FILTER_PARAMS = ("status", "page", "commenter", "reason")
+# What a moderator may do to all of one commenter's pending comments at once (commenters.py).
+COMMENTER_MODERATIONS = ("approve", "spam")
 
 
 @dataclass(frozen=True)
@@ -120,120 +114,6 @@ MODERATIONS = (
 )
 
 
-# Reasons, as the automated checks record them, in words a moderator reads.
-
-REASON_RULES = {
-    "staff": _("Written by a staff member"),
-    "trusted_commenter": _("Trusted commenter"),
-    "known_commenter": _("Known commenter"),
-    "first_comment": _("First comment"),
-    "verified_new": _("Confirmed address, not yet trusted"),
-    "unverified_known": _("Known name and email, address not confirmed"),
-    "trust_revoked": _("Trust revoked"),
-    "unproven_browser": _("Trusted address, from a browser it was not confirmed in"),
-    "premoderation": _("Every comment held here"),
-    "honeypot": _("Hidden field filled in"),
-    "too_fast": _("Sent too fast"),
-    "form_expired": _("Form too old"),
-    "token": _("Form token"),
-    "flood": _("Too many comments in a short time"),
-    "email_flood": _("Too many comments under one mailbox, from several networks"),
-    "duplicate": _("Duplicate comment"),
-    "links": _("Links"),
-    "moderation_words": _("Moderation words"),
-    "disallowed_words": _("Disallowed words"),
-    "learned_score": _("Learned spam score"),
-    "spam_pitch": _("Spam pitch"),
-    "disguised": _("Words disguised from filters"),
-    "spam_fields": _("Advertising in name, email or website"),
-    "contact": _("Phone or messenger contact"),
-    "burst_guard": _("Burst guard"),
-    "reports": _("Reader reports"),
-}
-REASON_EFFECTS = {
-    "approve": _("approve"),
-    "hold": _("hold"),
-    "spam": _("spam"),
-    "trash": _("trash"),
-    "score": _("score only"),
-}
-
-
-@dataclass(frozen=True)
-class ReasonDisplay:
-    rule: str
-    effect: str
-    effect_code: str
-    detail: str
-
-
-def reasons_for_display(comment):
-    """Comment.reasons as labelled rows; unknown rules keep their own name, and a
-    malformed entry is shown as best it can be rather than breaking the page."""
-    rows = []
-    for entry in comment.reasons or []:
-        if not isinstance(entry, dict):
-            entry = {"rule": str(entry)}
-        rule = str(entry.get("rule", "") or "")
-        effect = str(entry.get("effect", "") or "")
-        rows.append(
-            ReasonDisplay(
-                rule=REASON_RULES.get(rule, rule.replace("_", " ").capitalize()),
-                effect=REASON_EFFECTS.get(effect, effect),
-                effect_code=effect,
-                detail=str(entry.get("detail", "") or ""),
-            )
-        )
-    return rows
-
-
-# Search.
-
-
-def _as_ip(query):
-    try:
-        return str(ipaddress.ip_address(query.strip()))
-    except ValueError:
-        return None
-
-
-def search_comments(queryset, query):
-    """Text, name or email containing `query`; or, when it is an IP address, the comments
-    sent from it — by the address while it is kept, by its keyed hash after."""
-    query = query.strip()
-    if not query:
-        return queryset
-    matches = Q()
-    for field in SEARCH_FIELDS:
-        matches |= Q(**{f"{field}__icontains": query})
-    if address := _as_ip(query):
-        matches |= Q(ip_address=address) | Q(ip_hash=keyed_hash(address, "ip"))
-    return queryset.filter(matches)
-
-
-def pages_with_comments(request):
-    return Page.objects.filter(pk__in=Comment.objects.values("page_id")).order_by("title")
-
-
-class CommentFilterSet(WagtailFilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        choices=CommentStatus.choices,
-        empty_label=_("All"),
-        widget=forms.RadioSelect,
-    )
-    page = django_filters.ModelChoiceFilter(
-        label=_("Article"),
-        field_name="page",
-        queryset=pages_with_comments,
-        empty_label=_("All"),
-    )
-
-    class Meta:
-        model = Comment
-        fields = ["status", "page"]
-
-
 # Listing columns.
 
 
@@ -269,10 +149,17 @@ class CommentCardColumn(Column):
             # The cell is rendered on its own: its forms need the token in their context.
             context["csrf_token"] = get_token(request)
         moderations = view.moderations_for(instance) if view else []
+        reasons = reasons_for_display(instance)
+        if view:
+            # A rule the desk knows links to the other comments it held.
+            reasons = [
+                replace(r, url=view.desk_url(reason=r.code)) if r.code in REASON_RULES else r
+                for r in reasons
+            ]
         context.update(
             comment=instance,
             text_id=f"snippet_{quote(instance.pk)}_title",
-            reasons=reasons_for_display(instance),
+            reasons=reasons,
             spam_score=instance.spam_score,
             report_count=instance.report_count,
             commenter=instance.commenter,
@@ -286,6 +173,11 @@ class CommentCardColumn(Column):
             if view
             else None,
             next_url=view.desk_next_url if view else "",
+            commenter_url=view.commenter_url(instance.commenter_id)
+            if view and instance.commenter_id
+            else None,
+            reply_url=view.reply_url(instance) if view else None,
+            settings_url=view.page_settings_url(instance.page) if view else None,
             # On a status tab every card has that status: the tag would only repeat it.
             show_status=not (view and view.current_queue),
             actions=[
@@ -358,13 +250,6 @@ class ModerationButtonsMixin:
         return reverse(f"{namespace}:{moderation.name}", args=(quote(comment.pk),))
 
 
-def queue_counts():
-    """{status: number of comments} for the queue tabs, in one query."""
-    return Comment.objects.aggregate(
-        **{status: Count("pk", filter=Q(status=status)) for status in CommentStatus.values}
-    )
-
-
 class CommentIndexView(ModerationButtonsMixin, IndexView):
     table_class = CommentDeskTable
     table_classname = "listing comment-desk"
@@ -384,6 +269,95 @@ class CommentIndexView(ModerationButtonsMixin, IndexView):
         query = self.request.GET.urlencode()
         return self.index_url + (f"?{query}" if query else "")
 
+    @cached_property
+    def desk_filters(self):
+        """The filters and search in force, as their query parameters."""
+        kept = (*FILTER_PARAMS, self.search_kwarg)
+        return {key: value for key, value in self.request.GET.items() if key in kept and value}
+
+    def desk_url(self, **changes):
+        """This listing with some filters changed (None drops one), from its first page."""
+        params = {**self.desk_filters, **changes}
+        query = urlencode({key: value for key, value in params.items() if value})
+        return self.index_url + (f"?{query}" if query else "")
+
+    def commenter_url(self, commenter_id):
+        """Every comment of this commenter: the filter names them by id, not by address."""
+        return f"{self.index_url}?{urlencode({'commenter': commenter_id})}"
+
+    def reply_url(self, comment):
+        if comment.status not in REPLYABLE or comment.removed_at is not None:
+            return None
+        if not self.user_has_permission("change"):
+            return None
+        url = reverse(f"{self.namespace}:reply", args=(quote(comment.pk),))
+        return f"{url}?{urlencode({'next': self.desk_next_url})}"
+
+    def page_settings_url(self, page):
+        """The settings tab of the page's editor, where its discussion is opened, held for
+        moderation or closed; None if this moderator may not edit the page."""
+        if page is None:
+            return None
+        if page.pk not in self._settings_urls:
+            may_edit = page_permission_policy.user_has_permission_for_instance(
+                self.request.user, "change", page
+            )
+            url = reverse("wagtailadmin_pages:edit", args=(page.pk,)) + "#tab-settings"
+            self._settings_urls[page.pk] = url if may_edit else None
+        return self._settings_urls[page.pk]
+
+    @cached_property
+    def _settings_urls(self):
+        return {}
+
+    @cached_property
+    def namespace(self):
+        return self.index_url_name.split(":")[0]
+
+    def chosen(self, name):
+        """The value of a valid filter, or None."""
+        if self.filters and self.filters.is_valid():
+            return self.filters.form.cleaned_data.get(name) or None
+        return None
+
+    def commenter_panel(self):
+        """Above the chosen commenter's comments: their history, and the moderation of all
+        their pending comments at once (each confirmed on its own page first)."""
+        commenter = self.chosen("commenter")
+        if commenter is None:
+            return None
+        panel = {"commenter": commenter, "history": commenter_history(commenter)}
+        if panel["history"].pending and self.user_has_permission("change"):
+            next_url = urlencode({"next": self.desk_next_url})
+            for name in COMMENTER_MODERATIONS:
+                url = reverse(f"{self.namespace}:commenter_{name}", args=(commenter.pk,))
+                panel[f"{name}_url"] = f"{url}?{next_url}"
+        return panel
+
+    def article_panel(self):
+        """Above the chosen article's comments: how its discussion is set, and where that
+        is changed (its own settings tab; the site's discussion settings)."""
+        page = self.chosen("page")
+        if page is None:
+            return None
+        panel = {"page": page, "settings_url": self.page_settings_url(page)}
+        target = as_target(page)
+        if target is not None:
+            rules = rules_for(target)
+            is_open, why = is_open_now(target, rules)
+            panel.update(
+                state=target.get_discussion_display(),
+                # Held by the section's or the site's rules, not the article's own switch.
+                premoderated=rules.premoderate_all and not target.discussion_premoderated,
+                close_after_days=rules.close_after_days,
+                closed_why="" if is_open else why,
+            )
+        if self.request.user.has_perm("discussion.change_discussionsettings"):
+            panel["site_settings_url"] = reverse(
+                "wagtailsettings:edit", args=["discussion", "discussionsettings"]
+            )
+        return panel
+
     def get_edit_url(self, instance):
         # Comments are moderated, not edited: a row's link opens the inspect page.
         return None
@@ -401,12 +375,8 @@ class CommentIndexView(ModerationButtonsMixin, IndexView):
 
     def get_queue_tabs(self):
         counts = queue_counts()
-        # The tabs keep the article filter and the search; they change only the status.
-        kept = {
-            key: value
-            for key, value in self.request.GET.items()
-            if key in ("page", self.search_kwarg) and value
-        }
+        # The tabs keep the other filters and the search; they change only the status.
+        kept = {key: value for key, value in self.desk_filters.items() if key != "status"}
         tabs = [
             {
                 "status": "",
@@ -431,7 +401,17 @@ class CommentIndexView(ModerationButtonsMixin, IndexView):
 
     def get_context_data(self, *args, **kwargs):
         context = super().get_context_data(*args, **kwargs)
-        context["queue_tabs"] = self.get_queue_tabs()
+        context.update(
+            queue_tabs=self.get_queue_tabs(),
+            commenter_panel=self.commenter_panel(),
+            article_panel=self.article_panel(),
+            filter_errors=[
+                error
+                for errors in (self.filters.errors.values() if self.filters else ())
+                for error in errors
+            ],
+            undo_offer=offered_undo(self.request, self.namespace),
+        )
         return context
 
 
@@ -528,18 +508,20 @@ class CommentModerationView(PermissionCheckedMixin, View):
     def post(self, request, pk):
         comment = get_object_or_404(Comment.objects.only("pk", "author_name", "status"), pk=pk)
         previous = comment.status
+        undoable = self.moderation.name in UNDOABLE
+        before = moderation_before([comment.pk], self.moderation.status) if undoable else None
         changed = self.moderation.service(comment, by=request.user)
         message = self.moderation.done_message % {"name": comment.author_name}
         undo_url = None
-        if changed and self.moderation.name in UNDOABLE:
-            request.session[UNDO_SESSION_KEY] = {
-                "pk": comment.pk,
-                "previous": previous,
-                "status": str(self.moderation.status),
-                "at": time.time(),
-            }
-            namespace = self.index_url_name.split(":")[0]
-            undo_url = reverse(f"{namespace}:undo", args=(quote(comment.pk),))
+        if changed and undoable:
+            undo_url = remember_for_undo(
+                request,
+                {comment.pk: previous},
+                self.moderation.status,
+                before,
+                message=message,
+                namespace=self.index_url_name.split(":")[0],
+            )
         if wants_json(request):
             return JsonResponse(
                 {
@@ -552,187 +534,3 @@ class CommentModerationView(PermissionCheckedMixin, View):
             )
         messages.success(request, message)
         return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
-
-
-def wants_json(request):
-    """desk.js asks for JSON; a plain form post (no JavaScript) gets a redirect."""
-    return "application/json" in request.headers.get("Accept", "")
-
-
-class CommentUndoView(PermissionCheckedMixin, View):
-    """POST-only: take back this moderator's last single moderation (approve, spam or
-    trash) of this comment, within UNDO_SECONDS, if nobody has moved it since: the
-    comment goes back to the status it had, through the same service."""
-
-    model = Comment
-    permission_required = "change"
-    http_method_names = ["post"]
-    index_url_name = None
-
-    def refuse(self, request, message):
-        if wants_json(request):
-            return JsonResponse({"error": str(message), "counts": queue_counts()}, status=409)
-        messages.error(request, message)
-        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
-
-    def post(self, request, pk):
-        comment = get_object_or_404(Comment.objects.only("pk", "author_name", "status"), pk=pk)
-        last = request.session.get(UNDO_SESSION_KEY)
-        if not isinstance(last, dict) or last.get("pk") != comment.pk:
-            return self.refuse(
-                request, _("Only your last moderation can be undone, and this was not it.")
-            )
-        previous, at = last.get("previous"), last.get("at")
-        if (
-            previous not in CommentStatus.values
-            or not isinstance(at, (int, float))
-            or time.time() - at > UNDO_SECONDS
-        ):
-            del request.session[UNDO_SESSION_KEY]
-            return self.refuse(request, _("Too late to undo: moderate the comment again."))
-        if comment.status != last.get("status"):
-            del request.session[UNDO_SESSION_KEY]
-            return self.refuse(
-                request, _("The comment was moderated again since: nothing was undone.")
-            )
-        comments_set_status([comment.pk], previous, by=request.user)
-        del request.session[UNDO_SESSION_KEY]
-        message = _("Undone: the comment by %(name)s is %(status)s again.") % {
-            "name": comment.author_name,
-            "status": CommentStatus(previous).label,
-        }
-        if wants_json(request):
-            return JsonResponse(
-                {"message": str(message), "status": previous, "counts": queue_counts()}
-            )
-        messages.success(request, message)
-        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
-
-
-class CommentModerationBulkAction(SnippetBulkAction):
-    """Confirm, then move the selected comments to `status` in one service call."""
-
-    models = [Comment]
-    template_name = "discussion/admin/confirm_bulk_moderation.html"
-    status = None
-    confirm_question = None
-    confirm_button_label = None
-    success_message = None
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.permission_policy.user_has_permission(request.user, "change"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def check_perm(self, comment):
-        return self.permission_policy.user_has_permission_for_instance(
-            self.request.user, "change", comment
-        )
-
-    @classmethod
-    def get_queryset(cls, model, object_ids):
-        # The ?id= values come as typed: only ids in range reach the query (404 if none).
-        if not isinstance(object_ids, QuerySet):
-            object_ids = [pk for pk in map(parse_id, object_ids) if pk is not None]
-        return super().get_queryset(model, object_ids)
-
-    def get_all_objects_in_listing_query(self, parent_id):
-        """Selecting all in the listing means the listing as filtered and searched, so
-        approving every pending comment never approves the spam as well."""
-        filters = CommentFilterSet(self.request.GET, queryset=Comment.objects.all())
-        if not filters.is_valid():
-            return Comment.objects.none().values_list("pk", flat=True)
-        comments = search_comments(filters.qs, self.request.GET.get("q", ""))
-        return comments.values_list("pk", flat=True)
-
-    def get_execution_context(self):
-        return {**super().get_execution_context(), "user": self.request.user}
-
-    @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
-        changed = comments_set_status([comment.pk for comment in objects], cls.status, by=user)
-        return changed, 0
-
-    def get_success_message(self, num_parent_objects, num_child_objects):
-        return self.success_message % {"count": num_parent_objects}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            action_title=self.display_name,
-            confirm_question=self.confirm_question % {"count": len(context["items"])},
-            confirm_button_label=self.confirm_button_label,
-        )
-        return context
-
-
-class ApproveBulkAction(CommentModerationBulkAction):
-    status = CommentStatus.APPROVED
-    action_type = "approve"
-    display_name = _("Approve")
-    aria_label = _("Approve selected comments")
-    action_priority = 10
-    classes = {"positive"}
-    confirm_question = ngettext_lazy(
-        "Approve this comment?", "Approve these %(count)d comments?", "count"
-    )
-    confirm_button_label = _("Yes, approve")
-    success_message = ngettext_lazy(
-        "%(count)d comment approved.", "%(count)d comments approved.", "count"
-    )
-
-
-class ApproveAndTrustBulkAction(CommentModerationBulkAction):
-    status = CommentStatus.APPROVED
-    action_type = "approve_and_trust"
-    display_name = _("Approve and trust")
-    aria_label = _("Approve selected comments and trust their authors")
-    action_priority = 15
-    confirm_question = ngettext_lazy(
-        "Approve this comment and trust its author? Their later comments will be published "
-        "at once.",
-        "Approve these %(count)d comments and trust their authors? Their later comments will "
-        "be published at once.",
-        "count",
-    )
-    confirm_button_label = _("Yes, approve and trust")
-    success_message = ngettext_lazy(
-        "%(count)d comment approved and its author trusted.",
-        "%(count)d comments approved and their authors trusted.",
-        "count",
-    )
-
-    @classmethod
-    def execute_action(cls, objects, user=None, **kwargs):
-        return comments_approve_and_trust([comment.pk for comment in objects], by=user), 0
-
-
-class SpamBulkAction(CommentModerationBulkAction):
-    status = CommentStatus.SPAM
-    action_type = "spam"
-    display_name = _("Mark as spam")
-    aria_label = _("Mark selected comments as spam")
-    action_priority = 20
-    confirm_question = ngettext_lazy(
-        "Mark this comment as spam?", "Mark these %(count)d comments as spam?", "count"
-    )
-    confirm_button_label = _("Yes, mark as spam")
-    success_message = ngettext_lazy(
-        "%(count)d comment marked as spam.", "%(count)d comments marked as spam.", "count"
-    )
-
-
-class TrashBulkAction(CommentModerationBulkAction):
-    status = CommentStatus.TRASH
-    action_type = "trash"
-    display_name = _("Move to trash")
-    aria_label = _("Move selected comments to trash")
-    action_priority = 25
-    classes = {"serious"}
-    confirm_question = ngettext_lazy(
-        "Move this comment to trash?", "Move these %(count)d comments to trash?", "count"
-    )
-    confirm_button_label = _("Yes, move to trash")
-    success_message = ngettext_lazy(
-        "%(count)d comment moved to trash.", "%(count)d comments moved to trash.", "count"
-    )

@@ -336,30 +336,44 @@ def score(feats, counts):
 
 
 LABEL_OF_STATUS = {"approved": HAM, "spam": SPAM}
+# What one learned document adds to its marker row ("@c<pk>"), by label.
+MARKER_COUNTS = {HAM: (1, 0), SPAM: (0, 1), None: (0, 0)}
 
 
 def learn_from_decisions(comments, counts=None):
     """Learn each comment as its new status says (approved → ham, spam → spam),
     un-learning an earlier opposite lesson. Statuses that say nothing about spam
     (pending, reported, trash) leave what was learned alone."""
-    counts = counts or DatabaseCounts()
     wanted = {c.pk: LABEL_OF_STATUS[c.status] for c in comments if c.status in LABEL_OF_STATUS}
-    if not wanted:
+    return relearn([c for c in comments if c.pk in wanted], wanted, counts)
+
+
+def lessons_of(comment_ids, counts=None):
+    """{pk: HAM or SPAM} for those of the comments the classifier has learned from."""
+    return (counts or DatabaseCounts()).markers(list(comment_ids))
+
+
+def relearn(comments, wanted, counts=None):
+    """Make what was learned of each comment what `wanted` says ({pk: HAM, SPAM or None,
+    the last meaning nothing}): an earlier lesson is un-learned, the wanted one learned.
+    An undone moderation passes what lessons_of read before it. Returns how many changed."""
+    counts = counts or DatabaseCounts()
+    if not comments:
         return 0
-    learned = counts.markers(list(wanted))
+    learned = counts.markers([c.pk for c in comments])
     total = {}
     changed = 0
     for comment in comments:
-        label = wanted.get(comment.pk)
-        if label is None or learned.get(comment.pk) == label:
+        label, old = wanted.get(comment.pk), learned.get(comment.pk)
+        if label == old:
             continue
         feats = features_of(comment)
-        old = learned.get(comment.pk)
         if old is not None:
             merge(total, lesson(feats, old, sign=-1))
-        merge(total, lesson(feats, label))
-        marker = f"{MARKER_PREFIX}{comment.pk}"
-        merge(total, {marker: (1, -1) if label == HAM else (-1, 1)})
+        if label is not None:
+            merge(total, lesson(feats, label))
+        (old_ham, old_spam), (ham, spam) = MARKER_COUNTS[old], MARKER_COUNTS[label]
+        merge(total, {f"{MARKER_PREFIX}{comment.pk}": (ham - old_ham, spam - old_spam)})
         changed += 1
     counts.apply(total)
     return changed

@@ -8,10 +8,14 @@ from . import burst, classifier
 logger = logging.getLogger(__name__)
 
 
-def learn_from_moderation(sender, comments, previous=None, **kwargs):
-    """Moderators' approve and spam decisions train the learned score."""
+def learn_from_moderation(sender, comments, previous=None, lessons=None, **kwargs):
+    """Moderators' approve and spam decisions train the learned score; an undone one puts
+    back what it had learned before (`lessons`, {pk: "ham", "spam" or None})."""
     try:
-        classifier.learn_from_decisions(comments)
+        if lessons is not None:
+            classifier.relearn(comments, lessons)
+        else:
+            classifier.learn_from_decisions(comments)
     except Exception:
         # Learning is a by-product: a failure must not turn a moderator's click into an
         # error page after the decision itself has been saved.

@@ -1,6 +1,7 @@
 """One way of reading text for every spam check: Unicode-normalised, case-folded, with
 invisible characters removed, so "Ｊｕｄｉ", "𝒿𝓊𝒹𝒾" and "ju\u200bdi" all read "judi"."""
 
+import functools
 import re
 import unicodedata
 
@@ -29,6 +30,9 @@ def is_word_char(ch):
     return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
 
 
+# An author's latest comments are compared with each new one of theirs (the duplicate
+# check): each earlier text is squashed once per process, not once per comment posted.
+@functools.lru_cache(maxsize=4096)
 def squash(text):
     """Folded with runs of whitespace made one space: how two texts are compared."""
     return SPACE_RE.sub(" ", fold(text)).strip()

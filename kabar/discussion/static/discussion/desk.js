@@ -1,7 +1,8 @@
 /* The moderators' queue from the keyboard, over the plain forms that work without it:
-   j/k move between comments, a approve, s spam, t trash, x select for a bulk action,
-   u undo the last action (for a few seconds), ? the list of keys. Each action posts the
-   card's own form with fetch, takes the card away and updates the counts on the tabs. */
+   j/k move between comments, a approve, s spam, t trash, r reply as the newsroom, x select
+   for a bulk action, u undo the last action (for a few seconds), ? the list of keys. Each
+   action posts the card's own form with fetch, takes the card away and updates the counts
+   on the tabs; a reply opens its form under the card instead of on a page of its own. */
 (function () {
   "use strict";
 
@@ -127,10 +128,16 @@
       }
     });
   }
+  function dropOffer() {
+    // A moderation offered for undo after a page load is no longer the last one.
+    var offer = document.getElementById("desk-undo-offer");
+    if (offer) offer.remove();
+  }
   function act(form) {
     var card = form.closest("tr[data-desk-card]");
     if (!card || card.dataset.deskBusy) return;
     card.dataset.deskBusy = "1";
+    dropOffer();
     var list = cards();
     var index = list.indexOf(card);
     var parent = card.parentNode;
@@ -159,7 +166,9 @@
   }
   function undo() {
     if (!last) {
-      announce(msg("Nothing"));
+      var offer = document.getElementById("desk-undo-offer");
+      if (offer) offer.submit();
+      else announce(msg("Nothing"));
       return;
     }
     var entry = last;
@@ -182,6 +191,87 @@
         updateCounts(data.counts);
         announce(data.message);
       }, failed);
+    });
+  }
+  // Replies: the card's Reply link opens its page without JavaScript; here, a form under
+  // the card, from the page's one <template>, posted with fetch.
+  function openReply(card) {
+    var link = card && card.querySelector("a[data-desk-reply]");
+    var template = document.getElementById("desk-reply-template");
+    if (!link || !template || !window.fetch) return false;
+    var open = card.querySelector("form[data-desk-reply-form]");
+    if (open) {
+      open.querySelector("textarea").focus();
+      return true;
+    }
+    var form = template.content.firstElementChild.cloneNode(true);
+    var id = "desk-reply-" + card.dataset.commentId;
+    form.action = link.href;
+    form.querySelector("input[name=next]").value = new URL(link.href).searchParams.get("next") || "";
+    var text = form.querySelector("textarea");
+    text.id = id;
+    form.querySelector("[data-desk-reply-label]").htmlFor = id;
+    var errors = form.querySelector("[data-desk-reply-errors]");
+    errors.id = id + "-errors";
+    if (link.hasAttribute("data-approves")) {
+      form.querySelector("[data-desk-reply-approves]").hidden = false;
+      var submit = form.querySelector("button[type=submit]");
+      submit.textContent = submit.dataset.approveLabel;
+    }
+    card.querySelector(".comment-card").appendChild(form);
+    text.focus();
+    return true;
+  }
+  function closeReply(form) {
+    var card = form.closest("tr[data-desk-card]");
+    form.remove();
+    focusCard(card);
+  }
+  function replyError(form, text) {
+    var errors = form.querySelector("[data-desk-reply-errors]");
+    var field = form.querySelector("textarea");
+    errors.textContent = text;
+    errors.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", errors.id);
+    field.focus();
+    announce(text);
+  }
+  function leavesQueue(card) {
+    // An approved comment leaves the held queues it was listed in.
+    var tab = document.querySelector('.comment-queues a[aria-current="page"]');
+    var queue = tab ? tab.dataset.queue : "all";
+    return queue === "pending" || queue === "reported";
+  }
+  function sendReply(form) {
+    if (form.dataset.deskBusy) return;
+    form.dataset.deskBusy = "1";
+    // The reply's words stay in the form until the answer says they are stored.
+    post(form.action, form, new FormData(form)).then(function (data) {
+      delete form.dataset.deskBusy;
+      if (!data.ok) {
+        replyError(form, (data.errors || [data.error || msg("ReplyFailed")]).join(" "));
+        return;
+      }
+      var card = form.closest("tr[data-desk-card]");
+      updateCounts(data.counts);
+      announce(data.message);
+      form.remove();
+      if (!card) return;
+      card.dataset.status = data.parent_status;
+      if (data.approved && leavesQueue(card)) {
+        var list = cards();
+        var index = list.indexOf(card);
+        card.remove();
+        var rest = cards();
+        if (rest.length) focusCard(rest[Math.min(index, rest.length - 1)]);
+        refillWhenEmpty();
+      } else {
+        focusCard(card);
+      }
+    }, function () {
+      delete form.dataset.deskBusy;
+      replyError(form, msg("ReplyFailed"));
     });
   }
   function toggleSelect() {
@@ -216,6 +306,7 @@
     var handled = true;
     if (key === "j") move(1);
     else if (key === "k") move(-1);
+    else if (key === "r") handled = openReply(currentCard());
     else if (KEYS[key]) {
       var card = currentCard();
       var form = card && card.querySelector('form[data-desk-action="' + KEYS[key] + '"]');
@@ -228,16 +319,42 @@
     if (handled) event.preventDefault();
   });
 
+  // In a reply: Esc closes it, Ctrl+Enter (or Cmd+Enter) sends it.
+  document.addEventListener("keydown", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-desk-reply-form]");
+    if (!form) return;
+    if (event.key === "Escape") {
+      event.preventDefault();
+      closeReply(form);
+      announce(msg("ReplyClosed"));
+    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      sendReply(form);
+    }
+  });
+
   // A click on a card's button goes the same way as its key: no page reload.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form.matches || !form.matches("form[data-desk-action]")) return;
-    if (!window.fetch) return;
-    event.preventDefault();
-    act(form);
+    if (!form.matches || !window.fetch) return;
+    if (form.matches("form[data-desk-action]")) {
+      event.preventDefault();
+      act(form);
+    } else if (form.matches("form[data-desk-reply-form]")) {
+      event.preventDefault();
+      sendReply(form);
+    }
   });
   document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest("[data-desk-undo]")) undo();
+    var target = event.target.closest ? event.target : null;
+    if (!target) return;
+    if (target.closest("[data-desk-undo]")) undo();
+    var cancel = target.closest("[data-desk-reply-cancel]");
+    if (cancel) closeReply(cancel.closest("form"));
+    var reply = target.closest("a[data-desk-reply]");
+    if (reply && !event.ctrlKey && !event.metaKey && !event.shiftKey && openReply(reply.closest("tr[data-desk-card]"))) {
+      event.preventDefault();
+    }
   });
 
   function start() {
