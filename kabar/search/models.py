@@ -12,6 +12,15 @@ from kabar.news.models import ArticlePage
 POSITION_SHIFT = 24
 
 
+# On SQLite an entry is ranked by its headline and opening as the index search_entry_head
+# (migration 0004) holds them: its stems, and the first 400 characters of its body's stems
+# (the standfirst and the first lines, some sixty words), spaces doubled so that a stem
+# repeated ("anak anak") is found each time with ' stem '. The ranking query must name
+# the same expressions for SQLite to read them from the index.
+HEAD_SQL = "(' ' || replace(stemmed_title, ' ', '  ') || ' ')"
+LEAD_SQL = "(' ' || replace(substr(stemmed_body, 1, 400), ' ', '  ') || ' ')"
+
+
 def search_position(published_at, page_id):
     """The entry's place in publication order (SearchEntry.position) and, on SQLite, its
     FTS5 rowid: the newest matches are then the highest rowids, found without scoring."""

@@ -1,13 +1,12 @@
 """Finding articles: a page of ranked ids from the engine's full-text index, then their
 snippets. Only live public articles are found, whatever the index holds."""
 
-import html
-import json
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -15,7 +14,7 @@ from kabar.core.restrictions import without_restricted
 from kabar.news.models import ArticlePage
 
 from . import text
-from .models import POSITION_SHIFT, position_bound
+from .models import HEAD_SQL, LEAD_SQL, POSITION_SHIFT, SearchEntry, position_bound
 
 # Title words weigh more than body words; an article of today counts up to twice as much as
 # the same match long ago, halfway there after RECENCY_DAYS.
@@ -103,27 +102,47 @@ def _within_limit():
 STALE_SLACK = 10
 
 
-def _hits(recent, recent_params, ranked, ranked_params, offset, limit):
+def _hits(recent, recent_params, ranked, ranked_params, offset, limit, exact=("", ())):
     """The page of ids from `recent` (the newest matches, one more than the limit when more
     matched) and `ranked` (those scored: page_id, position, score; lower is better). Only
     the best offset + limit rows (and a few more) are checked against the live public
-    articles: that check joins the pages, which is dear for a thousand rows."""
+    articles, and against `exact` (SQL over ranked.position, and its parameters) when
+    given: those checks read the pages and the entries, which is dear for a thousand rows."""
     public, public_params = _is_public("ranked.page_id")
+    exact_sql, exact_params = exact
     # Constants and Django's compiled SQL: every value is a parameter.
     sql = (
         f"WITH recent AS MATERIALIZED ({recent}),"  # noqa: S608
         f" ranked AS MATERIALIZED ({ranked} {_within_limit()}"
         " ORDER BY score, position DESC LIMIT %s)"
         " SELECT ranked.page_id, (SELECT count(*) FROM recent) FROM ranked"
-        f" WHERE {public}"
+        f" WHERE {public}{f' AND {exact_sql}' if exact_sql else ''}"
         " ORDER BY ranked.score, ranked.position DESC LIMIT %s OFFSET %s"
     )
     params = [*recent_params, *ranked_params, offset + limit + 1 + STALE_SLACK]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *public_params, limit + 1, offset])
+        cursor.execute(sql, [*params, *public_params, *exact_params, limit + 1, offset])
         rows = cursor.fetchall()
     capped = bool(rows) and rows[0][1] > candidate_limit()
     return Hits([row[0] for row in rows[:limit]], len(rows) > limit, capped)
+
+
+def _sqlite_score(words):
+    """SQL and parameters: how well an entry holds the words, from its headline and opening
+    as the index search_entry_head holds them (HEAD_SQL, LEAD_SQL); from 0 up, each word
+    counting less than 1: f / (f + 1), f its count in the opening plus TITLE_WEIGHT times
+    its count in the headline, its stem that of the entry's language."""
+    terms, params = [], []
+    for word in words:
+        stem = "(CASE WHEN language = 'en' THEN %s ELSE %s END)"
+        stems = [f" {text.stem(word, language)} " for language in ("en", "id")]
+        head, lead = (
+            f"(length({column}) - length(replace({column}, {stem}, ''))) / length({stem})"
+            for column in (HEAD_SQL, LEAD_SQL)
+        )
+        terms.append(f"(1.0 - 1.0 / ({TITLE_WEIGHT} * {head} + {lead} + 1.0))")
+        params += stems * 4
+    return " + ".join(terms), params
 
 
 def _sqlite_hits(words, filters, offset, limit):
@@ -138,123 +157,164 @@ def _sqlite_hits(words, filters, offset, limit):
         where.append("rowid < %s")
         params.append(high)
     # The FTS5 rowid is the entry's position (publication order): FTS5 hands the matches
-    # newest first and stops after the limit, computing bm25 for those only; the recency
-    # comes from the rowid too.
+    # newest first and stops after the limit.
     recent = (
-        f"SELECT rowid AS position, bm25(search_fts, {TITLE_WEIGHT}, 1.0, 0.0, 0.0)"  # noqa: S608
-        f" * (1.0 + 1.0 / (1.0 + max(0.0, %s - (rowid >> {POSITION_SHIFT})) / 86400.0"
-        f" / {RECENCY_DAYS})) AS score FROM search_fts WHERE {' AND '.join(where)}"
-        f" ORDER BY rowid DESC LIMIT {candidate_limit() + 1}"
+        "SELECT rowid AS position FROM search_fts"  # noqa: S608
+        f" WHERE {' AND '.join(where)} ORDER BY rowid DESC LIMIT {candidate_limit() + 1}"
     )
+    # Scored from the index search_entry_head alone (the rows, long text in overflow pages,
+    # are never read), not with bm25: bm25 first reads every row of the FTS5 index holding
+    # each word (how rare it is), which for a common word costs more than all the rest.
+    # The recency factor reads the publication second from the position.
+    score, score_params = _sqlite_score(words)
     ranked = (
-        "SELECT (SELECT e.page_id FROM search_searchentry e WHERE e.position = recent.position)"
-        " AS page_id, position, score FROM recent WHERE"
+        f"SELECT page_id, recent.position AS position, -({score}) * (1.0 + 1.0 / (1.0 +"  # noqa: S608
+        f" max(0.0, %s - (recent.position >> {POSITION_SHIFT})) / 86400.0 / {RECENCY_DAYS}))"
+        " AS score FROM recent JOIN search_searchentry INDEXED BY search_entry_head"
+        " ON search_searchentry.position = recent.position WHERE"
     )
-    return _hits(recent, [now, *params], ranked, [], offset, limit)
+    return _hits(recent, params, ranked, [*score_params, now], offset, limit)
 
 
-def _sqlite_snippets(words, ids):
+def _snippets(words, ids):
+    """{page id: snippet HTML} of the entries of `ids`, each around the words' stems in its
+    own language (text.snippet), the same on both engines."""
     if not ids:
         return {}
-    marks = [text.MARK_START, text.MARK_END, text.ELLIPSIS, SNIPPET_WORDS]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT e.page_id, snippet(search_fts, 1, %s, %s, %s, %s), e.body_text,"
-            " e.stemmed_body FROM search_fts JOIN search_searchentry e"
-            " ON e.position = search_fts.rowid WHERE search_fts MATCH %s"
-            " AND search_fts.rowid IN (SELECT position FROM search_searchentry"
-            " WHERE page_id IN (SELECT value FROM json_each(%s)))",
-            [*marks, fts5_match(words), json.dumps(list(ids))],
+    entries = SearchEntry.objects.filter(page_id__in=ids).values_list(
+        "page_id", "language", "body_text", "stemmed_body"
+    )
+    return {
+        page_id: text.snippet(
+            body, stemmed, {text.stem(word, language) for word in words}, SNIPPET_WORDS
         )
-        return {
-            page_id: text.snippet_from_stems(marked or "", body, stemmed)
-            for page_id, marked, body, stemmed in cursor.fetchall()
-        }
+        for page_id, language, body, stemmed in entries
+    }
 
 
+# The words stemmed either way ("menyerbu": serbu | menyerbu), which the GIN index answers;
+# then the language each article was stemmed in, checked on the rows shown only.
+_PG_EITHER = "(plainto_tsquery('indonesian', %s) || plainto_tsquery('english', %s))"
 _PG_QUERY = (
-    "(CASE WHEN search_searchentry.language = 'en' THEN plainto_tsquery('english', %s)"
+    "(CASE WHEN {table}.language = 'en' THEN plainto_tsquery('english', %s)"
     " ELSE plainto_tsquery('indonesian', %s) END)"
 )
+# How common the words are among the newest PROBE entries (within the filters) decides how
+# their newest matches are found. When at least COMMON of them match, by walking position's
+# index newest first and reading each row's tsvector: a few thousand rows at most. Else from
+# the GIN index, which answers `@@` without reading a tsvector, then sorted by position: as
+# many rows as match (reading a tsvector is dearer than sorting), so the walk is for words
+# in most articles, where it stops soonest.
+PROBE = 200
+COMMON = 0.4
+
+
+def _pg_filters(filters, indexed):
+    """SQL conditions (each with a leading AND) and parameters for the filters; written
+    `column + 0` when not `indexed`, so that the planner reads no b-tree for them."""
+    low, high = _position_range(filters)
+    plus = "" if indexed else " + 0"
+    sql, params = "", []
+    for condition, value in (
+        (f"section_id{plus} = %s", filters.section_id),
+        (f"position{plus} >= %s", low),
+        (f"position{plus} < %s", high),
+    ):
+        if value is not None:
+            sql += f" AND {condition}"
+            params.append(value)
+    return sql, params
+
+
+def _pg_plan(cursor, phrase, filters):
+    """Whether the words are common: in at least COMMON of the newest PROBE entries within
+    the filters (their index walked newest first). The plan for the words is set with it
+    for the rest of the transaction, in the same statement: the walk when they are common
+    (no bitmap scans), the GIN index when not; never a table scan (it reads every
+    tsvector), nor workers (they cost more than they save on such a query). The planner
+    cannot choose well itself: it counts nothing for reading a tsvector, and guesses how
+    common a word is from statistics, which it has none of until ANALYZE."""
+    filtered, params = _pg_filters(filters, indexed=True)
+    cursor.execute(
+        "SELECT common, set_config('enable_bitmapscan', CASE WHEN common THEN 'off'"  # noqa: S608
+        " ELSE 'on' END, true), set_config('enable_seqscan', 'off', true),"
+        " set_config('max_parallel_workers_per_gather', '0', true)"
+        " FROM (SELECT count(*) >= %s AS common FROM (SELECT document"
+        f" FROM search_searchentry WHERE true{filtered} ORDER BY position DESC"
+        f" LIMIT {PROBE}) AS newest WHERE document @@ {_PG_EITHER}) AS probe",
+        [COMMON * PROBE, *params, phrase, phrase],
+    )
+    return cursor.fetchone()[0]
+
+
+@contextmanager
+def _planning():
+    """A transaction for the plan's settings (set_config(..., true) lasts until it ends);
+    within a caller's transaction, a savepoint rolled back after, which undoes them."""
+    if not connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    savepoint = transaction.savepoint()
+    try:
+        yield
+    finally:
+        transaction.savepoint_rollback(savepoint)
 
 
 def _postgres_hits(words, filters, offset, limit):
     phrase = " ".join(words)
-    low, high = _position_range(filters)
-    conditions, values = [], []
-    for condition, value in (
-        ("section_id = %s", filters.section_id),
-        ("position >= %s", low),
-        ("position < %s", high),
-    ):
-        if value is not None:
-            conditions.append(f" AND {condition}")
-            values.append(value)
-    filtered = "".join(conditions)
-    # Any article holding the words stemmed either way (one `@@` the GIN index answers
-    # exactly, or, for a common word, position's index walked newest first), the newest
-    # first; the language each was stemmed in is checked on those only, in `ranked`. Split
-    # by language instead, the planner misjudged the English half of an Indonesian word and
-    # read every tsvector of the table.
-    either = "(plainto_tsquery('indonesian', %s) || plainto_tsquery('english', %s))"
-    recent = (
-        "SELECT page_id, position, published_at, language, document"  # noqa: S608
-        f" FROM search_searchentry WHERE document @@ {either}{filtered}"
-        f" ORDER BY position DESC LIMIT {candidate_limit() + 1}"
-    )
-    query = (
-        "(CASE WHEN recent.language = 'en' THEN plainto_tsquery('english', %s)"
-        " ELSE plainto_tsquery('indonesian', %s) END)"
-    )
-    # ts_rank on the newest matches only; negated, lower is better as with bm25.
-    ranked = (
-        f"SELECT page_id, position, -ts_rank(document, {query}) * (1.0 + 1.0 / (1.0 +"  # noqa: S608
-        " greatest(0.0, extract(epoch FROM (%s - published_at)) / 86400.0)"
-        f" / {RECENCY_DAYS})) AS score FROM recent WHERE document @@ {query} AND"
-    )
-    return _hits(
-        recent,
-        [phrase, phrase, *values],
-        ranked,
-        [phrase, phrase, timezone.now(), phrase, phrase],
-        offset,
-        limit,
-    )
-
-
-# ts_headline's parser takes "<script>" in the text for a tag and leaves it out: given the
-# text escaped, it keeps it; unescaped again after, and escaped with the marks (highlighted).
-_PG_ESCAPED_BODY = "replace(replace(replace(body_text, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
-
-
-def _postgres_snippets(words, ids):
-    if not ids:
-        return {}
-    phrase = " ".join(words)
-    options = (
-        f"StartSel={text.MARK_START}, StopSel={text.MARK_END}, MaxWords={SNIPPET_WORDS},"
-        f" MinWords=12, MaxFragments=2, FragmentDelimiter={text.ELLIPSIS}"
-    )
-    config = "(CASE WHEN language = 'en' THEN 'english' ELSE 'indonesian' END)::regconfig"
-    with connection.cursor() as cursor:
-        # Fixed SQL: every value is a parameter.
-        sql = (
-            f"SELECT page_id, ts_headline({config}, {_PG_ESCAPED_BODY}, {_PG_QUERY}, %s)"  # noqa: S608
-            " FROM search_searchentry WHERE page_id = ANY(%s)"
+    with _planning(), connection.cursor() as cursor:
+        common = _pg_plan(cursor, phrase, filters)
+        filtered, values = _pg_filters(filters, indexed=common)
+        columns = "page_id, position, published_at, language, document"
+        if common:
+            # The entries within the filters newest first, from (section_id, position) or
+            # position's index (OFFSET 0 keeps the planner from gathering the matches and
+            # sorting them), those matching kept until the limit.
+            recent = (
+                f"SELECT {columns} FROM (SELECT {columns} FROM search_searchentry"  # noqa: S608
+                f" WHERE true{filtered} ORDER BY position DESC OFFSET 0) AS newest"
+                f" WHERE document @@ {_PG_EITHER}"
+                f" ORDER BY position DESC LIMIT {candidate_limit() + 1}"
+            )
+            recent_params = [*values, phrase, phrase]
+        else:
+            recent = (
+                f"SELECT {columns} FROM search_searchentry"  # noqa: S608
+                f" WHERE document @@ {_PG_EITHER}{filtered}"
+                f" ORDER BY position + 0 DESC LIMIT {candidate_limit() + 1}"
+            )
+            recent_params = [phrase, phrase, *values]
+        # ts_rank on the newest matches only; negated, lower is better as on SQLite. An
+        # entry matched only by the other language's stems ranks 0 and is left out by
+        # `exact` should it reach the page.
+        ranked = (
+            f"SELECT page_id, position, -ts_rank(document, {_PG_QUERY.format(table='recent')})"  # noqa: S608
+            " * (1.0 + 1.0 / (1.0 + greatest(0.0, extract(epoch FROM (%s - published_at))"
+            f" / 86400.0) / {RECENCY_DAYS})) AS score FROM recent WHERE"
         )
-        cursor.execute(sql, [phrase, phrase, options, list(ids)])
-        return {
-            page_id: text.highlighted(html.unescape(headline))
-            for page_id, headline in cursor.fetchall()
-        }
+        exact = (
+            "EXISTS (SELECT 1 FROM search_searchentry AS entry"  # noqa: S608
+            " WHERE entry.position = ranked.position"
+            f" AND entry.document @@ {_PG_QUERY.format(table='entry')})"
+        )
+        return _hits(
+            recent,
+            recent_params,
+            ranked,
+            [phrase, phrase, timezone.now()],
+            offset,
+            limit,
+            exact=(exact, [phrase, phrase]),
+        )
 
 
 def find(words, filters, offset, limit):
     """(Hits, {page id: snippet HTML}) for the reader's words (SQLite or PostgreSQL, the
     two databases Kabar runs on)."""
-    vendor = connection.vendor
-    if vendor == "sqlite":
+    if connection.vendor == "sqlite":
         hits = _sqlite_hits(words, filters, offset, limit)
-        return hits, _sqlite_snippets(words, hits.ids)
-    hits = _postgres_hits(words, filters, offset, limit)
-    return hits, _postgres_snippets(words, hits.ids)
+    else:
+        hits = _postgres_hits(words, filters, offset, limit)
+    return hits, _snippets(words, hits.ids)

@@ -1,5 +1,6 @@
 """Words and their Snowball stems, the same at index and at query time, and snippets."""
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -11,8 +12,8 @@ from django.utils.safestring import mark_safe
 # Letters and digits, as FTS5's unicode61 tokenizer takes them: each word a stem is made of
 # is one token in the FTS5 index too, so stems and words line up one to one.
 WORD = re.compile(r"[^\W_]+")
-# Marks put around matched words by the engine (FTS5 snippet(), ts_headline): control
-# characters, which never survive in indexed text (clean()).
+# Marks put around matched words in a snippet (snippet()): control characters, which never
+# survive in indexed text (clean()).
 MARK_START, MARK_END, ELLIPSIS = "\x02", "\x03", "\x04"
 _controls = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_QUERY_CHARS = 200
@@ -64,37 +65,46 @@ def query_words(raw):
 
 
 def highlighted(text):
-    """HTML for engine output holding MARK_START / MARK_END / ELLIPSIS: all of it escaped,
-    then the marks turned into <mark> and an ellipsis."""
+    """HTML for text holding MARK_START / MARK_END / ELLIPSIS: all of it escaped, then the
+    marks turned into <mark> and an ellipsis."""
     html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     return mark_safe(html.replace(ELLIPSIS, "…"))  # noqa: S308 - escaped just above
 
 
-def snippet_from_stems(marked_stems, body_text, stemmed_body):
-    """FTS5 picks and marks its snippet in the stemmed text; this shows the reader the same
-    window in the words they wrote. `marked_stems` is snippet()'s output over `stemmed_body`,
-    which holds one stem per word of `body_text` (stems())."""
-    window = marked_stems.replace(ELLIPSIS, "")
-    plain = window.replace(MARK_START, "").replace(MARK_END, "").strip()
-    if not plain:
-        return ""
-    marked = [MARK_START in token for token in window.split()]
-    start_char = (" " + stemmed_body + " ").find(" " + plain + " ")
-    if start_char < 0:
-        return highlighted(marked_stems)
-    first = stemmed_body[:start_char].count(" ")
+def _window(stemmed, wanted, size):
+    """The first word of the `size`-word window of `stemmed` holding the most of the
+    `wanted` stems, then the most matches, its matches centred; 0 when none match."""
+    hits = [i for i, stem in enumerate(stemmed) if stem in wanted]
+    best, best_score = 0, None
+    for n, first in enumerate(hits):
+        inside = hits[n : bisect.bisect_left(hits, first + size, n)]
+        score = (len({stemmed[i] for i in inside}), len(inside))
+        if best_score is None or score > best_score:
+            slack = size - (inside[-1] - first + 1)
+            best, best_score = max(0, first - slack // 2), score
+    return min(best, max(0, len(stemmed) - size))
+
+
+def snippet(body_text, stemmed_body, wanted, size):
+    """HTML: the passage of `size` words of `body_text` where the `wanted` stems are (the
+    opening when none is), in the words written, the matches marked. `stemmed_body` holds
+    one stem per word of `body_text` (stems()), so a stem's place is its word's place."""
     source = clean(body_text)
-    matches = list(WORD.finditer(source))[first : first + len(marked)]
+    matches = list(WORD.finditer(source))
+    stemmed = stemmed_body.split()[: len(matches)]
+    matches = matches[: len(stemmed)]
     if not matches:
         return ""
+    first = _window(stemmed, wanted, size)
+    shown = matches[first : first + size]
     pieces = []
-    position = matches[0].start()
-    for match, is_marked in zip(matches, marked, strict=False):
+    position = shown[0].start()
+    for n, match in enumerate(shown, start=first):
         pieces.append(source[position : match.start()])
         word = match.group()
-        pieces.append(f"{MARK_START}{word}{MARK_END}" if is_marked else word)
+        pieces.append(f"{MARK_START}{word}{MARK_END}" if stemmed[n] in wanted else word)
         position = match.end()
-    if first + len(marked) < stemmed_body.count(" ") + 1:
+    if first + size < len(matches):
         pieces.append(" " + ELLIPSIS)
     else:
         pieces.append(source[position:].rstrip())  # the closing full stop
