@@ -23,13 +23,17 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _no_staff_round_known():
-    """The staff digest's round this process knows to be queued (staff._round_known_at) is
-    a row of a queue each test rolls back or empties: forgotten around every test."""
+    """What a process keeps of rows each test rolls back or empties: the staff digest's
+    round it knows to be queued (staff._round_known_at) and the spam filter's counts it read
+    lately (classifier._known): forgotten around every test."""
     from kabar.discussion import staff  # noqa: PLC0415 - needs the settings pytest-django sets
+    from kabar.discussion.spam import classifier  # noqa: PLC0415 - the same
 
     staff._round_known_at = None
+    classifier.forget_known_counts()
     yield
     staff._round_known_at = None
+    classifier.forget_known_counts()
 
 
 @pytest.fixture(autouse=True)

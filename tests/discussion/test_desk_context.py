@@ -91,7 +91,7 @@ def test_filter_by_commenter_lists_their_comments_by_id_not_address(desk, articl
     assert other.pk not in listed(desk, commenter=first.commenter_id)
     # The active filter names them by the name they used, not by their address.
     filters = response.context["view"].active_filters
-    assert [(f.field_label, f.value) for f in filters] == [("Commenter", "Toko Obat")]
+    assert [(f.field_label, f.value) for f in filters] == [("Komentator", "Toko Obat")]
 
 
 def test_the_name_on_a_card_opens_that_commenters_comments(desk, article):

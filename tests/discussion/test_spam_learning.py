@@ -92,7 +92,8 @@ def test_moderators_decisions_are_learned(trained):
 
 def test_after_training_spam_is_held_and_the_reason_names_the_clues(trained):
     verdict = assess(
-        unsaved("Daftar slot gacor sekarang, pasti maxwin"),
+        # No pitch the rules know: the score is the only reason.
+        unsaved("Daftar slot sekarang, slot receh bosku"),
         article=None,
         rules=Rules(),
         context=None,
@@ -119,7 +120,8 @@ def test_after_training_a_readers_comment_is_only_scored(trained):
 
 
 def test_the_score_alone_never_marks_spam_but_with_another_signal_it_may(trained):
-    text = "Slot gacor maxwin bosku, daftar slot gacor sekarang juga"
+    # Topic words but no pitch the rules know (a pitch and a near-certain score agree).
+    text = "Slot bosku, daftar slot sekarang juga, main slot di sini, deposit receh"
     alone = assess(unsaved(text), article=None, rules=Rules(), context=None)
     assert alone.score >= 0.99
     assert alone.status == CommentStatus.PENDING
@@ -173,6 +175,37 @@ def test_learning_from_a_bulk_decision_takes_a_bounded_number_of_queries(
 
 
 def test_scoring_takes_one_query(trained, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assess(unsaved("slot gacor"), article=None, rules=Rules(), context=None)
+
+
+def test_counts_read_once_are_not_asked_for_again(trained, django_assert_num_queries):
+    """A process keeps the counts it read lately: the same words again cost no query, new
+    words one for themselves alone."""
+    verdict = assess(unsaved("slot gacor"), article=None, rules=Rules(), context=None)
+    with django_assert_num_queries(0):
+        again = assess(unsaved("slot gacor"), article=None, rules=Rules(), context=None)
+    assert again.score == verdict.score
+    with django_assert_num_queries(1) as counted:
+        assess(unsaved("slot gacor zamrud"), article=None, rules=Rules(), context=None)
+    asked = counted.captured_queries[0]["sql"]
+    assert "w:zamrud" in asked and "w:gacor" not in asked
+
+
+def test_a_lesson_taught_in_this_process_counts_at_once(
+    article, trained, django_capture_on_commit_callbacks
+):
+    body = "Pendapat tentang zamrud pirus nilam"
+    before = assess(unsaved(body), article=None, rules=Rules(), context=None).score
+    taught = stored(article, [f"{body} {n}" for n in range(6)], "z")
+    moderate(taught, CommentStatus.SPAM, django_capture_on_commit_callbacks)
+    after = assess(unsaved(body), article=None, rules=Rules(), context=None).score
+    assert after > (before or 0)
+
+
+def test_counts_kept_too_long_are_read_again(trained, monkeypatch, django_assert_num_queries):
+    assess(unsaved("slot gacor"), article=None, rules=Rules(), context=None)
+    monkeypatch.setattr(classifier, "KNOWN_SECONDS", -1)
     with django_assert_num_queries(1):
         assess(unsaved("slot gacor"), article=None, rules=Rules(), context=None)
 

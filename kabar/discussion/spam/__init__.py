@@ -52,6 +52,9 @@ CONTACT_SPAM_AT = 0.6
 # Asking to be contacted with no pitch of a known kind: volunteers and people who lost a
 # cat write that too, so only a score this sure marks it spam.
 CONTACT_ASK_SPAM_AT = 0.95
+# An account lure sending the reader to an address that is not a public body's: phishing
+# when the score does not lean to ham. A reader warning of it (quoting) is not judged so.
+LURE_SPAM_AT = 0.5
 # Words of a way in or a sale, beyond the contact asks of content.SALES_ASK_RE: where to
 # write or go (WA, email, visit, klik, cek, kirim), money and payment (harga, promo, murah,
 # COD, transfer, deposit, rb/jt, %), and shop talk (stok, ready, reseller). A comment with
@@ -133,8 +136,11 @@ def learned(comment, verdict, counts=None):
         or SALES_ASK_RE.search(body)
         or REACH_RE.search(body)
     )
+    # A pitch of a known kind (not a bare "hubungi" with a number) that a reader is not
+    # quoting: with a nearly certain score, the two agree even where the pitch only noted.
+    pitched = bool(set(reading.pitches) - {"sales"}) and not reading.warning
     if (
-        (result.value >= spam_at and (agrees or contact))
+        (result.value >= spam_at and (agrees or contact or pitched))
         or (result.value >= evidence_at and evidence)
         or (contact and reading.sales_ask and result.value >= CONTACT_ASK_SPAM_AT)
         or (
@@ -148,9 +154,9 @@ def learned(comment, verdict, counts=None):
         # shortener: phishing, when the score leans to spam too.
         or (
             reading.lure
-            and (reading.lookalikes or reading.shortener)
+            and (reading.lookalikes or reading.shortener or reading.body_hosts)
             and not quoting
-            and result.value >= CONTACT_SPAM_AT
+            and result.value >= LURE_SPAM_AT
         )
     ):
         effect = "spam"

@@ -29,7 +29,7 @@ BARE_HOST_RE = re.compile(
     r"(?:com|net|org|xyz|info|biz|site|online|io|me|vip|pro|top|club|live|asia|cc|shop|"
     r"store|link|win|bet|fun|games?|app|sbs|icu|cyou|click|tk|ml|ga|cf|id|ly|ru|cn|pw|ws|"
     r"su|cfd|bond|buzz|today|rest|lol|help|dev|page|support|center|services|cloud|host|"
-    r"space|website|tech|digital|world|email|life|mobi|tv|ai)\b"
+    r"space|website|tech|digital|world|email|life|mobi|tv|ai|co)\b"
 )
 # Hosts of public bodies, universities and schools: a link to one is a reader citing a
 # source, not selling.
@@ -52,9 +52,10 @@ PITCHES = {
         r"rungkad|link alternatif|\brtp\b|rollingan|cashback mingguan|pasaran|"
         r"(?:bandar|agen|prediksi|bocoran|pola|rekomendasi|trusted|best)\s+(?:slot|togel|"
         r"toto|judi|bola|casino|kasino|poker|betting|mahjong|sabung)|"
-        r"(?:slot|togel|casino|kasino|poker|betting|toto)\w*\s+(?:gacor|resmi|"
+        r"(?:slot|togel|casino|kasino|poker|betting|toto|judi)\w*\s+(?:online\s+)?(?:gacor|resmi|"
         r"terpercaya|terbaik|hari ini|malam ini|bonus|jitu)|mahjong ways|"
-        r"welcome bonus|sports betting|live casino|slot ?\d{2,}|\w*slot\w*\.|togel4d|toto ?4d"
+        r"welcome bonus|sports betting|live casino|slot ?\d{2,}|\w*slot\w*\.|togel4d|toto ?4d|"
+        r"(?:pasang|bandar|agen) taruhan|\bparlay\b|\bsl\W?t gac\W?r\b"
     ),
     "loan": (
         r"pinjol\s+(?:resmi|cepat|cair|terpercaya)|pinjaman\s+(?:tanpa|dana|kta|"
@@ -64,7 +65,9 @@ PITCHES = {
         r"agunan|survei|slip gaji|ribet)|cek slik|bi checking|gadai (?:bpkb|sertifikat)|"
         r"\bkta\b|limit (?:besar|\d)|pelunasan pinjol|lunasi (?:semua )?hutang|"
         r"(?:personal|payday|instant|fast cash|quick|business) loans?|loans? (?:approved|up to)|"
-        r"no credit (?:check|history)|bad credit|kredit tanpa|modal usaha tanpa"
+        r"no credit (?:check|history)|bad credit|kredit tanpa|modal usaha tanpa|"
+        r"private lenders?|offering (?:a )?loans?|pemberi pinjaman|dana talangan|"
+        r"pinjaman (?:pribadi|tunai|hingga|sampai|mulai)|pinjam uang \d"
     ),
     "medicine": (
         r"obat (?:kuat|penggugur|aborsi|pembesar)|pil (?:aborsi|kb tunda|diet|pelangsing)|"
@@ -74,7 +77,8 @@ PITCHES = {
         r"no doctor|sembuh total|obat tidur|pil tidur|tanpa resep|no prescription|"
         r"(?:obat|pil|kapsul) \w+ (?:asli|original|murah)|turun \d+ ?kg|kirim rahasia|"
         r"dijamin rahasia|pengiriman rahasia|discreet|herbal asli|100 ?persen herbal|"
-        r"garansi uang kembali|ribuan testimoni"
+        r"garansi uang kembali|ribuan testimoni|cytotec|misoprostol|gastrul|pelancar haid|"
+        r"telat bulan|(?:krim|cream) pemutih|pemutih wajah"
     ),
     "phishing": (
         r"\b(?:akun|rekening|kartu|account|card|mailbox|wallet)\b[^.!?]{0,60}?\b(?:diblokir|"
@@ -83,7 +87,9 @@ PITCHES = {
         r"akan diputus|diputus besok|"
         r"rekening (?:anda )?(?:akan |telah )?(?:ditutup|diblokir|dibekukan)|buka blokir|"
         r"verifikasi (?:data|akun|identitas)|konfirmasi (?:identitas|data)|perbarui (?:data|"
-        r"alamat|sekarang)|kode otp|masukkan (?:kode|pin)|nomor kartu|kartu atm|"
+        r"alamat|sekarang|pin|otp|kartu)|tarif (?:transfer )?\w* ?(?:berubah|naik) jadi|"
+        r"jika tidak setuju (?:isi|klik|silakan)|kode otp|masukkan (?:kode|pin)|nomor kartu|"
+        r"kartu atm|"
         r"data (?:ktp|diri|pemenang)|isi nik|nik dan nomor rekening|terpilih sebagai|"
         r"pemenang program|hadiah undian|klaim di|tertahan di gudang|biaya kirim ulang|"
         r"account (?:is |has been |will be )?(?:blocked|suspended|locked|frozen|closed)|"
@@ -101,7 +107,9 @@ PITCHES = {
         r"(?:dinonaktifkan permanen|permanently (?:disabled|deleted))"
     ),
     "referral": (
-        r"kode (?:undangan|referral|referal|ajak|ajakan|promo dari saya)|"
+        r"kode (?:undangan|referral|referal|ajak|ajakan|promo dari saya|sponsor|agen|afiliasi)|"
+        r"(?:masukin|masukkan|masukan|input) kode (?!otp|pin)\w*\d|referr?al\s*:|"
+        r"program afiliasi|"
         r"(?:referral|invite|invitation|promo) code|use my code|pakai kode|"
         r"penghasil uang|aplikasi penghasil|dapat (?:bayaran|komisi|saldo)|komisi seumur hidup|"
         r"saldo (?:gratis|pertama)|(?:langsung|pasti) (?:cair|dibayar|masuk)|"
@@ -130,7 +138,8 @@ PITCHES = {
         r"(?:jual|beli|tambah|jasa) (?:\d+k? )?(?:followers|follower|pengikut|viewers|views|"
         r"subscribers?|likes?|komen(?:tar)?|comments?|penonton)|"
         r"modal \d+ ?(?:rb|ribu|juta|jt|k)\w* (?:jadi|bisa jadi|menjadi|dapat) \d+|"
-        r"link (?:di|in|ada di) (?:bio|profil)|(?:followers|subscribers|viewers|views|likes) "
+        r"jual (?:data|database)|database nomor|link (?:di|in|ada di) (?:bio|profil)|"
+        r"(?:followers|subscribers|viewers|views|likes) "
         r"(?:\w+ )?(?:murah|permanen|aktif|real|instan|instant)|suntik (?:followers|views)"
     ),
 }
@@ -178,18 +187,32 @@ PITCH_GATES = {
     "gambling": (
         "gacor maxwin max scatter jackpot jp wd freebet spin spins member deposit depo "
         "rungkad alternatif rtp rollingan cashback pasaran bandar agen prediksi bocoran pola "
-        "rekomendasi trusted best mahjong welcome toto togel casino kasino poker betting",
-        ("slot", "withdraw", "freebet", "togel", "casino", "kasino", "poker", "betting", "toto"),
+        "rekomendasi trusted best mahjong welcome toto togel casino kasino poker betting judi "
+        "taruhan parlay",
+        (
+            "slot",
+            "gac",
+            "withdraw",
+            "freebet",
+            "togel",
+            "casino",
+            "kasino",
+            "poker",
+            "betting",
+            "toto",
+        ),
     ),
     "loan": (
         "pinjol pinjaman dana kilat tunai cair checking jaminan agunan survei slip ribet slik "
-        "gadai kta limit pelunasan lunasi loan loans credit kredit modal",
+        "gadai kta limit pelunasan lunasi loan loans credit kredit modal lender lenders offering "
+        "pemberi talangan pinjam",
         (),
     ),
     "medicine": (
         "obat pil penggugur pembesar pelangsing peninggi penumbuh penghancur stamina viagra "
         "cialis sildenafil tramadol xanax oxycodone pills injections prescription doctor "
-        "sembuh kg rahasia discreet herbal garansi testimoni tidur resep kapsul",
+        "sembuh kg rahasia discreet herbal garansi testimoni tidur resep kapsul cytotec "
+        "misoprostol gastrul pelancar telat krim cream pemutih",
         ("kg",),
     ),
     "phishing": (
@@ -198,21 +221,23 @@ PITCH_GATES = {
         "frozen restore verify confirm unusual failed billing payment unlock alert pin 1x24 "
         "tengah 24 hours lambat tempo asing mencurigakan suspicious pembayaran tagihan "
         "langganan autodebet payment billing subscription banding appeal submit file "
-        "pelanggaran violation halaman page",
+        "pelanggaran violation halaman page tarif setuju",
         (),
     ),
     "referral": (
         "kode code referral penghasil bayaran komisi saldo cair dibayar masuk terbukti "
         "membayar beneran bukti withdrawal withdrew money paid both welcome cuan penghasilan "
         "kerja bisnis modal like nonton part time gaji rb ribu k dollars dollar home "
-        "experience lowongan gaji juta jt santai loker rekrut dibutuhkan butuh tanpa work earn",
+        "experience lowongan gaji juta jt santai loker rekrut dibutuhkan butuh tanpa work earn "
+        "masukin masukkan masukan input referal afiliasi",
         ("part", "juta", "jt"),
     ),
     "scheme": (
         "robot profit double guaranteed loss followers follower jasa backlink presale pre "
         "airdrop trading investasi invest binary opsi untung keuntungan return roi passive "
         "penghasilan mentor coach koin moon 100x 1000x jual beli tambah viewers views "
-        "subscribers subscriber likes suntik like komen komentar comment comments modal link",
+        "subscribers subscriber likes suntik like komen komentar comment comments modal link "
+        "database",
         ("%", "persen", "percent"),
     ),
 }
@@ -272,6 +297,11 @@ STOCK_GATES = frozenset(
     ]
 )
 TLD_GATE_RE = re.compile(r"\.[a-z]{2,}\b")
+# A letter masked by a symbol inside a pitch's word ("sl*t gac*r"): hidden from filters.
+MASKED_RE = re.compile(r"[a-z][*#]+[a-z]")
+# Kinds of pitch that, found in the name or the website's words, make it an advertisement:
+# no person is named "Gadai BPKB Cepat Cair" or "Jual Obat Aborsi".
+FIELD_PITCH_KINDS = ("gambling", "loan", "medicine", "scheme")
 
 
 # Topic words that, in a name, are an advertisement and not a person (whole words, so
@@ -287,7 +317,7 @@ NAME_TOPICS_RE = re.compile(
     r"followers?|backlink|seo|promo|bonus|diskon|viagra|cialis|spin|jackpot|meds|pills|"
     r"maxwin|gacor|herbal|cuan|giveaway|crypto|forex|trading|scatter|mahjong|sbobet|"
     r"pesugihan|tumbal|dukun|santet|pelet|susuk|penglaris|bitcoin|btc|binance|presale|"
-    r"pragmatic|zeus|olympus|parlay|sabung|taruhan)\b"
+    r"pragmatic|zeus|olympus|parlay|sabung|taruhan|gadai|pemutih)\b"
 )
 # Topic words no parent gives a child: with another advert word beside them, the name is
 # an advertisement beyond doubt ("Scatter Hitam Mahjong", "Agen Parlay Terpercaya").
@@ -307,6 +337,33 @@ NAME_ADVERT_RE = re.compile(
     r"server|tanpa|asli|ampuh|sakti|terbukti|admin|cs|wa|whatsapp|\d+ ?%)"
     r"(?!\w)"
 )
+# A number in the name with a word of a contact ("Admin WA 0812…") may be a shop's owner;
+# with a topic or a selling word ("Joki Skripsi Murah WA 0812…") it is an advertisement.
+CONTACT_WORDS = words_of("wa whatsapp admin cs")
+# Topic words readers bear as names or nicknames ("Om Bet", "Toto Sudarto", "Reza Gacor"):
+# the only one in a name of two or more words, with nothing else advertising, is evidence,
+# not a hold. Next to a word gambling sites are named with ("Raja Toto", "Dewa Gacor") it
+# is a site's name.
+NAME_NICKNAMES = words_of("bet toto gacor")
+SITE_NAME_WORDS = words_of("raja dewa bos boss king mpo sultan situs mega naga hoki link")
+
+
+def nickname_only(reading):
+    """Whether the only advertising found is one nickname-like topic word in a person's name."""
+    if reading.field_pitch or reading.name_advert or DIGIT_RE.search(reading.name):
+        return False
+    if [label for label, _word in reading.field_topics] != ["name"]:
+        return False
+    words = WORD_RE.findall(reading.name)
+    topics = [word for word in words if NAME_TOPICS_RE.fullmatch(word)]
+    return (
+        len(words) >= 2
+        and len(topics) == 1
+        and topics[0] in NAME_NICKNAMES
+        and SITE_NAME_WORDS.isdisjoint(words)
+    )
+
+
 # In a website (or a mailbox's own domain), where words run together ("situsslot88",
 # "herbalperkasa"), the unmistakable ones anywhere.
 ADDRESS_TOPICS_RE = re.compile(
@@ -314,12 +371,13 @@ ADDRESS_TOPICS_RE = re.compile(
     r"pharma|pills|meds|herbal|obat|followers|backlink|replica|giveaway|saldogratis|"
     r"danakilat|bonus|promo|cuan|hoki|spin|betting|kredit|loan|crypto|forex|scatter|"
     r"sbobet|mahjong|pesugihan|dukun|tumbal|santet|akunpro|btc|bitcoin|profit|prediksi|"
-    r"parlay|taruhan|trading|invest"
+    r"parlay|taruhan|trading|invest|toto\d|pragmaticplay|pgsoft|pemutih|pelangsing|peninggi|"
+    r"gadai|agunan"
 )
 # In a website, words no personal or business site is named for.
 WEBSITE_STRONG_RE = re.compile(
     r"slot|togel|gacor|maxwin|scatter|mahjong|sbobet|casino|kasino|pesugihan|pinjol|viagra|"
-    r"cialis|parlay|jackpot|danakilat|taruhan"
+    r"cialis|parlay|jackpot|danakilat|taruhan|toto\d|pragmaticplay|pgsoft"
 )
 # The local part of a webmail address is a person's choice of handle: only words that are
 # never a name or a nickname count there ("hoki", "cuan" or "spin" do not).
@@ -473,6 +531,8 @@ class Reading:
     webmail: bool = False  # the email is at a public webmail provider
     name_words: int = 0  # words in the name
     name_advert: list = field(default_factory=list)  # advert words in the name
+    # A pitch of a known kind in the name or the website's words: "loan offer in name".
+    field_pitch: str = ""
     # The name or website is an advertisement beyond doubt (see fields_advertise).
     advert: str = ""
 
@@ -482,7 +542,12 @@ def fields_advertise(reading, website):
     topic and advert words with one no person bears ("Prediksi Skor Akurat Sbobet"), three
     advert words ("Daftar Akun Pro Thailand"), a topic in both name and website, or two
     topics in one website or one that only gambling, loans or pills are named for."""
+    if reading.field_pitch:
+        return reading.field_pitch
     name_words = set(NAME_TOPICS_RE.findall(reading.name)) | set(reading.name_advert)
+    selling = set(reading.name_advert) - CONTACT_WORDS
+    if PHONE_RE.search(reading.name) and (NAME_TOPICS_RE.search(reading.name) or selling):
+        return f"name '{reading.name}' with a phone number"
     if NAME_STRONG_RE.search(reading.name) and len(name_words) >= 2:
         return f"name '{reading.name}'"
     if len(reading.name_advert) >= 3:
@@ -568,7 +633,7 @@ def read_fields(body, *, name="", email="", url=""):
         found = pattern.search(text)
         if found:
             reading.pitches[kind] = found.group(0).strip()
-            if text != plain and not pattern.search(plain):
+            if (text != plain and not pattern.search(plain)) or MASKED_RE.search(found.group(0)):
                 reading.disguised.append(f"'{found.group(0).strip()}'")
     if text != plain:
         plain_topics = set(TOPIC_RE.findall(plain))
@@ -623,6 +688,26 @@ def read_fields(body, *, name="", email="", url=""):
             reading.field_topics.append((label, "phone number"))
         elif label == "name" and len(reading.name_advert) >= 2:
             reading.field_topics.append((label, " ".join(reading.name_advert)))
+    for label, value in (("name", reading.name), ("website", " ".join(reading.website_words))):
+        found = _field_pitch(value)
+        if found and not reading.field_pitch:
+            kind, said = found
+            reading.field_pitch = f"{kind} '{said}' in {label}"
+            if not any(where == label for where, _word in reading.field_topics):
+                reading.field_topics.append((label, said))
     if reading.field_topics:
         reading.advert = fields_advertise(reading, website)
     return reading
+
+
+def _field_pitch(value):
+    """(kind, phrase) of the first pitch of FIELD_PITCH_KINDS in a name or website's words.
+    Phrases only: one word ("Gacor", "Jackpot") may be a nickname (see nickname_only)."""
+    if not value:
+        return None
+    for kind in FIELD_PITCH_KINDS:
+        for found in PITCH_RES[kind].finditer(value):
+            said = found.group(0).strip()
+            if " " in said:
+                return kind, said
+    return None

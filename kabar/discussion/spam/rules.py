@@ -6,7 +6,7 @@ from django.db import connection
 
 from ..models import Comment, CommentStatus
 from . import words
-from .content import is_official, read_comment
+from .content import is_official, nickname_only, read_comment
 from .text import host_of, links_in, squash
 
 
@@ -168,13 +168,17 @@ def disguised(comment, *, article, rules, context):
 def spam_fields(comment, *, article, rules, context):
     """The name, website or email advertises (a gambling word, a loan, a phone number): held;
     marked spam when it is an advertisement beyond doubt (content.fields_advertise: several
-    topic and advert words together, where a person's name has at most one lucky word)."""
+    topic and advert words together, where a person's name has at most one lucky word, or a
+    pitch of a known kind); only noted when it is one nickname-like word in a person's name
+    ("Om Bet", content.nickname_only)."""
     reading = read_comment(comment)
     if not reading.field_topics:
         return []
     detail = "; ".join(f"'{word}' in {label}" for label, word in reading.field_topics[:3])
     if reading.advert:
         return [reason("spam_fields", "spam", f"{detail} (an advertisement: {reading.advert})")]
+    if nickname_only(reading):
+        return [reason("spam_fields", "score", detail)]
     return [reason("spam_fields", "hold", detail)]
 
 
