@@ -79,7 +79,7 @@ class ArticleCommentsFeed(LatestCommentsFeed):
 
     def get_object(self, request, page_id):
         page = targets.as_target(Page.objects.live().filter(pk=page_id).first())
-        if page is None or page.discussion_view_restrictions():
+        if page is None or not page.discussion_shown or page.discussion_view_restrictions():
             raise Http404
         return page
 

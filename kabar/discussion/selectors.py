@@ -8,6 +8,7 @@ from wagtail.models import Page
 
 from kabar.core.restrictions import without_restricted
 
+from . import targets
 from .models import Comment, CommentStatus
 
 # What a reader's own comments show to them alone, "awaiting moderation": held ones, and
@@ -283,6 +284,8 @@ def comments_for_feed(*, page=None, limit=50):
         comments = comments.filter(page=page)
     else:
         comments = comments.filter(page__in=without_restricted(Page.objects.live()).values("pk"))
+        for hidden in targets.hidden_threads():
+            comments = comments.exclude(page__in=hidden)
     newest = ("-created_at", "-pk")
     pick = list(comments.order_by(*newest).values_list("pk", flat=True)[: limit * 2])
 

@@ -81,6 +81,18 @@ class Commentable(models.Model):
         """The view restrictions a reader must pass to see and comment on the page."""
         return self.get_view_restrictions()
 
+    @property
+    def discussion_shown(self):
+        """Whether the thread is shown at all, in its feed and the site's: not for a page
+        whose content was taken back from the public while it stays live (a withdrawal)."""
+        return True
+
+    @classmethod
+    def discussion_hidden(cls):
+        """The pages of this model whose threads are not shown (discussion_shown), as a
+        queryset, for listings of comments from many pages."""
+        return cls.objects.none()
+
     @classmethod
     def discussion_queryset(cls):
         """Live pages of this model with what a comment post reads, in one query."""
@@ -123,6 +135,11 @@ def as_target(page):
 # to it renews: its own (publish, unpublish, move, delete, a switch to pre-moderation) and
 # the site-wide one (a section's overrides, a site, a view restriction).
 _posted_to = StampedMemo(512)
+
+
+def hidden_threads():
+    """Querysets of page ids, one per registered model, whose threads are not shown."""
+    return [model.discussion_hidden().values("pk") for model in registered()]
 
 
 def live_target(page_id):

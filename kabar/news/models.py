@@ -501,6 +501,15 @@ class ArticlePage(Commentable, Page):
         # A withdrawn article takes no new comments: posts get the closed article's answer.
         return super().comments_open and not self.withdrawn
 
+    @property
+    def discussion_shown(self):
+        # Nor are its comments shown anywhere: they leave with the article.
+        return not self.withdrawn
+
+    @classmethod
+    def discussion_hidden(cls):
+        return cls.objects.filter(withdrawn=True)
+
     def discussion_overrides(self):
         section = self.section
         if section is None:

@@ -254,6 +254,28 @@ def test_a_withdrawn_article_leaves_every_listing(
     assert Client().get(reverse("news:ninjs_article", args=[gone.pk])).status_code == 404
 
 
+def test_a_withdrawn_article_s_comments_leave_the_comment_feeds(
+    withdrawn_pair, django_capture_on_commit_callbacks
+):
+    kept, gone = withdrawn_pair
+    builders.submit(kept, body="Komentar di artikel yang tetap.", approve=True)
+    builders.submit(gone, body="Komentar di artikel yang ditarik.", approve=True)
+    article_feeds = [
+        reverse(name, args=[gone.pk])
+        for name in ("discussion:article_feed", "discussion:article_feed_atom")
+    ]
+    site_feeds = [reverse("discussion:feed"), reverse("discussion:feed_atom")]
+    for url in article_feeds + site_feeds:
+        assert "Komentar di artikel yang ditarik." in page(url), url
+    withdraw(gone, django_capture_on_commit_callbacks)
+    for url in article_feeds:
+        assert Client().get(url).status_code == 404, url
+    for url in site_feeds:
+        xml = page(url)
+        assert "Komentar di artikel yang tetap." in xml, url
+        assert "Komentar di artikel yang ditarik." not in xml and gone.title not in xml, url
+
+
 def test_the_sitemaps_are_well_formed_without_it(
     withdrawn_pair, section, author, django_capture_on_commit_callbacks
 ):
