@@ -50,8 +50,7 @@ def shows_live(article):
 
 def coverage_is_on(article, now=None):
     """Whether the coverage is still running (no end time, or one still to come)."""
-    ended = article.coverage_ended_at
-    return ended is None or ended > (now or timezone.now())
+    return article.coverage_running(now)
 
 
 def entries_for(article):

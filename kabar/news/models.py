@@ -501,6 +501,16 @@ class ArticlePage(Commentable, Page):
         # A withdrawn article takes no new comments: posts get the closed article's answer.
         return super().comments_open and not self.withdrawn
 
+    def coverage_running(self, now=None):
+        """Whether the live coverage is still running: no end time, or one still to come."""
+        ended = self.coverage_ended_at
+        return ended is None or ended > (now or timezone.now())
+
+    @property
+    def live_now(self):
+        """A live page whose coverage runs: its cards on fronts and lists say "Live"."""
+        return self.live_coverage and self.coverage_running()
+
     @property
     def discussion_shown(self):
         # Nor are its comments shown anywhere: they leave with the article.

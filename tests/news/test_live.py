@@ -462,3 +462,23 @@ def test_users_without_the_permission_get_no_live_entries(client, django_user_mo
     user = builders.admin_user_with(django_user_model, "pembaca", "news", "view_author")
     client.force_login(user)
     assert client.get(reverse("live_entries:add")).status_code == 302
+
+
+def card_of(html, article):
+    """The card on a listing that links to `article` (its <article> element)."""
+    for card in re.findall(r'<article class="card.*?</article>', html, re.S):
+        if f'href="{article.url}"' in card:
+            return card
+    raise AssertionError(f"no card for {article.url}")
+
+
+def test_a_live_article_s_card_says_live_while_the_coverage_runs(client, section, live_article):
+    calm = builders.make_article(section, "Harga beras stabil di pasar")
+    html = client.get(section.url).content.decode()
+    assert 'class="live__badge"' in card_of(html, live_article)
+    assert "live__badge" not in card_of(html, calm)
+    # Ended: the article is saved, which renews the listings it is on.
+    live_article.coverage_ended_at = timezone.now() - timedelta(minutes=1)
+    live_article.save_revision().publish()
+    html = client.get(section.url).content.decode()
+    assert "live__badge" not in card_of(html, live_article)
