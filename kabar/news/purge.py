@@ -15,6 +15,7 @@ byline, when the author is saved or deleted.
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.urls import NoReverseMatch, reverse
+from taggit.models import Tag
 from wagtail import signals as wagtail_signals
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
@@ -74,8 +75,12 @@ def _add_tag_and_author_urls(purge, article_id):
     authors = ArticleAuthor.objects.filter(article_id=article_id).values_list("author__slug")
     for names, slugs in ((TAG_URL_NAMES, tags), (AUTHOR_URL_NAMES, authors)):
         for (slug,) in slugs:
-            for name in names:
-                purge.add_everywhere(reverse(name, args=[slug]))
+            _add_listing_urls(purge, names, slug)
+
+
+def _add_listing_urls(purge, names, slug):
+    for name in names:
+        purge.add_everywhere(reverse(name, args=[slug]))
 
 
 def _is_article(page):
@@ -210,6 +215,25 @@ def author_deleted(sender, instance, **kwargs):
     purge_for_author(instance)
 
 
+def listing_left(sender, instance, **kwargs):
+    """A tag or a byline taken off an article (its row goes when the article is published
+    without it): that tag's or author's page and feeds no longer list the article, for
+    caches in front (the page cache renews its lists with every publish)."""
+    if not front_caches_configured():
+        return
+    if isinstance(instance, ArticleTag):
+        names, rows = TAG_URL_NAMES, Tag.objects.filter(pk=instance.tag_id)
+    else:
+        names, rows = AUTHOR_URL_NAMES, Author.objects.filter(pk=instance.author_id)
+    # Gone too when the tag or author itself is being deleted: its own purge covers it.
+    slug = rows.values_list("slug", flat=True).first()
+    if slug is None:
+        return
+    purge = Purge()
+    _add_listing_urls(purge, names, slug)
+    purge.commit()
+
+
 def image_changed(sender, created=False, **kwargs):
     # A new image shows nowhere yet; a replaced file changes its renditions' URLs.
     if not created:
@@ -235,3 +259,5 @@ def connect():
     post_save.connect(author_saved, sender=Author, dispatch_uid=f"{uid}.author.saved")
     pre_delete.connect(author_deleted, sender=Author, dispatch_uid=f"{uid}.author.deleted")
     post_save.connect(image_changed, sender=get_image_model(), dispatch_uid=f"{uid}.image")
+    for model in (ArticleTag, ArticleAuthor):
+        post_delete.connect(listing_left, sender=model, dispatch_uid=f"{uid}.{model.__name__}.left")

@@ -1,8 +1,9 @@
 """What a change to an author purges: their page and the articles in their byline, here
-and in caches in front."""
+and in caches in front; and what a tag taken off an article sends to caches in front."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from kabar.core.page_cache import HEADER
 from tests.core import test_cache_purge as recording
@@ -77,3 +78,20 @@ def test_caches_in_front_are_sent_a_deleted_author_s_page_and_articles(
     with django_capture_on_commit_callbacks(execute=True):
         author.delete()
     assert {page, article.url} <= _sent_paths(front_cache)
+
+
+def test_caches_in_front_are_sent_the_page_of_a_tag_taken_off_an_article(
+    page_cache, front_cache, article, author, django_capture_on_commit_callbacks
+):
+    article.tags.add("banjir", "pelabuhan")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    front_cache.clear()
+    article.tags.remove("banjir")
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+    sent = _sent_paths(front_cache)
+    # The tag it kept, as on every publish, and the one it left, whose page listed it.
+    for slug in ("pelabuhan", "banjir"):
+        for name in ("news:tag", "news:tag_feed", "news:tag_feed_atom"):
+            assert reverse(name, args=[slug]) in sent, (name, slug)
