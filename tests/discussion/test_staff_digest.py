@@ -497,9 +497,10 @@ def test_a_held_post_adds_no_task_row_and_no_write_however_long_the_burst(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("wagtail_initial_data")
-def test_two_rounds_at_the_same_moment_tell_each_comment_once(moderators):
+def test_two_rounds_at_the_same_moment_tell_each_comment_once(moderators, deferred_queue):
     """Two workers run a round at once: the second waits for the first's lock on the
-    waiting comments, then finds them told, instead of telling them again."""
+    waiting comments, then finds them told, instead of telling them again. (The queue
+    defers, so the round the comments wake waits instead of running inline.)"""
     article = builders.make_article(builders.make_section(builders.make_home()))
     waiting = [
         builders.submit(article, body=f"Serentak {n}.", email=f"s{n}@example.org") for n in (1, 2)
