@@ -46,9 +46,6 @@ from .filters import search_comments
 from .reasons import REASON_RULES, reasons_for_display
 from .undo import UNDOABLE, offered_undo, remember_for_undo
 
-# A card shows the whole of a typical comment; a very long one is cut, its inspect page has it.
-CARD_TEXT_LENGTH = 600
-PARENT_EXCERPT_LENGTH = 300
 # The statuses a moderator still has to look at: listed first, and highlighted.
 HELD = (CommentStatus.PENDING, CommentStatus.REPORTED)
 # The queues above the listing, in the order a moderator works through them.
