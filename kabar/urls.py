@@ -32,6 +32,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comments/", include("kabar.discussion.urls")),
+    path("api/v1/", include("kabar.api.urls")),
     path("i18n/setlang/", switch_language, name="set_language"),
     path("robots.txt", news_sitemaps.robots_txt, name="robots"),
     path("sitemap.xml", news_sitemaps.sitemap_index, name="sitemap"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
-from kabar.discussion.models import Commenter
+from kabar.discussion.models import Commenter, ExternalSite
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.discussion.spam import tokens
 from kabar.discussion.trust import commenter_trust
@@ -72,6 +72,16 @@ def make_articles(section, count, **fields):
         make_article(section, f"Berita nomor {i}", published=now - timedelta(hours=i), **fields)
         for i in range(count)
     ]
+
+
+def make_external_site(
+    origin="https://blog.example.org", slug="blog-teman", title="Blog Teman", **fields
+):
+    """A registered other site (kabar.discussion.sites), at the top of the page tree."""
+    root = Page.objects.get(depth=1)
+    site = ExternalSite(title=title, slug=slug, origin=origin, **fields)
+    root.add_child(instance=site)
+    return site
 
 
 def form_token(article, age=60):

@@ -4,11 +4,12 @@ cached thread renewed, then `threads_changed` for whoever shows the page to purg
 Every comment signal is sent after its transaction commits."""
 
 from django.db.models.signals import post_save
+from django.urls import reverse
 
-from kabar.core.purge import everything_changed
+from kabar.core.purge import everything_changed, purge_paths
 
 from . import audit, fragments, notifications, privacy, signals, trust
-from .models import Comment, CommentStatus, DiscussionSettings
+from .models import Comment, CommentStatus, DiscussionSettings, ExternalThread
 from .spam import receivers as spam_receivers
 
 APPROVED = CommentStatus.APPROVED
@@ -23,6 +24,17 @@ def public_threads_changed(page_ids, pages=None):
         return
     fragments.renew_threads(page_ids)
     signals.threads_changed.send(Comment, page_ids=page_ids, pages=pages or {})
+
+
+def external_threads_changed(sender, page_ids=(), pages=None, **kwargs):
+    """Kabar's own page of a thread on a registered site shows its comments: renew it."""
+    pages = pages or {}
+    ids = {pk for pk in page_ids if isinstance(pages.get(pk), ExternalThread)}
+    unknown = [pk for pk in page_ids if pages.get(pk) is None]
+    if unknown:
+        ids.update(ExternalThread.objects.filter(pk__in=unknown).values_list("pk", flat=True))
+    if ids:
+        purge_paths([reverse("discussion:thread", args=[pk]) for pk in sorted(ids)])
 
 
 def on_comment_stored(sender, comment, **kwargs):
@@ -89,6 +101,7 @@ def connect():
     ):
         for receiver, uid in receivers:
             signal.connect(receiver, dispatch_uid=uid)
+    signals.threads_changed.connect(external_threads_changed, dispatch_uid="external_threads")
     # The rules show on every article page (form open or closed, avatars, order).
     post_save.connect(
         everything_changed, sender=DiscussionSettings, dispatch_uid="discussion_settings_purge"

@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
 from . import feeds
-from .views import commenter, comments, email, reports
+from .views import commenter, comments, email, reports, threads
 
 app_name = "discussion"
 urlpatterns = [
     path("post/", comments.comment_post, name="post"),
     path("<id:comment_id>/", comments.comment_permalink, name="permalink"),
+    path("thread/<id:page_id>/", threads.thread_page, name="thread"),
     path("<id:comment_id>/report/", reports.comment_report_view, name="report"),
     path("feed/", feeds.LatestCommentsFeed(), name="feed"),
     path("feed/atom/", feeds.LatestCommentsAtomFeed(), name="feed_atom"),

@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "kabar.discussion",
     "kabar.ingest",
     "kabar.search",
+    "kabar.api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.frontend_cache",

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .sites import ExternalSite, ExternalThread  # noqa: F401 (pages that take comments)
+
 # WordPress's limits, so an imported site never meets a comment it cannot hold.
 BODY_MAX_LENGTH = 65525
 NAME_MAX_LENGTH = 245
