@@ -24,15 +24,15 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _no_staff_round_known():
     """What a process keeps of rows each test rolls back or empties: the staff digest's
-    round it knows to be queued (staff._round_known_at) and the spam filter's counts it read
+    round it knows to be queued (staff.STAFF_ROUND) and the spam filter's counts it read
     lately (classifier._known): forgotten around every test."""
     from kabar.discussion import staff  # noqa: PLC0415 - needs the settings pytest-django sets
     from kabar.discussion.spam import classifier  # noqa: PLC0415 - the same
 
-    staff._round_known_at = None
+    staff.STAFF_ROUND.forget()
     classifier.forget_known_counts()
     yield
-    staff._round_known_at = None
+    staff.STAFF_ROUND.forget()
     classifier.forget_known_counts()
 
 

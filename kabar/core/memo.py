@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import copy
 import threading
+import time
 from collections import OrderedDict
 
 from django.http.request import split_domain_port
@@ -40,6 +41,42 @@ class StampedMemo:
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
         return value
+
+
+class RecentMemo:
+    """Values this process read lately, all forgotten together `seconds` after the last
+    time they were (or once more than `max_entries` are kept): for values that may lag the
+    database by that long, where a generation for each would cost more than it saves."""
+
+    def __init__(self, seconds, max_entries):
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self.entries = {}
+        self.since = time.monotonic()
+        self.lock = threading.Lock()
+
+    def forget(self):
+        with self.lock:
+            self.entries = {}
+            self.since = time.monotonic()
+
+    def get_many(self, keys, read):
+        """{key: value} for `keys`: those not kept from `read(missing keys)`, which
+        returns a value for each."""
+        with self.lock:
+            if time.monotonic() - self.since > self.seconds or len(self.entries) > self.max_entries:
+                self.entries = {}
+                self.since = time.monotonic()
+            entries = self.entries
+        found = {key: entries.get(key) for key in keys}
+        missing = [key for key, value in found.items() if value is None]
+        if missing:
+            fresh = read(missing)
+            found.update(fresh)
+            with self.lock:
+                if self.entries is entries:  # not forgotten meanwhile
+                    entries.update(fresh)
+        return found
 
 
 # The site-wide generation the current request read before its view (SiteMiddleware).

@@ -1,5 +1,6 @@
-"""Chains of tasks: a task that does what is due and queues itself again for when the next
-thing falls due, so that timed work needs no cron.
+"""Timed work without cron: the rounds of a task queued to run by a deadline (`Rounds`),
+and chains of them (`Chain`), a task that does what is due and queues itself again for when
+the next thing falls due.
 
 Why a chain and not cron: `kabar serve` (or the web process's own worker thread) already
 works the database queue, and a queued task is a database row, so the chain outlives
@@ -8,6 +9,7 @@ queued. Queues that cannot defer (inline tasks, as in the tests) run no chain.
 """
 
 import logging
+import threading
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,16 +21,22 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 logger = logging.getLogger(__name__)
 
 
-class Chain:
-    """The rounds of `task` (a task taking no arguments, which calls `next()` when done):
-    each queued for `next_due(now)` (a datetime or None), no sooner than `at_least` after
-    the round and no later than `at_most`."""
+class Rounds:
+    """The queued runs ("rounds") of `task`, a task taking no arguments: whether one waits,
+    when the first due by a time runs, and a new one queued for a deadline unless one due
+    by then waits already. With `remember`, each process keeps the time of the round it
+    last queued or found, so that work arriving before then need not ask the queue again
+    (`forget` clears it)."""
 
-    def __init__(self, task, next_due, *, at_least, at_most):
+    def __init__(self, task, *, remember=False):
         self.task = task
-        self.next_due = next_due
-        self.at_least = at_least
-        self.at_most = at_most
+        self.remember = remember
+        self._known_at = None
+        self._lock = threading.Lock()
+
+    def forget(self):
+        with self._lock:
+            self._known_at = None
 
     def can_defer(self):
         return self.task.get_backend().supports_defer
@@ -80,6 +88,47 @@ class Chain:
             ):
                 yield result.task.run_after or timezone.now()
 
+    def wake_by(self, when):
+        """Make sure a round runs by `when` (a new deadline): queue one for then unless a
+        round due by then is queued already (or this process queued or found one that
+        still waits); a chain that was waiting carries on after. Returns when the round
+        that runs by then is due, or None when the queue cannot defer or would not take
+        it."""
+        if not self.can_defer():
+            return None
+        now = timezone.now()
+        with self._lock:
+            known = self._known_at
+        if known is not None and now < known <= when:
+            return known
+        try:
+            due = self.due_by(when)
+            if due is None:
+                if when <= now:
+                    self.task.enqueue()
+                else:
+                    self.task.using(run_after=when).enqueue()
+                due = when
+        except Exception:
+            logger.exception("a round of %s could not be queued", self.task.module_path)
+            return None
+        if self.remember:
+            with self._lock:
+                self._known_at = due
+        return due
+
+
+class Chain(Rounds):
+    """The rounds of `task` (which calls `next()` when done): each queued for
+    `next_due(now)` (a datetime or None), no sooner than `at_least` after the round and no
+    later than `at_most`."""
+
+    def __init__(self, task, next_due, *, at_least, at_most):
+        super().__init__(task)
+        self.next_due = next_due
+        self.at_least = at_least
+        self.at_most = at_most
+
     def next(self, now=None):
         """Queue the next round for when the next thing falls due (within the bounds);
         None when the queue cannot defer or another round is queued already."""
@@ -101,23 +150,3 @@ class Chain:
             # The queue's table may not exist before `migrate`: the next start will try again.
             logger.exception("the chain of %s could not be started", self.task.module_path)
             return None
-
-    def wake_by(self, when):
-        """Make sure a round runs by `when` (a new deadline): queue one for then unless a
-        round due by then is queued already; the chain that was waiting carries on after.
-        Returns when the round that runs by then is due, or None when the queue cannot defer
-        or would not take it."""
-        if not self.can_defer():
-            return None
-        try:
-            due = self.due_by(when)
-            if due is not None:
-                return due
-            if when <= timezone.now():
-                self.task.enqueue()
-            else:
-                self.task.using(run_after=when).enqueue()
-        except Exception:
-            logger.exception("a round of %s could not be queued", self.task.module_path)
-            return None
-        return when

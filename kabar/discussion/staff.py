@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from wagtail.models import Page
 
-from kabar.core.schedule import Chain
+from kabar.core.schedule import Rounds
 
 from .mail import KIND_STAFF_HELD, KIND_STAFF_NEW, KIND_STAFF_PREMODERATED, mail_subject, site_name
 from .models import Comment, CommentStatus
@@ -91,15 +91,9 @@ DIGEST_MAX_LISTED = 50
 # The rounds' pk lists are sent in slices of this size (SQLite's limit on a statement's
 # parameters is far above it).
 CLAIM_BATCH = 500
-STAFF_ROUND = Chain(
-    staff_digest_round,
-    lambda now: None,
-    at_least=timedelta(seconds=1),
-    at_most=timedelta(minutes=1),
-)
-# When the round this process last queued or found runs: until then, the comments it stores
-# need not ask the queue again.
-_round_known_at = None
+# The digest rounds: each queued for the deadline of the first comment it is to tell (the
+# process remembers the one it queued or found, so later comments need not ask the queue).
+STAFF_ROUND = Rounds(staff_digest_round, remember=True)
 
 
 def staff_round_wake(comment):
@@ -107,20 +101,15 @@ def staff_round_wake(comment):
     moderators by STAFF_DIGEST_SECONDS after it. A queue that cannot defer (inline tasks)
     runs the round now. Never raises: the comment is stored, and the next round, or the
     sweep at the worker's start, still finds it."""
-    global _round_known_at
     when = comment.created_at + timedelta(seconds=settings.KABAR_COMMENTS["STAFF_DIGEST_SECONDS"])
-    now = timezone.now()
-    if _round_known_at is not None and now < _round_known_at <= when:
-        return _round_known_at
     try:
         if not STAFF_ROUND.can_defer():
             staff_digest_round.enqueue()
-            return now
-        _round_known_at = STAFF_ROUND.wake_by(when)
+            return timezone.now()
+        return STAFF_ROUND.wake_by(when)
     except Exception:
         logger.exception("could not wake the staff digest round for comment %s", comment.pk)
         return None
-    return _round_known_at
 
 
 def staff_round_sweep():

@@ -205,7 +205,7 @@ def test_a_lesson_taught_in_this_process_counts_at_once(
 
 def test_counts_kept_too_long_are_read_again(trained, monkeypatch, django_assert_num_queries):
     assess(unsaved("slot gacor"), article=None, rules=Rules(), context=None)
-    monkeypatch.setattr(classifier, "KNOWN_SECONDS", -1)
+    monkeypatch.setattr(classifier._known, "seconds", -1)
     with django_assert_num_queries(1):
         assess(unsaved("slot gacor"), article=None, rules=Rules(), context=None)
 

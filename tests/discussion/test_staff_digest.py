@@ -232,10 +232,10 @@ def test_a_round_queued_by_another_process_is_found_not_queued_again(
 ):
     first = newcomer(article, 0, django_capture_on_commit_callbacks)
     # Another web process, which knows of no round: it asks the queue and finds the first's.
-    staff._round_known_at = None
+    staff.STAFF_ROUND.forget()
     second = regular(article, 1, django_capture_on_commit_callbacks)
     [round_] = rounds(deferred_queue)
-    assert staff._round_known_at == round_.task.run_after
+    assert staff.STAFF_ROUND._known_at == round_.task.run_after
     assert [row.data["comments"] for row in run_round()] == [[first.pk, second.pk]] * 2
 
 
@@ -253,7 +253,7 @@ def test_a_comment_stored_after_the_round_waits_for_the_next(
     assert [row.data["comments"] for row in run_round()] == [[first.pk]] * 2
     # The round this process knew of has run (its time is past): the next comment wakes
     # another, STAFF_DIGEST_SECONDS after itself.
-    staff._round_known_at = timezone.now() - timedelta(seconds=1)
+    staff.STAFF_ROUND._known_at = timezone.now() - timedelta(seconds=1)
     late = regular(article, 1, django_capture_on_commit_callbacks)
     [round_] = rounds(deferred_queue)
     assert (round_.task.run_after - late.created_at).total_seconds() == pytest.approx(120, abs=1)

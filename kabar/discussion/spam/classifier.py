@@ -14,12 +14,13 @@ moderator who reverses a decision un-learns the old lesson instead of adding a n
 """
 
 import math
-import time
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
+
+from kabar.core.memo import RecentMemo
 
 from ..models import SpamToken
 from .content import is_official, read_comment, read_fields
@@ -190,39 +191,35 @@ def readable(feature):
 # within KNOWN_SECONDS, which moves a verdict by little, as one lesson among thousands.
 KNOWN_SECONDS = 30
 KNOWN_MAX = 200_000
-_known = {}
-_known_since = [0.0]
+_known = RecentMemo(KNOWN_SECONDS, KNOWN_MAX)
 
 
 def forget_known_counts():
-    _known.clear()
-    _known_since[0] = time.monotonic()
+    _known.forget()
+
+
+def _read_counts(tokens):
+    """{feature: (ham, spam)} from the table, (0, 0) for one it lacks, in one query, in
+    plain SQL (the ORM spends longer preparing this IN list than the database spends
+    answering it). The table name is the model's; the features are parameters."""
+    table = connection.ops.quote_name(SpamToken._meta.db_table)
+    marks = ", ".join(["%s"] * len(tokens))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT token, ham, spam FROM {table} WHERE token IN ({marks})",  # noqa: S608
+            tokens,
+        )
+        rows = cursor.fetchall()
+    read = dict.fromkeys(tokens, (0, 0))
+    read.update((token, (ham, spam)) for token, ham, spam in rows)
+    return read
 
 
 class DatabaseCounts:
     def lookup(self, feats):
         """The counts of up to ~1,000 features, on every comment posted: those this process
-        has not read lately in one query, in plain SQL (the ORM spends longer preparing
-        this IN list than the database spends answering it). The table name is the
-        model's; the features are parameters."""
-        if time.monotonic() - _known_since[0] > KNOWN_SECONDS or len(_known) > KNOWN_MAX:
-            forget_known_counts()
-        # Copied out first: another thread of this process may forget them meanwhile.
-        found = {token: _known.get(token) for token in {*feats, DOCS}}
-        wanted = [token for token, counts in found.items() if counts is None]
-        if wanted:
-            table = connection.ops.quote_name(SpamToken._meta.db_table)
-            marks = ", ".join(["%s"] * len(wanted))
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT token, ham, spam FROM {table} WHERE token IN ({marks})",  # noqa: S608
-                    wanted,
-                )
-                rows = cursor.fetchall()
-            read = dict.fromkeys(wanted, (0, 0))
-            read.update((token, (ham, spam)) for token, ham, spam in rows)
-            found.update(read)
-            _known.update(read)
+        has not read lately in one query."""
+        found = _known.get_many({*feats, DOCS}, _read_counts)
         counts = {token: found[token] for token in feats if found[token] != (0, 0)}
         return found[DOCS], counts
 

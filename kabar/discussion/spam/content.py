@@ -340,28 +340,34 @@ NAME_ADVERT_RE = re.compile(
 # A number in the name with a word of a contact ("Admin WA 0812…") may be a shop's owner;
 # with a topic or a selling word ("Joki Skripsi Murah WA 0812…") it is an advertisement.
 CONTACT_WORDS = words_of("wa whatsapp admin cs")
-# Topic words readers bear as names or nicknames ("Om Bet", "Toto Sudarto", "Reza Gacor"):
-# the only one in a name of two or more words, with nothing else advertising, is evidence,
-# not a hold. Next to a word gambling sites are named with ("Raja Toto", "Dewa Gacor") it
-# is a site's name.
-NAME_NICKNAMES = words_of("bet toto gacor")
+# Topic words readers bear as names or nicknames ("Om Bet", "Toto Sudarto", "Reza Gacor",
+# "Kasino Hadi" after the comedian, a badminton player's "Joko Spin", "Rendy Maxwin"): the
+# only one in a name of two or more words, with nothing else advertising, is evidence, not
+# a hold, and so is the same word in the reader's own webmail address (wayan.gacor@…).
+# Next to a word gambling sites are named with ("Raja Toto", "Dewa Gacor") it is a site's
+# name; alone ("Gacor") it is no person's name.
+NAME_NICKNAMES = words_of("bet toto gacor kasino spin slot maxwin jackpot")
 SITE_NAME_WORDS = words_of("raja dewa bos boss king mpo sultan situs mega naga hoki link")
 
 
 def nickname_only(reading):
-    """Whether the only advertising found is one nickname-like topic word in a person's name."""
+    """Whether the only advertising found is one nickname-like topic word in a person's
+    name (and perhaps the same word in their webmail address)."""
     if reading.field_pitch or reading.name_advert or DIGIT_RE.search(reading.name):
-        return False
-    if [label for label, _word in reading.field_topics] != ["name"]:
         return False
     words = WORD_RE.findall(reading.name)
     topics = [word for word in words if NAME_TOPICS_RE.fullmatch(word)]
-    return (
+    if not (
         len(words) >= 2
         and len(topics) == 1
         and topics[0] in NAME_NICKNAMES
         and SITE_NAME_WORDS.isdisjoint(words)
-    )
+    ):
+        return False
+    return all(
+        label == "name" or (label == "email" and reading.webmail and word == topics[0])
+        for label, word in reading.field_topics
+    ) and any(label == "name" for label, _word in reading.field_topics)
 
 
 # In a website (or a mailbox's own domain), where words run together ("situsslot88",
