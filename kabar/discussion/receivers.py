@@ -3,13 +3,13 @@ the burst guard, IP retention, the audit log, and — for a change readers can s
 cached thread renewed, then `threads_changed` for whoever shows the page to purge it.
 Every comment signal is sent after its transaction commits."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 
 from kabar.core.purge import everything_changed, purge_paths
 
 from . import audit, fragments, notifications, privacy, signals, trust
-from .models import Comment, CommentStatus, DiscussionSettings, ExternalThread
+from .models import Comment, CommentStatus, DiscussionSettings, ExternalSite, ExternalThread
 from .spam import receivers as spam_receivers
 
 APPROVED = CommentStatus.APPROVED
@@ -102,6 +102,11 @@ def connect():
         for receiver, uid in receivers:
             signal.connect(receiver, dispatch_uid=uid)
     signals.threads_changed.connect(external_threads_changed, dispatch_uid="external_threads")
+    # Every process keeps the registered sites' origins (kabar.discussion.sites).
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signal.connect(
+            everything_changed, sender=ExternalSite, dispatch_uid=f"registered_site_{name}"
+        )
     # The rules show on every article page (form open or closed, avatars, order).
     post_save.connect(
         everything_changed, sender=DiscussionSettings, dispatch_uid="discussion_settings_purge"

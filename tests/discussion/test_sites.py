@@ -249,3 +249,64 @@ def test_two_readers_opening_a_new_page_at_once_make_one_thread():
         reader.join()
     assert len(found) == 4 and len(set(found)) == 1
     assert ExternalThread.objects.count() == 1
+
+
+def test_staff_see_the_registered_sites_in_the_admin(admin_client, blog):
+    response = admin_client.get("/admin/registered_sites/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Blog Teman" in html and "https://blog.example.org" in html
+
+
+def test_staff_register_a_site_in_the_page_editor(admin_client, home):
+    root = home.get_parent()
+    response = admin_client.post(
+        f"/admin/pages/add/discussion/externalsite/{root.pk}/",
+        {
+            "title": "Majalah Mitra",
+            "slug": "majalah-mitra",
+            "origin": "HTTPS://Mitra.Example.com:443/",
+            "other_origins": "",
+            "discussion": DiscussionState.PREMODERATED,
+            "close_after_days": "",
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    site = sites.site_by_key("majalah-mitra")
+    assert site.origin == "https://mitra.example.com" and site.live
+    assert sites.site_for_origin("https://mitra.example.com").pk == site.pk
+    thread = sites.resolve("https://mitra.example.com/berita/1", create=True).target
+    assert rules_for(thread).premoderate_all
+
+
+def test_a_bad_origin_is_refused_in_the_page_editor(admin_client, home):
+    root = home.get_parent()
+    response = admin_client.post(
+        f"/admin/pages/add/discussion/externalsite/{root.pk}/",
+        {
+            "title": "Salah",
+            "slug": "salah",
+            "origin": "mitra.example.com/berita",
+            "discussion": DiscussionState.OPEN,
+            "action-publish": "publish",
+        },
+    )
+    assert response.status_code == 200
+    assert sites.site_by_key("salah") is None
+    assert "origin" in response.context["form"].errors
+
+
+def test_every_process_sees_a_changed_origin_at_once(
+    blog, page_cache, django_capture_on_commit_callbacks
+):
+    assert sites.site_for_origin("https://blog.example.org").pk == blog.pk
+    assert sites.site_for_origin("https://baru.example.org") is None  # now kept
+    blog.origin = "https://baru.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        blog.save_revision().publish()
+    assert sites.site_for_origin("https://baru.example.org").pk == blog.pk
+    assert sites.site_for_origin("https://blog.example.org") is None
+    with django_capture_on_commit_callbacks(execute=True):
+        blog.unpublish()
+    assert sites.site_for_origin("https://baru.example.org") is None

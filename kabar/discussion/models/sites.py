@@ -13,7 +13,6 @@ from wagtail.models import Page, Site
 
 from kabar.core.memo import site_wide
 
-from .. import targets
 from ..addresses import (
     ADDRESS_MAX_LENGTH,
     BadAddress,
@@ -108,9 +107,9 @@ def _default_site():
     return Site.objects.filter(is_default_site=True).first()
 
 
-@targets.register
 class ExternalThread(Commentable, Page):
-    """The discussion of one page of a registered site, kept under its address."""
+    """The discussion of one page of a registered site, kept under its address. It takes
+    comments as any registered page does (registered in DiscussionConfig.ready)."""
 
     site = models.ForeignKey(
         ExternalSite, on_delete=models.PROTECT, related_name="threads", editable=False
