@@ -90,6 +90,12 @@ bench-import: $(VENV)/.installed-bench
 bench-search: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.search
 
+# The JSON API beside Isso in one run: a 50-comment thread's list GET (cached, uncached) and
+# comment POSTs against Isso's GET /?uri= and POST /new, SQLite then PostgreSQL (bench/README.md).
+.PHONY: bench-api
+bench-api: $(VENV)/.installed-bench bench-tools bench-isso
+	$(BIN)/python -m bench.api
+
 # Ten minutes of steady reads and comment posts against `kabar serve`: the RSS of every
 # server process must stay flat after the warm-up (bench/README.md). No nginx or wrk needed.
 .PHONY: soak

@@ -428,13 +428,16 @@ class Site:
     def manage(self, *args, **kwargs):
         return self.run(sys.executable, ROOT / "manage.py", *args, **kwargs)
 
-    def prepare(self, *, demo=True, comments=50):
-        """Migrate, collect static files, load the demo and the benchmark article."""
+    def prepare(self, *, demo=True, comments=50, thread_origin=None):
+        """Migrate, collect static files, load the demo and the benchmark article (and with
+        `thread_origin` a registered site there with a page's thread: bench/setup_site)."""
         self.manage("migrate", "--noinput", "-v0")
         self.manage("collectstatic", "--noinput", "-v0")
         argv = [sys.executable, "-m", "bench.setup_site", "--comments", comments]
         if not demo:
             argv.append("--no-demo")
+        if thread_origin:
+            argv += ["--thread-origin", thread_origin]
         out = self.run(*argv)
         self.info = json.loads(out.strip().splitlines()[-1])
         # Every benchmark's posters then write as the known commenters from their own
@@ -711,10 +714,13 @@ def _ms(text):
     return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
 
 
-def wrk(url, *, connections=16, duration=10, threads=2, headers=None, timeout="5s"):
-    """Run wrk against `url`; req/s, p50/p99 latency (ms) and what went wrong."""
+def wrk(url, *, connections=16, duration=10, threads=2, headers=None, timeout="5s", script=None):
+    """Run wrk against `url`; req/s, p50/p99 latency (ms) and what went wrong. `script`: a
+    Lua file for wrk (-s); what it prints is in the result's `raw`."""
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
     argv += ["--timeout", timeout]
+    if script:
+        argv += ["-s", script]
     for name, value in (headers or {}).items():
         argv += ["-H", f"{name}: {value}"]
     argv.append(url)

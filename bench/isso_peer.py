@@ -147,6 +147,26 @@ listen = {origin}
 """
 
 
+# gunicorn's hook, for --preload: Isso's app, loaded once in gunicorn's main process, starts
+# a thread there that holds the app's lock while it purges old held comments. A worker
+# forked in that moment inherits the lock held by a thread it does not have, and its first
+# POST (`with self.isso.lock`) hangs until gunicorn kills it 30 s later (seen in about one
+# start in four). Waiting for the lock before each fork leaves Isso's own code as it is.
+GUNICORN_CONFIG = """\
+# gunicorn settings for Isso (written by bench/isso_peer.py).
+import gc
+
+
+def pre_fork(server, worker):
+    import isso
+
+    for app in gc.get_objects():
+        if isinstance(app, isso.Isso):
+            with app.lock:
+                pass
+"""
+
+
 def label(version, posters, moderation=True):
     extra = "" if moderation else ", moderation off"
     return (
@@ -176,6 +196,7 @@ class IssoServer:
             harness.on_exit(lambda: shutil.rmtree(self.dir, ignore_errors=True))
         self.dbpath = self.dir / "comments.db"
         self.config = self.dir / "isso.cfg"
+        self.gunicorn_config = self.dir / "gunicorn.conf.py"
         self.log = self.dir / "gunicorn.log"
         self.proc = None
 
@@ -192,6 +213,8 @@ class IssoServer:
             "--workers",
             self.workers,
             "--preload",
+            "--config",
+            self.gunicorn_config,
             "isso.run",
         ]
 
@@ -209,6 +232,7 @@ class IssoServer:
         self.config.write_text(
             config_text(port=self.port, dbpath=self.dbpath, moderation=self.moderation)
         )
+        self.gunicorn_config.write_text(GUNICORN_CONFIG)
         # In its own directory: nothing of Kabar's on gunicorn's sys.path.
         self.proc = harness.spawn(self.argv, env=self.env(), log=self.log, cwd=self.dir)
         deadline = time.monotonic() + timeout
@@ -263,6 +287,11 @@ def request_headers(origin, uri):
 
 def new_path(uri):
     return f"/new?uri={quote(uri, safe='/')}"
+
+
+def list_path(uri):
+    """Where the embed reads a thread's comments (`api.fetch`, no limits set)."""
+    return f"/?uri={quote(uri, safe='/')}"
 
 
 def parse_created(response):
@@ -332,18 +361,9 @@ async def poster(index, cfg, stats, identity, uri, origin):
             text = post_load.comment_text(rng, marker)
             body = json.dumps(comment_payload(text, name, email)).encode()
             start = loop.time()
-            try:
-                response = await conn.request("POST", path, headers, body)
-            except post_load.NotSent:
-                stats.not_sent += 1
-                await asyncio.sleep(cfg.backoff)
+            response = await post_load.send_counted(conn, stats, cfg, path, headers, body, marker)
+            if response is None:
                 continue
-            except post_load.InDoubt:
-                stats.sent += 1
-                stats.in_doubt.append(marker)
-                await asyncio.sleep(cfg.backoff)
-                continue
-            stats.sent += 1
             created = parse_created(response)
             if created is not None:
                 comment_id, mode = created
@@ -409,10 +429,13 @@ def measure(
     commenters=KNOWN_COMMENTERS,
     moderation=True,
     venv=VENV,
+    before_posts=None,
 ):
     """Install Isso if needed, start it, seed the thread, run the posters, stop it; the row
     for bench/run.py's table. The rate counts only answered comments found, once, in
-    Isso's database."""
+    Isso's database. `before_posts(server, uri)`, when given, runs on the seeded thread
+    before the posters start (bench/api.py reads it); what it returns is the row's
+    `before_posts`."""
     venv = ensure_venv(venv)
     version = installed_version(venv)
     name = label(version, posters, moderation)
@@ -420,6 +443,7 @@ def measure(
     try:
         log(f"Isso {version}: gunicorn on port {server.port}, database {server.dbpath}")
         approved = seed(server, uri, commenters)
+        before = before_posts(server, uri) if before_posts else None
         cfg = post_load.Config(
             port=server.port,
             path=uri,
@@ -458,6 +482,7 @@ def measure(
         "requests": summary["sent"],
         "isso": True,
         "version": version,
+        "before_posts": before,
         "detail": {
             "summary": summary,
             "answered": dict(stats.modes),

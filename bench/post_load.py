@@ -286,6 +286,24 @@ def comment_text(rng, marker):
     return f"Komentar uji beban [kb:{marker}]. Menurut saya {words}."
 
 
+async def send_counted(conn, stats, cfg, path, headers, body, marker):
+    """POST one comment, counting it as sent, never sent (the connection was refused) or in
+    doubt (sent, no whole answer): the response, or None after a pause."""
+    try:
+        response = await conn.request("POST", path, headers, body)
+    except NotSent:
+        stats.not_sent += 1
+        await asyncio.sleep(cfg.backoff)
+        return None
+    except InDoubt:
+        stats.sent += 1
+        stats.in_doubt.append(marker)
+        await asyncio.sleep(cfg.backoff)
+        return None
+    stats.sent += 1
+    return response
+
+
 async def poster(index, cfg, stats, identity):
     """One reader posting comments in a loop until `stats.deadline` (loop.time())."""
     loop = asyncio.get_running_loop()
@@ -343,18 +361,9 @@ async def poster(index, cfg, stats, identity):
             if cookies:
                 headers["Cookie"] = _cookie_header(cookies)
             start = loop.time()
-            try:
-                response = await conn.request("POST", post_path, headers, body)
-            except NotSent:
-                stats.not_sent += 1
-                await asyncio.sleep(cfg.backoff)
+            response = await send_counted(conn, stats, cfg, post_path, headers, body, marker)
+            if response is None:
                 continue
-            except InDoubt:
-                stats.sent += 1
-                stats.in_doubt.append(marker)
-                await asyncio.sleep(cfg.backoff)
-                continue
-            stats.sent += 1
             _remember_cookies(jar, response)
             if not cfg.keep_cookies:
                 # A fresh reader each time: the cookies naming this poster's own comments

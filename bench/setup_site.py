@@ -1,10 +1,12 @@
 """Fill a benchmark site: the demo content, plus one article with N approved comments (a
-realistic thread: replies, several commenters, a few sentences each). Prints one line of
-JSON with the URLs the benchmarks use, and the cookie of the browser each known commenter
-confirmed their address in. Run with the benchmark site's environment (its SECRET_KEY is
-the server's, so the server accepts the cookies signed here):
+realistic thread: replies, several commenters, a few sentences each), and with
+--thread-origin a registered other site whose page has a thread of N approved comments
+too (the JSON API's benchmark). Prints one line of JSON with the URLs the benchmarks use,
+and the cookie of the browser each known commenter confirmed their address in. Run with
+the benchmark site's environment (its SECRET_KEY is the server's, so the server accepts
+the cookies signed here):
 
-    python -m bench.setup_site --comments 50 [--no-demo]
+    python -m bench.setup_site --comments 50 [--no-demo] [--thread-origin http://host:port]
 """
 
 import argparse
@@ -21,6 +23,11 @@ SECTION_SLUG = "kabar-internasional"
 # email, or theirs from another browser, is held for moderation.
 KNOWN_COMMENTERS = [(f"Pembaca Tetap {i}", f"pembaca.tetap{i}@example.org") for i in range(1, 11)]
 MODERATOR = ("moderator", "moderator@kabar.test")
+# The registered other site of the API benchmark (its key, as `data-kabar-site` names it)
+# and the page of it whose thread is measured.
+EXTERNAL_SITE_KEY = "blog-uji-beban"
+EXTERNAL_THREAD_PATH = "/catatan/uji-beban-diskusi-pembaca/"
+EXTERNAL_THREAD_TITLE = "Warga bertahan di tepi sungai setelah banjir bandang"
 
 SENTENCES = [
     "Terima kasih untuk liputan yang lengkap ini.",
@@ -121,6 +128,25 @@ def make_comments(article, count, seed=4):
     return Comment.objects.filter(page=article, status=CommentStatus.APPROVED).count()
 
 
+def make_external_thread(origin, count):
+    """A registered other site at `origin` and the thread of one of its pages, made as the
+    widget's first visit makes it (sites.resolve with create), with `count` approved
+    comments as make_comments writes them. (site key, page address, thread, approved)."""
+    from wagtail.models import Page
+
+    from kabar.discussion import sites
+    from kabar.discussion.models import ExternalSite
+
+    if not ExternalSite.objects.filter(slug=EXTERNAL_SITE_KEY).exists():
+        site = ExternalSite(title="Blog Uji Beban", slug=EXTERNAL_SITE_KEY, origin=origin)
+        Page.get_first_root_node().add_child(instance=site)
+    url = origin.rstrip("/") + EXTERNAL_THREAD_PATH
+    thread = sites.resolve(
+        url, site_key=EXTERNAL_SITE_KEY, title=EXTERNAL_THREAD_TITLE, create=True
+    ).target
+    return EXTERNAL_SITE_KEY, url, thread, make_comments(thread, count)
+
+
 def confirm_known_commenters():
     """The known commenters confirmed their email address, as through the mailed link: with
     approved comments, their next comments are published at once."""
@@ -179,6 +205,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--comments", type=int, default=50)
     parser.add_argument("--no-demo", action="store_true")
+    parser.add_argument(
+        "--thread-origin", help="also register a site at this origin, with a page's thread"
+    )
     args = parser.parse_args()
     django.setup()
     from django.core.management import call_command
@@ -188,6 +217,10 @@ def main():
     home, section = make_tree()
     article = make_article(section)
     approved = make_comments(article, args.comments)
+    info = {}
+    if args.thread_origin:
+        key, url, thread, count = make_external_thread(args.thread_origin, args.comments)
+        info["thread"] = {"site": key, "url": url, "id": thread.pk, "approved_comments": count}
     make_moderator()
     drain_queue()
     print(
@@ -200,6 +233,7 @@ def main():
                 "approved_comments": approved,
                 "known_commenters": KNOWN_COMMENTERS,
                 "trusted_browsers": trusted_browsers(),
+                **info,
             }
         )
     )

@@ -264,6 +264,21 @@ def cmd_import_wordpress(args):
     call_command("import_wordpress", args.file, **options)
 
 
+def cmd_import_comments(args):
+    """Bring comments in from Disqus (XML export), Isso (its database) or Remark42 (a
+    backup), onto the threads of their pages' addresses."""
+    _settings_from_environment()
+    options = {"site": args.site or "", "dry_run": args.dry_run, "learn": args.learn}
+    call_command("import_comments", args.system, args.file, **options)
+
+
+def cmd_export_comments(args):
+    """Export a registered site's threads and comments (JSON, or Disqus-style XML)."""
+    _settings_from_environment()
+    options = {"format": args.format, **({"output": args.output} if args.output else {})}
+    call_command("export_comments", args.site, **options)
+
+
 def cmd_ingest(args):
     """Take new wire items in from a feed (RSS, Atom, ninjs) or a folder, as draft articles;
     with no location, check every active wire source that is due."""
@@ -317,6 +332,20 @@ def main(argv=None):
     wordpress.add_argument("--dry-run", action="store_true", help="say what would change")
     wordpress.add_argument("--learn", action="store_true", help="teach the spam filter")
     wordpress.set_defaults(func=cmd_import_wordpress)
+
+    comments_in = sub.add_parser("import-comments", help=cmd_import_comments.__doc__)
+    comments_in.add_argument("system", choices=("disqus", "isso", "remark42"))
+    comments_in.add_argument("file", help="the export, database or backup file")
+    comments_in.add_argument("--site", help="the registered site's key, or an origin")
+    comments_in.add_argument("--dry-run", action="store_true", help="say what would change")
+    comments_in.add_argument("--learn", action="store_true", help="teach the spam filter")
+    comments_in.set_defaults(func=cmd_import_comments)
+
+    comments_out = sub.add_parser("export-comments", help=cmd_export_comments.__doc__)
+    comments_out.add_argument("site", help="the registered site's key")
+    comments_out.add_argument("--format", choices=("json", "disqus"), default="json")
+    comments_out.add_argument("--output", help="a file to write (default: standard output)")
+    comments_out.set_defaults(func=cmd_export_comments)
 
     ingest = sub.add_parser("ingest", help=cmd_ingest.__doc__)
     ingest.add_argument("location", nargs="?", help="feed address or folder")

@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from kabar.api import widget as api_widget
 from kabar.core.guessing import (
     ThrottledPasswordResetView,
     throttled_login,
@@ -33,6 +34,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("comments/", include("kabar.discussion.urls")),
     path("api/v1/", include("kabar.api.urls")),
+    path("embed.js", api_widget.embed_js, name="embed_js"),
     path("i18n/setlang/", switch_language, name="set_language"),
     path("robots.txt", news_sitemaps.robots_txt, name="robots"),
     path("sitemap.xml", news_sitemaps.sitemap_index, name="sitemap"),

@@ -42,6 +42,10 @@ class StampedMemo:
                 self.entries.popitem(last=False)
         return value
 
+    def discard(self, key):
+        with self.lock:
+            self.entries.pop(key, None)
+
 
 class RecentMemo:
     """Values this process read lately, all forgotten together `seconds` after the last

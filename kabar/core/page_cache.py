@@ -12,6 +12,11 @@ one write. The generations are read
 A path's own generation, made by its first lookup, is provisional until a copy of the page
 is kept under it: probes of paths that do not exist leave nothing that lasts.
 
+A view that answers by its query (the JSON API's thread list, registered with
+`cache_by_query`) is kept too: its listed parameters and the request's Origin are part of
+the key, and each copy is kept under the generations the view names (`keep_under`: its
+thread's own), read back when a copy is found.
+
 A stored page may show only what its key determines: `shareable_path` is the request's
 address as the key has it, for a page to echo. What is never cached: requests carrying a
 private cookie (KABAR_PRIVATE_COOKIES: session, own comments, messages), any query
@@ -48,6 +53,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.http.cookie import parse_cookie
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.http import http_date, parse_etags, parse_http_date_safe
@@ -61,6 +67,7 @@ ENVIRON_KEY = "kabar.page_cache"
 HEADER = "X-Kabar-Cache"
 GROUP_PATH = "path"
 GROUP_LISTS = "lists"
+GROUP_QUERY = "query"
 _accepts_gzip = re.compile(r"\bgzip\b")
 _accepts_br = re.compile(r"\bbr\b")
 # Brotli's quality 6 compresses a page in a few milliseconds, once per stored copy, and
@@ -99,6 +106,7 @@ class _Config:
         self.private_cookies = frozenset(settings.KABAR_PRIVATE_COOKIES)
         self.language_cookie = settings.LANGUAGE_COOKIE_NAME
         self.languages = frozenset(code for code, _name in settings.LANGUAGES)
+        self.by_query = _paths_by_query()
         self.default_language = settings.LANGUAGE_CODE
         self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
         self.use_forwarded_host = settings.USE_X_FORWARDED_HOST
@@ -125,6 +133,34 @@ def config():
 def _reset_config(**kwargs):
     global _config
     _config = None
+
+
+# Views answered from the cache by their query: {URL name: (parameters, private headers)}.
+_by_query = {}
+
+
+def cache_by_query(url_name, parameters, *, private_headers=()):
+    """Let the view named `url_name` be answered from the cache. Its query `parameters`
+    (any value, repeated or not, in the order given) and the request's Origin (the view
+    answers other sites' scripts, with CORS headers for their origin) are part of the key;
+    a request carrying one of `private_headers` is the reader's own. A copy is stored only
+    when the view says which generations it read what it shows under (keep_under)."""
+    global _config
+    _by_query[url_name] = (frozenset(parameters), tuple(private_headers))
+    _config = None
+
+
+def _paths_by_query():
+    """{path: (parameters, private headers as WSGI environ keys)} of the registered views."""
+    found = {}
+    for name, (parameters, headers) in _by_query.items():
+        try:
+            path = "/" + reverse(name).removeprefix(get_script_prefix())
+        except NoReverseMatch:
+            continue
+        environ_keys = tuple("HTTP_" + h.upper().replace("-", "_") for h in headers)
+        found[path] = (parameters, environ_keys)
+    return found
 
 
 # Entries.
@@ -202,13 +238,15 @@ class Lookup:
     brotli: bool = False
 
 
-def _query_part(query_string, conf):
+def _query_part(query_string, conf, keyed=frozenset()):
     """The query string as it goes into the key, or None when it makes the page personal
     or unknown (search terms, replytocom, anything a view may read) or ambiguous (a page
-    parameter given twice: which one a view reads is not the key's to guess)."""
+    parameter given twice: which one a view reads is not the key's to guess). The `keyed`
+    parameters of a view answered by its query go in as sent, in their order."""
     if not query_string:
         return ""
     kept = {}
+    as_sent = []
     for pair in query_string.split("&"):
         if not pair:
             continue
@@ -217,11 +255,13 @@ def _query_part(query_string, conf):
             if name in kept or not (value.isascii() and value.isdigit()):
                 return None
             kept[name] = f"{name}={int(value)}"
+        elif name in keyed:
+            as_sent.append(pair)
         elif name in conf.ignored_exact or name.startswith(conf.ignored_prefixes or ("\0",)):
             continue
         else:
             return None
-    return "&".join(sorted(kept.values()))
+    return "&".join([*sorted(kept.values()), *as_sent])
 
 
 def _scheme(environ, conf):
@@ -264,11 +304,14 @@ def lookup(environ):
     path = _path(environ)
     if path.startswith(conf.excluded):
         return None
+    by_query = conf.by_query.get(path)
+    if by_query is not None and any(key in environ for key in by_query[1]):
+        return None
     raw_cookies = environ.get("HTTP_COOKIE", "")
     cookies = parse_cookie(raw_cookies) if raw_cookies else {}
     if cookies and _is_private(cookies, conf):
         return None
-    query = _query_part(environ.get("QUERY_STRING", ""), conf)
+    query = _query_part(environ.get("QUERY_STRING", ""), conf, by_query[0] if by_query else ())
     if query is None:
         return None
     language = cookies.get(conf.language_cookie)
@@ -280,6 +323,8 @@ def lookup(environ):
         # case would hand one reader's capitals to all. Browsers send it in lower case.
         return None
     raw_key = f"{_scheme(environ, conf)}|{host}|{path}|{query}|{language}"
+    if by_query is not None:
+        raw_key += f"|{environ.get('HTTP_ORIGIN', '')}"
     key = "page:" + hashlib.sha1(raw_key.encode(), usedforsecurity=False).hexdigest()
     path_key = path_generation_key(path)
     # The path's own is provisional: store() makes it last once a copy is kept.
@@ -322,6 +367,7 @@ def shareable_path(request):
 GENERATIONS_ATTR = "_kabar_generations"
 PRIVATE_ATTR = "_kabar_private"
 EXPIRY_ATTR = "_kabar_expires_in"
+KEPT_UNDER_ATTR = "_kabar_kept_under"
 
 
 def request_generations(request):
@@ -350,9 +396,20 @@ def expire_within(request, seconds):
         setattr(request, EXPIRY_ATTR, seconds)
 
 
+def keep_under(request, generations):
+    """What a view answered by its query (cache_by_query) renders for this request may be
+    stored under these generations ({key: value}), read before what it shows was loaded:
+    a copy is served while they and the site-wide one are unchanged."""
+    setattr(request, KEPT_UNDER_ATTR, dict(generations))
+
+
 def _is_valid(entry, generations, now):
     if entry.expires < now:
         return False
+    # A view's own generations (keep_under) are read only for the copies that name them.
+    own = [k for k in entry.generations if k not in generations]
+    if own:
+        generations = {**generations, **_generations.read(own)}
     return all(generations.get(k) == v for k, v in entry.generations.items())
 
 
@@ -422,6 +479,8 @@ def _http_response(status, headers, body):
 
 
 def _view_group(request, response, conf):
+    if request.path_info in conf.by_query:
+        return GROUP_QUERY if hasattr(request, KEPT_UNDER_ATTR) else None
     match = getattr(request, "resolver_match", None)
     view_name = match.view_name if match else None
     if view_name == "wagtail_serve":
@@ -434,7 +493,7 @@ def _view_group(request, response, conf):
     return None
 
 
-def _is_storable(request, response):
+def _is_storable(request, response, group):
     if request.method != "GET" or response.status_code != 200 or response.streaming:
         return False
     if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
@@ -443,19 +502,28 @@ def _is_storable(request, response):
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
     vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
-    return vary <= {"cookie", "accept-encoding", "accept-language"}
+    # Origin is in the key of what is answered by its query.
+    keyed = {"origin"} if group == GROUP_QUERY else set()
+    return vary <= {"cookie", "accept-encoding", "accept-language", *keyed}
 
 
 def store(request, response, found):
     """Store `response` for `found` if it may be shared; the Entry, or None."""
     conf = config()
     group = _view_group(request, response, conf)
-    if group is None or not _is_storable(request, response):
+    if group is None or not _is_storable(request, response, group):
         return None
-    if group == GROUP_PATH and not _generations.keep(
+    if group == GROUP_QUERY:
+        kept_under = {GEN_ALL: found.generations[GEN_ALL], **getattr(request, KEPT_UNDER_ATTR)}
+        if not _generations.keep(kept_under):
+            return None  # changed while it rendered
+    elif group == GROUP_PATH and not _generations.keep(
         {found.path_key: found.generations[found.path_key]}
     ):
         return None  # purged (or expired) while it rendered: the copy would never be served
+    else:
+        keys = [GEN_ALL, found.path_key if group == GROUP_PATH else GEN_LISTS]
+        kept_under = {k: found.generations[k] for k in keys}
     ttl = conf.timeout
     expiry = getattr(request, EXPIRY_ATTR, None)
     if expiry is not None:
@@ -468,9 +536,8 @@ def store(request, response, found):
     gzip_body = gzip.compress(body, 6, mtime=0) if compress else None
     br_body = brotli.compress(body, quality=BROTLI_QUALITY) if compress else None
     digest = hashlib.sha1(body, usedforsecurity=False).hexdigest()[:24]
-    generation_keys = [GEN_ALL, found.path_key if group == GROUP_PATH else GEN_LISTS]
     entry = Entry(
-        generations={k: found.generations[k] for k in generation_keys},
+        generations=kept_under,
         headers=[(k, v) for k, v in response.items() if k.lower() not in _skip_headers],
         body=body,
         gzip_body=gzip_body,

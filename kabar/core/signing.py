@@ -6,6 +6,7 @@ in it, never an email address or anything else private.
 """
 
 from django.core import signing
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -46,4 +47,19 @@ def set_signed_cookie(response, name, value, purpose, max_age, **cookie_kwargs):
 def read_signed_cookie(request, name, purpose, max_age):
     """The string value of cookie `name` if it was signed for `purpose` at most `max_age`
     seconds ago; None when it is absent, tampered with or too old."""
+    return request.get_signed_cookie(name, default=None, salt=purpose, max_age=max_age)
+
+
+def signed_cookie_value(name, value, purpose):
+    """What set_signed_cookie would set cookie `name` to: the same proof, for a client that
+    keeps it itself (a script's storage on another site) and sends it back in a header."""
+    response = HttpResponse()
+    response.set_signed_cookie(name, value, salt=purpose)
+    return response.cookies[name].value
+
+
+def read_signed_cookie_value(signed, name, purpose, max_age):
+    """read_signed_cookie for a value that came back another way than the cookie."""
+    request = HttpRequest()
+    request.COOKIES[name] = signed
     return request.get_signed_cookie(name, default=None, salt=purpose, max_age=max_age)

@@ -26,8 +26,8 @@ def _parts(url):
     does not matter; BadAddress otherwise."""
     if not isinstance(url, str) or not url or len(url) > ADDRESS_MAX_LENGTH:
         raise BadAddress()
-    if any(ord(c) < 0x20 or c.isspace() for c in url):
-        raise BadAddress()
+    if any(ord(c) < 0x20 or c.isspace() or 0xD800 <= ord(c) <= 0xDFFF for c in url):
+        raise BadAddress()  # control characters, spaces, lone surrogates
     try:
         split = urlsplit(url)
         port = split.port

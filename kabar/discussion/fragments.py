@@ -50,6 +50,14 @@ def _cache():
     return caches[_conf().get("ALIAS", "default")]
 
 
+def kept_store():
+    """(cache, timeout) where threads are kept, or None while KABAR_THREAD_CACHE is off: the
+    JSON API keeps its serialised threads there too (kabar.api.kept), under the same
+    generations."""
+    conf = _conf()
+    return (_cache(), conf.get("TIMEOUT", 3600)) if conf.get("ENABLED", True) else None
+
+
 def generation_key(page_id):
     return generations.generation_key("thread", page_id)
 

@@ -62,7 +62,14 @@ def _comment_context(delivery):
 
 
 def _confirm_message(delivery):
-    context = _comment_context(delivery)
+    if delivery.comment_id is None:
+        # Follow-up mail asked for without a comment (notifications.subscription_ask).
+        page = Page.objects.filter(pk=delivery.data.get("page")).first()
+        if page is None:
+            raise NotSendable("The page no longer exists.")
+        context = {"comment": None, "article": page}
+    else:
+        context = _comment_context(delivery)
     commenter = Commenter.objects.filter(email=delivery.recipient).first()
     if commenter is None:
         raise NotSendable("The commenter no longer exists.")
@@ -76,7 +83,7 @@ def _confirm_message(delivery):
         "days": settings.KABAR_MAIL["CONFIRM_MAX_AGE"] // 86400,
         "subscriptions": [s.page.title for s in pending],
         "verified": commenter.verified_at is not None,
-        "proving": asks_for_proof(delivery.comment),
+        "proving": delivery.comment is not None and asks_for_proof(delivery.comment),
     }
     return _render("discussion/email/confirm.txt", context), {}
 

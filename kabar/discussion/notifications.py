@@ -5,11 +5,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .mail import KIND_CONFIRM, KIND_REPLY, mail_subject, site_name
-from .models import Comment, CommentStatus, EmailDelivery, Subscription
+from .models import Comment, Commenter, CommentStatus, EmailDelivery, Subscription, normalise_email
 from .staff import HELD, staff_round_wake
 from .subscriptions import subscription_request
 from .tasks import announce_comment, delivery_queue
@@ -42,6 +43,34 @@ def confirmation_request(comment, *, subscribing):
     return delivery_queue(
         KIND_CONFIRM, commenter.email, mail_subject(subject, site=site_name()), comment
     )
+
+
+def subscription_ask(email, page):
+    """A reader's wish for follow-up mail on `page`, sent without a comment (the JSON API):
+    recorded for the address, and a link mailed to confirm it, within CONFIRM_PER_DAY
+    confirmation mails a day. Returns the delivery queued, or None (the wish was in force
+    already, or the address had its mails for the day)."""
+    commenter = _commenter(email)
+    if not subscription_request(commenter, page):
+        return None
+    if _confirmations_today(commenter).count() >= settings.KABAR_MAIL["CONFIRM_PER_DAY"]:
+        return None
+    subject = _("Confirm your email address for comments on %(site)s")
+    return delivery_queue(
+        KIND_CONFIRM,
+        commenter.email,
+        mail_subject(subject, site=site_name()),
+        data={"page": page.pk},
+    )
+
+
+def _commenter(email):
+    email = normalise_email(email)
+    try:
+        with transaction.atomic():
+            return Commenter.objects.get_or_create(email=email)[0]
+    except IntegrityError:  # made meanwhile by another request
+        return Commenter.objects.get(email=email)
 
 
 def _confirmations_today(commenter):

@@ -25,6 +25,8 @@ OWN_COOKIE = "kabar_own"
 OWN_SALT = "kabar.discussion.own"
 OWN_KEEP = 20
 PENDING_COOKIE = OWN_COOKIE
+# The signed value of OWN_KEEP entries is well under this; anything longer is not a proof.
+OWN_PROOF_MAX_LENGTH = 1024
 # The reader's name, email and website, remembered at their wish: read by the page's
 # script to fill the form in, never printed by the server.
 COMMENTER_COOKIE = "kabar_commenter"
@@ -47,6 +49,21 @@ def own_comments(request):
     raw = signing.read_signed_cookie(
         request, OWN_COOKIE, OWN_SALT, settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"]
     )
+    return _entries(raw)
+
+
+def own_comments_proved(proof):
+    """own_comments for the proof a script keeps instead of the cookie (own_proof: the
+    cookie's signed value, sent back by the JSON API's clients in a header)."""
+    if not isinstance(proof, str) or not proof or len(proof) > OWN_PROOF_MAX_LENGTH:
+        return {}
+    raw = signing.read_signed_cookie_value(
+        proof, OWN_COOKIE, OWN_SALT, settings.KABAR_COMMENTS["PENDING_COOKIE_AGE"]
+    )
+    return _entries(raw)
+
+
+def _entries(raw):
     if not raw:
         return {}
     entries = {}
@@ -67,7 +84,33 @@ def store_own_comments(request, response, *, add=None, forget=None, rules=None):
     lives while its comment may still be edited, or for PENDING_COOKIE_AGE while it waits
     for moderation; the cookie lasts as long as its longest-lived entry and goes when none
     is left, so the reader's pages come from the shared cache again."""
-    entries = own_comments(request)
+    value, max_age = _kept(own_comments(request), add=add, forget=forget, rules=rules)
+    if not value:
+        response.delete_cookie(OWN_COOKIE, samesite="Lax")
+        return
+    signing.set_signed_cookie(
+        response,
+        OWN_COOKIE,
+        value,
+        OWN_SALT,
+        max_age,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+def own_proof(entries, *, add=None, forget=None, rules=None):
+    """store_own_comments for a client that keeps the proof itself: the cookie's signed
+    value for `entries` (as own_comments_proved read them) after the change, or "" when
+    nothing is left to prove."""
+    value, _max_age = _kept(dict(entries), add=add, forget=forget, rules=rules)
+    return signing.signed_cookie_value(OWN_COOKIE, value, OWN_SALT) if value else ""
+
+
+def _kept(entries, *, add, forget, rules):
+    """(value, max_age) of the proof after a change: the "id.created" pairs still worth
+    keeping, and how long the longest-lived of them lives; ("", 0) when none is."""
     if forget is not None:
         entries.pop(forget.pk, None)
     # The comment just sent is in hand; only the earlier ones need their status read.
@@ -93,18 +136,9 @@ def store_own_comments(request, response, *, add=None, forget=None, rules=None):
     until = {pk: at + (pending_age if pk in held else window) for pk, at in entries.items()}
     live = sorted((created, pk) for pk, created in entries.items() if until[pk] > now)[-OWN_KEEP:]
     if not live:
-        response.delete_cookie(OWN_COOKIE, samesite="Lax")
-        return
-    signing.set_signed_cookie(
-        response,
-        OWN_COOKIE,
-        ",".join(f"{pk}.{created}" for created, pk in live),
-        OWN_SALT,
-        int(max(until[pk] for _created, pk in live) - now) + 1,
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
+        return "", 0
+    value = ",".join(f"{pk}.{created}" for created, pk in live)
+    return value, int(max(until[pk] for _created, pk in live) - now) + 1
 
 
 # Signed, HttpOnly, sent to the discussion's addresses only: keyed hashes of the addresses
@@ -125,22 +159,47 @@ def address_proof(email):
 
 def trusted_proofs(request):
     """The address proofs this browser's signed cookie carries (a frozenset)."""
-    raw = signing.read_signed_cookie(request, TRUSTED_COOKIE, TRUSTED_SALT, TRUSTED_AGE)
+    return _proofs(signing.read_signed_cookie(request, TRUSTED_COOKIE, TRUSTED_SALT, TRUSTED_AGE))
+
+
+def trusted_proofs_proved(proof):
+    """trusted_proofs for the proof a script keeps instead of the cookie (trusted_proof:
+    the cookie's signed value, sent back by the widget in a header)."""
+    if not isinstance(proof, str) or not proof or len(proof) > OWN_PROOF_MAX_LENGTH:
+        return frozenset()
+    return _proofs(
+        signing.read_signed_cookie_value(proof, TRUSTED_COOKIE, TRUSTED_SALT, TRUSTED_AGE)
+    )
+
+
+def _proofs(raw):
     if not raw:
         return frozenset()
     return frozenset(part for part in raw.split(",")[-TRUSTED_KEEP:] if part)
 
 
-def store_trusted_browser(request, response, email):
-    """Remember in this browser that the owner of `email` confirmed it here; the latest
-    TRUSTED_KEEP addresses are kept (a shared computer, a family's)."""
+def _trusted_value(request, email):
+    """The trusted-browser proofs of this browser with `email`'s added (the latest
+    TRUSTED_KEEP: a shared computer, a family's)."""
     proof = address_proof(email)
     raw = signing.read_signed_cookie(request, TRUSTED_COOKIE, TRUSTED_SALT, TRUSTED_AGE) or ""
     kept = [part for part in raw.split(",") if part and part != proof]
+    return ",".join([*kept, proof][-TRUSTED_KEEP:])
+
+
+def trusted_proof(request, email):
+    """What store_trusted_browser sets, as a value a script keeps itself: the widget on
+    another site cannot see Kabar's cookie, so the page that confirms an address hands
+    this to it (in a link's fragment) and it comes back in the API's trust header."""
+    return signing.signed_cookie_value(TRUSTED_COOKIE, _trusted_value(request, email), TRUSTED_SALT)
+
+
+def store_trusted_browser(request, response, email):
+    """Remember in this browser that the owner of `email` confirmed it here."""
     signing.set_signed_cookie(
         response,
         TRUSTED_COOKIE,
-        ",".join([*kept, proof][-TRUSTED_KEEP:]),
+        _trusted_value(request, email),
         TRUSTED_SALT,
         TRUSTED_AGE,
         httponly=True,

@@ -102,11 +102,15 @@ def connect():
         for receiver, uid in receivers:
             signal.connect(receiver, dispatch_uid=uid)
     signals.threads_changed.connect(external_threads_changed, dispatch_uid="external_threads")
-    # Every process keeps the registered sites' origins (kabar.discussion.sites).
+    # Every process keeps the registered sites' origins and its threads' ids
+    # (kabar.discussion.sites).
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(
             everything_changed, sender=ExternalSite, dispatch_uid=f"registered_site_{name}"
         )
+    post_delete.connect(
+        everything_changed, sender=ExternalThread, dispatch_uid="registered_site_thread_deleted"
+    )
     # The rules show on every article page (form open or closed, avatars, order).
     post_save.connect(
         everything_changed, sender=DiscussionSettings, dispatch_uid="discussion_settings_purge"

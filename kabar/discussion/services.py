@@ -24,6 +24,7 @@ from .models import (
     Report,
     normalise_email,
 )
+from .own import created_stamp
 from .policy import Rules, is_open_now, rules_for, rules_for_page
 from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
@@ -233,11 +234,16 @@ class ImportedComment:
     author_url: str = ""
     ip_address: str | None = None
     user: object = None
+    # Deleted there: kept in the trash as the placeholder an author's own removal leaves
+    # (removed_at), so that any replies keep their place.
+    removed: bool = False
 
 
 # An address that can receive no mail (RFC 2606), for comments that came without one.
 NO_EMAIL_DOMAIN = "no-email.invalid"
-_IMPORTED_FIELDS = ("body", "author_name", "author_email", "author_url", "ip_address", "status")
+_IMPORTED_FIELDS = (
+    "body", "author_name", "author_email", "author_url", "ip_address", "status", "removed_at",
+)  # fmt: skip
 
 
 def comment_import(*, page, data, key, parent=None, existing=None, counters=None):
@@ -256,6 +262,9 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
         "author_url": data.author_url,
         "ip_address": data.ip_address or None,
         "status": data.status,
+        "removed_at": (
+            ((existing and existing.removed_at) or timezone.now()) if data.removed else None
+        ),
     }
     if existing is not None:
         changed = [name for name in _IMPORTED_FIELDS if getattr(existing, name) != values[name]]
@@ -515,9 +524,12 @@ class CommentChangeRefused(Exception):
     """The author may no longer edit or delete this comment (window passed, or it was
     removed or moderated away)."""
 
-    def __init__(self, message):
-        self.message = message
+    def __init__(self, message, comment=None):
+        self.message, self.comment = message, comment
         super().__init__(message)
+
+
+NOT_YOURS = _("You can only change a comment from the browser it was sent from.")
 
 
 # What an author may still change: not what a moderator marked spam or trash. What the
@@ -547,6 +559,28 @@ def check_author_may_change(comment, rules, now):
             )
             % {"minutes": rules.edit_window_minutes}
         )
+
+
+def comment_to_change(own, comment_id, *, now=None):
+    """(comment, rules) when `own` (the proof of the browser asking, {id: created stamp}
+    as kabar.discussion.own reads it) names the comment and its author may still change
+    it; CommentChangeRefused otherwise, and None when there is no such comment on a live
+    page. The proof is checked before the database is asked, so a stranger learns nothing
+    about which comments exist."""
+    if comment_id not in own:
+        raise CommentChangeRefused(NOT_YOURS)
+    comment = Comment.objects.select_related("page").filter(pk=comment_id).first()
+    if comment is None or not comment.page.live:
+        return None
+    if own[comment_id] != created_stamp(comment):
+        raise CommentChangeRefused(NOT_YOURS)
+    rules = rules_for_page(comment.page)
+    try:
+        check_author_may_change(comment, rules, now or timezone.now())
+    except CommentChangeRefused as exc:
+        exc.comment = comment
+        raise
+    return comment, rules
 
 
 def comment_edit(comment, *, body, now=None, proofs=frozenset()):

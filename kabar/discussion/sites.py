@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Site
 
@@ -119,7 +120,7 @@ def resolve(url, *, site_key="", title="", create=False, client_ip=None):
         if target is None:
             raise Refused(NO_COMMENTS_HERE, 404)
         return Resolved(address=address, target=target)
-    pk = _thread_ids(site, [address]).get(address)
+    pk = _thread_id(site, address)
     target = targets.live_target(pk) if pk is not None else None
     if target is None and pk is None and create:
         target = _make_thread(site, address, title, client_ip)
@@ -153,6 +154,17 @@ def _thread_ids(site, addresses):
         "address_key", "pk"
     )
     return {keys[key]: pk for key, pk in found}
+
+
+def _thread_id(site, address):
+    """The id of the thread `site` keeps under `address`, or None. Every process keeps the
+    ids it found (a thread deleted renews the site-wide generation); not the misses, as
+    the next reader may make the thread."""
+    key = ("thread-id", site.pk, address_key(address))
+    pk = site_wide.get(key, lambda: _thread_ids(site, [address]).get(address))
+    if pk is None:
+        site_wide.discard(key)
+    return pk
 
 
 def _own_pages(roots):
@@ -193,6 +205,9 @@ def _make_thread(site, address, title, client_ip):
                             address_key=key,
                             discussion=DiscussionState.OPEN,
                             show_in_menus=False,
+                            # Opened now: the site's "close after N days" counts from here.
+                            first_published_at=timezone.now(),
+                            last_published_at=timezone.now(),
                         )
                     )
             except IntegrityError:

@@ -5,6 +5,10 @@ how the ratio is printed. No network, no server."""
 import configparser
 import json
 import math
+import sys
+import threading
+import time
+import types
 
 from bench import isso_peer, post_load, run
 
@@ -179,3 +183,31 @@ def test_the_notes_say_what_isso_stored_and_which_answers_named_another_comment(
     assert "per gunicorn worker 36 MB" in notes  # the workers, not gunicorn's main process
     assert "another poster's comment" not in notes
     assert "5 of them with the id (and mode) of another" in run.isso_notes([isso_result(5)])
+
+
+def test_gunicorn_forks_a_worker_only_once_isso_has_let_go_of_its_lock(monkeypatch):
+    """With --preload, a worker forked while Isso's purge thread holds the app's lock would
+    hang on its first POST: the pre_fork hook waits for the lock first."""
+
+    class Isso:
+        def __init__(self):
+            self.lock = threading.Lock()
+
+    fake = types.ModuleType("isso")
+    fake.Isso = Isso
+    monkeypatch.setitem(sys.modules, "isso", fake)
+    app = Isso()
+    app.lock.acquire()  # the purge thread, purging
+    released = []
+
+    def purge_ends():
+        time.sleep(0.2)
+        released.append(time.monotonic())
+        app.lock.release()
+
+    hooks = {}
+    exec(isso_peer.GUNICORN_CONFIG, hooks)  # noqa: S102 - our own configuration text
+    threading.Thread(target=purge_ends).start()
+    hooks["pre_fork"](server=None, worker=None)
+    assert released and time.monotonic() >= released[0]
+    assert not app.lock.locked()

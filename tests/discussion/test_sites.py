@@ -3,11 +3,13 @@ to one spelling, a thread made on first use and found after, unknown sites refus
 own pages reached by their address, counts for many addresses at once."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
+from wagtail.models import PageViewRestriction
 
 from kabar.discussion import sites
 from kabar.discussion.addresses import BadAddress, normalise_origin, normalise_url
@@ -54,6 +56,7 @@ def test_a_site_may_keep_its_query_strings():
         "https:///tanpa-host",
         "https://a b/",
         "https://user:pw@blog.example.org/",
+        "https://blog.example.org/\udc80",
         "https://blog.example.org:99999/",
         "x" * 3000,
         None,
@@ -161,6 +164,16 @@ def test_the_site_moderation_applies_to_its_threads(blog):
     blog.save_revision().publish()
     thread = sites.resolve("https://blog.example.org/a").target
     assert is_open_now(thread)[0] is False
+
+
+def test_a_thread_closes_the_sites_number_of_days_after_it_was_made(blog):
+    blog.close_after_days = 3
+    blog.save_revision().publish()
+    thread = sites.resolve("https://blog.example.org/a", create=True).target
+    assert thread.first_published_at is not None
+    assert is_open_now(thread)[0] is True
+    later = thread.first_published_at + timedelta(days=3, minutes=1)
+    assert is_open_now(thread, now=later)[0] is False
 
 
 def test_counts_for_many_addresses_at_once(
@@ -310,3 +323,24 @@ def test_every_process_sees_a_changed_origin_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         blog.unpublish()
     assert sites.site_for_origin("https://baru.example.org") is None
+
+
+def test_a_thread_found_once_is_not_looked_up_again_until_it_is_deleted(
+    blog, page_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    made = sites.resolve("https://blog.example.org/tulisan", create=True).target
+    sites.resolve("https://blog.example.org/tulisan")
+    with django_assert_num_queries(0):
+        assert sites.resolve("https://blog.example.org/tulisan").target.pk == made.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        ExternalThread.objects.get(pk=made.pk).delete()
+    assert sites.resolve("https://blog.example.org/tulisan").target is None
+
+
+def test_a_thread_has_none_of_kabars_view_restrictions(blog):
+    thread = sites.resolve("https://blog.example.org/tulisan", create=True).target
+    PageViewRestriction.objects.create(page=thread, restriction_type="password", password="x")
+    assert (
+        sites.resolve("https://blog.example.org/tulisan").target.discussion_view_restrictions()
+        == ()
+    )

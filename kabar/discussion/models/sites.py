@@ -160,6 +160,11 @@ class ExternalThread(Commentable, Page):
     def discussion_url(self, request=None):
         return self.address
 
+    def discussion_view_restrictions(self):
+        # The page it is about is the other site's, shown by it to whom it chooses: no
+        # password or sign-in of Kabar's stands in front of its discussion.
+        return ()
+
     def get_url_parts(self, request=None):
         """Kabar's own page for the thread (the thread and its form, for readers without
         JavaScript, and the desk's links), on the Site serving the request or the default

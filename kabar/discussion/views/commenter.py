@@ -21,20 +21,13 @@ from kabar.core.signing import LinkInvalid
 from .. import privacy
 from ..forms import CommentForm
 from ..identicons import KEY_PATTERN, identicon_svg
-from ..models import EMAIL_MAX_LENGTH, Comment, CommentStatus
-from ..own import (
-    COMMENTER_COOKIE,
-    created_stamp,
-    own_comments,
-    store_own_comments,
-    trusted_proofs,
-)
-from ..policy import rules_for_page
+from ..models import EMAIL_MAX_LENGTH, CommentStatus
+from ..own import COMMENTER_COOKIE, own_comments, store_own_comments, trusted_proofs
 from ..services import (
     CommentChangeRefused,
-    check_author_may_change,
     comment_edit,
     comment_remove_by_author,
+    comment_to_change,
     edit_deadline,
 )
 
@@ -95,23 +88,14 @@ class Refused(Exception):
 
 def _own_comment(request, comment_id):
     """(comment, rules) when this browser sent the comment and its author may still change
-    it; otherwise Refused. The signed cookie is checked before the database is asked, so
-    a stranger learns nothing about which comments exist."""
-    own = own_comments(request)
-    not_yours = _("You can only change a comment from the browser it was sent from.")
-    if comment_id not in own:
-        raise Refused(not_yours)
-    comment = Comment.objects.select_related("page").filter(pk=comment_id).first()
-    if comment is None or not comment.page.live:
-        raise Http404
-    if own[comment_id] != created_stamp(comment):
-        raise Refused(not_yours)
-    rules = rules_for_page(comment.page)
+    it; otherwise Refused (Http404 when there is no such comment)."""
     try:
-        check_author_may_change(comment, rules, timezone.now())
+        found = comment_to_change(own_comments(request), comment_id)
     except CommentChangeRefused as exc:
-        raise Refused(exc.message, comment) from exc
-    return comment, rules
+        raise Refused(exc.message, exc.comment) from exc
+    if found is None:
+        raise Http404
+    return found
 
 
 @never_cache

@@ -15,8 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from kabar.core.signing import LinkExpired, LinkInvalid
 
-from ..models import Subscription
-from ..own import store_trusted_browser
+from ..models import Comment, ExternalThread, Subscription
+from ..own import store_trusted_browser, trusted_proof
 from ..subscriptions import subscription_cancel, unsubscribe_read
 from ..trust import commenter_confirm, confirmation_read
 
@@ -52,7 +52,12 @@ def confirm(request, token):
     commenter = confirmation.commenter
     if request.method == "POST":
         confirmed = commenter_confirm(confirmation)
-        context = {"done": True, "commenter": commenter, "subscriptions": confirmed}
+        context = {
+            "done": True,
+            "commenter": commenter,
+            "subscriptions": confirmed,
+            "widget_return": _widget_return(request, commenter),
+        }
         response = _private(render(request, "discussion/confirm.html", context))
         # Only the mailbox's owner has the link: from now on this browser speaks for them.
         store_trusted_browser(request, response, commenter.email)
@@ -66,6 +71,24 @@ def confirm(request, token):
         "subscriptions": [s for s in pending if s.created_at.timestamp() <= confirmation.issued_at],
     }
     return _private(render(request, "discussion/confirm.html", context))
+
+
+def _widget_return(request, commenter):
+    """(address, title) of the page of another site this commenter last wrote on, with
+    the trusted-browser proof in its fragment: the widget there keeps it (it cannot see
+    Kabar's cookie) and sends it with the reader's next comments. A fragment never leaves
+    the browser, so neither that site's server nor its logs see it. None when they wrote
+    on none."""
+    latest = (
+        Comment.objects.filter(commenter=commenter, page__in=ExternalThread.objects.live())
+        .order_by("-created_at")
+        .values_list("page_id", flat=True)
+        .first()
+    )
+    if latest is None:
+        return None
+    thread = ExternalThread.objects.only("address", "title").get(pk=latest)
+    return f"{thread.address}#kabar-trust={trusted_proof(request, commenter.email)}", thread.title
 
 
 @csrf_exempt

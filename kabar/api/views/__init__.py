@@ -1,0 +1,1 @@
+"""The API's endpoints, thin: parse, call discussion, answer (kabar/api/endpoint.py)."""

@@ -1,0 +1,122 @@
+"""An Isso database (its SQLite file, comments.db), read as Isso's own code writes it:
+threads(id, uri, title) and comments(tid, id, parent, created, modified, mode,
+remote_addr, text, author, email, website, likes, dislikes, voters, notification).
+
+Isso keeps only the page's path (`uri`), so the site it served is given: its origin
+makes the full addresses. `mode` is 1 for an accepted comment, 2 for one awaiting
+moderation and 4 for a deleted one that had replies (Isso blanks its text and keeps it so
+the replies keep their place; a deleted comment without replies is gone from the file).
+`text` is the reader's Markdown, kept as they typed it: Kabar shows text as text.
+`remote_addr` is already anonymised by Isso (the last part zeroed)."""
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kabar.discussion.models import CommentStatus
+
+from ..wordpress import mapping
+from .source import FormatError, Source, SourceComment, SourceThread
+
+SYSTEM = "isso"
+SQLITE_HEADER = b"SQLite format 3\x00"
+MODES = {1: CommentStatus.APPROVED, 2: CommentStatus.PENDING, 4: CommentStatus.TRASH}
+MODE_DELETED = 4
+COLUMNS = {
+    "threads": {"id", "uri", "title"},
+    "comments": {
+        "tid", "id", "parent", "created", "mode", "remote_addr", "text", "author", "email",
+        "website",
+    },
+}  # fmt: skip
+QUERY = """
+    SELECT comments.tid, threads.id, threads.uri, threads.title, comments.id, comments.parent,
+           comments.created, comments.mode, comments.remote_addr, comments.text,
+           comments.author, comments.email, comments.website
+    FROM comments LEFT JOIN threads ON threads.id = comments.tid
+    ORDER BY comments.tid, comments.id
+"""
+
+
+def _connect(path):
+    path = Path(path)
+    with path.open("rb") as raw:
+        if raw.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise FormatError("not an Isso database: the file is not an SQLite database")
+    # Read-only: the file stays exactly as Isso left it.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def _check_schema(connection):
+    for table, columns in COLUMNS.items():
+        found = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if not found:
+            raise FormatError(f"not an Isso database: it has no table {table!r}")
+        missing = sorted(columns - found)
+        if missing:
+            raise FormatError(f"not an Isso database: {table} has no {', '.join(missing)}")
+
+
+def _created(value):
+    try:
+        return datetime.fromtimestamp(float(value), tz=UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _comment(row):
+    _tid, _thread, _uri, _title, cid, parent, created, mode, addr, text, author, email, site = row
+    status = MODES.get(mode)
+    notes = []
+    if status is None:
+        status = CommentStatus.PENDING
+        notes.append(f"mode {mode!r} held for moderation")
+    return SourceComment(
+        id=str(cid),
+        parent_id=str(parent) if parent else "",
+        body=(text or "").strip(),
+        author_name=author or "",
+        author_email=(email or "").strip(),
+        author_url=(site or "").strip(),
+        ip=(addr or "").strip(),
+        created_at=_created(created),
+        status=status,
+        removed=mode == MODE_DELETED,
+        notes=notes,
+    )
+
+
+def _url(origin, uri):
+    if not uri.startswith("/"):
+        return "", f"the thread's uri {uri[:80]!r} is not a path (a data-isso-id?)"
+    return origin + uri, ""
+
+
+def read_isso(path, *, origin):
+    """The database at `path` as a Source, its threads' addresses on `origin`
+    ("https://blog.example.org"); FormatError when it is not an Isso database."""
+    try:
+        connection = _connect(path)
+        try:
+            _check_schema(connection)
+            rows = connection.execute(QUERY).fetchall()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise FormatError(f"the database cannot be read: {exc}") from exc
+    threads = {}
+    homeless = []
+    for row in rows:
+        tid, thread_id, uri, title = row[:4]
+        comment = _comment(row)
+        if thread_id is None:
+            homeless.append((comment.id, comment.body, f"its thread {tid!r} is not in the file"))
+            continue
+        thread = threads.get(thread_id)
+        if thread is None:
+            url, problem = _url(origin, uri or "")
+            thread = threads[thread_id] = SourceThread(
+                key=str(thread_id), url=url, title=mapping.plain(title, 255), problem=problem
+            )
+        thread.comments.append(comment)
+    return Source(system=SYSTEM, name=origin, threads=list(threads.values()), homeless=homeless)

@@ -1,0 +1,60 @@
+"""What a comment import did: counts of threads and comments by result, the replies whose
+parent was missing, and every item not brought in as it was, with the reason."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+KINDS = ("thread", "comment")
+RESULTS = ("created", "updated", "unchanged", "skipped", "failed")
+
+
+@dataclass
+class Report:
+    system: str = ""
+    dry_run: bool = False
+    counts: dict = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
+    # Replies whose parent is not in the file (or was not brought in): kept at the top level.
+    replies_moved_up: int = 0
+    problems: list = field(default_factory=list)  # [(kind, source id, label, reason)]
+
+    def count(self, kind, result, n=1):
+        self.counts[kind][result] += n
+
+    def problem(self, kind, source_id, label, reason, *, result="skipped"):
+        self.count(kind, result)
+        self.note(kind, source_id, label, reason)
+
+    def note(self, kind, source_id, label, reason):
+        """Brought in, with something left out or changed on the way."""
+        label = " ".join(str(label).split())
+        self.problems.append((kind, str(source_id), label[:120], str(reason)))
+
+    def merge(self, other):
+        for kind in KINDS:
+            self.counts[kind].update(other.counts[kind])
+        self.replies_moved_up += other.replies_moved_up
+        self.problems += other.problems
+
+    def total(self, result, kind="comment"):
+        return self.counts[kind][result]
+
+    def as_dict(self):
+        return {
+            "system": self.system,
+            "dry_run": self.dry_run,
+            "counts": {k: {r: c[r] for r in RESULTS} for k, c in self.counts.items()},
+            "replies_moved_up": self.replies_moved_up,
+            "problems": [list(p) for p in self.problems],
+        }
+
+    def lines(self):
+        head = "Dry run: nothing was written." if self.dry_run else "Import finished."
+        out = [head, f"{'':12}" + "".join(f"{r:>11}" for r in RESULTS)]
+        for kind, counter in self.counts.items():
+            out.append(f"{kind + 's':12}" + "".join(f"{counter[r]:>11}" for r in RESULTS))
+        if self.replies_moved_up:
+            out.append(f"replies kept at the top level (parent missing): {self.replies_moved_up}")
+        if self.problems:
+            out.append(f"{len(self.problems)} item(s) not brought in as they were:")
+            out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]
+        return out
