@@ -14,7 +14,7 @@ demo: $(VENV)/.installed
 # local Redis in both. scripts/services-up starts PostgreSQL and Redis when they are down.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kabar
 
-test: $(VENV)/.installed-test chromium node_modules/.package-lock.json services
+test: $(VENV)/.installed-test chromium node_modules/.package-lock.json services bench-tools
 	$(BIN)/ruff check kabar tests
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=kabar.settings.test

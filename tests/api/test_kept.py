@@ -31,6 +31,7 @@ NOBODY = "bukan-bukti"
 
 @pytest.fixture(autouse=True)
 def kept_threads(settings):
+    """Threads kept (settings/test.py leaves them off), the caches empty before and after."""
     settings.KABAR_THREAD_CACHE = {**settings.KABAR_THREAD_CACHE, "ENABLED": True}
     for alias in caches:
         caches[alias].clear()
@@ -273,8 +274,22 @@ def test_held_top_level_comments_take_their_places_on_the_readers_pages(
             assert shown(api, own, order=order, **params) == expected
     with CaptureQueriesContext(connection) as queries:
         assert shown(api, own, page="4")["pagination"]["top_level"] == 7
-    # Merged from the kept pages: their comments, then where their held ones stand.
-    assert len(comment_reads(queries)) == 2
+    # Merged into the kept pages: their comments read, nothing else.
+    assert len(comment_reads(queries)) == 1
+
+
+def test_comments_sent_in_the_same_instant_keep_their_order_by_number(api, thread, settings, home):
+    per_page(home, 1)
+    first = builders.submit(thread, body="Pertama", approve=True)
+    mine = builders.submit(thread, body="Milik saya", email="saya@example.org")
+    last = builders.submit(thread, body="Terakhir", approve=True)
+    Comment.objects.filter(pk__in=[mine.pk, last.pk]).update(created_at=first.created_at)
+    mine.refresh_from_db()
+    own = proof(mine)
+    for order in ("oldest", "newest"):
+        for page in ("1", "2", "3"):
+            expected = built_whole(settings, api, own, order=order, page=page)
+            assert shown(api, own, order=order, page=page) == expected
 
 
 def test_a_held_reply_hangs_under_its_comment_for_its_author(api, thread, settings, home):
@@ -307,8 +322,8 @@ def test_a_readers_answer_reads_their_comments_only(
     reply = builders.submit(thread, body="Balasan saya", parent=first, email="saya@example.org")
     own = proof(mine, reply)
     shown(api, own)  # the copy kept
-    # Their comments (with their replies' count), then where their held top-level one stands.
-    with django_assert_max_num_queries(2):
+    # Their comments, with their replies' count and where their held top-level one stands.
+    with django_assert_max_num_queries(1):
         data = shown(api, own)
     assert mine.pk in ids(data) and reply.pk in ids(data)
 

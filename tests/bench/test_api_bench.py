@@ -15,8 +15,6 @@ from bench import api, harness, isso_peer, post_load, setup_site
 from kabar.discussion import sites
 from kabar.discussion.models import Comment, CommentStatus, ExternalSite, ExternalThread
 
-needs_wrk = pytest.mark.skipif(not harness.wrk_available(), reason="wrk is not installed")
-
 
 def wrk_args(**fields):
     return SimpleNamespace(**{"connections": 2, "duration": 1, "warmup": 0, **fields})
@@ -69,7 +67,6 @@ class Answers(BaseHTTPRequestHandler):
         pass
 
 
-@needs_wrk
 def test_a_list_get_counts_only_complete_answers(tmp_path):
     Answers.sent = {"complete": 0, "incomplete": 0, "error": 0}
     server = ThreadingHTTPServer((harness.HOST, 0), Answers)
@@ -165,7 +162,6 @@ def live_thread(wagtail_initial_data, live_server):
     return {"site": key, "url": url, "id": thread.pk}, port
 
 
-@needs_wrk
 def test_against_the_api_list_gets_are_complete_and_posts_stored_as_answered(live_thread, tmp_path):
     thread, port = live_thread
     path = api.threads_path(thread)
