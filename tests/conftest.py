@@ -87,6 +87,30 @@ def page_cache(settings):
 
 
 @pytest.fixture
+def kept_threads(settings):
+    """Approved threads kept (settings/test.py leaves them off), the caches empty before and
+    after."""
+    settings.KABAR_THREAD_CACHE = {**settings.KABAR_THREAD_CACHE, "ENABLED": True}
+    for alias in caches:
+        caches[alias].clear()
+    yield
+    for alias in caches:
+        caches[alias].clear()
+
+
+@pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """Run a change as the product does: its announcements (a thread's generation renewed
+    among them) after the transaction commits."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
 def collected_static(settings, tmp_path):
     """Static files collected as `kabar serve` and `kabar demo` collect them (compressed
     copies beside each file) and served by WhiteNoise from there."""

@@ -129,9 +129,10 @@ def purge_for_article_id(page_id, article=None):
             .first()
         )
     purge = Purge()
-    if row is None:
-        purge.paths.add("/")
-    else:
+    # No article by that id: another kind of page that takes comments (a registered site's
+    # thread, which discussion purges itself and no front shows), or a page deleted since
+    # (its deletion purged it).
+    if row is not None:
         add_article(purge, *row)
     purge.commit()
     return purge

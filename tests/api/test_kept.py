@@ -3,7 +3,6 @@ passes by: read without a query once kept, renewed by every change readers could
 by the rules they are shown under, and never holding what is one reader's own."""
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -22,34 +21,11 @@ from tests import builders
 from tests.api.conftest import POST_URL, walk
 from tests.discussion.test_commenter_control import approved
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_threads")]
 
 QUERY = {"url": POST_URL, "site": "blog-teman", "title": "Banjir di Jakarta"}
 # Proves no comment: the page cache steps aside, the answer is the anonymous one.
 NOBODY = "bukan-bukti"
-
-
-@pytest.fixture(autouse=True)
-def kept_threads(settings):
-    """Threads kept (settings/test.py leaves them off), the caches empty before and after."""
-    settings.KABAR_THREAD_CACHE = {**settings.KABAR_THREAD_CACHE, "ENABLED": True}
-    for alias in caches:
-        caches[alias].clear()
-    yield
-    for alias in caches:
-        caches[alias].clear()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run a change as the product does: its announcements (the thread's generation
-    renewed among them) after the transaction commits."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
 
 
 def proof(*comments):

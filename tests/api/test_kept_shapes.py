@@ -13,12 +13,11 @@ from tests import builders
 from tests.api.test_kept import (
     NOBODY,
     built_whole,
-    kept_threads,  # noqa: F401 - autouse: copies kept here too
     proof,
     shown,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_threads")]
 
 
 def a_thread_of_some_shape(thread, rnd):

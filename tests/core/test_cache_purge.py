@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from kabar.core.page_cache import HEADER
+from kabar.discussion import sites
 from kabar.discussion.services import (
     comment_edit,
     comment_remove_by_author,
@@ -281,3 +282,20 @@ def test_frontend_caches_hear_of_approved_comments(
     with django_capture_on_commit_callbacks(execute=True):
         comments_set_status([comment.pk], "approved")
     assert any(url.endswith(site["article"].url) for url in SENT)
+
+
+def test_a_registered_sites_thread_purges_its_own_page_not_the_fronts(
+    site, django_capture_on_commit_callbacks
+):
+    """A comment approved on another site's thread shows on Kabar's page of that thread
+    only: no article, front or feed of the newsroom's lists it."""
+    builders.make_external_site()
+    thread = sites.resolve("https://blog.example.org/tulisan/satu", create=True).target
+    comment = builders.submit(thread, body="Setuju dengan penulisnya.")
+    urls = urls_of(site)
+    cache_all([urls["home"], urls["section"], urls["article"]])
+    with django_capture_on_commit_callbacks(execute=True):
+        comments_set_status([comment.pk], "approved")
+    assert "Setuju dengan penulisnya." in Client().get(thread.url).content.decode()
+    for name in ("home", "section", "article"):
+        assert not fresh(urls[name]), name

@@ -27,29 +27,7 @@ from kabar.news.models import ArticlePage
 from tests import builders
 from tests.discussion.test_commenter_control import approved, give_own_cookie
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def thread_cache(settings):
-    settings.KABAR_THREAD_CACHE = {**settings.KABAR_THREAD_CACHE, "ENABLED": True}
-    for alias in caches:
-        caches[alias].clear()
-    yield
-    for alias in caches:
-        caches[alias].clear()
-
-
-@pytest.fixture
-def after_commit(django_capture_on_commit_callbacks):
-    """Run a change as the product does: its announcements (and so the cache renewal)
-    after the transaction commits."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kept_threads")]
 
 
 def page(client, article, **params):
