@@ -553,6 +553,7 @@ PATHS = {
             "The author's edit, within the edit window.",
             "The moderation rules run again on the new text: it may await moderation again.",
             answers(200, ok_json(schema("Created"), "Edited."), 400, 403, 404, 413, 415),
+            parameters=[ref("parameters", "Trust")],
             body={"schema": schema("Edit")},
         ),
         "delete": operation(

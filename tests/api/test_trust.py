@@ -88,6 +88,34 @@ def test_the_proof_speaks_for_its_address_only(api, thread, proof):
     assert response.json()["comment"]["status"] == "pending"
 
 
+@pytest.mark.parametrize(("trusted", "status"), [(True, "approved"), (False, "pending")])
+def test_an_edit_is_judged_with_the_browsers_proof(api, thread, proof, trusted, status):
+    headers = {"Kabar-Trust": proof}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = api.post(
+            "comments",
+            comment_fields(
+                thread,
+                body="Pompa air tiba pukul sembilan.",
+                author_name="Wulan",
+                author_email=EMAIL,
+            ),
+            **headers,
+        ).json()
+    assert sent["comment"]["status"] == "approved"
+    edit = {"body": "Pompa air tiba pukul sepuluh, bukan sembilan."}
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        edited = api.patch(
+            f"comments/{sent['comment']['id']}",
+            edit,
+            own=sent["own"],
+            **(headers if trusted else {}),
+        )
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["comment"]["status"] == status
+    assert Comment.objects.get(pk=sent["comment"]["id"]).status == status
+
+
 def test_the_preflight_allows_the_trust_header(api, thread):
     response = api.client.options(
         "/api/v1/comments",

@@ -1,8 +1,9 @@
 """The comment widget on another site, in real headless Chromium: a static blog page served
 from another origin on 127.0.0.1 embeds /embed.js; a reader comments and replies and sees
 both awaiting moderation (nobody else does), a moderator approves them in Kabar's desk, and
-they appear on the blog page and in its count link; a page on an origin nobody registered
-is refused. axe-core inside the widget in both languages; no layout shift as it loads."""
+they appear on the blog page and in its count link; a reader edits and deletes their own
+and reports another's in place; a page on an origin nobody registered is refused. axe-core
+inside the widget in both languages; no layout shift as it loads."""
 
 import functools
 import re
@@ -20,8 +21,9 @@ from playwright.sync_api import expect
 from wagtail.models import Site
 
 from kabar.discussion import sites
-from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
+from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings, Report
 from kabar.discussion.own import trusted_proof
+from kabar.discussion.reports import ReportReason
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.discussion.targets import DiscussionState
 from tests import builders
@@ -31,6 +33,7 @@ PASSWORD = "rahasia-widget-321"
 EMAIL = "laras.widget@example.net"
 FIRST = "Apakah kapal ke Suva masih berlayar minggu ini?"
 TEXT = "Catatan yang jernih; saya ingin tahu kelanjutannya dari Suva. 🌊"
+FERRY = "Kapal feri ke Suva berangkat pukul tujuh."
 REPLY = "Masih, Wulan: jadwalnya diumumkan di pelabuhan setiap pagi."
 TITLE = "Catatan dari Suva"
 QUEUE = reverse("discussion_comments:list") + "?status=pending"
@@ -285,6 +288,20 @@ def test_a_closed_thread_says_so_and_offers_no_form(live_server, new_context, st
     expect(widget.get_by_role("button", name="Balas ke Wulan")).to_have_count(0)
 
 
+def trusted_reader(thread):
+    """(commenter, proof): Laras, with an approved comment in `thread`, confirmed her
+    address; the proof is what the confirmation page hands the widget."""
+    trusted = approved(thread, FERRY, name="Laras", n=9)
+    commenter = trusted.commenter
+    commenter.verified_at = timezone.now()  # they opened the mailed link and confirmed
+    commenter.save(update_fields=["verified_at"])
+    # Judged on who they are: no wait for the "too fast" check.
+    rules = DiscussionSettings.for_site(Site.objects.get(is_default_site=True))
+    rules.min_seconds_to_post = 0
+    rules.save()
+    return commenter, trusted_proof(HttpRequest(), commenter.email)
+
+
 def test_a_confirmed_reader_coming_back_from_the_link_is_published_at_once(
     live_server, new_context, static_site
 ):
@@ -293,15 +310,7 @@ def test_a_confirmed_reader_coming_back_from_the_link_is_published_at_once(
     reader's comments, which are then published as a trusted commenter's are."""
     blog = static_site()
     thread, _first = registered_thread(blog)
-    trusted = approved(thread, "Kapal feri ke Suva berangkat pukul tujuh.", name="Laras", n=9)
-    commenter = trusted.commenter
-    commenter.verified_at = timezone.now()  # they opened the mailed link and confirmed
-    commenter.save(update_fields=["verified_at"])
-    # Judged on who they are: no wait for the "too fast" check.
-    rules = DiscussionSettings.for_site(Site.objects.get(is_default_site=True))
-    rules.min_seconds_to_post = 0
-    rules.save()
-    proof = trusted_proof(HttpRequest(), commenter.email)
+    commenter, proof = trusted_reader(thread)
     url = blog.page("post.html", live_server.url, thread=live_server.url + thread.url)
     reader = new_context().new_page()
     reader.goto(f"{url}#kabar-trust={proof}")
@@ -314,6 +323,99 @@ def test_a_confirmed_reader_coming_back_from_the_link_is_published_at_once(
     widget.get_by_role("button", name="Kirim Komentar").click()
     expect(widget.locator("[role=status]")).to_have_text("Komentar Anda sudah terbit.")
     assert Comment.objects.get(body=REPLY).status == CommentStatus.APPROVED
+
+
+def send_as(widget, commenter, body):
+    widget.get_by_role("textbox", name="Komentar", exact=True).fill(body)
+    widget.get_by_role("textbox", name="Nama", exact=True).fill("Laras")
+    widget.get_by_role("textbox", name="Email", exact=True).fill(commenter.email)
+    widget.get_by_role("button", name="Kirim Komentar").click()
+    expect(widget.locator("li", has_text=body)).to_be_visible()
+    return Comment.objects.get(body=body)
+
+
+def test_a_reader_edits_and_deletes_their_own_and_reports_another_in_place(
+    live_server, new_context, static_site
+):
+    """Laras's trusted browser publishes her comments at once (and her edit too, its proof
+    sent with it); the buttons to change them are hers alone, within the edit window."""
+    blog = static_site()
+    thread, first = registered_thread(blog)
+    commenter, proof = trusted_reader(thread)
+    url = blog.page("post.html", live_server.url, thread=live_server.url + thread.url)
+    reader = new_context().new_page()
+    reader.goto(f"{url}#kabar-trust={proof}")
+    widget = reader.locator("#kabar-komentar")
+    kept = send_as(widget, commenter, TEXT)
+    dropped = send_as(widget, commenter, "Maaf, komentar ini terkirim dua kali.")
+    expect(widget.locator("h2")).to_have_text("4 komentar")
+    mine = widget.locator(f"#c{kept.pk}")
+    # Laras's comment sent from elsewhere (no proof in this browser) and Wulan's: no buttons.
+    for other in (first, Comment.objects.get(body=FERRY)):
+        card = widget.locator(f"#c{other.pk}")
+        expect(card.get_by_role("button", name="Laporkan komentar dari")).to_have_count(1)
+        expect(card.get_by_role("button", name="Sunting", exact=True)).to_have_count(0)
+        expect(card.get_by_role("button", name="Hapus", exact=True)).to_have_count(0)
+
+    # Edit: the text as typed in a labelled textarea; cancel puts focus back on the button.
+    edit = mine.get_by_role("button", name="Sunting", exact=True)
+    edit.click()
+    box = mine.get_by_role("textbox", name="Sunting komentar Anda")
+    expect(box).to_be_focused()
+    expect(box).to_have_value(TEXT)
+    expect(mine).to_contain_text("Anda dapat mengubahnya hingga")
+    violations = axe_violations(reader)
+    assert violations == [], violations
+    mine.get_by_role("button", name="Batal", exact=True).click()
+    expect(box).to_have_count(0)
+    expect(edit).to_be_focused()
+    edit.click()
+    box.fill(REPLY)
+    mine.get_by_role("button", name="Simpan perubahan").click()
+    expect(mine.locator(".t")).to_have_text(REPLY)
+    expect(mine).to_contain_text("(disunting)")
+    expect(mine).not_to_contain_text("menunggu moderasi")
+    kept.refresh_from_db()
+    assert kept.body == REPLY and kept.edited_at is not None
+    assert kept.status == CommentStatus.APPROVED  # the browser's proof went with the edit
+
+    # Delete, once confirmed: focus first on the choice that keeps it.
+    gone = widget.locator(f"#c{dropped.pk}")
+    gone.get_by_role("button", name="Hapus", exact=True).click()
+    confirm = gone.get_by_role("form", name="Hapus komentar Anda?")
+    expect(confirm.get_by_role("button", name="Jangan hapus")).to_be_focused()
+    confirm.get_by_role("button", name="Hapus komentar", exact=True).click()
+    expect(gone).to_have_count(0)
+    expect(widget.locator("h2")).to_have_text("3 komentar")
+    dropped.refresh_from_db()
+    assert dropped.removed_at is not None and dropped.status == CommentStatus.TRASH
+
+    # Report Wulan's comment through the API, without leaving the page.
+    wulan = widget.locator(f"#c{first.pk}")
+    wulan.get_by_role("button", name="Laporkan komentar dari Wulan").click()
+    report = wulan.get_by_role("form", name="Laporkan komentar dari Wulan")
+    report.get_by_role("button", name="Kirim laporan").click()
+    expect(report.get_by_role("alert")).to_have_text("Pilih salah satu alasan.")
+    report.get_by_role("radio", name=in_language("id", ReportReason.SPAM.label)).check()
+    report.get_by_role("textbox", name=re.compile("^Hal yang perlu diketahui")).fill(
+        "Tautan jualan."
+    )
+    violations = axe_violations(reader)
+    assert violations == [], violations
+    report.get_by_role("button", name="Kirim laporan").click()
+    expect(wulan.get_by_role("status")).to_have_text("Laporan Anda telah dikirim ke moderator.")
+    assert [r.reason for r in Report.objects.filter(comment=first)] == ["spam: Tautan jualan."]
+
+    # Anyone else: the edited text, the deleted one gone, and no button to change either.
+    stranger = new_context().new_page()
+    stranger.goto(url)
+    shown = stranger.locator("#kabar-komentar")
+    expect(shown.locator("h2")).to_have_text("3 komentar")
+    expect(shown.locator(f"#c{kept.pk}")).to_contain_text(REPLY)
+    expect(shown.locator(f"#c{dropped.pk}")).to_have_count(0)
+    expect(shown.get_by_role("button", name="Laporkan komentar dari Laras")).to_have_count(2)
+    expect(shown.get_by_role("button", name="Sunting", exact=True)).to_have_count(0)
+    expect(shown.get_by_role("button", name="Hapus", exact=True)).to_have_count(0)
 
 
 def axe_violations(page):

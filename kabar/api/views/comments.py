@@ -138,8 +138,11 @@ def comment_change(request, comment_id):
     fields = Fields(json_object(request))
     body = fields.text("body")
     fields.refuse_if_errors()
+    # The browser's trusted-address proof, as for a new comment: without it a trusted
+    # commenter's edit would be held as from any unproven browser.
+    proofs = trusted_proofs_proved(request.headers.get(TRUST_HEADER))
     try:
-        comment = comment_edit(comment, body=body)
+        comment = comment_edit(comment, body=body, proofs=proofs)
     except CommentChangeRefused as exc:
         raise Problem(403, exc.message) from None
     except ValidationError as exc:

@@ -2,8 +2,10 @@
      <script src="https://kabar.example/embed.js" data-kabar-site="KEY" async></script>
      <div id="kabar-komentar"><a href="…">Baca komentar di Kabar</a></div>
    draws the page's thread and the reply form from /api/v1/ in a shadow root (the host's CSS
-   cannot reach in, ours cannot leak out) and fills links marked data-kabar-count with their
-   counts, one request for all. Hand-written, no build step: this file is what is served.
+   cannot reach in, ours cannot leak out), lets readers edit or delete their own comments
+   within the edit window and report others' in place, and fills links marked
+   data-kabar-count with their counts, one request for all. Hand-written, no build step:
+   this file is what is served.
    Indonesian unless the page (<html lang>, or data-kabar-lang) is English. The host reserves
    the thread's space (#kabar-komentar{min-height:…}) so nothing below moves as it loads; the
    widget keeps at least the placeholder's height until it has drawn. */
@@ -14,7 +16,7 @@
   const api = new URL("api/v1/", me.src);
   const site = me.dataset.kabarSite || "";
   const lang = /^en/i.test(me.dataset.kabarLang || d.documentElement.lang) ? "en" : "id";
-  // The same words as Kabar's own form (its id catalogue), then the widget's own.
+  // The same words as Kabar's own pages (its catalogues' translations), then the widget's own.
   const S = {
     id: {
       count: (n) => n + " komentar",
@@ -39,10 +41,26 @@
       closed: "Komentar ditutup.",
       honeypot: "Biarkan ruas ini kosong",
       privacy: "Komentar dan data Anda: minta salinan atau hapus",
+      edit: "Sunting",
+      editYours: "Sunting komentar Anda",
+      until: "Anda dapat mengubahnya hingga %s; aturan moderasi akan memeriksanya lagi saat Anda menyimpan.",
+      save: "Simpan perubahan",
+      no: "Batal",
+      del: "Hapus",
+      delAsk: "Hapus komentar Anda?",
+      stays: "Komentar ini memiliki balasan: balasan tersebut tetap ada, di bawah penanda “Komentar dihapus”.",
+      delYes: "Hapus komentar",
+      keep: "Jangan hapus",
+      why: "Apa yang salah dengan komentar ini?",
+      note: "Hal yang perlu diketahui moderator (opsional)",
+      send: "Kirim laporan",
+      sent: "Laporan Anda telah dikirim ke moderator.",
+      again: "Anda sudah melaporkan komentar ini. Moderator akan memeriksanya.",
       loading: "Memuat komentar…",
       failed: "Komentar tidak dapat dimuat. Silakan coba lagi nanti.",
       unsent: "Komentar Anda belum terkirim karena sambungan terputus. Teks Anda masih di sini: silakan kirim lagi.",
       published: "Komentar Anda sudah terbit.",
+      lost: "Sambungan terputus. Silakan coba lagi.",
     },
     en: {
       count: (n) => n + (n == 1 ? " comment" : " comments"),
@@ -67,10 +85,26 @@
       closed: "Comments are closed.",
       honeypot: "Leave this field empty",
       privacy: "Your comments and your data: get a copy or erase them",
+      edit: "Edit",
+      editYours: "Edit your comment",
+      until: "You can change it until %s; the moderation rules check it again when you save.",
+      save: "Save changes",
+      no: "Cancel",
+      del: "Delete",
+      delAsk: "Delete your comment?",
+      stays: "It has replies: they stay, under a “Comment deleted” placeholder.",
+      delYes: "Delete comment",
+      keep: "Keep it",
+      why: "What is wrong with this comment?",
+      note: "Anything moderators should know (optional)",
+      send: "Send report",
+      sent: "Your report has been sent to the moderators.",
+      again: "You have already reported this comment. Moderators will look at it.",
       loading: "Loading comments…",
       failed: "The comments could not be loaded. Please try again later.",
       unsent: "Your comment was not sent: the connection failed. Your text is still here: please send it again.",
       published: "Your comment is published.",
+      lost: "The connection failed. Please try again.",
     },
   }[lang];
   const fill = (text, name) => text.replace("%s", () => name);
@@ -109,7 +143,7 @@
 
   // One API call: {status, data}; status 0 when no answer could be read (offline, or an
   // origin whose refusal the browser hides).
-  async function call(path, params, body) {
+  async function call(path, params, body, method) {
     const url = new URL(path, api);
     url.search = new URLSearchParams([...params, ["lang", lang]]);
     const headers = {};
@@ -119,7 +153,7 @@
     if (body && store(TRUST)) headers["Kabar-Trust"] = store(TRUST);
     try {
       const r = await fetch(url, {
-        method: body ? "POST" : "GET",
+        method: method || (body ? "POST" : "GET"),
         headers,
         body: body && JSON.stringify(body),
         credentials: "omit",
@@ -165,7 +199,8 @@ button{font:inherit;cursor:pointer;min-height:24px}
 nav ul{display:flex;flex-wrap:wrap;gap:.5em 1em;margin:1em 0}
 label{display:block;font-weight:600}.ck label{display:inline;font-weight:400}
 input,textarea{font:inherit;color:inherit;background:#fff;width:100%;max-width:40em;padding:.4em;border:1px solid #767676;border-radius:3px}
-input[type=checkbox]{width:auto}[aria-invalid=true]{border-color:#b3261e}
+input[type=checkbox],input[type=radio]{width:auto}[aria-invalid=true]{border-color:#b3261e}
+fieldset{border:0;padding:0;margin:.5em 0}legend{font-weight:600}fieldset label{font-weight:400}
 .err,.ferr{color:#b3261e}.err{display:block}.req{color:#b3261e}
 .go{background:var(--a);color:#fff;border:0;border-radius:3px;padding:.6em 1.2em}
 :focus-visible{outline:2px solid var(--a);outline-offset:2px}
@@ -190,7 +225,8 @@ input[type=checkbox]{width:auto}[aria-invalid=true]{border-color:#b3261e}
     const where = [["url", url], ["site", site], ["title", title]];
     const main = h("section", { lang }, [h("p", { role: "status", text: S.loading })]);
     root.append(main);
-    let thread, order, form, heading, list, navs, notice, replyButton;
+    const clock = new Intl.DateTimeFormat(lang, { timeStyle: "short" });
+    let thread, order, form, spec, heading, list, navs, notice, replyButton;
 
     async function load(page, focus) {
       const { status, data } = await call("threads", page ? [...where, ["page", page]] : where);
@@ -215,7 +251,8 @@ input[type=checkbox]{width:auto}[aria-invalid=true]{border-color:#b3261e}
       list = h("ol");
       navs = [h("nav", { "aria-label": S.pages }), h("nav", { "aria-label": S.pagesEnd })];
       notice = h("p", { class: "sr", role: "status" });
-      form = thread.comments_open ? reply(data.form) : null;
+      spec = data.form;
+      form = thread.comments_open ? reply(spec) : null;
       const closed = h("p", { text: thread.closed_reason || S.closed });
       const privacy = h("p", { class: "fine" }, [
         h("a", { href: new URL("comments/privacy/", me.src), rel: "nofollow", text: S.privacy }),
@@ -226,8 +263,7 @@ input[type=checkbox]{width:auto}[aria-invalid=true]{border-color:#b3261e}
     function draw(data) {
       thread = data.thread;
       order = data.pagination.order;
-      heading.textContent = thread.count ? S.count(thread.count) : S.comments;
-      heading.className = thread.count ? "" : "sr";
+      tally(0);
       if (form) form.home();
       list.replaceChildren(...data.comments.map(comment));
       for (const nav of navs) {
@@ -253,49 +289,162 @@ input[type=checkbox]{width:auto}[aria-invalid=true]{border-color:#b3261e}
       return [h("ul", {}, items)];
     }
 
+    // The heading's count, `change` approved comments more.
+    function tally(change) {
+      thread.count += change;
+      heading.textContent = thread.count ? S.count(thread.count) : S.comments;
+      heading.className = thread.count ? "" : "sr";
+    }
+
+    const link = (text, label, click) =>
+      h("button", { type: "button", class: "lnk", "aria-label": label, text, on: ["click", click] });
+    const gone = () => h("p", { class: "gone", text: S.removed });
+
     function comment(c) {
-      const id = "c" + c.id;
-      const li = h("li", { id });
-      const a = c.author;
-      if (c.status == "removed") li.append(h("p", { class: "gone", text: S.removed }));
-      else {
-        const approved = c.status == "approved";
-        const answer =
-          approved &&
-          thread.comments_open &&
-          h("button", { type: "button", class: "lnk", "aria-label": fill(S.replyTo, a.name), text: S.reply });
-        if (answer) answer.onclick = () => form.to(c, li, answer);
-        li.append(
-          h("article", { "aria-labelledby": id + "a", tabindex: -1 }, [
-            h("footer", { class: "m" }, [
-              h("img", { class: "av", src: a.avatar, alt: "", width: 40, height: 40, loading: "lazy" }),
-              h("b", { id: id + "a", dir: "auto" }, [
-                /^https?:/i.test(a.url) ? h("a", { href: a.url, rel: "external nofollow ugc", text: a.name }) : a.name,
-              ]),
-              a.staff && h("span", { class: "staff", text: S.staff }),
-              h(c.permalink ? "a" : "span", { href: c.permalink }, [
-                h("time", { datetime: c.created, text: when.format(new Date(c.created)) }),
-              ]),
-              c.edited && h("span", { text: S.edited }),
-            ]),
-            !approved && h("p", { class: "wait", text: S.awaiting }),
-            h("div", { class: "t", dir: "auto", html: c.body_html }),
-            approved &&
-              h("p", { class: "act" }, [
-                answer,
-                h("a", {
-                  href: c.permalink + "report/",
-                  rel: "nofollow",
-                  target: "_blank",
-                  "aria-label": fill(S.reportBy, a.name),
-                  text: S.report,
-                }),
-              ]),
-          ]),
-        );
-      }
+      const li = h("li", { id: "c" + c.id });
+      li.append(c.status == "removed" ? gone() : card(c, li));
       if (c.replies.length) li.append(h("ol", { class: "children" }, c.replies.map(comment)));
       return li;
+    }
+
+    function card(c, li) {
+      const id = "c" + c.id;
+      const a = c.author;
+      const approved = c.status == "approved";
+      // The author's own, while the edit window is open (the API's clock decides).
+      const own = Date.parse(c.own?.editable_until) > Date.now();
+      const answer =
+        approved && thread.comments_open && link(S.reply, fill(S.replyTo, a.name), () => form.to(c, li, answer));
+      const report = approved && link(S.report, fill(S.reportBy, a.name), () => reporting(c, act, report));
+      const edit = own && link(S.edit, null, () => editing(c, li, el, edit));
+      const del = own && link(S.del, null, () => deleting(c, li, act, del));
+      const act = h("p", { class: "act" }, [answer, report, edit, del]);
+      const el = h("article", { "aria-labelledby": id + "a", tabindex: -1 }, [
+        h("footer", { class: "m" }, [
+          h("img", { class: "av", src: a.avatar, alt: "", width: 40, height: 40, loading: "lazy" }),
+          h("b", { id: id + "a", dir: "auto" }, [
+            /^https?:/i.test(a.url) ? h("a", { href: a.url, rel: "external nofollow ugc", text: a.name }) : a.name,
+          ]),
+          a.staff && h("span", { class: "staff", text: S.staff }),
+          h(c.permalink ? "a" : "span", { href: c.permalink }, [
+            h("time", { datetime: c.created, text: when.format(new Date(c.created)) }),
+          ]),
+          c.edited && h("span", { text: S.edited }),
+        ]),
+        !approved && h("p", { class: "wait", text: S.awaiting }),
+        h("div", { class: "t", dir: "auto", html: c.body_html }),
+        act.firstChild && act,
+      ]);
+      return el;
+    }
+
+    // A small form in place of what it hides (after the first): `fields`, then the buttons
+    // `words` name, to send and to cancel (back to what was hidden, focus to `back`).
+    // `send()` answers {status, data}; anything but 200 is said above the form, as typed.
+    function inPlace(hide, back, attrs, fields, words, send) {
+      const el = h("form", { novalidate: true, ...attrs }, [
+        ...fields,
+        h("p", {}, [h("button", { class: "go", text: words[0] }), " ", link(words[1], null, close)]),
+      ]);
+      const show = (shown) => hide.forEach((e) => (e.hidden = !shown));
+      function close() {
+        el.remove();
+        show(true);
+        back.focus();
+      }
+      let busy = false;
+      el.onsubmit = async (event) => {
+        event.preventDefault();
+        if (busy) return;
+        busy = true;
+        const { status, data } = await send();
+        busy = false;
+        if (status == 200) return;
+        el.querySelector(".ferr")?.remove();
+        const says = [data.detail, ...Object.values(data.errors || {}).flat()].filter(Boolean).join(" ");
+        const alert = h("p", { class: "ferr", role: "alert", tabindex: -1, text: says || data.title || S.lost });
+        el.prepend(alert);
+        alert.focus();
+      };
+      show(false);
+      hide[0].after(el);
+      // The first thing to type or choose; to delete, the choice that keeps the comment.
+      el.querySelector("textarea,input,.lnk").focus();
+      return { el, show };
+    }
+
+    // The author's edit: the text as typed, in place of the comment's; saved, the comment
+    // is drawn again as the API now shows it (held again, perhaps).
+    function editing(c, li, el, button) {
+      const id = "e" + c.id;
+      const body = h("textarea", { id, rows: 6, dir: "auto", required: true, "aria-describedby": id + "n" });
+      body.value = c.own.body;
+      const until = fill(S.until, clock.format(new Date(c.own.editable_until)));
+      const fields = [
+        h("label", { for: id, text: S.editYours }),
+        h("p", { id: id + "n", class: "fine", text: until }),
+        body,
+      ];
+      inPlace([el.querySelector(".t"), el.querySelector(".act")], button, {}, fields, [S.save, S.no], async () => {
+        const answer = await call("comments/" + c.id, [], { body: body.value }, "PATCH");
+        const { status, data } = answer;
+        if (status == 200) {
+          store(OWN, data.own);
+          const now = data.comment;
+          tally((now.status == "approved") - (c.status == "approved"));
+          const fresh = card(now, li);
+          el.replaceWith(fresh);
+          fresh.focus();
+          notice.textContent = now.status == "approved" ? "" : S.awaiting;
+        }
+        return answer;
+      });
+    }
+
+    // The author's deletion, once confirmed: gone, or the placeholder its replies keep.
+    function deleting(c, li, act, button) {
+      const replies = li.querySelector("ol");
+      const fields = [h("p", { id: "q" + c.id, text: S.delAsk }), replies && h("p", { text: S.stays })];
+      inPlace([act], button, { "aria-labelledby": "q" + c.id }, fields, [S.delYes, S.keep], async () => {
+        const answer = await call("comments/" + c.id, [], null, "DELETE");
+        if (answer.status == 200) {
+          store(OWN, answer.data.own);
+          if (form && li.contains(form.respond)) form.home();
+          if (c.status == "approved") tally(-1);
+          replies ? li.firstChild.replaceWith(gone()) : li.remove();
+          heading.focus();
+          notice.textContent = S.removed;
+        }
+        return answer;
+      });
+    }
+
+    // A reader's report through the API: a reason (and a note), then the thanks.
+    function reporting(c, act, button) {
+      const name = "r" + c.id;
+      const note = h("textarea", { id: name, rows: 3, dir: "auto", maxlength: spec.report_detail_max_length });
+      const choices = spec.report_reasons.map((r) =>
+        h("label", {}, [h("input", { type: "radio", name, value: r.value }), " ", r.label]),
+      );
+      const fields = [
+        h("fieldset", {}, [h("legend", { text: S.why }), ...choices]),
+        h("label", { for: name, text: S.note }),
+        note,
+      ];
+      const label = { "aria-label": fill(S.reportBy, c.author.name) };
+      const { el, show } = inPlace([act], button, label, fields, [S.send, S.no], async () => {
+        const reason = el.querySelector(":checked")?.value || "";
+        const answer = await call("comments/" + c.id + "/report", [], { reason, detail: note.value });
+        if (answer.status == 200) {
+          const text = answer.data.already_reported ? S.again : S.sent;
+          const thanks = h("p", { role: "status", tabindex: -1, text });
+          el.replaceWith(thanks);
+          button.remove();
+          show(true);
+          thanks.focus();
+        }
+        return answer;
+      });
     }
 
     // The reply form: Kabar's fields, labels and notices; moved under a comment to answer it.
@@ -444,11 +593,7 @@ input[type=checkbox]{width:auto}[aria-invalid=true]{border-color:#b3261e}
         } else if (order == "newest") list.prepend(li);
         else list.append(li);
         home();
-        if (c.status == "approved") {
-          thread.count++;
-          heading.textContent = S.count(thread.count);
-          heading.className = "";
-        }
+        if (c.status == "approved") tally(1);
         li.firstChild.focus();
         notice.textContent = c.status == "approved" ? S.published : S.awaiting;
       }
