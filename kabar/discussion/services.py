@@ -432,33 +432,51 @@ def comment_reply_as_staff(parent, *, body, by):
     return reply, approved
 
 
-def discussion_premoderate(target, *, reason):
-    """Hold every new comment on `target` from now on (the burst guard's move) and announce
-    it after commit (the staff are told). True if it switched, False if it was not open.
-
-    Not an editorial revision, so it does not publish one: the live row is updated in
-    place, and the latest revision's copy of the field too, so that an editor publishing
-    the draft later sees "pre-moderated" rather than silently switching it back."""
+def _discussion_switch(target, to, *, from_states):
+    """Switch `target`'s discussion to `to` when it is in one of `from_states`; True if it
+    switched. Not an editorial revision, so it does not publish one: the live row is
+    updated in place, and the latest revision's copy of the field too, so that an editor
+    publishing the draft later sees the new state rather than silently switching it back."""
     model = type(target)
     with transaction.atomic():
-        switched = model.objects.filter(pk=target.pk, discussion=DiscussionState.OPEN).update(
-            discussion=DiscussionState.PREMODERATED
+        switched = model.objects.filter(pk=target.pk, discussion__in=from_states).update(
+            discussion=to
         )
         if not switched:
             return False
         latest = model.objects.filter(pk=target.pk).values_list("latest_revision_id", flat=True)[0]
         revision = Revision.objects.filter(pk=latest).first() if latest else None
-        if revision is not None and revision.content.get("discussion") == DiscussionState.OPEN:
-            revision.content["discussion"] = DiscussionState.PREMODERATED
+        if revision is not None and revision.content.get("discussion") in from_states:
+            revision.content["discussion"] = to
             revision.save(update_fields=["content"])
-    target.discussion = DiscussionState.PREMODERATED
-    logger.info("page %s switched to pre-moderation: %s", target.pk, reason)
+    target.discussion = to
     transaction.on_commit(lambda: targets.page_changed(target), robust=True)
+    return True
+
+
+def discussion_premoderate(target, *, reason):
+    """Hold every new comment on `target` from now on (the burst guard's move) and announce
+    it after commit (the staff are told). True if it switched, False if it was not open."""
+    if not _discussion_switch(
+        target, DiscussionState.PREMODERATED, from_states=[DiscussionState.OPEN]
+    ):
+        return False
+    logger.info("page %s switched to pre-moderation: %s", target.pk, reason)
     transaction.on_commit(
         lambda: signals.discussion_premoderated.send(Comment, target=target, reason=reason),
         robust=True,
     )
     return True
+
+
+def discussion_close(target):
+    """Close `target` to new comments, its comments staying (an importer's move for a
+    thread the other system had closed). True if it switched, False if closed already."""
+    return _discussion_switch(
+        target,
+        DiscussionState.CLOSED,
+        from_states=[DiscussionState.OPEN, DiscussionState.PREMODERATED],
+    )
 
 
 def comments_approve_and_trust(comment_ids, *, by=None):

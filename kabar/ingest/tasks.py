@@ -1,6 +1,7 @@
-"""Background work for content coming in: a WordPress import started from the admin, and
-the wire schedule, one task on the "kabar" queue that checks the sources that are due and
-queues itself again for when the next one falls due.
+"""Background work for content coming in: an import started from the admin (a WordPress
+site, or another comment system's comments), and the wire schedule, one task on the "kabar"
+queue that checks the sources that are due and queues itself again for when the next one
+falls due.
 
 A chain (kabar.core.schedule) rather than cron, so that a small newsroom needs no cron entry
 or timer. It is started by saving a wire source in the admin, by every `kabar ingest`, and
@@ -24,7 +25,10 @@ from django_tasks import task
 
 from kabar.core.schedule import Chain
 
-from .models import ImportRun, ImportRunStatus
+from .comments import read_source
+from .comments.importer import import_comments
+from .comments.source import FormatError
+from .models import ImportFormat, ImportRun, ImportRunStatus
 from .wire_services import wire_check_due, wire_next_due
 from .wordpress.importer import ItemFailed, WordPressImport
 from .wordpress.wxr import WXRError, read_wxr
@@ -68,7 +72,7 @@ WIRE_CHAIN = Chain(
 )
 
 
-# WordPress imports started from the admin ----------------------------------------------------
+# Imports started from the admin ---------------------------------------------------------------
 
 # A run's progress is written at most once a second or every this many items, one UPDATE each
 # time: enough for a page that refreshes every few seconds, nothing that slows the import.
@@ -99,10 +103,13 @@ def uploads_folder(value):
     return path
 
 
-def import_run_start(file, *, dry_run, user, uploads=""):
-    """A new run of `file` (an upload, or the stored name of an earlier run's file), queued
-    after commit so that the worker finds its row."""
-    run = ImportRun.objects.create(file=file, dry_run=dry_run, started_by=user)
+def import_run_start(file, *, dry_run, user, uploads="", format=ImportFormat.WORDPRESS, site=None):
+    """A new run of `file` (an upload, or the stored name of an earlier run's file) in
+    `format`, its comments onto `site`'s threads, queued after commit so that the worker
+    finds its row."""
+    run = ImportRun.objects.create(
+        file=file, format=format, site=site, dry_run=dry_run, started_by=user
+    )
     transaction.on_commit(lambda: import_run_enqueue(run.pk, uploads), robust=True)
     return run
 
@@ -112,7 +119,7 @@ def import_run_enqueue(run_id, uploads=""):
         import_run_task.enqueue(run_id, uploads)
     except Exception:
         # The run stays "queued" in the list, to be deleted; the log says why.
-        logger.exception("WordPress import run %s could not be queued", run_id)
+        logger.exception("import run %s could not be queued", run_id)
 
 
 def import_run_delete(run):
@@ -154,7 +161,8 @@ def _local_path(field_file):
     if path is not None:
         yield path
         return
-    with tempfile.NamedTemporaryFile(suffix=".xml") as copy, field_file.open("rb") as source:
+    suffix = os.path.splitext(field_file.name)[1]
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy, field_file.open("rb") as source:
         shutil.copyfileobj(source, copy)
         copy.flush()
         yield copy.name
@@ -168,34 +176,57 @@ def _read_through(path):
             pass
 
 
+def _wordpress_run(run, path, uploads):
+    _read_through(path)
+    return WordPressImport(
+        path,
+        uploads=uploads_folder(uploads) or None,
+        dry_run=run.dry_run,
+        progress=RunProgress(run.pk),
+        show_bar=False,
+    ).run()
+
+
+def _comments_run(run, path):
+    """Comments of another system: the file is read whole (FormatError if it cannot be)
+    before anything is written."""
+    if run.format == ImportFormat.ISSO and run.site is None:
+        # Isso keeps only paths: without its site they lead nowhere.
+        raise FormatError(gettext("The registered site of this import is no longer there."))
+    origin = run.site.origin if run.site is not None else ""
+    return import_comments(
+        read_source(run.format, path, origin=origin),
+        site=run.site,
+        dry_run=run.dry_run,
+        progress=RunProgress(run.pk),
+        show_bar=False,
+    )
+
+
 @task(backend=BACKEND)
 def import_run_task(run_id, uploads=""):
-    """Run one WordPress import started from the admin and record how it went."""
+    """Run one import started from the admin and record how it went."""
     # Claimed by one UPDATE: a task delivered twice, or a run deleted meanwhile, does nothing.
     claimed = ImportRun.objects.filter(pk=run_id, status=ImportRunStatus.QUEUED).update(
         status=ImportRunStatus.RUNNING, items_done=0, error=""
     )
     if not claimed:
         return None
-    run = ImportRun.objects.get(pk=run_id)
+    run = ImportRun.objects.select_related("site").get(pk=run_id)
     report, error = None, ""
     try:
         with _local_path(run.file) as path:
-            _read_through(path)
-            report = WordPressImport(
-                path,
-                uploads=uploads_folder(uploads) or None,
-                dry_run=run.dry_run,
-                progress=RunProgress(run_id),
-                show_bar=False,
-            ).run()
-    except (WXRError, ItemFailed, UploadsFolderRefused) as exc:
+            if run.format == ImportFormat.WORDPRESS:
+                report = _wordpress_run(run, path, uploads)
+            else:
+                report = _comments_run(run, path)
+    except (WXRError, ItemFailed, UploadsFolderRefused, FormatError) as exc:
         error = str(exc)
     except FileNotFoundError:
         error = gettext("The export file is no longer on the server.")
     except Exception:
         # The page shows a plain sentence; the traceback goes to the log only.
-        logger.exception("WordPress import run %s stopped", run_id)
+        logger.exception("import run %s stopped", run_id)
         error = gettext("An unexpected error stopped the import; the server log has the details.")
     finished = {"error": error, "finished_at": timezone.now()}
     if report is None:

@@ -179,5 +179,5 @@ def register_wire_desk():
     return WireDeskGroup()
 
 
-# The WordPress import's admin pages register their own hooks.
-from . import admin_hooks_wordpress  # noqa: E402, F401
+# The imports' admin pages register their own hooks.
+from . import admin_hooks_comments, admin_hooks_wordpress  # noqa: E402, F401

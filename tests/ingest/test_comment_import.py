@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from kabar.cli import main as kabar_cli
-from kabar.discussion import signals
+from kabar.discussion import signals, sites
 from kabar.discussion.models import Comment, Commenter, CommentStatus, ExternalThread
 from kabar.discussion.selectors import comments_public_for
+from kabar.discussion.targets import DiscussionState
 from kabar.ingest.comments.disqus import read_disqus
 from kabar.ingest.comments.importer import import_comments
 from kabar.ingest.comments.source import FormatError
@@ -72,6 +73,7 @@ def test_first_run_reports_threads_and_comments(imported):
     # Skipped: the refused threads' two posts, the deleted thread's, the homeless one.
     assert counts(imported, "comment") == {"created": 14, "skipped": 4}
     assert imported.replies_moved_up == 1
+    assert imported.threads_closed == 1
     assert Comment.objects.count() == 14
 
 
@@ -197,6 +199,25 @@ def test_the_changed_threads_are_renewed_after_the_import(
     assert received == [sorted([thread_at(PASAR).pk, thread_at(BUSES).pk, own_article.pk])]
 
 
+def test_a_thread_closed_on_disqus_is_closed_here_with_its_comments_shown(imported):
+    buses = thread_at(BUSES)
+    assert buses.discussion == DiscussionState.CLOSED
+    assert not buses.comments_open
+    assert comments_public_for(buses)
+    assert thread_at(PASAR).comments_open
+
+
+def test_a_thread_readers_had_opened_before_the_import_is_closed_too(blog, own_article):
+    opened = sites.resolve(BUSES, title="Night buses", create=True).target
+    assert opened.comments_open
+
+    report = run()
+
+    assert report.threads_closed == 1
+    assert thread_at(BUSES).pk == opened.pk
+    assert not thread_at(BUSES).comments_open
+
+
 # Runs again, dry runs ----------------------------------------------------------------------
 
 
@@ -206,9 +227,21 @@ def test_a_second_run_adds_nothing(imported):
     assert counts(again, "thread") == {"unchanged": 4, "failed": 2}
     assert counts(again, "comment") == {"unchanged": 14, "skipped": 4}
     assert again.replies_moved_up == 0
+    assert again.threads_closed == 0
     after = list(Comment.objects.order_by("pk").values_list("pk", "status", "body", "removed_at"))
     assert after == before
     assert ExternalThread.objects.count() == 2
+
+
+def test_a_second_run_leaves_a_thread_the_staff_opened_again_open(imported):
+    buses = thread_at(BUSES)
+    buses.discussion = DiscussionState.OPEN
+    buses.save()
+
+    again = run()
+
+    assert again.threads_closed == 0
+    assert thread_at(BUSES).comments_open
 
 
 def test_a_dry_run_counts_exactly_and_writes_nothing(blog, own_article):
@@ -216,6 +249,7 @@ def test_a_dry_run_counts_exactly_and_writes_nothing(blog, own_article):
     assert report.dry_run
     assert counts(report, "thread") == {"created": 2, "unchanged": 2, "failed": 2}
     assert counts(report, "comment") == {"created": 14, "skipped": 4}
+    assert report.threads_closed == 1
     assert not Comment.objects.exists()
     assert not ExternalThread.objects.exists()
     assert not ImportedItem.objects.exists()
@@ -290,6 +324,7 @@ def test_the_command_prints_the_report(blog, own_article):
     assert lines[2].split() == ["threads", "2", "0", "2", "0", "2"]
     assert lines[3].split() == ["comments", "14", "0", "0", "4", "0"]
     assert "replies kept at the top level (parent missing): 1" in lines
+    assert "threads closed, as they were in the source: 1" in lines
     assert "Some threads or comments failed" in err.getvalue()
 
 

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from kabar.discussion.models import Comment, CommentStatus, ExternalThread
 from kabar.discussion.selectors import comments_public_for
+from kabar.discussion.targets import DiscussionState
 from kabar.ingest.comments.importer import import_comments
 from kabar.ingest.comments.remark42 import read_remark42
 from kabar.ingest.comments.source import FormatError
@@ -108,6 +109,21 @@ def test_a_second_run_adds_nothing_and_keeps_the_removal_time(imported):
     assert counts(again, "comment") == {"unchanged": 9}
     assert Comment.objects.count() == 9
     assert comment("000000000004").removed_at == removed_at
+
+
+def test_a_page_read_only_on_remark42_is_closed_here(imported):
+    assert imported.threads_closed == 1
+    assert not ExternalThread.objects.get(address=SOUP).comments_open
+    assert ExternalThread.objects.get(address=SOTO).comments_open
+
+
+def test_a_second_run_does_not_close_the_page_again(imported):
+    soup = ExternalThread.objects.get(address=SOUP)
+    soup.discussion = DiscussionState.OPEN
+    soup.save()
+
+    assert run().threads_closed == 0
+    assert ExternalThread.objects.get(address=SOUP).comments_open
 
 
 def test_a_gzipped_backup_reads_the_same(blog, tmp_path):

@@ -5,3 +5,19 @@ Each reader (disqus.py, isso.py, remark42.py) turns its format into `source.Sour
 threads with their comments, the comments' text already as Kabar keeps it. importer.py
 writes them, the same way for every format and through the same write path as the
 WordPress importer's comments (discussion's `comment_import`)."""
+
+from .disqus import read_disqus
+from .isso import read_isso
+from .remark42 import read_remark42
+
+SYSTEMS = ("disqus", "isso", "remark42")
+
+
+def read_source(system, path, *, origin=""):
+    """The file at `path` read by `system`'s reader (Isso's paths made whole on `origin`);
+    FormatError when it is not such a file."""
+    if system == "disqus":
+        return read_disqus(path)
+    if system == "isso":
+        return read_isso(path, origin=origin)
+    return read_remark42(path)

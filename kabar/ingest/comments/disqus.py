@@ -6,7 +6,8 @@ http://disqus.com, their ids in http://disqus.com/disqus-internals.
 A post's <message> is HTML; it becomes plain text as WordPress's comments do. Disqus's
 states: <isSpam> is spam, <isDeleted> a deleted comment (a placeholder here, so that its
 replies stay). `<isApproved>false</isApproved>`, which Disqus's own export does not write
-but Kabar's Disqus-style export does for held comments, is held for moderation."""
+but Kabar's Disqus-style export does for held comments, is held for moderation. A thread's
+<isClosed> closes it here too."""
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
@@ -96,6 +97,7 @@ def read_disqus(path):
                         key=key,
                         url=_text(element, "link").strip(),
                         title=mapping.plain(_text(element, "title"), 255),
+                        closed=truthy(_text(element, "isClosed")),
                     )
                     identifier = _text(element, "id").strip()
                     if identifier:

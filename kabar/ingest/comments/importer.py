@@ -7,7 +7,11 @@ nothing behind. Each thread is then written in its own transaction (its thread, 
 records and commenters' counters together), each comment inside it in a savepoint: a
 comment that fails is reported and the thread goes on; a thread that fails is undone
 alone. A record per comment (ImportedItem, by the source's id) makes a second run of the
-same file add nothing."""
+same file add nothing.
+
+A thread closed in the source is closed in Kabar on the run that first brings its comments
+in (none of them recorded yet); later runs leave its setting to the staff, who may have
+opened it again."""
 
 import ipaddress
 import logging
@@ -28,6 +32,7 @@ from kabar.discussion.services import (
     attach_point,
     comment_import,
     comments_imported,
+    discussion_close,
 )
 from kabar.discussion.trust import commenters_recount
 
@@ -80,12 +85,16 @@ def _label(comment):
 
 
 class CommentImport:
-    def __init__(self, source, *, site=None, dry_run=False, learn=False, show_bar=None):
+    def __init__(
+        self, source, *, site=None, dry_run=False, learn=False, show_bar=None, progress=None
+    ):
         self.source = source
         self.site = site
         self.dry_run = dry_run
         self.learn = learn
         self.show_bar = show_bar
+        # Called with the number of comments read so far, after each thread.
+        self.progress = progress
         self.report = Report(system=source.system, dry_run=dry_run)
         self.changed_pages = set()
         self.imported_comments = []
@@ -120,9 +129,13 @@ class CommentImport:
             disable=self.show_bar is False or None,
             leave=False,
         ) as bar:
+            done = 0
             for thread in self.source.threads:
                 self._thread(thread)
                 bar.update(len(thread.comments))
+                done += len(thread.comments)
+                if self.progress is not None:
+                    self.progress(done)
 
     def _thread(self, thread):
         """One thread in its own transaction; counted in the report once it is written."""
@@ -131,7 +144,9 @@ class CommentImport:
         try:
             with transaction.atomic():
                 page = self._target(thread, tally)
-                self._comments(thread, page, tally)
+                known_before = self._comments(thread, page, tally)
+                if thread.closed and not known_before and discussion_close(page):
+                    tally.threads_closed += 1
         except ItemFailed as exc:
             self.report.problem("thread", thread.key, label, exc, result="failed")
             self.report.count("comment", "skipped", len(thread.comments))
@@ -170,6 +185,7 @@ class CommentImport:
         return found.target
 
     def _comments(self, thread, page, tally):
+        """Write the thread's comments; whether any of them was in Kabar before this run."""
         comments = in_tree_order(thread.comments)
         ids = [c.id for c in comments]
         records = {
@@ -224,6 +240,7 @@ class CommentImport:
         # The thread's counters and records in one go (its transaction holds them all).
         commenters_recount(counters)
         ImportedItem.objects.bulk_create(new_records)
+        return bool(records)
 
     def _record(self, source_id, comment_pk, digest):
         return ImportedItem(

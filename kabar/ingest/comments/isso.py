@@ -43,8 +43,12 @@ def _connect(path):
     with path.open("rb") as raw:
         if raw.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise FormatError("not an Isso database: the file is not an SQLite database")
-    # Read-only: the file stays exactly as Isso left it.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    # Read-only: the file stays exactly as Isso left it. An uploaded file is not trusted:
+    # its schema may not call functions from views or triggers (SQLite's own advice for
+    # a database file from elsewhere).
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection.execute("PRAGMA trusted_schema = OFF")
+    return connection
 
 
 def _check_schema(connection):

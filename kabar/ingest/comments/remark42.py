@@ -8,7 +8,8 @@ Remark42), "user": {"name", "id", "ip" (an HMAC of the address, not an address),
 in the users' details ({"id", "details": {"email"}}), written by Remark42 versions that
 keep them. A deleted comment (its text blanked by Remark42) becomes a placeholder, so that
 its replies stay; the comments of a user blocked at the time of the backup are trashed,
-as Remark42 hides them."""
+as Remark42 hides them. A page Remark42 made read-only ({"url", "read_only": true} in the
+first line's posts) is closed here too."""
 
 import json
 from datetime import UTC, datetime
@@ -49,6 +50,17 @@ def _users(meta, now):
             bool(blocked.get("status")) and until is not None and until > now,
         )
     return users
+
+
+def _read_only(meta):
+    """The addresses of the pages made read-only on Remark42."""
+    return {
+        post["url"].strip()
+        for post in meta.get("posts") or ()
+        if isinstance(post, dict)
+        and isinstance(post.get("url"), str)
+        and post.get("read_only") is True
+    }
 
 
 def _str(data, *keys):
@@ -123,4 +135,7 @@ def read_remark42(path, *, now=None):
         raise FormatError(f"the file is damaged: {exc}") from exc
     if meta is None:
         raise FormatError("the file is empty")
+    read_only = _read_only(meta)
+    for url, thread in threads.items():
+        thread.closed = bool(url) and url in read_only
     return Source(system=SYSTEM, name=site, threads=list(threads.values()))

@@ -15,6 +15,8 @@ class Report:
     counts: dict = field(default_factory=lambda: {kind: Counter() for kind in KINDS})
     # Replies whose parent is not in the file (or was not brought in): kept at the top level.
     replies_moved_up: int = 0
+    # Threads closed in the other system, closed in Kabar by this run.
+    threads_closed: int = 0
     problems: list = field(default_factory=list)  # [(kind, source id, label, reason)]
 
     def count(self, kind, result, n=1):
@@ -33,10 +35,16 @@ class Report:
         for kind in KINDS:
             self.counts[kind].update(other.counts[kind])
         self.replies_moved_up += other.replies_moved_up
+        self.threads_closed += other.threads_closed
         self.problems += other.problems
 
     def total(self, result, kind="comment"):
         return self.counts[kind][result]
+
+    @property
+    def items_read(self):
+        """The comments the file held, whatever became of them."""
+        return sum(self.counts["comment"].values())
 
     def as_dict(self):
         return {
@@ -44,6 +52,7 @@ class Report:
             "dry_run": self.dry_run,
             "counts": {k: {r: c[r] for r in RESULTS} for k, c in self.counts.items()},
             "replies_moved_up": self.replies_moved_up,
+            "threads_closed": self.threads_closed,
             "problems": [list(p) for p in self.problems],
         }
 
@@ -54,6 +63,8 @@ class Report:
             out.append(f"{kind + 's':12}" + "".join(f"{counter[r]:>11}" for r in RESULTS))
         if self.replies_moved_up:
             out.append(f"replies kept at the top level (parent missing): {self.replies_moved_up}")
+        if self.threads_closed:
+            out.append(f"threads closed, as they were in the source: {self.threads_closed}")
         if self.problems:
             out.append(f"{len(self.problems)} item(s) not brought in as they were:")
             out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]

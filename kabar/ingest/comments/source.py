@@ -38,13 +38,15 @@ class SourceComment:
 @dataclass(slots=True)
 class SourceThread:
     """The comments about one page. `url` is the page's full address ("" when the source
-    gives none that can be used; `problem` then says why)."""
+    gives none that can be used; `problem` then says why). `closed`: closed to new
+    comments there."""
 
     key: str
     url: str
     title: str
     comments: list = field(default_factory=list)
     problem: str = ""
+    closed: bool = False
 
 
 @dataclass

@@ -13,21 +13,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kabar.ingest.comments.disqus import read_disqus
+from kabar.ingest.comments import SYSTEMS, read_source
 from kabar.ingest.comments.importer import import_comments, site_named
-from kabar.ingest.comments.isso import read_isso
-from kabar.ingest.comments.remark42 import read_remark42
 from kabar.ingest.comments.source import FormatError
-
-SYSTEMS = ("disqus", "isso", "remark42")
-
-
-def read(system, path, origin):
-    if system == "disqus":
-        return read_disqus(path)
-    if system == "isso":
-        return read_isso(path, origin=origin)
-    return read_remark42(path)
 
 
 class Command(BaseCommand):
@@ -48,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError("Isso keeps only paths: name the site they are on (--site).")
         try:
             site, origin = site_named(options["site"]) if options["site"] else (None, "")
-            source = read(system, options["file"], origin)
+            source = read_source(system, options["file"], origin=origin)
             report = import_comments(
                 source,
                 site=site,
