@@ -151,3 +151,74 @@ def test_a_nickname_with_another_topic_in_the_address_is_held(email):
     verdict = judged(INNOCENT, name="Wayan Gacor", email=email)
     assert verdict.status in (CommentStatus.PENDING, CommentStatus.SPAM)
     assert rules_of(verdict)["spam_fields"]["effect"] in ("hold", "spam")
+
+
+def taught(spam_texts, *, url=""):
+    """Counts from a small corpus in which these texts (with this website) came only as
+    spam: the learned score is sure of them, without a fixed score."""
+    counts = classifier.MemoryCounts()
+    spam = [(classifier.features(t, url=url), "spam") for t in spam_texts]
+    ham = [
+        (classifier.features(t), "ham")
+        for t in ("Jalan desa rusak parah.", "Harga beras naik lagi.", "Semoga timnas menang.")
+    ]
+    classifier.train(counts, spam * 20 + ham * 20)
+    return counts
+
+
+def assessed(body, counts, *, name="Pembaca", url="", email=""):
+    comment = Comment(page_id=1, body=body, author_name=name, author_url=url, author_email=email)
+    return assess(comment, article=None, rules=Rules(), context=None, counts=counts)
+
+
+AD = "Jasa pindahan rumah profesional, armada lengkap, harga bersahabat. Info: {}"
+SITE = "https://pindahan-kota.example"
+
+
+def confident(url=""):
+    """Counts in which the advert below came as spam 20 times and as ham 45 times (of 105):
+    the learned score is confident of it (0.9 to 0.99) but not nearly certain."""
+    counts = classifier.MemoryCounts()
+    advert = classifier.features(AD.format(SITE), url=url)
+    ham = [
+        classifier.features(t)
+        for t in ("Jalan desa rusak parah.", "Harga beras naik lagi.", "Semoga timnas menang.")
+    ]
+    classifier.train(
+        counts, [(advert, "spam")] * 20 + [(advert, "ham")] * 45 + [(h, "ham") for h in ham] * 20
+    )
+    return counts
+
+
+def test_a_confident_score_on_a_link_to_the_commenters_own_site_marks_spam():
+    from kabar.discussion.admin.views import REASON_RULES
+
+    verdict = assessed(AD.format(SITE), confident(SITE), url=SITE)
+    assert 0.9 <= verdict.score < 0.99
+    assert "own_link" in rules_of(verdict)
+    assert verdict.status == CommentStatus.SPAM
+    assert "own_link" in REASON_RULES  # moderators read it in words
+
+
+def test_the_same_score_on_a_link_to_another_site_only_holds():
+    """One link to a site that is not the commenter's agrees only with a nearly certain
+    score, as a contact does: below that the comment waits for a moderator."""
+    verdict = assessed(AD.format(SITE), confident())
+    assert 0.9 <= verdict.score < 0.99
+    assert "own_link" not in rules_of(verdict)
+    assert verdict.status == CommentStatus.PENDING
+
+
+def test_a_nearly_certain_score_with_a_link_in_the_text_marks_spam():
+    body = "Koyo ajaib sembuh dalam 3 kali pakai, stok terbatas: https://koyo-ajaib.example"
+    counts = taught([body])
+    verdict = assessed(body, counts)
+    assert verdict.score >= 0.99
+    assert verdict.status == CommentStatus.SPAM
+
+
+def test_a_reader_warning_with_a_link_is_not_marked_spam_on_the_score():
+    body = "Hati-hati, koyo ajaib ini penipuan, jangan beli di https://koyo-ajaib.example"
+    counts = taught([body])
+    verdict = assessed(body, counts)
+    assert verdict.status != CommentStatus.SPAM

@@ -247,3 +247,154 @@ def test_a_moderators_decision_teaches_the_plain_words_behind_disguises(
     assert (gacor.ham, gacor.spam) == (0, 1)
     comment.refresh_from_db()
     assert comment.body == "Bocoran ѕlоt gасоr malam ini"  # stored as written
+
+
+ZW = "\u200b"
+
+
+def test_letters_split_by_invisible_characters_are_disguised_in_body_and_name():
+    body = f"{ZW.join('Judol')} bukan masalah, {ZW.join('main')} di tempat yang {ZW.join('benar')}"
+    _comment, verdict = judged(body)
+    assert "invisible characters" in rules_of(verdict)["disguised"]["detail"]
+    assert verdict.status == CommentStatus.PENDING
+    name = " ".join(ZW.join(word) for word in ("Bang", "Maxwin"))
+    _comment, verdict = judged(INNOCENT, name=name)
+    assert "invisible characters" in rules_of(verdict)["disguised"]["detail"]
+
+
+def test_joiners_in_emoji_or_a_single_pasted_one_are_not_a_disguise():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    _comment, verdict = judged(f"Selamat hari keluarga {family}, semoga rukun se{ZW}lalu.")
+    assert verdict.status == CommentStatus.APPROVED
+    assert "disguised" not in rules_of(verdict)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Lihat liputan https://www.tempo.co/politik dan https://www.bbc.com/indonesia juga.",
+        "Rinciannya di https://id.wikipedia.org/wiki/APBN dan https://www.kompas.id/baca",
+        # A comma after a bare link is the sentence's, not the host's.
+        "Data di https://www.kemenkeu.go.id/apbn, https://www.bpk.go.id, dan https://a.example",
+    ],
+)
+def test_links_to_news_and_reference_sources_are_not_counted_as_links(body):
+    _comment, verdict = judged(body)
+    assert "links" not in rules_of(verdict)
+    assert verdict.status == CommentStatus.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("https://jakarta-escort-vip.example", "'escort' in website"),
+        ("https://cheap-essay-help.example", "'cheap' in website"),
+        ("https://buydiploma-now.example", "'buydiploma' in website"),
+    ],
+)
+def test_a_website_named_for_a_trade_of_comment_spam_is_held(url, detail):
+    _comment, verdict = judged("Semoga korban banjir segera mendapat bantuan.", url=url)
+    assert verdict.status in (CommentStatus.PENDING, CommentStatus.SPAM)
+    assert detail in rules_of(verdict)["spam_fields"]["detail"]
+
+
+def test_a_link_in_the_text_to_a_gambling_named_site_is_an_advert():
+    body = "Hidup saya berubah sejak kenal situs ini: https://pgsoft-resmi.example"
+    _comment, verdict = judged(body)
+    found = rules_of(verdict)["spam_fields"]
+    assert "'pgsoft' in link" in found["detail"]
+    assert found["effect"] == "spam"
+
+
+def test_a_reader_warning_about_such_a_link_is_not_marked_spam():
+    body = "Hati-hati, ibu saya tertipu https://pgsoft-resmi.example, jangan klik."
+    _comment, verdict = judged(body)
+    assert verdict.status != CommentStatus.SPAM
+
+
+@pytest.mark.parametrize(
+    ("name", "email"),
+    [
+        ("korban_pinjol_bogor", "korban_pinjol_bogor@gmail.com"),
+        ("Stop Pinjol Ilegal", ""),
+        ("Anti Judi Online", "antijudi.online@gmail.com"),
+        ("Pembaca", "mantan.korban.pinjol@gmail.com"),
+    ],
+)
+def test_a_handle_taking_a_side_against_a_problem_is_noted_not_held(name, email):
+    _comment, verdict = judged(
+        "Gajah mati lagi kena jerat, kapan pemburunya ditangkap?", name, email
+    )
+    assert verdict.status == CommentStatus.APPROVED
+    assert rules_of(verdict)["spam_fields"]["effect"] == "score"
+
+
+def test_the_same_handle_with_a_contact_to_call_is_held():
+    body = "Bebas utang pinjol berkat bantuan pak Hendra. WA beliau 0812 4455 6677."
+    _comment, verdict = judged(body, "Korban Pinjol", "korban.pinjol@gmail.com")
+    assert rules_of(verdict)["spam_fields"]["effect"] == "hold"
+    assert verdict.status == CommentStatus.PENDING
+
+
+def test_a_nickname_written_in_the_text_is_not_a_pitch():
+    body = "Wayan Gacor di sini, itu julukan dari SMA. Setuju soal pembatasan vila."
+    _comment, verdict = judged(body, "Wayan Gacor Sulastra", "wayan.gacor@gmail.com")
+    assert "spam_pitch" not in rules_of(verdict)
+    assert verdict.status == CommentStatus.APPROVED
+
+
+def test_a_nickname_gives_no_way_to_answer_a_quoted_pitch():
+    body = "Banyak 'robot trading' yang ternyata skema ponzi. Cek izinnya di https://ojk.go.id"
+    _comment, verdict = judged(body, "Wahyu Slot Dewantara", "wahyu.slot@gmail.com")
+    assert rules_of(verdict)["spam_pitch"]["effect"] == "score"
+    assert verdict.status == CommentStatus.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (
+            "Saya ingin bersaksi tentang pinjaman 200 juta dari Ibu Sinta setelah ditipu "
+            "pemberi pinjaman palsu. Hubungi beliau di sintalender@gmail.com",
+            "loan offer",
+        ),
+        (
+            "Ruqyah jarak jauh via video call, buang santet dan pelet. Hubungi 0822 1234 5678",
+            "occult service",
+        ),
+        (
+            "Artikel bagus, salam kenal dari tim kami, cek produk kami di https://pupuk.example",
+            "asks readers to visit",
+        ),
+    ],
+)
+def test_testimonies_occult_services_and_self_promotion_are_held(body, kind):
+    _comment, verdict = judged(body)
+    found = rules_of(verdict)["spam_pitch"]
+    assert kind in found["detail"]
+    assert found["effect"] == "hold"
+
+
+def test_an_email_address_in_the_text_is_a_contact():
+    _comment, verdict = judged("Butuh dana? Tulis ke danacepat.lender@gmail.com")
+    assert "email address in the text" in rules_of(verdict)["contact"]["detail"]
+    _comment, verdict = judged("Laporkan ke pengaduan@ojk.go.id saja.")
+    assert "contact" not in rules_of(verdict)
+
+
+def test_a_long_word_of_split_letters_is_read_in_linear_time():
+    """Joined, "s l o t " a thousand times is one long word of "slotslot…": the pitch
+    patterns must not backtrack over it for every start (cubic time, minutes per comment)."""
+    import time
+
+    def seconds(repeats):
+        body = "s l o t " * repeats
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            read_fields(body)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, big = seconds(100), seconds(400)
+    assert big <= 10 * small + 0.05

@@ -113,3 +113,21 @@ def test_host_names_split_into_words():
     assert host_words("slot-gacor88.xyz") == ["slot", "gacor", "88", "xyz"]
     assert host_words("www.ojk.go.id") == ["ojk", "go", "id"]
     assert host_words("sl0t-g4cor.example") == ["slot", "gacor", "example"]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # Split letters are joined before dots are read, so "c o m" is a domain again.
+        ("di s-l-o-t-7-7 [dot] c o m ya", "di slot77.com ya"),
+        ("w w w . c u a n 4 d . c l u b", "www.cuan4d.club"),
+        ("g_a_c_o_r titik com", "gacor.com"),
+        ("kunjungi www dot rajaspin dot net", "kunjungi www.rajaspin.net"),
+    ],
+)
+def test_split_letters_and_spelled_dots_together_read_as_an_address(written, read):
+    assert normalise(written) == read
+
+
+def test_underscores_inside_ordinary_words_are_left_alone():
+    assert normalise("nama_pengguna saya a_b") == "nama_pengguna saya a_b"

@@ -29,6 +29,7 @@ REASON_RULES = {
     "disguised": _("Words disguised from filters"),
     "spam_fields": _("Advertising in name, email or website"),
     "contact": _("Phone or messenger contact"),
+    "own_link": _("Links the commenter's own website"),
     "burst_guard": _("Burst guard"),
     "reports": _("Reader reports"),
 }

@@ -2,22 +2,25 @@
 severe effect any check asked for.
 
 What a rule may do is bounded by how sure it can be. The operator's own disallowed-words
-list may trash, the honeypot (a field no person sees) marks spam, and so does a name or
-website that is an advertisement beyond doubt (several gambling, occult or sales words
-together, where a person's name has at most one lucky word); every other rule holds at
-worst. The learned score holds a comment when it is confident, and marks it
-spam only when another spam signal agrees: when it is nearly certain (LEARNED_SPAM_AT)
-and any signal (honeypot, speed, links, word lists, a pitch, a contact) agrees, or when
-it is confident (LEARNED_SPAM_WITH_EVIDENCE_AT) and content that holds a comment by
-itself agrees (a sales pitch with a way to answer it, words disguised from filters, a
-name or website that advertises). A phone number or messenger contact counts too: with
-a score leaning to spam (CONTACT_HOLD_AT) it holds; asked to be used in a pitch of a
-known kind, or as an account lure at a look-alike or shortened address, it marks spam at
-CONTACT_SPAM_AT. A reader warning of a scam, with no contact, is held only at the
-nearly-certain score. No legitimate comment is thrown out on the classifier's word alone.
+list may trash, the honeypot (a field no person sees) marks spam, and so does a name,
+website or linked site that is an advertisement beyond doubt (several gambling, occult or
+sales words together, where a person's name has at most one lucky word); every other rule
+holds at worst. The learned score holds a comment when it is confident, and marks it spam
+only when another spam signal agrees: when it is nearly certain (LEARNED_SPAM_AT) and any
+signal (honeypot, speed, links, word lists, a pitch, a contact, one link in the text to a
+site that is not a source's) agrees, or when it is confident
+(LEARNED_SPAM_WITH_EVIDENCE_AT) and content that holds a comment by itself agrees (a sales
+pitch with a way to answer it, words disguised from filters, a name, website or linked
+site that advertises) or the text links the commenter's own site. A phone number,
+messenger contact or email address in the text counts too: with a score leaning to spam
+(CONTACT_HOLD_AT) it holds; asked to be used in a pitch of a known kind, or as an account
+lure at a look-alike or shortened address, it marks spam at CONTACT_SPAM_AT. A reader
+warning of a scam, with no contact, is held only at the nearly-certain score. No
+legitimate comment is thrown out on the classifier's word alone.
 
 Every content check reads the fields normalised (content.py, normalise.py): look-alike
-letters, leetspeak, letters split apart and spelled-out domains read as plain words.
+letters, leetspeak, letters split apart, invisible characters and spelled-out domains read
+as plain words, in the body, name, email and website alike.
 """
 
 import re
@@ -112,7 +115,7 @@ def learned(comment, verdict, counts=None):
     # "order via") with a score leaning to spam, that is a sale; with such a score alone, a
     # moderator should see it first.
     reading = read_comment(comment)
-    contact = reading.phone or reading.messenger
+    contact = reading.phone or reading.messenger or reading.email_contact
     # A reader warning of a scam quotes its words ("akun dibekukan", "payment failed"); with
     # no contact and nothing advertising in the name or website, only a near-certain score
     # holds it.
@@ -139,9 +142,14 @@ def learned(comment, verdict, counts=None):
     # A pitch of a known kind (not a bare "hubungi" with a number) that a reader is not
     # quoting: with a nearly certain score, the two agree even where the pitch only noted.
     pitched = bool(set(reading.pitches) - {"sales"}) and not reading.warning
+    # A link in the text to a site that is not a source's is a way in, as a contact is: with
+    # a nearly certain score, the two agree. A link to the commenter's own site (their
+    # website field or mail domain) is a business advertising itself: with a confident
+    # score, that is spam.
+    linked = bool(reading.body_hosts) and not reading.warning
     if (
-        (result.value >= spam_at and (agrees or contact or pitched))
-        or (result.value >= evidence_at and evidence)
+        (result.value >= spam_at and (agrees or contact or pitched or linked))
+        or (result.value >= evidence_at and (evidence or reading.own_link))
         or (contact and reading.sales_ask and result.value >= CONTACT_ASK_SPAM_AT)
         or (
             contact

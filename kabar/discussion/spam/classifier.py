@@ -23,7 +23,7 @@ from django.db.models.functions import Greatest
 from kabar.core.memo import RecentMemo
 
 from ..models import SpamToken
-from .content import is_official, read_comment, read_fields
+from .content import is_official, is_source, read_comment, read_fields
 from .text import WORD_RE, host_of, links_in
 
 DOCS = "__docs__"
@@ -89,8 +89,8 @@ def features(body, *, name="", email="", url="", reading=None):
                     break
         if grams >= MAX_GRAM_FEATURES:
             break
-    # Links to public bodies and universities are counted apart: a reader citing a source.
-    links = [link for link in links_in(body) if not is_official(host_of(link))]
+    # Links to public bodies, universities and cited sources are counted apart (k:official).
+    links = [link for link in links_in(body) if not is_source(host_of(link))]
     add(f"k:links={min(len(links), 3)}")
     for attribute, feature in BODY_FLAGS:
         if getattr(reading, attribute):

@@ -5,10 +5,13 @@ spam phrase found in them.
 The phrase lists name the ways spam asks for something (sign up at, order via, your
 account is blocked, use my code) rather than topics: a reader writing about online
 gambling or loan apps as news uses the topic's words, not its sales pitch. A topic word
-alone is evidence only when it is in the name or website, where readers put their name.
+alone is evidence only when it is in the name or website, where readers put their name,
+or in the name of a site the text links to ("pgsoft-resmi.online"). A handle that takes a
+side against a problem ("korban_pinjol") is a reader's, as a nickname is (nickname_only).
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .normalise import SPACE_RE, host_words, normalise
@@ -16,6 +19,21 @@ from .text import WORD_RE, fold, host_of, links_in
 
 # A phone number as spam gives it: 9+ digits with optional +, spaces, dots or dashes.
 DIGIT_RE = re.compile(r"\d")
+# Invisible format characters (zero-width space, joiners, word joiner, bidi controls, BOM)
+# between two letters: a word cut up so a filter misses it. Between emoji (a family's ZWJ
+# sequence) or in scripts that need a joiner they are not counted; the soft hyphen is not
+# either, since pasted hyphenated text carries it.
+HIDDEN_JOIN_RE = re.compile(
+    r"[A-Za-z][\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+"
+    r"(?=[A-Za-z])"
+)
+# More of them than this in a field is no accident of copying.
+HIDDEN_JOINS_DISGUISE = 2
+# A handle's words run together with underscores or dots ("korban_pinjol_bogor").
+HANDLE_SEP_RE = re.compile(r"(?<=[^\W_])[_.]+(?=[^\W_])")
+# An email address in the text: a way to answer, as a phone number is.
+# (Bounded parts: a long run of letters with no "@" costs linear time.)
+EMAIL_IN_TEXT_RE = re.compile(r"[\w.+-]{1,64}@([a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,4})\b")
 PHONE_RE = re.compile(r"(?<!\d)\+?\d(?:[\s.-]?\d){8,14}(?!\d)")
 MESSENGER_RE = re.compile(
     r"\b(?:wa\.me|t\.me|api\.whatsapp\.com|line\.me)/\S+"
@@ -43,6 +61,33 @@ def is_official(host):
     return bool(host) and bool(OFFICIAL_HOST_RE.search(host.lower().rstrip(".")))
 
 
+# Encyclopaedias, news organisations and research bodies readers cite as sources. Two
+# links to them are a reader showing their sources, not a link farm: with the hosts of
+# public bodies they are not counted as links (a link-heavy comment to other hosts still
+# is), and they make no pitch answerable.
+SOURCE_HOST_NAMES = """wikipedia.org wikimedia.org wikisource.org wiktionary.org archive.org
+    kompas.com kompas.id tempo.co detik.com cnnindonesia.com cnbcindonesia.com
+    antaranews.com tirto.id katadata.co.id liputan6.com republika.co.id kumparan.com
+    mongabay.co.id mediaindonesia.com jawapos.com tribunnews.com idntimes.com
+    thejakartapost.com jakartaglobe.id bisnis.com kontan.co.id okezone.com suara.com
+    beritasatu.com voaindonesia.com bbc.com bbc.co.uk reuters.com apnews.com afp.com
+    theguardian.com nytimes.com washingtonpost.com aljazeera.com dw.com abc.net.au
+    theconversation.com nature.com science.org sciencedirect.com ncbi.nlm.nih.gov
+    who.int un.org worldbank.org imf.org adb.org oecd.org unicef.org unesco.org
+    perludem.org antikorupsi.org kontras.org walhi.or.id ylki.or.id lbhjakarta.org
+    lokadata.id databoks.katadata.co.id"""
+SOURCE_HOSTS = frozenset(SOURCE_HOST_NAMES.split())
+
+
+def is_source(host):
+    """A host of a public body or of a source readers cite (SOURCE_HOSTS, subdomains too)."""
+    if is_official(host):
+        return True
+    host = (host or "").lower().rstrip(".")
+    labels = host.split(".")
+    return any(".".join(labels[start:]) in SOURCE_HOSTS for start in range(len(labels) - 1))
+
+
 # Phrases that ask for something, by kind. Matched on normalised text (lower case,
 # look-alikes read as Latin letters, "sl0t" as "slot").
 PITCHES = {
@@ -52,9 +97,11 @@ PITCHES = {
         r"rungkad|link alternatif|\brtp\b|rollingan|cashback mingguan|pasaran|"
         r"(?:bandar|agen|prediksi|bocoran|pola|rekomendasi|trusted|best)\s+(?:slot|togel|"
         r"toto|judi|bola|casino|kasino|poker|betting|mahjong|sabung)|"
-        r"(?:slot|togel|casino|kasino|poker|betting|toto|judi)\w*\s+(?:online\s+)?(?:gacor|resmi|"
-        r"terpercaya|terbaik|hari ini|malam ini|bonus|jitu)|mahjong ways|"
-        r"welcome bonus|sports betting|live casino|slot ?\d{2,}|\w*slot\w*\.|togel4d|toto ?4d|"
+        # Bounded runs of letters: a long word of "slotslot…" costs linear time, not cubic.
+        r"(?:slot|togel|casino|kasino|poker|betting|toto|judi)\w{0,20}\s+(?:online\s+)?"
+        r"(?:gacor|resmi|terpercaya|terbaik|hari ini|malam ini|bonus|jitu)|mahjong ways|"
+        r"welcome bonus|sports betting|live casino|slot ?\d{2,}|\w{0,30}slot\w{0,30}\.|"
+        r"togel4d|toto ?4d|"
         r"(?:pasang|bandar|agen) taruhan|\bparlay\b|\bsl\W?t gac\W?r\b"
     ),
     "loan": (
@@ -67,7 +114,24 @@ PITCHES = {
         r"(?:personal|payday|instant|fast cash|quick|business) loans?|loans? (?:approved|up to)|"
         r"no credit (?:check|history)|bad credit|kredit tanpa|modal usaha tanpa|"
         r"private lenders?|offering (?:a )?loans?|pemberi pinjaman|dana talangan|"
-        r"pinjaman (?:pribadi|tunai|hingga|sampai|mulai)|pinjam uang \d"
+        r"pinjaman (?:pribadi|tunai|hingga|sampai|mulai)|pinjam uang \d|"
+        # A lender's testimony: "I was cheated by fake lenders until Mrs X lent me ...".
+        r"(?:melayani|menawarkan|memberikan) pinjaman|(?:bersaksi|kesaksian|testimoni)\b"
+        r"[^.!?]{0,80}\bpinjaman|loan (?:firm|company|lender|offer)|testify\b[^.!?]{0,80}\bloan"
+    ),
+    "promotion": (
+        r"(?:kunjungi|mampir|mampir ke|singgah|main ke|cek|lihat|baca)(?: juga)? (?:ke )?"
+        r"(?:blog|web|website|situs|toko|produk|halaman|channel|artikel) (?:saya|kami|ku|aku)|"
+        r"(?:visit|check out|see) (?:also )?my (?:blog|website|site|page|shop|store)|"
+        r"salam (?:kenal )?dari (?:tim|kami)|please (?:also )?visit|(?:toko|produk|layanan) kami"
+    ),
+    "occult": (
+        r"jasa (?:santet|pelet|ruqyah|dukun|pesugihan|pengasihan|penglaris|gendam|supranatural)|"
+        r"ruqyah (?:jarak jauh|online|via|mandiri)|buang (?:santet|sial|guna-guna|pelet)|"
+        r"mahar (?:seikhlasnya|rp|\d)|ilmu (?:pelet|pengasihan|kebal|gaib|penglaris)|"
+        r"pelet (?:ampuh|jarak jauh|wanita|pria|foto)|pesugihan (?:tanpa tumbal|putih|instan)|"
+        r"dukun (?:sakti|ampuh|pelet|terbukti)|penarik (?:rezeki|jodoh)|jin penghalang|"
+        r"pagar gaib|minyak (?:pelet|penglaris|pengasihan)|spell caster|love spell"
     ),
     "medicine": (
         r"obat (?:kuat|penggugur|aborsi|pembesar)|pil (?:aborsi|kb tunda|diet|pelangsing)|"
@@ -205,7 +269,8 @@ PITCH_GATES = {
     "loan": (
         "pinjol pinjaman dana kilat tunai cair checking jaminan agunan survei slip ribet slik "
         "gadai kta limit pelunasan lunasi loan loans credit kredit modal lender lenders offering "
-        "pemberi talangan pinjam",
+        "pemberi talangan pinjam melayani menawarkan memberikan bersaksi kesaksian testimoni "
+        "testify",
         (),
     ),
     "medicine": (
@@ -214,6 +279,15 @@ PITCH_GATES = {
         "sembuh kg rahasia discreet herbal garansi testimoni tidur resep kapsul cytotec "
         "misoprostol gastrul pelancar telat krim cream pemutih",
         ("kg",),
+    ),
+    "promotion": (
+        "kunjungi mampir singgah main cek lihat baca visit check see salam please toko produk "
+        "layanan",
+        (),
+    ),
+    "occult": (
+        "jasa ruqyah buang mahar ilmu pelet pesugihan dukun penarik jin pagar minyak spell",
+        (),
     ),
     "phishing": (
         "akun rekening kartu account card mailbox wallet diputus blokir verifikasi konfirmasi "
@@ -301,7 +375,7 @@ TLD_GATE_RE = re.compile(r"\.[a-z]{2,}\b")
 MASKED_RE = re.compile(r"[a-z][*#]+[a-z]")
 # Kinds of pitch that, found in the name or the website's words, make it an advertisement:
 # no person is named "Gadai BPKB Cepat Cair" or "Jual Obat Aborsi".
-FIELD_PITCH_KINDS = ("gambling", "loan", "medicine", "scheme")
+FIELD_PITCH_KINDS = ("gambling", "loan", "medicine", "scheme", "occult")
 
 
 # Topic words that, in a name, are an advertisement and not a person (whole words, so
@@ -348,26 +422,55 @@ CONTACT_WORDS = words_of("wa whatsapp admin cs")
 # name; alone ("Gacor") it is no person's name.
 NAME_NICKNAMES = words_of("bet toto gacor kasino spin slot maxwin jackpot")
 SITE_NAME_WORDS = words_of("raja dewa bos boss king mpo sultan situs mega naga hoki link")
+# Social problems readers name themselves after when they take a side or tell what befell
+# them ("korban_pinjol_bogor", "Stop Judol", "Ibu Anti Judi"): the problem's word next to a
+# word of a stance or of a victim is a reader's handle, not an advert. Beside no such word
+# ("Mas Pinjol", "Pinjol") it still reads as a lender's.
+ISSUE_WORDS = words_of("pinjol judol judi togel slot")
+STANCE_WORDS = words_of(
+    "korban anti stop lawan tolak bebas berantas basmi mantan eks ex penyintas pejuang "
+    "survivor kapok"
+)
+
+
+ISSUE_ONLINE_RE = re.compile(r"\b(pinjol|judol|judi|togel|slot) online\b")
+
+
+def _stance_handle(words):
+    """The issue word of a handle that takes a side against it, or ""."""
+    topics = [word for word in words if word in ISSUE_WORDS]
+    if len(topics) == 1 and not STANCE_WORDS.isdisjoint(words):
+        return topics[0]
+    return ""
 
 
 def nickname_only(reading):
     """Whether the only advertising found is one nickname-like topic word in a person's
-    name (and perhaps the same word in their webmail address)."""
+    name, or the word of a problem in a handle that takes a side against it (and perhaps
+    the same word in their webmail or institution's address)."""
     if reading.field_pitch or reading.name_advert or DIGIT_RE.search(reading.name):
         return False
     words = WORD_RE.findall(reading.name)
     topics = [word for word in words if NAME_TOPICS_RE.fullmatch(word)]
-    if not (
+    nickname = ""
+    if (
         len(words) >= 2
         and len(topics) == 1
         and topics[0] in NAME_NICKNAMES
         and SITE_NAME_WORDS.isdisjoint(words)
     ):
+        nickname = topics[0]
+    elif len(topics) == 1:
+        nickname = _stance_handle(words)
+    own_mailbox = reading.webmail or is_official(reading.email_domain)
+    mailbox_handle = _stance_handle(reading.mailbox_words) if own_mailbox else ""
+    if not nickname and not mailbox_handle:
         return False
     return all(
-        label == "name" or (label == "email" and reading.webmail and word == topics[0])
+        (label == "name" and nickname)
+        or (label == "email" and own_mailbox and word in (nickname, mailbox_handle))
         for label, word in reading.field_topics
-    ) and any(label == "name" for label, _word in reading.field_topics)
+    )
 
 
 # In a website (or a mailbox's own domain), where words run together ("situsslot88",
@@ -378,7 +481,10 @@ ADDRESS_TOPICS_RE = re.compile(
     r"danakilat|bonus|promo|cuan|hoki|spin|betting|kredit|loan|crypto|forex|scatter|"
     r"sbobet|mahjong|pesugihan|dukun|tumbal|santet|akunpro|btc|bitcoin|profit|prediksi|"
     r"parlay|taruhan|trading|invest|toto\d|pragmaticplay|pgsoft|pemutih|pelangsing|peninggi|"
-    r"gadai|agunan"
+    r"gadai|agunan|"
+    # Trades that live on comment links: escorts, essay mills, fake papers, copies.
+    r"escort|cheap|(?:essay|paper|homework|assignment|dissertation|thesis)(?:help|writ|service|pro)|"
+    r"buy(?:essay|degree|diploma)|fakediploma|ijazah|jokitugas|jokiskripsi|jasaskripsi"
 )
 # In a website, words no personal or business site is named for.
 WEBSITE_STRONG_RE = re.compile(
@@ -447,7 +553,7 @@ BRANDS = words_of(
 BRAND_WORDS_RE = re.compile(
     r"netflix|paypal|facebook|instagram|whatsapp|google|icloud|microsoft|office365|amazon|"
     r"shopee|tokopedia|lazada|bukalapak|gojek|gopay|telkomsel|indihome|tiktok|youtube|"
-    r"spotify|binance|indodax|traveloka|posindonesia|mandiri"
+    r"spotify|binance|indodax|traveloka|posindonesia|mandiri|djp|bpjs"
 )
 LOOKALIKE_WORDS = words_of(
     "login signin secure verify verifikasi billing bill payment bayar appeal banding support "
@@ -519,7 +625,7 @@ class Reading:
     website_words: list = field(default_factory=list)
     hosts: list = field(default_factory=list)  # linked hosts (body, website), not official
     body_hosts: list = field(default_factory=list)  # of those, the ones in the text
-    official_hosts: list = field(default_factory=list)
+    official_hosts: list = field(default_factory=list)  # public bodies and cited sources
     code: bool = False  # a referral-style code in capitals and digits
     warning: bool = False  # words of a reader warning about a scam
     phone: bool = False
@@ -536,6 +642,14 @@ class Reading:
     hotline: bool = False  # a reader pointing to an official service
     webmail: bool = False  # the email is at a public webmail provider
     name_words: int = 0  # words in the name
+    mailbox_words: list = field(default_factory=list)  # the email's local part, as words
+    # An email address in the text that is not a public body's: a way to answer.
+    email_contact: bool = False
+    # Letters cut apart by invisible characters, in the body or the name.
+    hidden_joins: int = 0
+    # The text links the commenter's own site (their website's host or their email's own
+    # domain): a reader cites others; a business advertises itself.
+    own_link: bool = False
     name_advert: list = field(default_factory=list)  # advert words in the name
     # A pitch of a known kind in the name or the website's words: "loan offer in name".
     field_pitch: str = ""
@@ -587,6 +701,8 @@ def read_fields(body, *, name="", email="", url=""):
     text = normalise(body)
     words = set(WORD_RE.findall(text))
     stock = not STOCK_GATES.isdisjoint(words)
+    # A handle's words run together ("korban_pinjol_bogor") are read as words.
+    name = HANDLE_SEP_RE.sub(" ", name)
     reading = Reading(
         body=text, plain_words=STOCK_RE.sub(" ", text) if stock else text, name=normalise(name)
     )
@@ -611,7 +727,7 @@ def read_fields(body, *, name="", email="", url=""):
         if not host or host in seen:
             continue
         seen.add(host)
-        if is_official(host):
+        if is_source(host):
             reading.official_hosts.append(host)
         else:
             reading.hosts.append(host)
@@ -629,9 +745,10 @@ def read_fields(body, *, name="", email="", url=""):
     gated = not MESSENGER_GATES.isdisjoint(words) or ".me" in everywhere or "@" in everywhere
     if gated or not MESSENGER_GATES.isdisjoint(reading.name.split()):
         reading.messenger = bool(MESSENGER_RE.search(everywhere))
-    # The text as written (folded, spacing evened out): what a filter without normalising
-    # would read. Where it equals `text`, nothing was disguised.
-    plain = SPACE_RE.sub(" ", fold(body)).strip()
+    # The text as written (width and case folded, spacing evened out, invisible characters
+    # kept): what a filter without normalising would read. Where it equals `text`,
+    # nothing was disguised.
+    plain = SPACE_RE.sub(" ", unicodedata.normalize("NFKC", body).casefold()).strip()
     for kind, pattern in PITCH_RES.items():
         gate_words, gate_parts = PITCH_GATES[kind]
         if gate_words.isdisjoint(words) and not any(part in text for part in gate_parts):
@@ -649,7 +766,9 @@ def read_fields(body, *, name="", email="", url=""):
         for host in [*reading.hosts, *reading.official_hosts]:
             if host in body_hosts and host not in plain:
                 reading.disguised.append(f"address {host}")
-    if reading.phone or reading.messenger:
+    _read_hidden_joins(reading, body, name)
+    _read_email_contact(reading, text)
+    if reading.phone or reading.messenger or reading.email_contact:
         ask = SALES_ASK_RE.search(text)
         reading.hotline = bool(HOTLINE_RE.search(text))
         if ask and not reading.hotline:
@@ -670,14 +789,19 @@ def read_fields(body, *, name="", email="", url=""):
     website = "".join(reading.website_words)
     local, mailbox_domain = "", ""
     if "@" in email:
-        local = "".join(host_words(email.rsplit("@", 1)[0]))
+        reading.mailbox_words = host_words(email.rsplit("@", 1)[0])
+        local = "".join(reading.mailbox_words)
         if not reading.webmail and not is_official(reading.email_domain):
             mailbox_domain = "".join(host_words(site_label(reading.email_domain)[0]))
     if reading.website_host in MESSENGER_HOSTS:
         reading.field_topics.append(("website", "messenger link"))
     name_words = WORD_RE.findall(reading.name)
     reading.name_words = len(name_words)
-    reading.name_advert = list(dict.fromkeys(NAME_ADVERT_RE.findall(reading.name)))[:4]
+    advertised = reading.name
+    if _stance_handle(name_words):
+        # "Anti Judi Online": "online" is part of the problem's name, not an advert word.
+        advertised = ISSUE_ONLINE_RE.sub(r"\1", advertised)
+    reading.name_advert = list(dict.fromkeys(NAME_ADVERT_RE.findall(advertised)))[:4]
     checks = (
         ("name", reading.name, NAME_TOPICS_RE),
         ("website", website, ADDRESS_TOPICS_RE),
@@ -701,9 +825,64 @@ def read_fields(body, *, name="", email="", url=""):
             reading.field_pitch = f"{kind} '{said}' in {label}"
             if not any(where == label for where, _word in reading.field_topics):
                 reading.field_topics.append((label, said))
+    _read_linked_sites(reading, email)
     if reading.field_topics:
         reading.advert = fields_advertise(reading, website)
+    if nickname_only(reading):
+        _drop_nickname_pitches(reading)
     return reading
+
+
+def _read_hidden_joins(reading, body, name):
+    """Letters cut apart by invisible characters, in the body or the name: more than
+    HIDDEN_JOINS_DISGUISE of them are a disguise, whatever the words say."""
+    reading.hidden_joins = len(HIDDEN_JOIN_RE.findall(body)) + len(HIDDEN_JOIN_RE.findall(name))
+    if reading.hidden_joins > HIDDEN_JOINS_DISGUISE:
+        reading.disguised.insert(0, f"{reading.hidden_joins} letters split by invisible characters")
+
+
+def _read_email_contact(reading, text):
+    """An email address in the text, not a public body's: how a lender's "testimony" or a
+    recovery service asks to be reached."""
+    reading.email_contact = "@" in text and any(
+        not is_official(found.group(1)) for found in EMAIL_IN_TEXT_RE.finditer(text)
+    )
+
+
+def _read_linked_sites(reading, email):
+    """What the sites linked in the text are named for, and whether one is the
+    commenter's own: a link to "pgsoft-resmi.online" advertises as a website field of that
+    name would, and one to the site in the commenter's own website field or mail domain
+    is a business advertising itself."""
+    own = {reading.website_host.removeprefix("www.")} - {""}
+    if reading.email_domain and not reading.webmail:
+        own.add(reading.email_domain)
+    reading.own_link = any(
+        host == site or host.endswith("." + site) or site.endswith("." + host)
+        for host in reading.body_hosts
+        for site in own
+    )
+    for host in reading.body_hosts:
+        if host in SHORTENERS or host in MESSENGER_HOSTS:
+            continue
+        words = "".join(host_words(host))
+        topics = list(dict.fromkeys(ADDRESS_TOPICS_RE.findall(words)))
+        for word in topics:
+            if ("link", word) not in reading.field_topics:
+                reading.field_topics.append(("link", word))
+        if not reading.warning and (len(topics) >= 2 or WEBSITE_STRONG_RE.search(words)):
+            reading.field_pitch = reading.field_pitch or f"link to {host}"
+
+
+def _drop_nickname_pitches(reading):
+    """A reader called "Wayan Gacor" who writes "Wayan Gacor di sini" names themself, not
+    a pitch: a pitch that is only the name's nickname word is not one."""
+    nickname = set(WORD_RE.findall(reading.name))
+    for kind, said in list(reading.pitches.items()):
+        if said in nickname:
+            del reading.pitches[kind]
+            reading.disguised = [found for found in reading.disguised if found != f"'{said}'"]
+    reading.lure = "phishing" in reading.pitches
 
 
 def _field_pitch(value):

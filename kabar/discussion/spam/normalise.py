@@ -9,9 +9,11 @@ is never changed. In order:
    at run time): Cyrillic "ѕ", Greek "ο", dotless "ı" read as Latin "s", "o", "i". Only
    non-ASCII characters are mapped, so "0" and "1" in ordinary numbers stay digits;
 2. nothing more for a single word of letters (a name, mostly);
-3. spelled-out domains: "gacor88 titik com", "dot com", "(dot)", "[.]" read as ".";
-4. letters split by separators: "s l o t", "g.a.c.o.r", "s-l-o-t" read as one word (three
-   or more single characters joined by the same separator);
+3. letters split by separators: "s l o t", "g.a.c.o.r", "s-l-o-t" read as one word (three
+   or more single characters joined by the same separator), before the dots are read, so
+   "c o m" is a top-level domain again;
+4. spelled-out domains: "gacor88 titik com", "dot com", "(dot)", "[.]", "www ." read as
+   "." ("w w w . c u a n 4 d . c l u b" reads "www.cuan4d.club");
 5. leetspeak in words that mix letters with digits or @ and $: "sl0t g4c0r" reads "slot
    gacor", "$lot" reads "slot"; runs of two or more digits ("slot88") are kept and split
    off the letters, "slot 88", so the word is found;
@@ -38,9 +40,13 @@ SPELLED_DOT_RE = re.compile(
     r"cc|shop|store|link|win|bet|fun|games?|app|sbs|icu|cyou|click|tk|ml|ga|cf)\b)"
 )
 BRACKETED_DOT_RE = re.compile(r"\s*[\(\[\{]\s*(?:dot|titik|\.)\s*[\)\]\}]\s*")
+WWW_DOT_RE = re.compile(r"\bwww(?:\s*\.\s*|\s+(?:dot|titik)\s+)(?=\w)")
 MIXED_TOKEN_RE = re.compile(r"[\w@$]+")
 MIXED_GATE_RE = re.compile(r"[\d@$]")
-SEPARATED_GATE_RE = re.compile(r"\b\w[ .\-_*+•·|~/]{1,3}\w[ .\-_*+•·|~/]{1,3}\w\b")
+# Underscore is a word character: "g_a_c_o_r" has no word boundary inside it.
+SEPARATED_GATE_RE = re.compile(
+    r"(?<![^\W_])[^\W_][ .\-_*+•·|~/]{1,3}[^\W_][ .\-_*+•·|~/]{1,3}[^\W_](?![^\W_])"
+)
 LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 VOWELS = set("aeiou")
 REPEAT_RE = re.compile(r"([a-vx-z])\1{2,}")
@@ -153,11 +159,12 @@ def normalise(text):
     text = fold_skeleton(text)
     if text.isalpha():
         return REPEAT_RE.sub(r"\1", text)  # one word of letters only: nothing else to read
+    if SEPARATED_GATE_RE.search(text):
+        text = SEPARATED_RE.sub(_join_separated, text)
     if "dot" in text or "titik" in text or "(" in text or "[" in text or " . " in text:
         text = SPELLED_DOT_RE.sub(".", text)
         text = BRACKETED_DOT_RE.sub(".", text)
-    if SEPARATED_GATE_RE.search(text):
-        text = SEPARATED_RE.sub(_join_separated, text)
+        text = WWW_DOT_RE.sub("www.", text)
     if MIXED_GATE_RE.search(text) and any(_is_mixed(t) for t in MIXED_TOKEN_RE.findall(text)):
         text = MIXED_TOKEN_RE.sub(_unleet, text)
     text = REPEAT_RE.sub(r"\1", text)

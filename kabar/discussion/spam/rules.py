@@ -6,7 +6,7 @@ from django.db import connection
 
 from ..models import Comment, CommentStatus
 from . import words
-from .content import is_official, nickname_only, read_comment
+from .content import is_source, nickname_only, read_comment
 from .text import host_of, links_in, squash
 
 
@@ -62,8 +62,10 @@ def email_flood(comment, *, article, rules, context):
 
 def count_links(comment):
     """Links in the text, not counting those to public bodies, universities and schools
-    (.go.id, .ac.id, .sch.id, .gov, .edu): a reader citing two regulators is not spamming."""
-    return sum(1 for link in links_in(comment.body) if not is_official(host_of(link)))
+    (.go.id, .ac.id, .sch.id, .gov, .edu) or to sources readers cite (an encyclopaedia, a
+    news organisation; content.SOURCE_HOSTS): a reader citing two regulators or two
+    newspapers is not spamming, as WordPress's bare count of links would have it."""
+    return sum(1 for link in links_in(comment.body) if not is_source(host_of(link)))
 
 
 def links(comment, *, article, rules, context):
@@ -120,9 +122,11 @@ PITCH_NAMES = {
     "gambling": "gambling",
     "loan": "loan offer",
     "medicine": "medicine offer",
+    "occult": "occult service",
     "phishing": "account or prize lure",
     "referral": "referral, job or easy-money pitch",
     "scheme": "paid followers or trading scheme",
+    "promotion": "asks readers to visit the commenter's site",
     "sales": "sales ask with a contact",
 }
 
@@ -136,11 +140,13 @@ def spam_pitch(comment, *, article, rules, context):
     if not reading.pitches:
         return []
     detail = "; ".join(f"{PITCH_NAMES[kind]}: '{said}'" for kind, said in reading.pitches.items())
+    # A reader's nickname ("Wahyu Slot") is no way to answer a pitch.
     answerable = (
         reading.phone
         or reading.messenger
+        or reading.email_contact
         or reading.body_hosts
-        or reading.field_topics
+        or (reading.field_topics and not nickname_only(reading))
         or reading.code
     )
     effect = "hold" if answerable or len(reading.pitches) > 1 else "score"
@@ -149,8 +155,13 @@ def spam_pitch(comment, *, article, rules, context):
         effect = "score"
     # A reader warning others ("hati-hati, link palsu …, jangan diklik") quotes the lure and
     # its address; without a contact or an advertising name that is a warning, not a pitch.
+    # A "testimony" that was cheated by fake lenders and gives a lender's address is a pitch.
     if reading.warning and not (
-        reading.phone or reading.messenger or reading.field_topics or reading.code
+        reading.phone
+        or reading.messenger
+        or reading.email_contact
+        or reading.field_topics
+        or reading.code
     ):
         effect = "score"
     return [reason("spam_pitch", effect, detail)]
@@ -170,33 +181,47 @@ def spam_fields(comment, *, article, rules, context):
     marked spam when it is an advertisement beyond doubt (content.fields_advertise: several
     topic and advert words together, where a person's name has at most one lucky word, or a
     pitch of a known kind); only noted when it is one nickname-like word in a person's name
-    ("Om Bet", content.nickname_only)."""
+    ("Om Bet") or a handle that takes a side against a problem ("korban_pinjol"; see
+    content.nickname_only), unless the comment also gives a contact: a reader called
+    "Korban Pinjol" does not leave a number to call."""
     reading = read_comment(comment)
     if not reading.field_topics:
         return []
     detail = "; ".join(f"'{word}' in {label}" for label, word in reading.field_topics[:3])
     if reading.advert:
         return [reason("spam_fields", "spam", f"{detail} (an advertisement: {reading.advert})")]
-    if nickname_only(reading):
+    contact = reading.phone or reading.messenger or reading.email_contact
+    if nickname_only(reading) and not contact:
         return [reason("spam_fields", "score", detail)]
     return [reason("spam_fields", "hold", detail)]
 
 
 def contact(comment, *, article, rules, context):
-    """A phone number or messenger contact anywhere: evidence, never a hold on its own (with
-    a learned score that leans to spam, the learned check holds it; see spam.learned)."""
+    """A phone number, messenger contact or email address to write to anywhere: evidence,
+    never a hold on its own (with a learned score that leans to spam, the learned check
+    holds it; see spam.learned)."""
     reading = read_comment(comment)
     found = [
         what
         for what, there in (
             ("phone number", reading.phone),
             ("messenger contact", reading.messenger),
+            ("email address in the text", reading.email_contact),
         )
         if there
     ]
     if not found:
         return []
     return [reason("contact", "score", " and ".join(found))]
+
+
+def own_link(comment, *, article, rules, context):
+    """The text links the commenter's own site (the website field's host or the email's own
+    domain): evidence, never a hold on its own, as a reader may point to their own blog;
+    with a learned score that is nearly sure, a business advertising itself (spam.learned)."""
+    if not read_comment(comment).own_link:
+        return []
+    return [reason("own_link", "score", "links the commenter's own website")]
 
 
 CHECKS = (
@@ -210,6 +235,7 @@ CHECKS = (
     disguised,
     spam_fields,
     contact,
+    own_link,
 )
 
 # Rules whose finding is evidence of spam (not of policy, like premoderation): the

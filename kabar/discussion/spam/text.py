@@ -9,7 +9,9 @@ WORD_RE = re.compile(r"\w+")
 SPACE_RE = re.compile(r"\s+")
 # Links as a reader (or the autolinker) sees them: a scheme, or a bare www. host.
 LINK_RE = re.compile(r"(?:\bhttps?://|\bwww\.)[^\s<>\"']+", re.IGNORECASE)
-HOST_RE = re.compile(r"^(?:https?://)?([^/\s:?#]+)", re.IGNORECASE)
+# A host ends where its path does, or at punctuation the sentence put after a bare link
+# ("lihat https://www.bpk.go.id, dan ...").
+HOST_RE = re.compile(r"^(?:https?://)?([^/\s:?#,;!)\]}>]+)", re.IGNORECASE)
 
 
 def fold(text):
