@@ -2,6 +2,7 @@
 page however a reader's browser wrote it, so /story and /Story?ref=home#top find one
 discussion (unless the site keeps query strings apart)."""
 
+import functools
 import hashlib
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,6 +27,13 @@ def _parts(url):
     does not matter; BadAddress otherwise."""
     if not isinstance(url, str) or not url or len(url) > ADDRESS_MAX_LENGTH:
         raise BadAddress()
+    return _url_parts(url)
+
+
+# Every API request names its page's address and origin (a comment POST parses them five
+# times): each process keeps the parts of the addresses it met lately. Refusals are not kept.
+@functools.lru_cache(maxsize=1024)
+def _url_parts(url):
     if any(ord(c) < 0x20 or c.isspace() or 0xD800 <= ord(c) <= 0xDFFF for c in url):
         raise BadAddress()  # control characters, spaces, lone surrogates
     try:

@@ -10,6 +10,7 @@ and any message for the whole form."""
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -74,12 +75,29 @@ class Outcome:
     error: str = ""
     retry_after: int = 0
     rules: Rules | None = None
-    # Where the stored comment shows (its page of the thread and anchor).
-    address: str = ""
+    # The author's comments waiting for moderation, the stored one among them: they count
+    # in the page of the thread the comment shows on.
+    own_pending_ids: tuple = ()
 
     @property
     def stored(self):
         return self.comment is not None
+
+    @cached_property
+    def address(self):
+        """Where the stored comment shows (its page of the thread and anchor). Worked out
+        when asked for: the form's redirect needs it, the JSON API's answer does not (one
+        query fewer)."""
+        target, comment = self.target, self.comment
+        try:
+            shown = comment_url(
+                target, comment, rules=self.rules, own_pending_ids=list(self.own_pending_ids)
+            )
+        except DATABASE_DOWN:
+            # Committed already: the author is told it is saved, at the page's first page.
+            logger.warning("database gone after comment %s was stored", comment.pk)
+            shown = None
+        return shown or f"{target.url}#comment-{comment.pk}"
 
 
 def submit(data, facts):
@@ -165,11 +183,11 @@ def submit(data, facts):
                 form.add_error(name if name in form.fields else None, message)
         return refuse(400)
 
-    address = f"{target.url}#comment-{comment.pk}"
-    try:
-        shown = comment_url(target, comment, rules=rules, own_pending_ids=[*facts.own, comment.pk])
-        address = shown or address
-    except DATABASE_DOWN:
-        # Committed already: the author is told it is saved, at the page's first page.
-        logger.warning("database gone after comment %s was stored", comment.pk)
-    return Outcome(201, target=target, form=form, comment=comment, rules=rules, address=address)
+    return Outcome(
+        201,
+        target=target,
+        form=form,
+        comment=comment,
+        rules=rules,
+        own_pending_ids=(*facts.own, comment.pk),
+    )
