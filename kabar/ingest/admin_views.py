@@ -187,6 +187,8 @@ class ImportRunDetailView(ImportAdminMixin, TemplateView):
             redirects=run.report.get("redirects", {}),
             problems=run.report.get("problems", []),
             again_form=self.again_form_class(initial={"dry_run": False}),
+            again_url=self.url("again", run.pk),
+            delete_url=self.url("delete", run.pk),
             **kwargs,
         )
 

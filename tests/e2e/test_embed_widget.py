@@ -417,6 +417,30 @@ def test_a_reader_edits_and_deletes_their_own_and_reports_another_in_place(
     expect(shown.get_by_role("button", name="Sunting", exact=True)).to_have_count(0)
     expect(shown.get_by_role("button", name="Hapus", exact=True)).to_have_count(0)
 
+    # Deleting a comment that has a reply: the reply stays, under the placeholder.
+    answer = comment_submit(
+        page=thread,
+        author=CommentAuthor(name="Wulan", email="pembaca7@example.net", ip_address="198.51.100.7"),
+        body=FERRY + " Terima kasih, Laras.",
+        parent=kept,
+    )
+    comments_set_status([answer.pk], CommentStatus.APPROVED)
+    reader.reload()
+    expect(widget.locator("h2")).to_have_text("4 komentar")
+    mine.get_by_role("button", name="Hapus", exact=True).click()
+    confirm = mine.get_by_role("form", name="Hapus komentar Anda?")
+    expect(confirm).to_contain_text("balasan tersebut tetap ada")
+    confirm.get_by_role("button", name="Hapus komentar", exact=True).click()
+    expect(mine).to_contain_text("Komentar dihapus")
+    expect(mine).not_to_contain_text(REPLY)
+    expect(widget.locator(f"#c{answer.pk}")).to_contain_text("Terima kasih, Laras.")
+    expect(widget.locator("h2")).to_have_text("3 komentar")
+    kept.refresh_from_db()
+    assert kept.removed_at is not None
+    stranger.reload()
+    expect(shown.locator(f"#c{kept.pk}")).to_contain_text("Komentar dihapus")
+    expect(shown.locator(f"#c{answer.pk}")).to_contain_text("Terima kasih, Laras.")
+
 
 def axe_violations(page):
     page.add_script_tag(path=str(AXE))

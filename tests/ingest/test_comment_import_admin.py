@@ -94,6 +94,10 @@ def test_a_disqus_export_lands_in_its_threads_and_the_report_shows(
     assert "data-report" in html
     assert "closed in the other system: 1." in html
     assert "its thread was deleted on Disqus" in html
+    # The run's own actions, not the WordPress import's (the two share one page template).
+    assert f'action="{reverse("ingest_comments:again", args=[run.pk])}"' in html
+    assert f'href="{reverse("ingest_comments:delete", args=[run.pk])}"' in html
+    assert "ingest/wordpress" not in html and "Posts and pages read" not in html
 
 
 def test_an_isso_database_lands_on_the_site_chosen(staff, blog, django_capture_on_commit_callbacks):

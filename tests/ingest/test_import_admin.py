@@ -75,6 +75,9 @@ def test_upload_runs_the_import_and_shows_the_report(staff, django_capture_on_co
     # The problems list: the images left out without an uploads folder, the pingback.
     assert "Pasar beras Cipinang" in html
     assert "a pingback" in html
+    assert "Old addresses answering with a redirect" in html
+    assert f'action="{reverse("ingest_wordpress:again", args=[run.pk])}"' in html
+    assert f'href="{reverse("ingest_wordpress:delete", args=[run.pk])}"' in html
 
 
 def test_the_list_shows_runs_newest_first_with_their_counts(
