@@ -100,13 +100,14 @@ def moderator(transactional_db, django_user_model):
     return ("penyunting", PASSWORD)
 
 
-def approved(thread, body, name="Wulan", n=7):
+def approved(thread, body, name="Wulan", n=7, parent=None):
     comment = comment_submit(
         page=thread,
         author=CommentAuthor(
             name=name, email=f"pembaca{n}@example.net", ip_address=f"198.51.100.{n}"
         ),
         body=body,
+        parent=parent,
     )
     comments_set_status([comment.pk], CommentStatus.APPROVED)
     return comment
@@ -418,13 +419,7 @@ def test_a_reader_edits_and_deletes_their_own_and_reports_another_in_place(
     expect(shown.get_by_role("button", name="Hapus", exact=True)).to_have_count(0)
 
     # Deleting a comment that has a reply: the reply stays, under the placeholder.
-    answer = comment_submit(
-        page=thread,
-        author=CommentAuthor(name="Wulan", email="pembaca7@example.net", ip_address="198.51.100.7"),
-        body=FERRY + " Terima kasih, Laras.",
-        parent=kept,
-    )
-    comments_set_status([answer.pk], CommentStatus.APPROVED)
+    answer = approved(thread, FERRY + " Terima kasih, Laras.", parent=kept)
     reader.reload()
     expect(widget.locator("h2")).to_have_text("4 komentar")
     mine.get_by_role("button", name="Hapus", exact=True).click()

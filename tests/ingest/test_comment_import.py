@@ -31,16 +31,6 @@ BUSES = "https://blog.example.org/en/2026/11/night-buses/"
 
 
 @pytest.fixture
-def blog(home):
-    return builders.make_external_site()
-
-
-@pytest.fixture
-def own_article(section):
-    return builders.make_article(section, "Gencatan senjata disepakati", slug="gencatan-senjata")
-
-
-@pytest.fixture
 def imported(blog, own_article):
     return run()
 

@@ -23,22 +23,6 @@ SOUP = "https://blog.example.org/en/recipes/banjar-soup/"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-@pytest.fixture
-def blog(home):
-    return builders.make_external_site()
-
-
-@pytest.fixture
-def own_article(section):
-    return builders.make_article(section, "Gencatan senjata disepakati", slug="gencatan-senjata")
-
-
-@pytest.fixture
 def staff(client, django_user_model, blog, own_article, media):
     user = django_user_model.objects.create_superuser("pemindah", "pemindah@kabar.test", "x")
     # The messages are checked in English; the admin speaks Indonesian unless asked.

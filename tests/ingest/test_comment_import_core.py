@@ -11,17 +11,11 @@ from kabar.discussion.selectors import MAX_THREAD_DEPTH
 from kabar.ingest.comments.importer import import_comments, in_tree_order
 from kabar.ingest.comments.source import Source, SourceComment, SourceThread
 from kabar.ingest.models import ImportedItem
-from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 T0 = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 PAGE = "https://blog.example.org/tulisan/uji/"
-
-
-@pytest.fixture
-def blog(home):
-    return builders.make_external_site()
 
 
 def said(cid, parent="", minutes=0, body=None, **fields):

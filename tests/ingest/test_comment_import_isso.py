@@ -25,11 +25,6 @@ BANJIR = "https://blog.example.org/tulisan/banjir-di-kampung-melayu/"
 NOTES = "https://blog.example.org/en/notes/why-we-moved-our-comments/"
 
 
-@pytest.fixture
-def blog(home):
-    return builders.make_external_site()
-
-
 def run(site="blog-teman", path=ISSO, **options):
     registered, origin = site_named(site)
     return import_comments(read_isso(str(path), origin=origin), site=registered, **options)

@@ -16,7 +16,6 @@ from kabar.ingest.comments.importer import import_comments
 from kabar.ingest.comments.remark42 import read_remark42
 from kabar.ingest.comments.source import FormatError
 from kabar.ingest.models import ImportedItem
-from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +23,6 @@ BACKUP = Path(__file__).resolve().parent / "fixtures" / "comments" / "remark42-b
 SOTO = "https://blog.example.org/resep/soto-banjar/"
 SOUP = "https://blog.example.org/en/recipes/banjar-soup/"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def blog(home):
-    return builders.make_external_site()
 
 
 def run(path=BACKUP, **options):

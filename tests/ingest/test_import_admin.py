@@ -22,12 +22,6 @@ ADD = "ingest_wordpress:add"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
-@pytest.fixture
 def staff(client, django_user_model, home, media):
     user = django_user_model.objects.create_superuser("pemindah", "pemindah@kabar.test", "x")
     # The messages are checked in English; the admin speaks Indonesian unless asked.
