@@ -24,16 +24,20 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def _no_staff_round_known():
     """What a process keeps of rows each test rolls back or empties: the staff digest's
-    round it knows to be queued (staff.STAFF_ROUND) and the spam filter's counts it read
-    lately (classifier._known): forgotten around every test."""
-    from kabar.discussion import staff  # noqa: PLC0415 - needs the settings pytest-django sets
+    round it knows to be queued (staff.STAFF_ROUND), the spam filter's counts it read
+    lately (classifier._known) and the confirmation mails it saw queued
+    (notifications._asked): forgotten around every test."""
+    from kabar.discussion import notifications, staff  # noqa: PLC0415 - needs pytest-django's settings
     from kabar.discussion.spam import classifier  # noqa: PLC0415 - the same
 
-    staff.STAFF_ROUND.forget()
-    classifier.forget_known_counts()
+    def forget():
+        staff.STAFF_ROUND.forget()
+        classifier.forget_known_counts()
+        notifications.forget_confirmations_asked()
+
+    forget()
     yield
-    staff.STAFF_ROUND.forget()
-    classifier.forget_known_counts()
+    forget()
 
 
 @pytest.fixture(autouse=True)

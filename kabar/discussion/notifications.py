@@ -6,8 +6,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kabar.core.memo import RecentMemo
 
 from .mail import KIND_CONFIRM, KIND_REPLY, mail_subject, site_name
 from .models import Comment, Commenter, CommentStatus, EmailDelivery, Subscription, normalise_email
@@ -149,6 +152,39 @@ def _announce(comment_id, event):
         logger.exception("could not queue notifications for comment %s", comment_id)
 
 
+# When each address last had a confirmation mail queued (within the last day), as this
+# process read it: a commenter who keeps writing before confirming is asked once a day,
+# and each of their comments learns that here instead of from a query. Only a mail found
+# is kept (one queued meanwhile is read on the next comment), and it counts only while
+# it is under a day old and newer than the address's confirmation.
+_asked = RecentMemo(seconds=10 * 60, max_entries=10_000)
+
+
+def forget_confirmations_asked():
+    _asked.forget()
+
+
+def _latest_confirmations(emails):
+    since = timezone.now() - timedelta(days=1)
+    found = dict(
+        EmailDelivery.objects.filter(kind=KIND_CONFIRM, recipient__in=emails, created_at__gte=since)
+        .values_list("recipient")
+        .annotate(latest=Max("created_at"))
+    )
+    return {email: found.get(email) for email in emails}
+
+
+def _asked_today(commenter):
+    """Whether a confirmation mail was queued for `commenter` in the last day, after its
+    owner confirmed the address if they did (_confirmations_today, without a query each
+    time)."""
+    latest = _asked.get_many([commenter.email], _latest_confirmations)[commenter.email]
+    since = timezone.now() - timedelta(days=1)
+    if commenter.verified_at is not None:
+        since = max(since, commenter.verified_at)
+    return latest is not None and latest >= since
+
+
 def _nothing_for_its_author(comment):
     """Whether a stored comment mails its author nothing (comment_announce): no follow-ups
     asked for, and no address to confirm, or its owner asked already today (one such mail
@@ -161,7 +197,7 @@ def _nothing_for_its_author(comment):
     commenter = comment.commenter
     if commenter.verified_at is not None and not asks_for_proof(comment):
         return True
-    return _confirmations_today(commenter).exists()
+    return _asked_today(commenter)
 
 
 def on_comment_stored(sender, comment, context=None, **kwargs):

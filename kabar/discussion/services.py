@@ -1,5 +1,6 @@
 """Writes to reader comments. Views, forms and admin hooks call these, never the model."""
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -7,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ from .trust import (
     commenter_trust,
     commenters_recount,
     commenters_restore_trust,
+    counted_status,
     is_staff,
     is_trusted,
     may_moderate,
@@ -165,6 +167,20 @@ def refuse_duplicate(comment, *, proven):
         )
 
 
+def _check_and_write(counted):
+    """The transaction a new comment's duplicate check and INSERT need: one where it makes
+    the check atomic (SQLite's BEGIN IMMEDIATE takes the database's one write lock, so no
+    other post comes between the check and the row) or where a counter of its author
+    changes with the row (`counted`). Otherwise none: under PostgreSQL's READ COMMITTED a
+    transaction would not keep an identical post from coming between the two either, and
+    it costs a round trip at each end, so a held comment is checked, then stored in one
+    statement."""
+    mode = connection.settings_dict.get("OPTIONS", {}).get("transaction_mode") or ""
+    if counted or mode.upper() == "IMMEDIATE":
+        return transaction.atomic()
+    return contextlib.nullcontext()
+
+
 def comment_submit(*, page, author, body, parent=None, context=None, rules=None):
     """Store a reader's comment with the status the moderation rules give it. `rules` are
     the page's (policy.rules_for), when the caller has read them already."""
@@ -206,7 +222,8 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
     _apply_moderation(comment, author=author, article=article, rules=rules, context=context)
     # The staff digest it waits for, if any, is written with the comment: no second write.
     comment.staff_notice = staff_notice_kind(comment, rules) or ""
-    with transaction.atomic():
+    counted = comment.commenter_id is not None and counted_status(comment.status)
+    with _check_and_write(counted):
         refuse_duplicate(comment, proven=address_proven(author))
         comment.save()
         # The commenter's counters change with the comment, in the same transaction.

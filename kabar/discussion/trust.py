@@ -324,6 +324,11 @@ def _count_delta(status):
     return (int(status == CommentStatus.APPROVED), int(status in REJECTED))
 
 
+def counted_status(status):
+    """Whether a comment in `status` counts in its commenter's counters."""
+    return any(_count_delta(status))
+
+
 def commenters_recount(changes):
     """Apply (commenter_id, previous_status, new_status) transitions to the counters;
     previous_status is None for a new comment."""

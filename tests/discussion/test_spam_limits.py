@@ -8,8 +8,10 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Site
 
+from kabar.core.text import text_key
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
-from kabar.discussion.services import comments_set_status
+from kabar.discussion.own import address_proof
+from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -189,4 +191,42 @@ def test_trashed_comment_does_not_count_as_said(article):
     first = builders.submit(article, body="Coba lagi.")
     comments_set_status([first.pk], CommentStatus.TRASH)
     builders.submit(article, body="Coba lagi.")
+    assert Comment.objects.count() == 2
+
+
+def test_a_duplicate_is_found_however_long_ago_it_was_said(article):
+    """One index lookup by the text's key (Comment.body_key): an author's fiftieth comment
+    back is compared as their last one is, whatever they wrote in between."""
+    builders.submit(article, body="Jembatan itu harus diperbaiki sebelum musim hujan.")
+    for number in range(60):
+        builders.submit(article, body=f"Pendapat lain nomor {number}.")
+    with pytest.raises(ValidationError):
+        builders.submit(article, body="JEMBATAN itu harus  diperbaiki sebelum musim hujan.")
+    assert Comment.objects.count() == 61
+
+
+def test_an_address_typed_in_capitals_is_the_same_author(article):
+    """From the browser that proves the address, the same words under the same address
+    typed otherwise, from another network, are a duplicate still."""
+    words = "Huruf besar tidak mengubah penulis."
+    builders.submit(article, body=words, email="Sari@Example.org")
+    author = CommentAuthor(
+        name="Sari",
+        email="sari@example.org",
+        ip_address="198.51.100.99",
+        proofs=frozenset({address_proof("sari@example.org")}),
+    )
+    with pytest.raises(ValidationError):
+        comment_submit(page=article, author=author, body=words)
+
+
+def test_the_text_key_follows_an_edit_of_the_body(article):
+    first = builders.submit(article, body="Teks awal yang nanti diubah.")
+    Comment.objects.filter(pk=first.pk).update(edited_at=None)
+    first.body = "Teks sesudah diubah oleh penulisnya."
+    first.save(update_fields=["body"])
+    assert Comment.objects.get(pk=first.pk).body_key == text_key(first.body)
+    with pytest.raises(ValidationError):
+        builders.submit(article, body="teks sesudah diubah oleh penulisnya.")
+    builders.submit(article, body="Teks awal yang nanti diubah.")
     assert Comment.objects.count() == 2
