@@ -106,3 +106,15 @@ def test_uploaded_files_are_served_only_when_the_settings_say_so(settings, urls_
 
     urls_with_media(False)
     assert Client().get("/media/images/uji.txt").status_code == 404
+
+
+def test_a_worker_has_two_threads_on_a_database_server_and_one_on_sqlite():
+    """On PostgreSQL a worker would otherwise idle through each round trip; on SQLite a
+    second thread would only wait for the one write lock."""
+    assert cli.default_threads({"ENGINE": "django.db.backends.sqlite3"}) == 1
+    assert cli.default_threads({"ENGINE": "django.db.backends.postgresql"}) == 2
+    args = argparse.Namespace(
+        bind="127.0.0.1:8124", workers=2, threads=2, server="granian", access_log=False
+    )
+    argv = cli._server_argv(args)
+    assert argv[argv.index("--blocking-threads") + 1] == "2"
