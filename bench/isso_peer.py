@@ -160,8 +160,10 @@ import gc
 def pre_fork(server, worker):
     import isso
 
+    # type(), not isinstance(): isinstance() asks a lazy object for its __class__, which
+    # can make it load (a session left in memory would query a database).
     for app in gc.get_objects():
-        if isinstance(app, isso.Isso):
+        if issubclass(type(app), isso.Isso):
             with app.lock:
                 pass
 """
