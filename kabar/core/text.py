@@ -2,7 +2,6 @@
 case-folded, its spacing made one space. The spam checks read every field this way, and
 the duplicate check compares comments by the key of their folded text."""
 
-import functools
 import hashlib
 import re
 import unicodedata
@@ -22,7 +21,6 @@ def fold(text):
     return text.casefold()
 
 
-@functools.lru_cache(maxsize=4096)
 def squash(text):
     """Folded with runs of whitespace made one space: how two texts are compared."""
     return SPACE_RE.sub(" ", fold(text)).strip()

@@ -76,15 +76,23 @@ def _commenter(email):
         return Commenter.objects.get(email=email)
 
 
-def _confirmations_today(commenter):
-    """The confirmation mails queued for `commenter`'s address in the last day, those from
-    before its owner confirmed it left out."""
+def _day_of(commenter):
+    """Since when a confirmation mail counts as today's for `commenter`: a day ago, or when
+    its owner confirmed the address, if that was later."""
     since = timezone.now() - timedelta(days=1)
     if commenter.verified_at is not None:
         since = max(since, commenter.verified_at)
-    return EmailDelivery.objects.filter(
-        kind=KIND_CONFIRM, recipient=commenter.email, created_at__gte=since
-    )
+    return since
+
+
+def _confirmations_since(since):
+    return EmailDelivery.objects.filter(kind=KIND_CONFIRM, created_at__gte=since)
+
+
+def _confirmations_today(commenter):
+    """The confirmation mails queued for `commenter`'s address in the last day, those from
+    before its owner confirmed it left out."""
+    return _confirmations_since(_day_of(commenter)).filter(recipient=commenter.email)
 
 
 def followers_notify(comment):
@@ -165,9 +173,9 @@ def forget_confirmations_asked():
 
 
 def _latest_confirmations(emails):
-    since = timezone.now() - timedelta(days=1)
     found = dict(
-        EmailDelivery.objects.filter(kind=KIND_CONFIRM, recipient__in=emails, created_at__gte=since)
+        _confirmations_since(timezone.now() - timedelta(days=1))
+        .filter(recipient__in=emails)
         .values_list("recipient")
         .annotate(latest=Max("created_at"))
     )
@@ -179,10 +187,7 @@ def _asked_today(commenter):
     owner confirmed the address if they did (_confirmations_today, without a query each
     time)."""
     latest = _asked.get_many([commenter.email], _latest_confirmations)[commenter.email]
-    since = timezone.now() - timedelta(days=1)
-    if commenter.verified_at is not None:
-        since = max(since, commenter.verified_at)
-    return latest is not None and latest >= since
+    return latest is not None and latest >= _day_of(commenter)
 
 
 def _nothing_for_its_author(comment):
