@@ -423,3 +423,14 @@ def test_backup_and_restore_drill_of_the_sqlite_site(prod_site, tmp_path):
     )  # fmt: skip
     assert result.returncode != 0
     assert "FAILED" in result.stderr
+
+
+def test_the_wsgi_module_freezes_what_it_loaded_for_the_cyclic_collector(tmp_path):
+    # The apps' import-time objects are moved out of the collector's sight, so a full
+    # collection no longer walks them in the middle of a reader's request.
+    script = "import gc, kabar.wsgi; print(gc.get_freeze_count(), len(gc.get_objects()))"
+    line, err = in_production_process(tmp_path, script, KABAR_TASK_WORKER="external")
+    assert line, err
+    frozen, tracked = map(int, line.split())
+    assert frozen > 50_000
+    assert tracked < frozen / 10
