@@ -500,6 +500,25 @@ def pg_amcheck(database_url):
 # The Kabar server -----------------------------------------------------------------------
 
 
+# kabar serve's default number of web workers, and how long a started server is given for
+# all of them to listen.
+DEFAULT_WORKERS = max(2, os.cpu_count() or 1)
+LISTEN_WAIT = 10
+
+
+def listening_sockets(port):
+    """How many TCP sockets on this machine listen on `port` (/proc/net/tcp, tcp6)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                local, state = fields[1], fields[3]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
+                    count += 1
+    return count
+
+
 class Server:
     """`kabar serve` on 127.0.0.1 for one site; its process group is ours to kill."""
 
@@ -537,9 +556,21 @@ class Server:
             with contextlib.suppress(OSError, http.client.HTTPException):
                 status, _headers, _body = http_get(self.port, "/", timeout=5)
                 if status < 500:
+                    self.wait_listening(min(deadline, time.monotonic() + LISTEN_WAIT))
                     return time.monotonic() - self.started_at
             time.sleep(0.1)
         raise RuntimeError(f"kabar serve did not answer in {timeout} s:\n{tail(self.log)}")
+
+    def wait_listening(self, deadline):
+        """Wait until every web worker listens: granian's each listen on a socket of their
+        own (SO_REUSEPORT), and the kernel spreads a new connection only over the sockets
+        listening by then. A load that connected while one worker was still starting kept
+        every connection on the others for the whole run (seen: the 8 posters all on one
+        worker, the other idle, a third of the machine unused). A server whose workers
+        share one socket (gunicorn) is waited for until `deadline`, then taken as it is."""
+        workers = self.workers or DEFAULT_WORKERS
+        while listening_sockets(self.port) < workers and time.monotonic() < deadline:
+            time.sleep(0.05)
 
     def url(self, path="/"):
         return f"http://{HOST}:{self.port}{path}"
