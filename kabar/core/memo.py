@@ -64,6 +64,11 @@ class RecentMemo:
             self.entries = {}
             self.since = time.monotonic()
 
+    def put(self, key, value):
+        """Keep `value` for `key` (learnt by this process otherwise than by reading)."""
+        with self.lock:
+            self.entries[key] = value
+
     def get_many(self, keys, read):
         """{key: value} for `keys`: those not kept from `read(missing keys)`, which
         returns a value for each."""

@@ -152,19 +152,23 @@ def comment_announce(comment_id, event):
 
 
 def _announce(comment_id, event):
+    """Queue the comment's announcement; whether the queue took it."""
     try:
         announce_comment.enqueue(comment_id, event)
     except Exception:
         # The comment is stored; a queue that cannot take the job must not turn the
         # reader's or moderator's request into an error page.
         logger.exception("could not queue notifications for comment %s", comment_id)
+        return False
+    return True
 
 
 # When each address last had a confirmation mail queued (within the last day), as this
-# process read it: a commenter who keeps writing before confirming is asked once a day,
-# and each of their comments learns that here instead of from a query. Only a mail found
-# is kept (one queued meanwhile is read on the next comment), and it counts only while
-# it is under a day old and newer than the address's confirmation.
+# process read it, or had a job queued that asks for one: a commenter who keeps writing
+# before confirming is asked once a day, and each of their comments learns that here
+# instead of from a query or a job of its own. A mail not found is not kept (one queued
+# meanwhile is read on the next comment), and one counts only while it is under a day old
+# and newer than the address's confirmation.
 _asked = RecentMemo(seconds=10 * 60, max_entries=10_000)
 
 
@@ -190,19 +194,24 @@ def _asked_today(commenter):
     return latest is not None and latest >= _day_of(commenter)
 
 
-def _nothing_for_its_author(comment):
-    """Whether a stored comment mails its author nothing (comment_announce): no follow-ups
-    asked for, and no address to confirm, or its owner asked already today (one such mail
-    a day, confirmation_request), as far as what the write loaded shows. One indexed read
+# What a held comment may mail its author (comment_announce), as far as what the write
+# loaded shows.
+NOTHING, CONFIRMATION, UNKNOWN = "nothing", "confirmation", "unknown"
+
+
+def _mail_for_its_author(comment):
+    """NOTHING when no follow-ups were asked for and there is no address to confirm, or its
+    owner was asked already today (one such mail a day, confirmation_request); CONFIRMATION
+    when that mail is all the comment's job would send; UNKNOWN otherwise. One indexed read
     here spares a job per held comment of an unconfirmed commenter who keeps writing."""
     if comment.commenter_id is None:
-        return True
+        return NOTHING
     if comment.notify_replies or not Comment.commenter.is_cached(comment):
-        return False
+        return UNKNOWN
     commenter = comment.commenter
     if commenter.verified_at is not None and not asks_for_proof(comment):
-        return True
-    return _asked_today(commenter)
+        return NOTHING
+    return NOTHING if _asked_today(commenter) else CONFIRMATION
 
 
 def on_comment_stored(sender, comment, context=None, **kwargs):
@@ -213,9 +222,15 @@ def on_comment_stored(sender, comment, context=None, **kwargs):
     # does a held comment that mails its author nothing.
     if comment.status not in (*HELD, CommentStatus.APPROVED):
         return
-    if comment.status in HELD and _nothing_for_its_author(comment):
+    mail = _mail_for_its_author(comment) if comment.status in HELD else UNKNOWN
+    if mail == NOTHING:
         return
-    _announce(comment.pk, "stored")
+    if _announce(comment.pk, "stored") and mail == CONFIRMATION:
+        # This job asks them: their next comments, written before it has run (a burst
+        # while the worker is busy), need no job of their own. Should it find nothing to
+        # send after all (the comment taken for spam meanwhile), a comment after this
+        # process's memo is forgotten (minutes) asks again.
+        _asked.put(comment.commenter.email, timezone.now())
 
 
 def on_comment_edited(sender, comment, previous_status=None, **kwargs):

@@ -94,6 +94,43 @@ def test_an_unconfirmed_commenter_mailed_today_costs_no_job_and_the_staff_still_
     assert EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).count() == 2
 
 
+def test_a_burst_before_the_worker_ran_costs_one_job_and_one_mail(
+    article,
+    deferred_queue,
+    run_jobs,  # noqa: F811 - the fixture
+    django_capture_on_commit_callbacks,
+):
+    burst = [unconfirmed(article, django_capture_on_commit_callbacks) for _ in range(3)]
+    assert {comment.status for comment in burst} == {CommentStatus.PENDING}
+    # The first comment's job asks the address; the two written before it ran queue none.
+    assert [r.args for r in announcements(deferred_queue)] == [[burst[0].pk, "stored"]]
+    run_jobs()
+    confirmations = EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM)
+    assert [row.recipient for row in confirmations] == ["baru@example.org"]
+
+
+def test_a_job_the_queue_refused_is_queued_with_the_next_comment(
+    article,
+    deferred_queue,
+    run_jobs,  # noqa: F811 - the fixture
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    def refuse(*args):
+        raise ConnectionError("the queue is down")
+
+    monkeypatch.setattr(deferred_queue, "enqueue", refuse)
+    first = unconfirmed(article, django_capture_on_commit_callbacks)
+    assert first.status == CommentStatus.PENDING
+    assert announcements(deferred_queue) == []
+    monkeypatch.undo()
+
+    second = unconfirmed(article, django_capture_on_commit_callbacks)
+    assert [r.args for r in announcements(deferred_queue)] == [[second.pk, "stored"]]
+    run_jobs()
+    assert EmailDelivery.objects.filter(kind=DeliveryKind.CONFIRM).count() == 1
+
+
 def test_a_comment_s_thread_page_counts_what_its_author_sees(article):
     """Approved comments and removed ones' placeholders count for everybody, the reader's
     own held comments for them only, other readers' held comments never."""

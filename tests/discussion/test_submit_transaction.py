@@ -37,9 +37,7 @@ def immediate():
     return (options.get("transaction_mode") or "").upper() == "IMMEDIATE"
 
 
-def test_a_held_comment_is_stored_in_a_transaction_only_where_that_makes_it_atomic(
-    article, seen
-):
+def test_a_held_comment_is_stored_in_a_transaction_only_where_that_makes_it_atomic(article, seen):
     held = builders.submit(article, body="Komentar pertama dari pembaca baru.")
     assert held.status == CommentStatus.PENDING
     assert seen == [immediate()]
