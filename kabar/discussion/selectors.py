@@ -36,11 +36,10 @@ def comments_public_for(page, *, own_pending_ids=()):
     """The article's approved comments as a tree, plus the held comments whose ids the
     reader's own signed cookie names (shown to their author only), plus placeholders for
     comments their authors removed while they had replies. One query."""
-    visible = Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
-    if own_pending_ids:
-        visible |= HELD_FOR_AUTHOR & Q(pk__in=list(own_pending_ids))
     comments = list(
-        Comment.objects.filter(visible, page=page).only(*THREAD_FIELDS).order_by("created_at", "pk")
+        _visible(Comment.objects.filter(page=page).only(*THREAD_FIELDS), own_pending_ids).order_by(
+            "created_at", "pk"
+        )
     )
     for comment in comments:
         mark_tombstone(comment)
@@ -50,6 +49,14 @@ def comments_public_for(page, *, own_pending_ids=()):
 # Removed by its author (or erased with its text): in the trash, shown only as a
 # placeholder that keeps its approved replies in place.
 REMOVED_BY_AUTHOR = Q(status=CommentStatus.TRASH, removed_at__isnull=False)
+
+# What every reader sees of a thread: approved comments, and removed comments' placeholders.
+# The status IN (...) lets the (page, status, created_at) index find them, so that the held
+# comments a busy article piles up are never read (a flood of them made each rebuild of a
+# thread's page read every one, five times); the OR alone walks every comment of the page.
+SHOWN_TO_ALL = Q(status__in=[CommentStatus.APPROVED, CommentStatus.TRASH]) & (
+    Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
+)
 
 
 def mark_tombstone(comment):
@@ -135,11 +142,15 @@ THREAD_FIELDS = (
 )
 
 
-def _visible_q(own_pending_ids=()):
-    visible = Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
-    if own_pending_ids:
-        visible |= HELD_FOR_AUTHOR & Q(pk__in=list(own_pending_ids))
-    return visible
+def _visible(comments, own_pending_ids=()):
+    """`comments` narrowed to what this reader sees: SHOWN_TO_ALL, and their own held
+    comments. Two sets united, not one condition OR-ed: so each is found by its own index
+    (the page's statuses; the ids), and the held comments of others are never read."""
+    shown = comments.filter(SHOWN_TO_ALL)
+    if not own_pending_ids:
+        return shown
+    own = comments.filter(HELD_FOR_AUTHOR, pk__in=list(own_pending_ids))
+    return shown.order_by().union(own.order_by(), all=True)  # disjoint: no duplicate to drop
 
 
 def _root_order(newest_first):
@@ -156,12 +167,10 @@ def comments_page_for(page, *, number=1, per_page=50, newest_first=False, own_pe
     (replies whose top-level ancestor is on this page, joined up through their parents),
     stopping at the first empty level: at most 2 + MAX_THREAD_DEPTH, however many
     comments the thread holds."""
-    visible = _visible_q(own_pending_ids)
-    roots = (
-        Comment.objects.filter(visible, page=page, parent__isnull=True)
-        .only(*THREAD_FIELDS)
-        .order_by(*_root_order(newest_first))
-    )
+    roots = _visible(
+        Comment.objects.filter(page=page, parent__isnull=True).only(*THREAD_FIELDS),
+        own_pending_ids,
+    ).order_by(*_root_order(newest_first))
     comment_page = Paginator(roots, per_page).get_page(number)
     comments = list(comment_page.object_list)
     root_ids = [c.pk for c in comments]
@@ -171,9 +180,10 @@ def comments_page_for(page, *, number=1, per_page=50, newest_first=False, own_pe
         # A reply at `level` reaches its top-level ancestor through level - 1 parents.
         ancestor = "parent__" * (level - 2) + "parent_id__in"
         replies = list(
-            Comment.objects.filter(visible, page=page, **{ancestor: root_ids})
-            .only(*THREAD_FIELDS)
-            .order_by("created_at", "pk")
+            _visible(
+                Comment.objects.filter(page=page, **{ancestor: root_ids}).only(*THREAD_FIELDS),
+                own_pending_ids,
+            ).order_by("created_at", "pk")
         )
         if not replies:
             break
@@ -229,7 +239,7 @@ def comment_thread_page(comment, *, per_page, newest_first=False, own_pending_id
 
 def _roots_ahead(root, newest_first, own_pending_ids):
     """How many top-level comments this reader sees before `root` in the thread's order.
-    Plain SQL, as _visible_q and _root_order say: Django builds the equivalent query at
+    Plain SQL, as _visible and _root_order say: Django builds the equivalent query at
     several times the cost of running it, on every comment posted.
 
     Two counts added up, of disjoint sets: what every reader sees (approved, and removed

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
@@ -407,3 +409,66 @@ def test_outside_closed_hours_the_form_is_there(client, article):
     )
     assert 'id="commentform"' in get(client, article).content.decode()
     assert post(client, article).status_code == 302
+
+
+def comment_rows_read(sql, params):
+    """Where the database finds a query's comments: on SQLite the plan's searches of the
+    comment table (by index or key; a SCAN reads it all); on PostgreSQL the comment rows
+    the executed plan read (each index hit, and each row filtered out after it)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return [row[-1] for row in cursor.fetchall() if "discussion_comment" in row[-1]]
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    read = 0
+    nodes = [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node.get("Relation Name") == "discussion_comment" or "discussion" in node.get(
+            "Index Name", ""
+        ):
+            read += node["Actual Rows"] * node["Actual Loops"]
+            read += node.get("Rows Removed by Filter", 0) + node.get(
+                "Rows Removed by Index Recheck", 0
+            )
+    return read
+
+
+@pytest.mark.parametrize("own", [False, True])
+def test_a_flood_of_held_comments_is_never_read_to_show_a_thread(section, own):
+    from kabar.discussion.selectors import comments_page_for
+
+    article = builders.make_article(section)
+    shown = [say(article) for _ in range(3)]
+    held = Comment.objects.bulk_create(
+        Comment(
+            page=article,
+            depth=1,
+            body=f"Komentar tertahan nomor {n}.",
+            author_name="Banjir",
+            author_email=f"banjir{n}@example.org",
+            status=CommentStatus.PENDING,
+        )
+        for n in range(2000)
+    )
+    own_ids = [held[-1].pk] if own else []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE discussion_comment")
+    with CaptureQueriesContext(connection) as captured:
+        tree, page = comments_page_for(article, own_pending_ids=own_ids)
+    assert [c.pk for c in tree] == [c.pk for c in shown] + own_ids
+    assert page.paginator.count == 3 + len(own_ids)
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        found = comment_rows_read(sql, [])
+        if connection.vendor == "sqlite":
+            assert found, sql
+            assert all(
+                "USING INDEX discussion_page_status" in step or "PRIMARY KEY" in step
+                for step in found
+            ), found
+        else:
+            assert found < 100, sql
