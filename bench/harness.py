@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.post_load import known_commenters
+from kabar.cli import default_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -500,9 +501,7 @@ def pg_amcheck(database_url):
 # The Kabar server -----------------------------------------------------------------------
 
 
-# kabar serve's default number of web workers, and how long a started server is given for
-# all of them to listen.
-DEFAULT_WORKERS = max(2, os.cpu_count() or 1)
+# How long a started server is given for all its web workers to listen.
 LISTEN_WAIT = 10
 
 
@@ -568,7 +567,7 @@ class Server:
         every connection on the others for the whole run (seen: the 8 posters all on one
         worker, the other idle, a third of the machine unused). A server whose workers
         share one socket (gunicorn) is waited for until `deadline`, then taken as it is."""
-        workers = self.workers or DEFAULT_WORKERS
+        workers = self.workers or default_workers()
         while listening_sockets(self.port) < workers and time.monotonic() < deadline:
             time.sleep(0.05)
 

@@ -106,6 +106,11 @@ def _server_argv(args):
     return [*argv, "kabar.wsgi:application"]
 
 
+def default_workers():
+    """Web workers `kabar serve` starts unless told: one per core, at least two."""
+    return max(2, os.cpu_count() or 1)
+
+
 def default_threads(database):
     """Threads per web worker: one on SQLite, where a second would only wait for the one
     write lock (measured: no gain for comment posts, more lock waits); two on a database
@@ -317,7 +322,7 @@ def main(argv=None):
 
     serve = sub.add_parser("serve", help=cmd_serve.__doc__)
     serve.add_argument("--bind", default="127.0.0.1:8000")
-    serve.add_argument("--workers", type=int, default=max(2, os.cpu_count() or 1))
+    serve.add_argument("--workers", type=int, default=default_workers())
     serve.add_argument(
         "--threads", type=int, help="threads per worker (default: 1 on SQLite, 2 otherwise)"
     )

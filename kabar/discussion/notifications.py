@@ -76,10 +76,14 @@ def _commenter(email):
         return Commenter.objects.get(email=email)
 
 
+def _a_day_ago():
+    return timezone.now() - timedelta(days=1)
+
+
 def _day_of(commenter):
     """Since when a confirmation mail counts as today's for `commenter`: a day ago, or when
     its owner confirmed the address, if that was later."""
-    since = timezone.now() - timedelta(days=1)
+    since = _a_day_ago()
     if commenter.verified_at is not None:
         since = max(since, commenter.verified_at)
     return since
@@ -178,7 +182,7 @@ def forget_confirmations_asked():
 
 def _latest_confirmations(emails):
     found = dict(
-        _confirmations_since(timezone.now() - timedelta(days=1))
+        _confirmations_since(_a_day_ago())
         .filter(recipient__in=emails)
         .values_list("recipient")
         .annotate(latest=Max("created_at"))
