@@ -15,6 +15,8 @@ EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEF
 KABAR_PURGE_URL   comma-separated HTTP PURGE endpoints (Varnish, nginx with a purge module)
 CLOUDFLARE_BEARER_TOKEN + CLOUDFLARE_ZONE_ID   purge Cloudflare as well
 KABAR_SHARED_MAX_AGE  seconds a shared cache (nginx, CDN) may keep a page (default 1)
+KABAR_DB_PREPARED "false" behind a pooler that cannot keep PostgreSQL's prepared
+                  statements (PgBouncer in transaction mode without max_prepared_statements)
 """
 
 import os
@@ -26,7 +28,7 @@ from django.http.request import validate_host
 from kabar.core.siteurl import parse_site_url
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, KABAR_PAGE_CACHE, SQLITE_OPTIONS
+from .base import DATA_DIR, KABAR_PAGE_CACHE, POSTGRES_OPTIONS, SQLITE_OPTIONS
 
 
 def _list(name):
@@ -59,6 +61,13 @@ if os.environ.get("DATABASE_URL"):
     }
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+    elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        _prepared = {} if _flag("KABAR_DB_PREPARED", "true") else {"prepare_threshold": None}
+        DATABASES["default"]["OPTIONS"] = {
+            **POSTGRES_OPTIONS,
+            **_prepared,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # One connection per thread, kept: opening one (its functions registered, its pragmas
     # run, journal_mode waiting on the other processes' locks) was a sixth of the task

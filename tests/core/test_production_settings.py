@@ -124,6 +124,8 @@ def test_environment_switches_integrations_on(tmp_path):
         "kabar",
     )
     assert db["CONN_HEALTH_CHECKS"] is True
+    # Bound by the server, and prepared once run often (tests/core/test_postgres_options.py).
+    assert db["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
     assert set(found["caches"].values()) == {"django.core.cache.backends.redis.RedisCache"}
     assert found["proxies"] == ["10.0.0.0/8", "2001:db8::/32"]
     assert found["email"] == [
@@ -137,6 +139,21 @@ def test_environment_switches_integrations_on(tmp_path):
     ]
     assert found["hsts"] == 0 and found["ssl_redirect"] is False
     assert found["shared_max_age"] == 300
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler(tmp_path):
+    found, err = read_settings(
+        tmp_path,
+        DATABASE_URL="postgres://kabar@pgbouncer.internal:6432/kabar?sslmode=require",
+        KABAR_DB_PREPARED="false",
+    )
+    assert found, err
+    # Still bound by the server; nothing prepared; the URL's own options kept.
+    assert found["db"]["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": None,
+        "sslmode": "require",
+    }
 
 
 @pytest.mark.parametrize(
