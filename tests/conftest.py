@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 from django.core.cache import caches
@@ -38,6 +39,29 @@ def _no_staff_round_known():
     forget()
     yield
     forget()
+
+
+DAY = 24 * 60 * 60
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_start_with_the_test(monkeypatch):
+    """The rate limits count in fixed windows (a minute to an hour, each dividing a day):
+    a test that sends hits until one is refused would see a window end between two of them,
+    about once in a few hundred runs of a minute's window, and rightly be let through
+    again. Their clock (kabar.core.ratelimit's time.time) runs at the real pace but from
+    just after the start of a day, so every window starts as the test does."""
+    from kabar.core import ratelimit  # noqa: PLC0415 - needs pytest-django's settings
+
+    started = time.time()
+    shift = (started // DAY + 1) * DAY + 1 - started
+
+    class Clock:
+        @staticmethod
+        def time():
+            return time.time() + shift
+
+    monkeypatch.setattr(ratelimit, "time", Clock)
 
 
 @pytest.fixture(autouse=True)

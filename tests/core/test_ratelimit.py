@@ -27,6 +27,8 @@ def clock(monkeypatch):
     """time.time() under the test's control, for the limiter and the cache's expiry."""
     now = [1_700_000_000.0]
     monkeypatch.setattr(time, "time", lambda: now[0])
+    # This clock, not the one conftest gives the limiter to start its windows with a test.
+    monkeypatch.setattr(ratelimit, "time", time)
     return now
 
 
@@ -154,3 +156,14 @@ def test_limits_hold_across_processes_through_redis(redis_url, clock):
         refused = ratelimit.hit(FLOOD, "via-redis")
         assert not refused.allowed and 1 <= refused.retry_after <= 15
         shared.close()
+
+
+def test_the_suites_limiter_clock_starts_every_window_with_the_test():
+    # conftest's clock: a test sending hits until one is refused cannot see a window end
+    # between two of them by chance (CI once did, with a minute's window).
+    elapsed = ratelimit.time.time() % (24 * 60 * 60)
+    assert 1 <= elapsed < 60
+    # At the real pace: a window lasts as long as it says.
+    real, shifted = time.monotonic(), ratelimit.time.time()
+    time.sleep(0.2)
+    assert 0.15 < ratelimit.time.time() - shifted < (time.monotonic() - real) + 0.05
