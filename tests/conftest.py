@@ -1,5 +1,6 @@
 import os
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
@@ -55,13 +56,7 @@ def _rate_windows_start_with_the_test(monkeypatch):
 
     started = time.time()
     shift = (started // DAY + 1) * DAY + 1 - started
-
-    class Clock:
-        @staticmethod
-        def time():
-            return time.time() + shift
-
-    monkeypatch.setattr(ratelimit, "time", Clock)
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: time.time() + shift))
 
 
 @pytest.fixture(autouse=True)

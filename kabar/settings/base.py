@@ -107,6 +107,20 @@ SQLITE_OPTIONS = {
 # max_prepared_statements) needs KABAR_DB_PREPARED=false (settings/production).
 POSTGRES_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
 
+
+def with_engine_options(database, *, prepared=True):
+    """`database` (a DATABASES entry) with Kabar's options for its engine: SQLITE_OPTIONS,
+    or POSTGRES_OPTIONS under the address's own (preparing off unless `prepared`)."""
+    engine = database["ENGINE"]
+    if engine.endswith("sqlite3"):
+        return {**database, "OPTIONS": SQLITE_OPTIONS}
+    if engine.endswith("postgresql"):
+        off = {} if prepared else {"prepare_threshold": None}
+        options = {**POSTGRES_OPTIONS, **off, **database.get("OPTIONS", {})}
+        return {**database, "OPTIONS": options}
+    return database
+
+
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",

@@ -28,7 +28,7 @@ from django.http.request import validate_host
 from kabar.core.siteurl import parse_site_url
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, KABAR_PAGE_CACHE, POSTGRES_OPTIONS, SQLITE_OPTIONS
+from .base import DATA_DIR, KABAR_PAGE_CACHE, with_engine_options
 
 
 def _list(name):
@@ -55,19 +55,13 @@ if os.environ.get("DATABASE_URL"):
     # Health checks make a worker notice a database restart on its next request and
     # reconnect, instead of failing on the dead persistent connection.
     DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+        "default": with_engine_options(
+            dj_database_url.parse(
+                os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
+            ),
+            prepared=_flag("KABAR_DB_PREPARED", "true"),
         )
     }
-    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        _prepared = {} if _flag("KABAR_DB_PREPARED", "true") else {"prepare_threshold": None}
-        DATABASES["default"]["OPTIONS"] = {
-            **POSTGRES_OPTIONS,
-            **_prepared,
-            **DATABASES["default"].get("OPTIONS", {}),
-        }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # One connection per thread, kept: opening one (its functions registered, its pragmas
     # run, journal_mode waiting on the other processes' locks) was a sixth of the task

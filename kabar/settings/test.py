@@ -6,7 +6,7 @@ import tempfile
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import POSTGRES_OPTIONS, SQLITE_OPTIONS
+from .base import SQLITE_OPTIONS, with_engine_options
 
 SECRET_KEY = "test-only-secret-key-not-for-production-0123456789abcdef"  # noqa: S105
 DEBUG = False
@@ -26,10 +26,9 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="kabar-test-media-")
 
 _db_url = os.environ.get("KABAR_TEST_DATABASE_URL")
 if _db_url:
-    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=0)}
-    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        # As production binds and prepares them, so the suite proves every query works so.
-        DATABASES["default"]["OPTIONS"] = POSTGRES_OPTIONS
+    # With production's options (PostgreSQL's binding and preparing), so the suite proves
+    # every query works so.
+    DATABASES = {"default": with_engine_options(dj_database_url.parse(_db_url, conn_max_age=0))}
 else:
     DATABASES = {
         "default": {
