@@ -54,9 +54,15 @@ def _rate_windows_start_with_the_test(monkeypatch):
     just after the start of a day, so every window starts as the test does."""
     from kabar.core import ratelimit  # noqa: PLC0415 - needs pytest-django's settings
 
-    started = time.time()
+    real = time.time
+    started = real()
     shift = (started // DAY + 1) * DAY + 1 - started
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: time.time() + shift))
+
+    def now():
+        # A test that sets time.time itself keeps its own clock.
+        return time.time() + shift if time.time is real else time.time()
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=now))
 
 
 @pytest.fixture(autouse=True)

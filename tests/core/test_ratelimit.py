@@ -27,8 +27,6 @@ def clock(monkeypatch):
     """time.time() under the test's control, for the limiter and the cache's expiry."""
     now = [1_700_000_000.0]
     monkeypatch.setattr(time, "time", lambda: now[0])
-    # This clock, not the one conftest gives the limiter to start its windows with a test.
-    monkeypatch.setattr(ratelimit, "time", time)
     return now
 
 
