@@ -60,14 +60,22 @@ def log(message):
 # The virtualenv ---------------------------------------------------------------------------
 
 
+def stamp_lines(requirements=REQUIREMENTS):
+    """What a current virtualenv was made with: the interpreter this process runs on (so
+    that Isso always runs on the same Python as Kabar) and the requirements."""
+    interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+    return [f"python: {interpreter}", *requirements]
+
+
 def venv_is_current(venv=VENV, requirements=REQUIREMENTS):
-    """Whether `venv` holds gunicorn and was installed for exactly these requirements."""
+    """Whether `venv` holds gunicorn and was made on this interpreter for exactly these
+    requirements."""
     venv = Path(venv)
     stamp = venv / STAMP
     return (
         (venv / "bin" / "gunicorn").exists()
         and stamp.exists()
-        and stamp.read_text().splitlines() == list(requirements)
+        and stamp.read_text().splitlines() == stamp_lines(requirements)
     )
 
 
@@ -93,7 +101,7 @@ def ensure_venv(venv=VENV, requirements=REQUIREMENTS, timeout=900):
                 f"{' '.join(map(str, argv))} failed ({result.returncode}):\n"
                 f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
             )
-    (venv / STAMP).write_text("\n".join(requirements) + "\n")
+    (venv / STAMP).write_text("\n".join(stamp_lines(requirements)) + "\n")
     return venv
 
 

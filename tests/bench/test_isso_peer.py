@@ -91,14 +91,20 @@ def test_only_comments_stored_once_count_as_accepted():
     assert check["unacknowledged"] == 1
 
 
-def test_the_venv_is_reinstalled_when_the_pins_change(tmp_path):
+def test_the_venv_is_reinstalled_when_the_pins_or_the_interpreter_change(tmp_path, monkeypatch):
     venv = tmp_path / "isso-venv"
     assert not isso_peer.venv_is_current(venv)
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "gunicorn").write_text("")
-    (venv / isso_peer.STAMP).write_text("\n".join(isso_peer.REQUIREMENTS) + "\n")
+    (venv / isso_peer.STAMP).write_text("\n".join(isso_peer.stamp_lines()) + "\n")
     assert isso_peer.venv_is_current(venv)
     assert not isso_peer.venv_is_current(venv, ("isso>=0.15,<0.16", "gunicorn>=22,<24"))
+    # Made before, on another Python: Isso would not run on the interpreter Kabar runs on.
+    (venv / isso_peer.STAMP).write_text("\n".join(isso_peer.REQUIREMENTS) + "\n")
+    assert not isso_peer.venv_is_current(venv)
+    (venv / isso_peer.STAMP).write_text("\n".join(isso_peer.stamp_lines()) + "\n")
+    monkeypatch.setattr(isso_peer.sys, "_base_executable", str(tmp_path / "other-python"))
+    assert not isso_peer.venv_is_current(venv)
 
 
 def test_the_venv_lives_in_an_ignored_directory():
