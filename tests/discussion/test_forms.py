@@ -1,4 +1,7 @@
+import copy
+
 import pytest
+from django import forms
 
 from kabar.discussion.forms import CommentForm
 from kabar.discussion.models import (
@@ -82,3 +85,48 @@ def test_website_without_scheme_gets_https():
 def test_javascript_url_is_refused():
     f = form(author_url="javascript:alert(1)")
     assert not f.is_valid()
+
+
+def test_each_form_gets_its_own_copies_of_the_fields_as_djangos_deepcopy_gives():
+    """CommentForm copies its fields without the copy protocol (CheaplyCopiedFields): the
+    result is what Field.__deepcopy__ and Widget.__deepcopy__ would give."""
+    first, second = form(), form()
+    base = CommentForm.base_fields
+    for name, field in first.fields.items():
+        other = second.fields[name]
+        assert type(field) is type(base[name]) and field is not base[name] and field is not other
+        assert field.widget is not base[name].widget and field.widget is not other.widget
+        for part in ("error_messages", "validators"):
+            assert getattr(field, part) == getattr(base[name], part)
+            assert getattr(field, part) is not getattr(other, part)
+        assert field.widget.attrs == base[name].widget.attrs
+        assert field.widget.attrs is not other.widget.attrs
+    # What one form changes stays in that form.
+    first.fields["author_url"].required = True
+    first.fields["body"].widget.attrs["rows"] = 3
+    first.fields["author_name"].validators.append(lambda value: None)
+    first.fields["author_email"].error_messages["required"] = "?"
+    assert not base["author_url"].required and not second.fields["author_url"].required
+    assert second.fields["body"].widget.attrs["rows"] == base["body"].widget.attrs["rows"] == 8
+    assert len(second.fields["author_name"].validators) == len(base["author_name"].validators)
+    assert second.fields["author_email"].error_messages["required"] != "?"
+    assert form(author_url="").is_valid()
+
+
+def test_the_fields_are_copied_without_the_copy_protocol(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a field or widget went through copy.copy or __deepcopy__")
+
+    monkeypatch.setattr(forms.Field, "__deepcopy__", refuse)
+    monkeypatch.setattr(forms.Widget, "__deepcopy__", refuse)
+    monkeypatch.setattr(copy, "copy", refuse)
+    assert form().is_valid()
+
+
+def test_no_comment_field_or_widget_copies_itself_its_own_way():
+    """CheaplyCopiedFields copies as Field and Widget do: a field or widget with a
+    __deepcopy__ of its own (ChoiceField, Select) would need it run."""
+    for field in CommentForm.base_fields.values():
+        for obj, root in ((field, forms.Field), (field.widget, forms.Widget)):
+            own = [c for c in type(obj).__mro__ if "__deepcopy__" in vars(c) and c is not root]
+            assert own == [], obj
