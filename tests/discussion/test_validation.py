@@ -234,3 +234,22 @@ def test_the_message_follows_the_readers_language(article):
     html = post_raw(client, article, author_name="Dew%E9").content.decode()
     with translation.override("en"):
         assert field_error(html, "author_name") == str(UNDECODABLE_FIELD)
+
+
+@pytest.mark.django_db
+def test_a_character_cut_in_two_by_the_field_separator_is_still_reported(article):
+    """The whole body is checked first (views.comments._undecodable): "Dew\\xe2" and a next
+    field named "\\x82\\xac" would make "€" if the "&" between them were not there."""
+    response = post_raw(Client(), article, author_name="Dew%E2", **{"%82%AC": "1"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert field_error(html, "author_name") == in_indonesian(UNDECODABLE_FIELD)
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_valid_text_in_every_script_is_taken(article):
+    body = "Kopi%E2%98%95+caf%C3%A9+%D0%BC%D0%B8%D1%80+%E4%B8%AD%E6%96%87+%F0%9F%98%80"
+    response = post_raw(Client(), article, body=body, author_name="D%C3%A9wi")
+    assert response.status_code == 302
+    assert Comment.objects.get().body == "Kopi☕ café мир 中文 😀"

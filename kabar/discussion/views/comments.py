@@ -25,9 +25,14 @@ def _undecodable(request):
     content_type = request.META.get("CONTENT_TYPE", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
         return frozenset()
+    body = request.body.replace(b"+", b" ")
+    if _is_utf8(unquote_to_bytes(body)):
+        # All of it is valid: so is each field, as valid UTF-8 is never cut in a character
+        # by the ASCII "&" and "=" between the fields.
+        return frozenset()
     names = set()
-    for pair in request.body.split(b"&"):
-        raw_name, _equals, raw_value = pair.replace(b"+", b" ").partition(b"=")
+    for pair in body.split(b"&"):
+        raw_name, _equals, raw_value = pair.partition(b"=")
         name, value = unquote_to_bytes(raw_name), unquote_to_bytes(raw_value)
         if not (_is_utf8(name) and _is_utf8(value)):
             names.add(name.decode("utf-8", errors="replace"))
