@@ -106,18 +106,24 @@ SQLITE_OPTIONS = {
 # prepared statements (PgBouncer in transaction mode before 1.21, or without
 # max_prepared_statements) needs KABAR_DB_PREPARED=false (settings/production).
 POSTGRES_OPTIONS = {"server_side_binding": True, "prepare_threshold": 5}
+# Django's backend with a health check that does not ask the server while the connection
+# has not heard from it (kabar/core/postgresql/base.py): a round trip fewer per request.
+POSTGRES_ENGINE = "kabar.core.postgresql"
 
 
 def with_engine_options(database, *, prepared=True):
     """`database` (a DATABASES entry) with Kabar's options for its engine: SQLITE_OPTIONS,
-    or POSTGRES_OPTIONS under the address's own (preparing off unless `prepared`)."""
+    or POSTGRES_OPTIONS under the address's own (preparing off unless `prepared`) and
+    Django's PostgreSQL backend replaced by POSTGRES_ENGINE."""
     engine = database["ENGINE"]
     if engine.endswith("sqlite3"):
         return {**database, "OPTIONS": SQLITE_OPTIONS}
     if engine.endswith("postgresql"):
         off = {} if prepared else {"prepare_threshold": None}
         options = {**POSTGRES_OPTIONS, **off, **database.get("OPTIONS", {})}
-        return {**database, "OPTIONS": options}
+        if engine == "django.db.backends.postgresql":
+            engine = POSTGRES_ENGINE
+        return {**database, "ENGINE": engine, "OPTIONS": options}
     return database
 
 

@@ -116,7 +116,8 @@ def test_environment_switches_integrations_on(tmp_path):
     )
     assert found, err
     db = found["db"]
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    # Django's backend with a health check that needs no round trip (test_postgres_options).
+    assert db["ENGINE"] == "kabar.core.postgresql"
     assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == (
         "db.internal",
         5432,
