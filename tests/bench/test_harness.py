@@ -1,10 +1,13 @@
 """bench/harness.py: a started server is measured only once each of its web workers
 listens, since the kernel spreads new connections only over the sockets listening then."""
 
+import os
 import socket
 import threading
 import time
 from types import SimpleNamespace
+
+import psycopg
 
 from bench import harness
 
@@ -55,3 +58,31 @@ def test_the_wait_ends_when_the_last_worker_listens_or_at_its_deadline(tmp_path)
         opener.cancel()
         for sock in [first, *late]:
             sock.close()
+
+
+def test_a_postgresql_site_is_analyzed_once_loaded(tmp_path):
+    """This machine's PostgreSQL runs without autovacuum: the bench gathers the planner's
+    statistics of the site it loaded itself (Site.analyze)."""
+    assert harness.pg_reachable(), "PostgreSQL at 127.0.0.1:5432 does not answer"
+    name = f"kabar_bench_analyze_{os.getpid()}"
+    url = harness.pg_create_database(name)
+    try:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE loaded (id integer)")
+            conn.execute("INSERT INTO loaded SELECT generate_series(1, 500)")
+        site = harness.Site(tag="t", data_dir=tmp_path, env={}, database_url=url)
+        site.analyze()
+        with psycopg.connect(url) as conn:
+            tuples, analyzed = conn.execute(
+                "SELECT reltuples, (SELECT last_analyze FROM pg_stat_user_tables"
+                " WHERE relname = 'loaded') FROM pg_class WHERE relname = 'loaded'"
+            ).fetchone()
+        assert tuples == 500
+        assert analyzed is not None
+    finally:
+        harness.pg_drop_database(name)
+
+
+def test_a_sqlite_site_needs_no_analyze(tmp_path):
+    harness.Site(tag="t", data_dir=tmp_path, env={}).analyze()
+    assert list(tmp_path.iterdir()) == []
