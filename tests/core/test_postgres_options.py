@@ -26,11 +26,12 @@ def _postgres_or_fail():
         pytest.fail(f"PostgreSQL at {PG_URL} does not answer ({exc}); run scripts/services-up")
 
 
-def _connection(options):
-    """A Django connection of its own (not the suite's) with `options`."""
+def _connection(options, wrapper=DatabaseWrapper):
+    """A Django connection of its own (not the suite's) with `options`, of `wrapper`'s
+    backend (Django's unless told)."""
     alias = "kabar_postgres_options"
     databases = {"default": {}, alias: {**dj_database_url.parse(PG_URL), "OPTIONS": options}}
-    return DatabaseWrapper(connections.configure_settings(databases)[alias], alias)
+    return wrapper(connections.configure_settings(databases)[alias], alias)
 
 
 @pytest.fixture
@@ -80,12 +81,6 @@ def test_behind_a_pooler_that_cannot_keep_them_nothing_is_prepared(run_then_list
 # The health check (kabar/core/postgresql/base.py) -----------------------------------------
 
 
-def _our_connection():
-    alias = "kabar_health_check"
-    databases = {"default": {}, alias: {**dj_database_url.parse(PG_URL), "OPTIONS": {}}}
-    return HealthCheckedWrapper(connections.configure_settings(databases)[alias], alias)
-
-
 def _last_query_of(pid):
     with psycopg.connect(PG_URL, autocommit=True) as other:
         row = other.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()
@@ -96,7 +91,7 @@ def _last_query_of(pid):
 def health_checked(django_db_blocker):
     _postgres_or_fail()
     with django_db_blocker.unblock():
-        db = _our_connection()
+        db = _connection({}, HealthCheckedWrapper)
         db.ensure_connection()
         try:
             yield db
