@@ -242,22 +242,33 @@ def _roots_ahead(root, newest_first, own_pending_ids):
     Plain SQL, as _visible and _root_order say: Django builds the equivalent query at
     several times the cost of running it, on every comment posted.
 
-    Two counts added up, of disjoint sets: what every reader sees (approved, and removed
-    comments' placeholders), walked on the (page, status) index, so that the held comments
-    a busy article piles up are never read; and this reader's own held ones, by key. One
-    count with the statuses OR-ed together walks every comment of the article instead."""
+    Two counts added up, of disjoint sets: what every reader sees, on the partial index of
+    exactly those comments (Comment's discussion_visible_roots), so that the held comments
+    a busy article piles up are never read; and this reader's own held ones, by key.
+
+    The first count states the index's condition with its statuses written out, not as
+    parameters, and the position as one row comparison the index can seek to. PostgreSQL
+    plans a statement that psycopg prepared once for any parameters, often while the table
+    is still small; this form gets the index in that plan too, where the earlier one (the
+    statuses as parameters) got a scan of the table, every comment of the site read on
+    each post once the table had grown (0.3-0.4 ms of the server's time per post by the end
+    of a benchmark run)."""
+    with connection.cursor() as cursor:
+        cursor.execute(*_roots_ahead_query(root, newest_first, own_pending_ids))
+        return cursor.fetchone()[0]
+
+
+def _roots_ahead_query(root, newest_first, own_pending_ids):
     own = [pk for pk in own_pending_ids if isinstance(pk, int)]
     earlier = ">" if newest_first else "<"
     table = connection.ops.quote_name(Comment._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(root.created_at)
-    before = f"(created_at {earlier} %s OR (created_at = %s AND id {earlier} %s))"
+    before = f"(created_at, id) {earlier} (%s, %s)"
     sql = (
-        f"SELECT (SELECT COUNT(*) FROM {table} WHERE page_id = %s"  # noqa: S608
-        " AND status IN (%s, %s) AND parent_id IS NULL"
-        f" AND (status = %s OR removed_at IS NOT NULL) AND {before})"
+        f"SELECT (SELECT COUNT(*) FROM {table} WHERE {_VISIBLE_ROOT_SQL}"  # noqa: S608
+        f" AND page_id = %s AND {before})"
     )
-    approved, trash = CommentStatus.APPROVED.value, CommentStatus.TRASH.value
-    params = [root.page_id, approved, trash, approved, at, at, root.pk]
+    params = [root.page_id, at, root.pk]
     if own:
         # HELD_FOR_AUTHOR, restated.
         held = [status.value for status in (CommentStatus.PENDING, *CHECKS_VERDICTS)]
@@ -266,10 +277,15 @@ def _roots_ahead(root, newest_first, own_pending_ids):
             " AND page_id = %s AND parent_id IS NULL AND (status = %s OR (status IN (%s, %s)"
             f" AND moderated_at IS NULL AND removed_at IS NULL)) AND {before})"
         )
-        params += [*own, root.page_id, *held, at, at, root.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()[0]
+        params += [*own, root.page_id, *held, at, root.pk]
+    return sql, params
+
+
+# models.VISIBLE_ROOT as SQL, word for word the condition of the partial index.
+_VISIBLE_ROOT_SQL = (
+    f"parent_id IS NULL AND (status = '{CommentStatus.APPROVED.value}'"
+    f" OR (removed_at IS NOT NULL AND status = '{CommentStatus.TRASH.value}'))"
+)
 
 
 def _ancestors_visible_q(levels=MAX_THREAD_DEPTH):

@@ -133,7 +133,8 @@ def test_a_job_the_queue_refused_is_queued_with_the_next_comment(
 
 def test_a_comment_s_thread_page_counts_what_its_author_sees(article):
     """Approved comments and removed ones' placeholders count for everybody, the reader's
-    own held comments for them only, other readers' held comments never."""
+    own held comments for them only, other readers' held comments and comments a moderator
+    put in the trash never."""
     per_page = 1
     shown = [builders.submit(article, body=f"Terbit {n}.", approve=True) for n in range(3)]
     others = [
@@ -144,6 +145,10 @@ def test_a_comment_s_thread_page_counts_what_its_author_sees(article):
     removed = builders.submit(article, body="Dihapus penulisnya.", approve=True)
     removed.status, removed.removed_at = CommentStatus.TRASH, timezone.now()
     removed.save(update_fields=["status", "removed_at"])
+    # Put in the trash by a moderator: gone for everybody, no placeholder.
+    binned = builders.submit(article, body="Dibuang moderator.", approve=True)
+    binned.status = CommentStatus.TRASH
+    binned.save(update_fields=["status"])
     own = builders.submit(article, body="Milik saya, ditahan.", email="saya@example.org")
     mine = builders.submit(article, body="Milik saya juga.", email="saya@example.org")
 
