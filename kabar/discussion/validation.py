@@ -60,6 +60,9 @@ def is_visible_address(value):
     address validators take any character above U+00A0 in a domain, the invisible ones too
     (a right-to-left override, a zero-width space, a line separator), which make an address
     look like another one and which no mail server takes."""
+    if value.isascii():
+        # Of ASCII, only the control characters (not printable) and the space are C or Z.
+        return value.isprintable() and " " not in value
     return not any(unicodedata.category(char)[0] in "CZ" for char in value)
 
 

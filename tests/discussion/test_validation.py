@@ -4,6 +4,7 @@ that had them, the service refuses what the form refuses with the same words (an
 or the API sends no form), and invalid UTF-8 is reported under the field it was in."""
 
 import re
+import unicodedata
 from urllib.parse import urlencode
 
 import pytest
@@ -100,6 +101,16 @@ def test_addresses_refuse_invisible_characters(field, value):
     """An address that looks like another one, and mail that could never be delivered (the
     IDNA codec refuses it after five attempts), are refused at the form."""
     assert codes(form(**{field: value}), field) == ["invalid"]
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_every_ascii_character_is_judged_by_its_unicode_category(code):
+    """ASCII addresses take a short way (no lookup per character); it must agree with the
+    rule for every character: control characters (Cc) and the space (Zs) are refused."""
+    char = chr(code)
+    refused = unicodedata.category(char)[0] in "CZ"
+    for value in (char, f"pembaca{char}@contoh.org", f"https://contoh.org/{char}"):
+        assert validation.is_visible_address(value) is not refused, (code, value)
 
 
 def test_an_international_domain_is_still_welcome():

@@ -133,6 +133,8 @@ def _unleet_token(token):
 
 def _unleet(match):
     token = match.group(0)
+    if token.isalpha():
+        return token  # letters only: nothing to read otherwise (most words of a text)
     if (
         match.string.startswith(".", match.end())
         and match.string[match.end() + 1 : match.end() + 2].isalnum()
