@@ -8,6 +8,7 @@ from django.utils import timezone
 from kabar.core.ids import parse_id
 from kabar.core.page_cache import expire_within, keep_private
 
+from . import targets
 from .forms import CommentForm
 from .fragments import thread_context
 from .identicons import allow_gravatar
@@ -133,4 +134,4 @@ def comment_url(target, comment, *, rules=None, own_pending_ids=()):
     if number is None:
         return None
     query = f"?{COMMENT_PAGE_PARAM}={number}" if number > 1 else ""
-    return f"{target.url}{query}#comment-{comment.pk}"
+    return f"{targets.page_url(target)}{query}#comment-{comment.pk}"

@@ -97,7 +97,7 @@ class Outcome:
             # Committed already: the author is told it is saved, at the page's first page.
             logger.warning("database gone after comment %s was stored", comment.pk)
             shown = None
-        return shown or f"{target.url}#comment-{comment.pk}"
+        return shown or f"{targets.page_url(target)}#comment-{comment.pk}"
 
 
 def submit(data, facts):

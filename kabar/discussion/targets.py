@@ -154,10 +154,29 @@ def live_target(page_id):
     stamp = generations.read_safely(keys, provisional=keys[1:])
     if stamp is None:
         return _load_live_target(page_id)
-    found = _posted_to.get(
-        page_id, tuple(stamp[k] for k in keys), lambda: _load_live_target(page_id)
-    )
+    found = _posted_to.get(page_id, tuple(stamp[k] for k in keys), lambda: _kept(page_id))
     return _copy(found)
+
+
+def _kept(page_id):
+    """The live target to keep under the generations (see live_target), with its address
+    (page_url): a move, a change of slug or of the site renews one of them."""
+    target = _load_live_target(page_id)
+    if target is not None:
+        target.__dict__[KEPT_URL] = target.url
+    return target
+
+
+# Where a target kept for comment posts keeps its address.
+KEPT_URL = "_discussion_kept_url"
+
+
+def page_url(target):
+    """The address of Kabar's page for `target` (its `url`), as kept with a target from
+    live_target: worked out anew, from the site root paths in the shared cache, it was a
+    twentieth of the CPU of a comment post."""
+    kept = target.__dict__.get(KEPT_URL)
+    return kept if kept is not None else target.url
 
 
 def _copy(target):

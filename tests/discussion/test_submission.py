@@ -66,3 +66,36 @@ def test_a_switch_to_premoderation_holds_the_next_comment(
     held = Comment.objects.get(body="Sesudah ditahan.")
     assert held.status == CommentStatus.PENDING
     assert any(r["rule"] == "premoderation" for r in held.reasons)
+
+
+def test_a_kept_page_knows_its_address_without_asking_the_cache(remembered, monkeypatch):
+    """The redirect after a post names the page's address as kept with the page, not
+    worked out again from the site root paths in the shared cache."""
+
+    def no_lookup(*args, **kwargs):
+        raise AssertionError("site root paths looked up again")
+
+    address = remembered.url
+    kept = targets.live_target(remembered.pk)
+    monkeypatch.setattr("wagtail.models.Site.get_site_root_paths", no_lookup)
+    assert targets.page_url(kept) == address
+    response = post(Client(), remembered, body="Alamatnya sudah diingat.")
+    assert response.status_code == 302
+    assert response["Location"].startswith(address + "#comment-")
+
+
+@pytest.mark.parametrize("renamed", ["article", "section"])
+def test_a_new_address_is_the_next_post_s(remembered, renamed, django_capture_on_commit_callbacks):
+    """A new slug for the article, or for its section (every article's address below it),
+    is in the redirect of the next post."""
+    article = ArticlePage.objects.get(pk=remembered.pk)
+    page = article if renamed == "article" else article.get_parent().specific
+    page.slug = f"{page.slug}-baru"
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    moved = ArticlePage.objects.get(pk=remembered.pk)
+    assert moved.url != remembered.url
+    response = post(Client(), moved, body="Sesudah pindah alamat.")
+    assert response.status_code == 302
+    assert response["Location"].startswith(moved.url + "#comment-")
+    assert targets.page_url(targets.live_target(remembered.pk)) == moved.url
