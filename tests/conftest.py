@@ -27,15 +27,17 @@ def pytest_collection_modifyitems(config, items):
 def _no_staff_round_known():
     """What a process keeps of rows each test rolls back or empties: the staff digest's
     round it knows to be queued (staff.STAFF_ROUND), the spam filter's counts it read
-    lately (classifier._known) and the confirmation mails it saw queued
-    (notifications._asked): forgotten around every test."""
-    from kabar.discussion import notifications, staff  # noqa: PLC0415 - needs pytest-django's settings
+    lately (classifier._known), the confirmation mails it saw queued
+    (notifications._asked) and whether it asked lately if the IP retention is due
+    (privacy._retention_asked): forgotten around every test."""
+    from kabar.discussion import notifications, privacy, staff  # noqa: PLC0415 - needs pytest-django's settings
     from kabar.discussion.spam import classifier  # noqa: PLC0415 - the same
 
     def forget():
         staff.STAFF_ROUND.forget()
         classifier.forget_known_counts()
         notifications.forget_confirmations_asked()
+        privacy.forget_retention_asked()
 
     forget()
     yield

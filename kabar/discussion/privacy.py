@@ -21,6 +21,7 @@ from wagtail.models import ModelLogEntry
 
 from kabar.core import signing
 from kabar.core.hashing import keyed_hash
+from kabar.core.memo import RecentMemo
 from kabar.core.signing import LinkInvalid
 
 from . import signals
@@ -340,13 +341,26 @@ def forget_ips_task():
     return forgotten
 
 
+# Whether this process asked the shared cache lately if the retention is due: it asks at
+# most once a minute (each ask is a write to the cache, on every comment posted otherwise).
+_retention_asked = RecentMemo(seconds=60, max_entries=1)
+
+
+def forget_retention_asked():
+    _retention_asked.forget()
+
+
 def forget_ips_now_and_then(sender, **kwargs):
     """comment_stored receiver: the retention runs without any cron set-up, at most once an
     hour per cache, on the background queue (a first run over a large imported archive
     must not hold up a reader's request), and never troubles the request that set it off."""
-    if not cache.add(FORGET_IPS_CACHE_KEY, 1, FORGET_IPS_EVERY):
-        return
-    try:
-        forget_ips_task.enqueue()
-    except Exception:
-        logger.exception("could not queue forgetting old IP addresses")
+    _retention_asked.get_many(["asked"], _retention_ask)
+
+
+def _retention_ask(keys):
+    if cache.add(FORGET_IPS_CACHE_KEY, 1, FORGET_IPS_EVERY):
+        try:
+            forget_ips_task.enqueue()
+        except Exception:
+            logger.exception("could not queue forgetting old IP addresses")
+    return dict.fromkeys(keys, True)

@@ -6,6 +6,7 @@ import json
 import re
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kabar.core import memo
 from kabar.core.hashing import keyed_hash
 from kabar.discussion import privacy
 from kabar.discussion.models import (
@@ -407,6 +409,31 @@ def test_retention_runs_by_itself_at_most_hourly(article, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         builders.submit(article, body="Memicu lagi.", name="Tia", email="tia@example.org")
     assert Comment.objects.get(pk=second_old.pk).ip_address == "203.0.113.9"  # within the hour
+
+
+def test_each_process_asks_the_cache_about_the_retention_once_a_minute(
+    article, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The shared cache is asked whether the hourly retention is due once a minute per
+    process, not on every comment posted."""
+    asked = []
+    add = cache.add
+
+    def counted_add(key, *args, **kwargs):
+        if key == privacy.FORGET_IPS_CACHE_KEY:
+            asked.append(key)
+        return add(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", counted_add)
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            builders.submit(article, body=f"Komentar ke-{n}.", email=f"p{n}@example.org")
+    assert len(asked) == 1
+    later = time.monotonic() + 61
+    monkeypatch.setattr(memo, "time", SimpleNamespace(monotonic=lambda: later))
+    with django_capture_on_commit_callbacks(execute=True):
+        builders.submit(article, body="Semenit kemudian.", email="semenit@example.org")
+    assert len(asked) == 2
 
 
 # The mail: a delivery in the log, sent by the queue after commit.
