@@ -9,7 +9,7 @@ from wagtail.models import Page
 from kabar.core.restrictions import without_restricted
 
 from . import targets
-from .models import Comment, CommentStatus
+from .models import REMOVED_BY_AUTHOR, Comment, CommentStatus
 
 # What a reader's own comments show to them alone, "awaiting moderation": held ones, and
 # those the automated checks judged spam or trash that no moderator has handled yet. To
@@ -45,10 +45,6 @@ def comments_public_for(page, *, own_pending_ids=()):
         mark_tombstone(comment)
     return without_bare_tombstones(build_tree(comments))
 
-
-# Removed by its author (or erased with its text): in the trash, shown only as a
-# placeholder that keeps its approved replies in place.
-REMOVED_BY_AUTHOR = Q(status=CommentStatus.TRASH, removed_at__isnull=False)
 
 # What every reader sees of a thread: approved comments, and removed comments' placeholders.
 # The status IN (...) lets the (page, status, created_at) index find them, so that the held

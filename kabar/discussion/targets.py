@@ -158,6 +158,10 @@ def live_target(page_id):
     return _copy(found)
 
 
+# Where a target kept for comment posts keeps its address.
+KEPT_URL = "_discussion_kept_url"
+
+
 def _kept(page_id):
     """The live target to keep under the generations (see live_target), with its address
     (page_url): a move, a change of slug or of the site renews one of them."""
@@ -165,10 +169,6 @@ def _kept(page_id):
     if target is not None:
         target.__dict__[KEPT_URL] = target.url
     return target
-
-
-# Where a target kept for comment posts keeps its address.
-KEPT_URL = "_discussion_kept_url"
 
 
 def page_url(target):

@@ -64,11 +64,13 @@ class Commenter(models.Model):
         return self.email
 
 
+# Removed by its author (or erased with its text): in the trash, shown only as a
+# placeholder that keeps its approved replies in place.
+REMOVED_BY_AUTHOR = models.Q(status=CommentStatus.TRASH, removed_at__isnull=False)
 # A top-level comment every reader sees in its thread: an approved one, or the placeholder
 # of one its author removed. The condition of the index discussion_visible_roots.
 VISIBLE_ROOT = models.Q(parent__isnull=True) & (
-    models.Q(status=CommentStatus.APPROVED)
-    | models.Q(status=CommentStatus.TRASH, removed_at__isnull=False)
+    models.Q(status=CommentStatus.APPROVED) | REMOVED_BY_AUTHOR
 )
 
 
