@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,7 @@ from .policy import Rules, is_open_now, rules_for, rules_for_page
 from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
 from .spam.classifier import learn_from_decisions, lessons_of
-from .spam.rules import find_duplicate
+from .spam.rules import duplicate_query, find_duplicate
 from .staff import HELD, staff_notice_kind
 from .targets import DiscussionState
 from .trust import (
@@ -150,35 +150,47 @@ def _apply_moderation(comment, *, author, article, rules, context):
     comment.spam_score = verdict.score
 
 
+def _duplicate_error():
+    return ValidationError({"body": ValidationError(DUPLICATE_MESSAGE, code="duplicate")})
+
+
+def _same_author(comment, proven):
+    """The duplicate check's terms for `comment`. The same author is the same network
+    address, or the same email only when the poster `proven` it is theirs: a guessed
+    address must not learn what its owner wrote."""
+    return {
+        "page_id": comment.page_id,
+        "body": comment.body,
+        "email": comment.author_email if proven else "",
+        "ip_hash": comment.ip_hash,
+        "exclude_pk": comment.pk,
+    }
+
+
 def refuse_duplicate(comment, *, proven):
-    """ValidationError if the same author already said this on this article. The same
-    author is the same network address, or the same email only when the poster `proven`
-    it is theirs: a guessed address must not learn what its owner wrote."""
-    earlier = find_duplicate(
-        page_id=comment.page_id,
-        body=comment.body,
-        email=comment.author_email if proven else "",
-        ip_hash=comment.ip_hash,
-        exclude_pk=comment.pk,
-    )
-    if earlier is not None:
-        raise ValidationError(
-            {"body": ValidationError(DUPLICATE_MESSAGE, code="duplicate")},
-        )
+    """ValidationError if the same author already said this on this article."""
+    if find_duplicate(**_same_author(comment, proven)) is not None:
+        raise _duplicate_error()
 
 
-def _check_and_write(counted):
-    """The transaction a new comment's duplicate check and INSERT need: one where it makes
-    the check atomic (SQLite's BEGIN IMMEDIATE takes the database's one write lock, so no
-    other post comes between the check and the row) or where a counter of its author
-    changes with the row (`counted`). Otherwise none: under PostgreSQL's READ COMMITTED a
-    transaction would not keep an identical post from coming between the two either, and
-    it costs a round trip at each end, so a held comment is checked, then stored in one
-    statement."""
-    mode = connection.settings_dict.get("OPTIONS", {}).get("transaction_mode") or ""
-    if counted or mode.upper() == "IMMEDIATE":
-        return transaction.atomic()
-    return contextlib.nullcontext()
+def store_unless_duplicate(comment, *, proven):
+    """Store the new `comment`, or raise refuse_duplicate's ValidationError: the check
+    and the row in one statement (Comment.insert_unless)."""
+    check = duplicate_query(**_same_author(comment, proven))
+    if check is None:
+        comment.save()
+    elif not comment.insert_unless(check):
+        raise _duplicate_error()
+
+
+def _write_together(counted):
+    """The transaction a new comment needs: one only where a counter of its author changes
+    with the row (`counted`). Its duplicate check needs none: it is part of the INSERT
+    (store_unless_duplicate), and one statement is atomic on SQLite by itself (a writing
+    statement takes the database's one write lock before it reads). A transaction around
+    it would cost a round trip at each end on PostgreSQL, where READ COMMITTED would not
+    keep an identical post from coming between the check and the row either."""
+    return transaction.atomic() if counted else contextlib.nullcontext()
 
 
 def comment_submit(*, page, author, body, parent=None, context=None, rules=None):
@@ -223,9 +235,8 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
     # The staff digest it waits for, if any, is written with the comment: no second write.
     comment.staff_notice = staff_notice_kind(comment, rules) or ""
     counted = comment.commenter_id is not None and counted_status(comment.status)
-    with _check_and_write(counted):
-        refuse_duplicate(comment, proven=address_proven(author))
-        comment.save()
+    with _write_together(counted):
+        store_unless_duplicate(comment, proven=address_proven(author))
         # The commenter's counters change with the comment, in the same transaction.
         commenters_recount([(comment.commenter_id, None, comment.status)])
     logger.debug("comment %s on page %s stored as %s", comment.pk, page.pk, comment.status)

@@ -269,17 +269,30 @@ def _duplicate_sql():
     )
 
 
-def find_duplicate(*, page_id, body, email, ip_hash, exclude_pk=None):
-    """An earlier comment on the same article with the same text (ignoring case, width
-    and spacing: text_key) from the same email or the same network address; None if
-    there is none. Trashed comments do not count, as in WordPress. One index lookup,
-    whatever the article's or the author's number of comments."""
+def duplicate_query(*, page_id, body, email, ip_hash, exclude_pk=None):
+    """The duplicate check as (sql, params), a SELECT of the earlier comment's id, or None
+    when there is nobody to compare (neither an email nor a network address): see
+    find_duplicate. comment_submit runs it inside the new comment's INSERT
+    (Comment.insert_unless)."""
     email = normalise_email(email)
     if not email and not ip_hash:
         return None
     # An empty email or address matches nothing: no stored comment has either empty.
     params = [page_id, text_key(body), CommentStatus.TRASH.value, exclude_pk or 0]
+    return _duplicate_sql(), [*params, email or None, ip_hash or None]
+
+
+def find_duplicate(*, page_id, body, email, ip_hash, exclude_pk=None):
+    """An earlier comment on the same article with the same text (ignoring case, width
+    and spacing: text_key) from the same email or the same network address; None if
+    there is none. Trashed comments do not count, as in WordPress. One index lookup,
+    whatever the article's or the author's number of comments."""
+    query = duplicate_query(
+        page_id=page_id, body=body, email=email, ip_hash=ip_hash, exclude_pk=exclude_pk
+    )
+    if query is None:
+        return None
     with connection.cursor() as cursor:
-        cursor.execute(_duplicate_sql(), [*params, email or None, ip_hash or None])
+        cursor.execute(*query)
         row = cursor.fetchone()
     return row[0] if row else None
