@@ -195,3 +195,19 @@ def deferred_queue(settings):
     backend = task_backends["kabar"]
     yield backend
     backend.clear()
+
+
+@pytest.fixture
+def site_lookups(monkeypatch):
+    """The requests SiteMiddleware (and keep_site) looked the Site up for."""
+    from kabar.core import memo
+
+    seen = []
+    find = memo.site_for_request
+
+    def counting(request):
+        seen.append(request.path)
+        return find(request)
+
+    monkeypatch.setattr(memo, "site_for_request", counting)
+    return seen

@@ -145,10 +145,31 @@ def request_stamp(request):
     return (found[GEN_ALL], found[path_key])
 
 
+# A view's mark: its POST finds the Site only if something asks for it (site_when_asked).
+SITE_WHEN_ASKED = "kabar_site_when_asked"
+
+
+def site_when_asked(view):
+    """Mark a POST view that seldom needs the Site: SiteMiddleware then leaves it to be
+    found by whatever asks (Wagtail's lookup, or keep_site). A comment post needs it only
+    to show the page again with an error; looking it up (and copying it, with its root
+    page) on every post was a twentieth of a comment post's CPU."""
+    setattr(view, SITE_WHEN_ASKED, True)
+    return view
+
+
+def keep_site(request):
+    """Set request._wagtail_site from site_for_request if it is not set yet."""
+    if not hasattr(request, "_wagtail_site") and config().enabled:
+        with contextlib.suppress(DATABASE_DOWN):
+            request._wagtail_site = site_for_request(request)
+
+
 class SiteMiddleware:
     """Before the view: reads the path's page-cache generations for a GET (kept on the
     request, request_generations; the page cache's own lookup has read them already for an
-    anonymous reader) and sets request._wagtail_site (site_for_request)."""
+    anonymous reader) and sets request._wagtail_site (site_for_request); for a POST, once
+    its view is known, unless the view is marked with site_when_asked."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -163,8 +184,12 @@ class SiteMiddleware:
         found = request_generations(request)
         token = _request_site_generation.set(found.get(GEN_ALL) if found else None)
         try:
-            with contextlib.suppress(DATABASE_DOWN):
-                request._wagtail_site = site_for_request(request)
+            if request.method != "POST":
+                keep_site(request)
             return self.get_response(request)
         finally:
             _request_site_generation.reset(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "POST" and not getattr(view_func, SITE_WHEN_ASKED, False):
+            keep_site(request)

@@ -23,6 +23,13 @@ def indonesian(message):
         return str(message)
 
 
+def test_a_comment_post_looks_up_no_site(api, thread, page_cache, site_lookups):
+    answer = api.post("comments", comment_fields(thread))
+    assert answer.status_code == 201
+    assert answer.json()["comment"]["id"] == Comment.objects.get().pk
+    assert site_lookups == []
+
+
 def test_a_comment_is_stored_and_answered_with_its_own_proof(api, thread):
     answer = api.post("comments", comment_fields(thread))
     assert answer.status_code == 201

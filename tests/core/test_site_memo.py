@@ -194,3 +194,37 @@ def test_a_renamed_address_routes_afresh(page_cache, article, django_capture_on_
     moved = client.get(old_url)  # Wagtail's automatic redirect for the old slug
     assert (moved.status_code, moved["Location"]) == (301, fresh.url)
     assert fresh.title in rendered(fresh.url).content.decode()
+
+
+def _comment(article, **fields):
+    return {
+        "page": article.pk,
+        "body": "Komentar pembaca tentang jembatan desa yang baru.",
+        "author_name": "Sari",
+        "author_email": "sari@example.org",
+        "form_token": builders.form_token(article),
+        **fields,
+    }
+
+
+def test_a_comment_post_looks_up_no_site_and_an_error_page_still_has_it(
+    page_cache, article, site_lookups
+):
+    client = Client()
+    post_url = reverse("discussion:post")
+    posted = client.post(post_url, _comment(article), HTTP_ORIGIN="http://testserver")
+    assert posted.status_code == 302
+    assert posted["Location"].startswith(article.url)
+    assert site_lookups == []
+    # Sent again with an error: the page is shown again, with the site's navigation.
+    again = client.post(post_url, _comment(article, body=""), HTTP_ORIGIN="http://testserver")
+    assert again.status_code == 400
+    assert site_lookups == [post_url]
+    assert article.get_parent().title in again.content.decode()
+
+
+def test_other_requests_still_find_the_site_before_their_view(page_cache, article, site_lookups):
+    rendered(article.url)
+    assert site_lookups == [article.url]
+    Client().post(reverse("wagtailadmin_login"), {"username": "x", "password": "y"})
+    assert site_lookups == [article.url, reverse("wagtailadmin_login")]

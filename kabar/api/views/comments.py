@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kabar.core import ratelimit
 from kabar.core.clientip import client_ip, client_key
 from kabar.core.ids import parse_id
+from kabar.core.memo import site_when_asked
 from kabar.discussion import submission
 from kabar.discussion.notifications import subscription_ask
 from kabar.discussion.own import (
@@ -51,6 +52,7 @@ def _own(request):
     return own_comments_proved(request.headers.get(OWN_HEADER))
 
 
+@site_when_asked
 @endpoint("POST", foreign_origins=True)
 def comment_create(request):
     fields = Fields(json_object(request))

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from kabar.core.clientip import client_ip
+from kabar.core.memo import keep_site, site_when_asked
 from kabar.core.security import same_origin_problem
 
 from .. import submission, targets
@@ -69,6 +70,7 @@ def facts_of(request):
 def _page_with_form(request, outcome):
     """The page again, with the reader's text in the form and what stopped it."""
     target = outcome.target
+    keep_site(request)
     if target.get_deferred_fields():
         target = type(target).objects.get(pk=target.pk)
     show_with_form(request, target, outcome.form, outcome.error or None)
@@ -83,6 +85,7 @@ def _page_with_form(request, outcome):
 # token is personal. A same-origin check (kabar.core.security) and the signed form token
 # stand in for it.
 @csrf_exempt
+@site_when_asked
 @require_POST
 def comment_post(request):
     outcome = submission.submit(request.POST, facts_of(request))
