@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,7 @@ from .models import (
     Commenter,
     CommentStatus,
     Report,
+    can_insert_unless,
     normalise_email,
 )
 from .own import created_stamp
@@ -177,6 +178,9 @@ def store_unless_duplicate(comment, *, proven):
     """Store the new `comment`, or raise refuse_duplicate's ValidationError: the check
     and the row in one statement (Comment.insert_unless)."""
     check = duplicate_query(**_same_author(comment, proven))
+    if check is not None and not can_insert_unless(connection):
+        refuse_duplicate(comment, proven=proven)
+        check = None
     if check is None:
         comment.save()
     elif not comment.insert_unless(check):

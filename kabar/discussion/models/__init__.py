@@ -233,7 +233,8 @@ class Comment(models.Model):
         True if it was stored; False, and nothing written, if a row was found. Otherwise
         a save() as any other: the same signals, defaults and state. (The duplicate check
         of comment_submit, which a statement of its own cost a round trip and about a
-        tenth of a post's time on PostgreSQL.)"""
+        tenth of a post's time on PostgreSQL.) Needs INSERT … RETURNING
+        (can_insert_unless)."""
         using = router.db_for_write(Comment, instance=self)
         marked = transaction.get_connection(using).needs_rollback
         self._insert_unless = exists
@@ -256,24 +257,9 @@ class Comment(models.Model):
             return super()._do_insert(manager, using, fields, returning_fields, raw)
         connection = connections[using]
         sql, params = exists
-        values = [field.pre_save(self, True) for field in fields]
-        if (
-            raw
-            or not returning_fields
-            or not connection.features.can_return_columns_from_insert
-            or any(hasattr(value, "resolve_expression") for value in values)
-        ):
-            # What only Django's own INSERT handles (expressions, no RETURNING): the check
-            # as a statement of its own, then that INSERT.
-            with connection.cursor() as cursor:
-                cursor.execute(sql, params)
-                if cursor.fetchone() is not None:
-                    raise _ExistsFound
-            return super()._do_insert(manager, using, fields, returning_fields, raw)
         insert = _insert_unless_sql(connection, tuple(fields), tuple(returning_fields), sql)
         values = [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, values, strict=True)
+            field.get_db_prep_save(field.pre_save(self, True), connection) for field in fields
         ]
         with connection.cursor() as cursor:
             cursor.execute(insert, [*values, *params])
@@ -281,6 +267,11 @@ class Comment(models.Model):
         if not rows:
             raise _ExistsFound
         return rows
+
+
+def can_insert_unless(connection):
+    """Whether Comment.insert_unless works on `connection` (SQLite and PostgreSQL do)."""
+    return connection.features.can_return_columns_from_insert
 
 
 def _cast_type(field, connection):
