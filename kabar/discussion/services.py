@@ -139,7 +139,7 @@ def _apply_moderation(comment, *, author, article, rules, context):
     """Set the comment's commenter, status, reasons and score from who wrote it and what
     it says. The one assessment both a new comment and an author's edit go through."""
     # Read with its comment history in the same query (trust and burst guard use it).
-    comment.commenter = commenter_for(author)
+    comment.commenter = commenter_for(author, rules)
     if context.from_desk:
         comment.status, comment.reasons = staff_verdict()
         comment.spam_score = None

@@ -11,8 +11,9 @@ browser its owner confirmed it in (own.py's trusted-browser proof); from any oth
 comment is held and the owner is asked by mail whether it was them.
 
 The approved / rejected counters on Commenter are a summary for listings, kept in step by
-comment_submit and the receivers below; the trust decision itself counts the comments, so
-it cannot drift.
+comment_submit and the receivers below. What publishes a comment is a count of the
+address's approved comments, so trust cannot drift with them; a counter that says too few
+only spares that count, and can at worst hold a comment for a moderator.
 """
 
 import math
@@ -22,8 +23,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, F, IntegerField, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -43,11 +43,18 @@ MODERATE_PERMISSION = "discussion.change_comment"
 
 
 def _history_sql():
-    # Table names from the models, the status as a parameter: nothing a reader typed.
+    # Table names from the models, the status and the cap as parameters: nothing a reader
+    # typed.
     comments, commenters = Comment._meta.db_table, Commenter._meta.db_table
     mine = f"c.commenter_id = {commenters}.id"
+    counter = f"{commenters}.approved_count"
     return (
-        f"SELECT COUNT(*) FROM {comments} c WHERE {mine} AND c.status = %s",  # noqa: S608
+        # Counted only when the listings' counter says the address may have enough, and
+        # then only up to enough: the comments of an address that has not earned trust
+        # are not walked at all, those of a regular with thousands only until enough are
+        # found, whatever plan the database picks for the count.
+        f"CASE WHEN {counter} >= %s THEN (SELECT COUNT(*) FROM (SELECT 1 FROM {comments} c"  # noqa: S608
+        f" WHERE {mine} AND c.status = %s LIMIT %s) approved) ELSE {counter} END",
         f"EXISTS (SELECT 1 FROM {comments} c WHERE {mine})",  # noqa: S608
     )
 
@@ -55,30 +62,24 @@ def _history_sql():
 APPROVED_SQL, HAS_COMMENTS_SQL = _history_sql()
 
 
-def with_history(commenters):
-    """Commenters annotated with what the trust decision counts, read in the same query:
-    `approved_comments` (how many of their comments are approved) and `has_comments`.
-    Plain SQL subqueries: Django builds the equivalent Subquery and Exists at several
-    times the cost of running them, on every comment posted."""
-    return commenters.annotate(
-        approved_comments=RawSQL(  # noqa: S611 - fixed SQL, see _history_sql
-            APPROVED_SQL, (CommentStatus.APPROVED.value,), output_field=IntegerField()
-        ),
-        has_comments=RawSQL(HAS_COMMENTS_SQL, (), output_field=BooleanField()),  # noqa: S611
-    )
+def _commenter_with_history(email, enough):
+    """The Commenter for `email`, or None, read with what the trust decision counts in the
+    same query: `approved_comments`, how many of its comments are approved as far as
+    `enough` (no decision needs more), and `has_comments`.
 
-
-def _commenter_with_history(email):
-    """with_history's Commenter for `email`, or None: the same SQL run as it stands, its
-    row read into a Commenter (kabar.core.rows), without building a queryset or a raw
-    one on every comment posted."""
+    The approved comments are counted only when the listings' counter (approved_count)
+    says there are `enough`; below that the counter stands for them. A counter that
+    drifted low can so hold a comment, for a moderator to approve, and never publish
+    one: what publishes is the count. Plain SQL, its row read into a Commenter
+    (kabar.core.rows): a queryset with Subquery and Exists costs several times what the
+    database spends answering, on every comment posted."""
     commenter_of = rows.reader(Commenter)
     table = connection.ops.quote_name(Commenter._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {commenter_of.select}, ({APPROVED_SQL}), {HAS_COMMENTS_SQL}"  # noqa: S608
+            f"SELECT {commenter_of.select}, {APPROVED_SQL}, {HAS_COMMENTS_SQL}"  # noqa: S608
             f" FROM {table} WHERE email = %s",
-            [CommentStatus.APPROVED.value, email],
+            [enough, CommentStatus.APPROVED.value, enough, email],
         )
         row = cursor.fetchone()
     if row is None:
@@ -111,12 +112,15 @@ def asks_for_proof(comment):
     return any(reason.get("rule") == UNPROVEN_BROWSER for reason in comment.reasons or ())
 
 
-def commenter_for(author):
+def commenter_for(author, rules=None):
     """The Commenter row for an author's email, created on first sight, with its history
-    (see with_history) read in the same query. The name it keeps changes only with the
-    address's proof (address_proven)."""
+    read in the same query (_commenter_with_history; approved comments counted as far as
+    `rules` need). The name it keeps changes only with the address's proof
+    (address_proven)."""
     email = normalise_email(author.email)
-    commenter = _commenter_with_history(email)
+    needed = rules.trust_after_approved if rules is not None else 1
+    # At least one: whether it has any approved comment is asked too (spam/burst.py).
+    commenter = _commenter_with_history(email, enough=max(needed, 1))
     created = False
     if commenter is None:
         commenter, created = Commenter.objects.get_or_create(
@@ -191,7 +195,8 @@ def _status_earned(commenter, rules):
         return CommentStatus.APPROVED, [
             _reason("trusted_commenter", "approve", _("Trusted by a moderator."))
         ]
-    # As read by commenter_for (with_history) when it was, else counted now.
+    # As read by commenter_for when it was (counted only as far as the rules need), else
+    # counted now.
     approved = getattr(commenter, "approved_comments", None)
     if approved is None:
         approved = approved_comments_of(commenter)
@@ -202,7 +207,9 @@ def _status_earned(commenter, rules):
                     "trusted_commenter",
                     "approve",
                     _("Confirmed email address with %(count)s approved comments."),
-                    count=approved,
+                    # For the moderators to read: the listings' counter, when the count
+                    # stopped short of it.
+                    count=max(approved, commenter.approved_count),
                 )
             ]
         return held, [

@@ -455,20 +455,22 @@ def test_approve_and_trust_is_logged_as_such(desk, article, django_capture_on_co
 
 def test_automatic_decisions_are_logged_without_a_user(article, django_capture_on_commit_callbacks):
     comment = builders.submit(article, approve=True)
+    before = len(entries_for(comment))
     with django_capture_on_commit_callbacks(execute=True):
         report(comment)
         # The burst guard and other automated paths call the service with by=None.
         comments_set_status([comment.pk], CommentStatus.PENDING)
-    entries = entries_for(comment)
+    entries = entries_for(comment)[before:]
     assert [e.action for e in entries] == ["kabar.comment.report", "kabar.comment.hold"]
     assert all(e.user is None for e in entries)
 
 
 def test_nothing_is_logged_when_nothing_changed(desk, article, django_capture_on_commit_callbacks):
     comment = builders.submit(article, approve=True)
+    before = entries_for(comment)
     with django_capture_on_commit_callbacks(execute=True):
         desk.post(reverse("discussion_comments:approve", args=[comment.pk]))
-    assert entries_for(comment) == []
+    assert entries_for(comment) == before
 
 
 def test_history_page_shows_who_decided_what(desk, article, django_capture_on_commit_callbacks):

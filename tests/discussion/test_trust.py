@@ -10,11 +10,13 @@ from django.core import signing
 from django.test import RequestFactory
 from django.utils import timezone
 
+from kabar.discussion import policy
 from kabar.discussion.models import Commenter, CommentStatus, DiscussionSettings, Subscription
 from kabar.discussion.own import trusted_proofs
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.discussion.trust import (
     CONFIRM_SALT,
+    commenter_for,
     commenter_history,
     commenter_trust,
     confirmation_read,
@@ -51,6 +53,12 @@ def proofs_of(client):
     request = RequestFactory().get("/")
     request.COOKIES = {name: morsel.value for name, morsel in client.cookies.items()}
     return trusted_proofs(request)
+
+
+def trust_after(home, approved):
+    settings = DiscussionSettings.for_site(home.get_site())
+    settings.trust_after_approved = approved
+    settings.save()
 
 
 def approve(run, comment):
@@ -111,9 +119,7 @@ def test_confirmed_address_with_an_approved_comment_is_published_at_once(
 
 
 def test_trust_after_approved_setting_is_respected(article, run, client, mailoutbox, home):
-    settings = DiscussionSettings.for_site(home.get_site())
-    settings.trust_after_approved = 2
-    settings.save()
+    trust_after(home, 2)
     first = run(builders.submit, article, body="Satu.", email=EMAIL)
     confirm_by_link(client, mailoutbox)
     approve(run, first)
@@ -122,6 +128,65 @@ def test_trust_after_approved_setting_is_respected(article, run, client, mailout
     approve(run, second)
     third = run(builders.submit, article, body="Tiga.", email=EMAIL, proofs=proofs_of(client))
     assert third.status == CommentStatus.APPROVED
+
+
+def test_a_regulars_approved_comments_are_counted_only_as_far_as_trust_needs(
+    article, run, client, mailoutbox, home
+):
+    """A trusted regular's comments are not all walked on each comment they post: the
+    count stops at what the rules need, the decision is the same, and the moderators'
+    reason still gives the whole count (the listings' counter)."""
+    trust_after(home, 2)
+    first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    for body in ("Satu.", "Dua.", "Tiga.", "Empat."):
+        comment = first if body == "Satu." else run(builders.submit, article, body=body)
+        approve(run, comment)
+    author = CommentAuthor(name="Budi", email=EMAIL, proofs=proofs_of(client))
+    rules = policy.rules_for(article)
+    assert commenter_for(author, rules).approved_comments == 2
+    assert commenter_for(author).approved_comments == 1
+    later = run(builders.submit, article, body="Lima.", email=EMAIL, proofs=author.proofs)
+    assert later.status == CommentStatus.APPROVED
+    assert later.reasons[0]["rule"] == "trusted_commenter"
+    assert "4" in later.reasons[0]["detail"]
+
+
+def test_a_counter_that_drifted_high_publishes_nothing(article, run, client, mailoutbox):
+    """What publishes is the count of approved comments, not the listings' counter."""
+    run(builders.submit, article, email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    Commenter.objects.filter(email=EMAIL).update(approved_count=5)
+    later = run(builders.submit, article, body="Lagi.", email=EMAIL, proofs=proofs_of(client))
+    assert later.status == CommentStatus.PENDING
+    assert later.reasons[0]["rule"] == "verified_new"
+
+
+def test_a_counter_that_drifted_low_holds_for_a_moderator(article, run, client, mailoutbox):
+    """Below enough, the counter spares the count: a comment is held, never published."""
+    first = run(builders.submit, article, email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    approve(run, first)
+    proofs = proofs_of(client)
+    Commenter.objects.filter(email=EMAIL).update(approved_count=0)
+    held = run(builders.submit, article, body="Lagi.", email=EMAIL, proofs=proofs)
+    assert held.status == CommentStatus.PENDING
+    assert held.reasons[0]["rule"] == "verified_new"
+    approve(run, held)  # the counter is back at one: trusted again
+    later = run(builders.submit, article, body="Sekali lagi.", email=EMAIL, proofs=proofs)
+    assert later.status == CommentStatus.APPROVED
+
+
+def test_a_count_short_of_trust_is_exact_in_the_reason(article, run, client, mailoutbox, home):
+    trust_after(home, 3)
+    first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    approve(run, first)
+    approve(run, run(builders.submit, article, body="Dua.", email=EMAIL, proofs=proofs_of(client)))
+    third = run(builders.submit, article, body="Tiga.", email=EMAIL, proofs=proofs_of(client))
+    assert third.status == CommentStatus.PENDING
+    assert third.reasons[0]["rule"] == "verified_new"
+    assert re.search(r"\b2\b.*\b3\b", third.reasons[0]["detail"])
 
 
 def test_trusted_address_under_another_name_is_trusted(article, run, client, mailoutbox):
