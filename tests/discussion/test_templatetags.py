@@ -1,10 +1,55 @@
 """Comment rendering helpers: bodies and blank form inputs remembered per process, never
 in place of what a reader typed."""
 
+import pytest
 from django.template import Context, Template
+from django.utils.html import urlize
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kabar.discussion.forms import CommentForm
+from kabar.discussion.templatetags import discussion
 from kabar.discussion.templatetags.discussion import comment_body
+
+
+def urlized(line):
+    """What the line renders as through urlize itself, with no shortcut."""
+    return urlize(line, nofollow=True, autoescape=True).replace(
+        ' rel="nofollow"', ' rel="nofollow ugc"'
+    )
+
+
+LINES = [
+    "Komentar uji [kb:1-2-3]. Menurut saya: tidak.",
+    "Kirim ke redaksi@contoh.id ya",
+    "Baca WWW.CONTOH.ID sekarang",
+    "Contoh.COM, (lihat contoh.org).",
+    "HTTPS://contoh.id/a?b=1&c=<2>",
+    "ftp://contoh.id/berkas mailto:siapa tautan:ini",
+    "<script>alert('x')</script> & \"kutip\" 'tunggal'",
+    "nama.net? contoh.int! contoh.mil; contoh.edu: contoh.gov",
+    "Kalimat biasa. Titik di akhir.",
+    "\u0130stanbul.com \u017fhttp://x.id K.\u212aOM www\u3002contoh",
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_a_line_renders_as_urlize_renders_it(line):
+    assert discussion._link(line) == urlized(line)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("aAwWcCoOmMnNeEtTgGhHpPsS.:/@<>&\"' -_()[]\u0130\u0131\u017f")
+        ),
+        max_size=40,
+    )
+)
+def test_any_line_renders_as_urlize_renders_it(line):
+    """The shortcut for lines with nothing to link never changes what a reader sees."""
+    assert discussion._link(line) == urlized(line)
 
 
 def test_a_body_renders_the_same_each_time_escaped_with_links():

@@ -6,7 +6,7 @@ from functools import lru_cache
 from django import template
 from django.template.loader import get_template
 from django.utils import translation
-from django.utils.html import format_html, urlize
+from django.utils.html import escape, format_html, urlize
 from django.utils.safestring import mark_safe
 
 from ..display import discussion_for
@@ -34,7 +34,17 @@ def comment_count(context, page):
 _PARAGRAPH_BREAK = re.compile(r"\r?\n\s*\r?\n")
 
 
+# What urlize can make a link of (django.utils.html.Urlizer): an address with "@", one
+# starting http:// or https://, one starting www., or a name in .com, .edu, .gov, .int,
+# .mil, .net or .org. Matched with urlize's own flag, so nothing it would link is missed.
+_MAYBE_LINK = re.compile(r"@|https?://|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+
+
 def _link(text):
+    # A line with nothing urlize could link comes out of it escaped, word by word: the
+    # same as escaping it whole, at a fraction of the cost (most lines have no address).
+    if not _MAYBE_LINK.search(text):
+        return escape(text)
     # urlize escapes what it does not turn into a link; user text cannot contain a
     # literal rel="nofollow" any more, so the replace touches only generated anchors.
     html = urlize(text, nofollow=True, autoescape=True)
