@@ -49,12 +49,12 @@ def _history_sql():
     mine = f"c.commenter_id = {commenters}.id"
     counter = f"{commenters}.approved_count"
     return (
-        # Counted only when the listings' counter says the address may have enough, and
-        # then only up to enough: the comments of an address that has not earned trust
-        # are not walked at all, those of a regular with thousands only until enough are
-        # found, whatever plan the database picks for the count.
-        f"CASE WHEN {counter} >= %s THEN (SELECT COUNT(*) FROM (SELECT 1 FROM {comments} c"  # noqa: S608
-        f" WHERE {mine} AND c.status = %s LIMIT %s) approved) ELSE {counter} END",
+        # Counted only when the listings' counter says the address has any approved, and
+        # then only up to enough: the comments of an address with none approved are not
+        # walked at all, those of a regular with thousands only until enough are found,
+        # whatever plan the database picks for the count.
+        f"CASE WHEN {counter} > 0 THEN (SELECT COUNT(*) FROM (SELECT 1 FROM {comments} c"  # noqa: S608
+        f" WHERE {mine} AND c.status = %s LIMIT %s) approved) ELSE 0 END",
         f"EXISTS (SELECT 1 FROM {comments} c WHERE {mine})",  # noqa: S608
     )
 
@@ -68,9 +68,9 @@ def _commenter_with_history(email, enough):
     `enough` (no decision needs more), and `has_comments`.
 
     The approved comments are counted only when the listings' counter (approved_count)
-    says there are `enough`; below that the counter stands for them. A counter that
-    drifted low can so hold a comment, for a moderator to approve, and never publish
-    one: what publishes is the count. Plain SQL, its row read into a Commenter
+    says there are any: when it says none, none are taken. A counter that drifted low can
+    so hold a comment, for a moderator to approve, and never publish one: what publishes
+    is the count. Plain SQL, its row read into a Commenter
     (kabar.core.rows): a queryset with Subquery and Exists costs several times what the
     database spends answering, on every comment posted."""
     commenter_of = rows.reader(Commenter)
@@ -79,7 +79,7 @@ def _commenter_with_history(email, enough):
         cursor.execute(
             f"SELECT {commenter_of.select}, {APPROVED_SQL}, {HAS_COMMENTS_SQL}"  # noqa: S608
             f" FROM {table} WHERE email = %s",
-            [enough, CommentStatus.APPROVED.value, enough, email],
+            [CommentStatus.APPROVED.value, enough, email],
         )
         row = cursor.fetchone()
     if row is None:
@@ -112,15 +112,14 @@ def asks_for_proof(comment):
     return any(reason.get("rule") == UNPROVEN_BROWSER for reason in comment.reasons or ())
 
 
-def commenter_for(author, rules=None):
+def commenter_for(author, rules):
     """The Commenter row for an author's email, created on first sight, with its history
     read in the same query (_commenter_with_history; approved comments counted as far as
     `rules` need). The name it keeps changes only with the address's proof
     (address_proven)."""
     email = normalise_email(author.email)
-    needed = rules.trust_after_approved if rules is not None else 1
     # At least one: whether it has any approved comment is asked too (spam/burst.py).
-    commenter = _commenter_with_history(email, enough=max(needed, 1))
+    commenter = _commenter_with_history(email, enough=max(rules.trust_after_approved, 1))
     created = False
     if commenter is None:
         commenter, created = Commenter.objects.get_or_create(

@@ -145,21 +145,29 @@ def test_a_regulars_approved_comments_are_counted_only_as_far_as_trust_needs(
     author = CommentAuthor(name="Budi", email=EMAIL, proofs=proofs_of(client))
     rules = policy.rules_for(article)
     assert commenter_for(author, rules).approved_comments == 2
-    assert commenter_for(author).approved_comments == 1
+    assert commenter_for(author, policy.Rules(trust_after_approved=1)).approved_comments == 1
     later = run(builders.submit, article, body="Lima.", email=EMAIL, proofs=author.proofs)
     assert later.status == CommentStatus.APPROVED
     assert later.reasons[0]["rule"] == "trusted_commenter"
     assert "4" in later.reasons[0]["detail"]
 
 
-def test_a_counter_that_drifted_high_publishes_nothing(article, run, client, mailoutbox):
-    """What publishes is the count of approved comments, not the listings' counter."""
+def test_a_counter_that_drifted_high_publishes_nothing(article, run, client, mailoutbox, home):
+    """What publishes is the count of approved comments, not the listings' counter (one
+    that says enough, or says some: comments deleted with their article leave it high)."""
     run(builders.submit, article, email=EMAIL)
     confirm_by_link(client, mailoutbox)
-    Commenter.objects.filter(email=EMAIL).update(approved_count=5)
-    later = run(builders.submit, article, body="Lagi.", email=EMAIL, proofs=proofs_of(client))
+    proofs = proofs_of(client)
+    Commenter.objects.filter(email=EMAIL).update(approved_count=1)
+    later = run(builders.submit, article, body="Lagi.", email=EMAIL, proofs=proofs)
     assert later.status == CommentStatus.PENDING
     assert later.reasons[0]["rule"] == "verified_new"
+    trust_after(home, 3)
+    Commenter.objects.filter(email=EMAIL).update(approved_count=2)
+    author = CommentAuthor(name="Budi", email=EMAIL, proofs=proofs)
+    assert commenter_for(author, policy.rules_for(article)).approved_comments == 0
+    third = run(builders.submit, article, body="Sekali lagi.", email=EMAIL, proofs=proofs)
+    assert re.search(r"\b0\b.*\b3\b", third.reasons[0]["detail"])
 
 
 def test_a_counter_that_drifted_low_holds_for_a_moderator(article, run, client, mailoutbox):
@@ -271,6 +279,11 @@ def test_counters_follow_moderation_both_ways(article, run):
         run(comments_set_status, [comment.pk], status)
         commenter.refresh_from_db()
         assert (commenter.approved_count, commenter.rejected_count) == expected, status
+
+
+def test_an_approval_counts_once_however_its_callbacks_are_run(article, run):
+    run(builders.submit, article, email=EMAIL, approve=True)
+    assert Commenter.objects.get(email=EMAIL).approved_count == 1
 
 
 def test_commenter_history_counts_from_the_comments(article, run):
