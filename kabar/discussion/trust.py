@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -360,6 +360,24 @@ def commenters_recount(changes):
                 approved_count=Greatest(F("approved_count") + approved, Value(0)),
                 rejected_count=Greatest(F("rejected_count") + rejected, Value(0)),
             )
+
+
+def _counted(condition):
+    comments = Comment.objects.filter(condition, commenter=OuterRef("pk")).order_by()
+    return Coalesce(Subquery(comments.values("commenter").annotate(n=Count("pk")).values("n")), 0)
+
+
+def commenters_recount_all():
+    """Every commenter's approved and rejected counters counted again from their comments:
+    after comments were deleted with their article (the counters keep them), or an
+    after-commit update of the counters was lost. The number of commenters whose counters
+    changed. Trust does not wait for this (what publishes is a count of the comments); the
+    listings, and which addresses have their approved comments counted, do."""
+    approved = _counted(Q(status=CommentStatus.APPROVED))
+    rejected = _counted(Q(status__in=list(REJECTED)))
+    return Commenter.objects.exclude(approved_count=approved, rejected_count=rejected).update(
+        approved_count=approved, rejected_count=rejected
+    )
 
 
 # Receivers, connected in DiscussionConfig.ready().

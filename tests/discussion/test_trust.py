@@ -3,10 +3,12 @@ and email earn nothing until confirmed; confirmed + approved history publishes a
 from the browser the address was confirmed in (tests/discussion/test_trusted_browser.py
 for any other); spam takes trust away; a moderator's "approve and trust" gives it back."""
 
+import io
 import re
 
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -284,6 +286,31 @@ def test_counters_follow_moderation_both_ways(article, run):
 def test_an_approval_counts_once_however_its_callbacks_are_run(article, run):
     run(builders.submit, article, email=EMAIL, approve=True)
     assert Commenter.objects.get(email=EMAIL).approved_count == 1
+
+
+def test_recount_puts_counters_that_drifted_back_to_the_comments(article, run, client, mailoutbox):
+    first = run(builders.submit, article, body="Satu.", email=EMAIL)
+    confirm_by_link(client, mailoutbox)
+    approve(run, first)
+    spam = run(builders.submit, article, body="Dua.", email="lain@example.org")
+    run(comments_set_status, [spam.pk], CommentStatus.SPAM)
+    Commenter.objects.filter(email=EMAIL).update(approved_count=0, rejected_count=3)
+    Commenter.objects.filter(email="lain@example.org").update(approved_count=7)
+    out = io.StringIO()
+    call_command("recount_commenters", stdout=out)
+    assert "2 commenter(s)" in out.getvalue()
+    counters = dict(
+        (email, (approved, rejected))
+        for email, approved, rejected in Commenter.objects.values_list(
+            "email", "approved_count", "rejected_count"
+        )
+    )
+    assert counters == {EMAIL: (1, 0), "lain@example.org": (0, 1)}
+    # Trusted again from the browser the address was confirmed in.
+    later = run(builders.submit, article, body="Tiga.", email=EMAIL, proofs=proofs_of(client))
+    assert later.status == CommentStatus.APPROVED
+    call_command("recount_commenters", stdout=out)
+    assert "Counted again: 0 commenter(s)" in out.getvalue()
 
 
 def test_commenter_history_counts_from_the_comments(article, run):
