@@ -154,16 +154,23 @@ def test_a_regulars_approved_comments_are_counted_only_as_far_as_trust_needs(
     assert "4" in later.reasons[0]["detail"]
 
 
+def held_with_counter_at(approved_count, run, article, proofs):
+    """A comment from the confirmed EMAIL, its counter set to `approved_count` first:
+    held, as a confirmed address without enough approved comments is."""
+    Commenter.objects.filter(email=EMAIL).update(approved_count=approved_count)
+    held = run(builders.submit, article, body="Lagi.", email=EMAIL, proofs=proofs)
+    assert held.status == CommentStatus.PENDING
+    assert held.reasons[0]["rule"] == "verified_new"
+    return held
+
+
 def test_a_counter_that_drifted_high_publishes_nothing(article, run, client, mailoutbox, home):
     """What publishes is the count of approved comments, not the listings' counter (one
     that says enough, or says some: comments deleted with their article leave it high)."""
     run(builders.submit, article, email=EMAIL)
     confirm_by_link(client, mailoutbox)
     proofs = proofs_of(client)
-    Commenter.objects.filter(email=EMAIL).update(approved_count=1)
-    later = run(builders.submit, article, body="Lagi.", email=EMAIL, proofs=proofs)
-    assert later.status == CommentStatus.PENDING
-    assert later.reasons[0]["rule"] == "verified_new"
+    held_with_counter_at(1, run, article, proofs)
     trust_after(home, 3)
     Commenter.objects.filter(email=EMAIL).update(approved_count=2)
     author = CommentAuthor(name="Budi", email=EMAIL, proofs=proofs)
@@ -173,15 +180,12 @@ def test_a_counter_that_drifted_high_publishes_nothing(article, run, client, mai
 
 
 def test_a_counter_that_drifted_low_holds_for_a_moderator(article, run, client, mailoutbox):
-    """Below enough, the counter spares the count: a comment is held, never published."""
+    """A counter that says none spares the count: a comment is held, never published."""
     first = run(builders.submit, article, email=EMAIL)
     confirm_by_link(client, mailoutbox)
     approve(run, first)
     proofs = proofs_of(client)
-    Commenter.objects.filter(email=EMAIL).update(approved_count=0)
-    held = run(builders.submit, article, body="Lagi.", email=EMAIL, proofs=proofs)
-    assert held.status == CommentStatus.PENDING
-    assert held.reasons[0]["rule"] == "verified_new"
+    held = held_with_counter_at(0, run, article, proofs)
     approve(run, held)  # the counter is back at one: trusted again
     later = run(builders.submit, article, body="Sekali lagi.", email=EMAIL, proofs=proofs)
     assert later.status == CommentStatus.APPROVED
