@@ -1,11 +1,13 @@
 """Model instances from a row of plain SQL, with each value converted as Django's own
 queries convert it (SQLite's dates and booleans, say): for a statement run on every
 request, where a RawQuerySet spends longer setting itself up than the database spends
-answering (a commenter's read on each comment post: 56 µs through raw(), 20 µs so)."""
+answering (a commenter's read on each comment post: 56 µs through raw(), 20 µs so). And
+the SQL of a queryset's update, to be run inside another statement."""
 
 import weakref
 
 from django.db import connections
+from django.db.models.sql import UpdateQuery
 
 # Per connection (each thread has its own): its converters are bound to it.
 _readers = weakref.WeakKeyDictionary()
@@ -46,3 +48,11 @@ def reader(model, using="default"):
     if found is None:
         found = kept[model] = RowReader(model, connection)
     return found
+
+
+def update_sql(queryset, values):
+    """(sql, params) of `queryset.update(**values)`, for a statement that runs it with
+    another (a data-modifying WITH query), compiled as QuerySet.update compiles it."""
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(values)
+    return query.get_compiler(queryset.db).as_sql()

@@ -23,6 +23,7 @@ from .models import (
     Commenter,
     CommentStatus,
     Report,
+    can_insert_also,
     can_insert_unless,
     normalise_email,
 )
@@ -36,6 +37,7 @@ from .staff import HELD, staff_notice_kind
 from .targets import DiscussionState
 from .trust import (
     address_proven,
+    commenter_counts_inserted,
     commenter_for,
     commenter_trust,
     commenters_recount,
@@ -175,26 +177,38 @@ def refuse_duplicate(comment, *, proven):
 
 
 def store_unless_duplicate(comment, *, proven):
-    """Store the new `comment`, or raise refuse_duplicate's ValidationError: the check
-    and the row in one statement (Comment.insert_unless)."""
+    """Store the new `comment` and count it in its author's counters, or raise
+    refuse_duplicate's ValidationError. Where the database allows, in one statement
+    (Comment.insert_unless): the check and the row, and on PostgreSQL the counters too;
+    elsewhere the row and the counters in one transaction."""
+    counted = comment.commenter_id is not None and counted_status(comment.status)
     check = duplicate_query(**_same_author(comment, proven))
-    if check is not None and not can_insert_unless(connection):
-        refuse_duplicate(comment, proven=proven)
-        check = None
-    if check is None:
-        comment.save()
-    elif not comment.insert_unless(check):
-        raise _duplicate_error()
+    one = check is not None and can_insert_unless(connection)
+    also = (
+        commenter_counts_inserted(comment.status)
+        if one and counted and can_insert_also(connection)
+        else None
+    )
+    with _write_together(counted and also is None):
+        if not one:
+            if check is not None:
+                refuse_duplicate(comment, proven=proven)
+            comment.save()
+        elif not comment.insert_unless(check, also=also):
+            raise _duplicate_error()
+        if counted and also is None:
+            commenters_recount([(comment.commenter_id, None, comment.status)])
 
 
-def _write_together(counted):
-    """The transaction a new comment needs: one only where a counter of its author changes
-    with the row (`counted`). Its duplicate check needs none: it is part of the INSERT
-    (store_unless_duplicate), and one statement is atomic on SQLite by itself (a writing
-    statement takes the database's one write lock before it reads). A transaction around
-    it would cost a round trip at each end on PostgreSQL, where READ COMMITTED would not
-    keep an identical post from coming between the check and the row either."""
-    return transaction.atomic() if counted else contextlib.nullcontext()
+def _write_together(needed):
+    """The transaction a new comment needs: one only where its author's counters change
+    in a statement of their own (`needed`). Its duplicate check needs none: it is part of
+    the INSERT (store_unless_duplicate), and one statement is atomic on SQLite by itself
+    (a writing statement takes the database's one write lock before it reads). A
+    transaction around it would cost a round trip at each end on PostgreSQL, where READ
+    COMMITTED would not keep an identical post from coming between the check and the row
+    either."""
+    return transaction.atomic() if needed else contextlib.nullcontext()
 
 
 def comment_submit(*, page, author, body, parent=None, context=None, rules=None):
@@ -238,11 +252,9 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
     _apply_moderation(comment, author=author, article=article, rules=rules, context=context)
     # The staff digest it waits for, if any, is written with the comment: no second write.
     comment.staff_notice = staff_notice_kind(comment, rules) or ""
-    counted = comment.commenter_id is not None and counted_status(comment.status)
-    with _write_together(counted):
-        store_unless_duplicate(comment, proven=address_proven(author))
-        # The commenter's counters change with the comment, in the same transaction.
-        commenters_recount([(comment.commenter_id, None, comment.status)])
+    # The commenter's counters change with the comment, in the same statement or
+    # transaction.
+    store_unless_duplicate(comment, proven=address_proven(author))
     logger.debug("comment %s on page %s stored as %s", comment.pk, page.pk, comment.status)
     # After-commit work (purges, mail, counters) is robust here and below: the comment is
     # stored by then, and a failure there (the database gone a moment later, a cache down)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +32,14 @@ from django.utils.translation import gettext_lazy as _
 from kabar.core import rows, signing
 from kabar.core.signing import LinkInvalid
 
-from .models import Comment, Commenter, CommentStatus, Subscription, normalise_email
+from .models import (
+    INSERTED,
+    Comment,
+    Commenter,
+    CommentStatus,
+    Subscription,
+    normalise_email,
+)
 from .own import address_proof
 
 # The purpose (salt) of links already mailed: changing it would break them.
@@ -356,10 +364,35 @@ def commenters_recount(changes):
         )
     for commenter_id, (approved, rejected) in deltas.items():
         if approved or rejected:
-            Commenter.objects.filter(pk=commenter_id).update(
-                approved_count=Greatest(F("approved_count") + approved, Value(0)),
-                rejected_count=Greatest(F("rejected_count") + rejected, Value(0)),
-            )
+            Commenter.objects.filter(pk=commenter_id).update(**_counters_moved(approved, rejected))
+
+
+def _counters_moved(approved, rejected):
+    return {
+        "approved_count": Greatest(F("approved_count") + approved, Value(0)),
+        "rejected_count": Greatest(F("rejected_count") + rejected, Value(0)),
+    }
+
+
+def commenter_counts_inserted(status):
+    """(sql, params): the UPDATE that counts a new comment in `status` in its commenter's
+    counters, for Comment.insert_unless's `also` (the comment is the row it names
+    INSERTED), so that the row and the counters are written in one statement. Compiled
+    once per database and status."""
+    key = (connection.alias, status)
+    found = _COUNTS_INSERTED.get(key)
+    if found is None:
+        commenters = Commenter.objects.filter(
+            # A constant: the table name insert_unless gives the row.
+            pk__in=RawSQL(f"SELECT commenter_id FROM {INSERTED}", ())  # noqa: S608, S611
+        )
+        found = _COUNTS_INSERTED[key] = rows.update_sql(
+            commenters, _counters_moved(*_count_delta(status))
+        )
+    return found
+
+
+_COUNTS_INSERTED = {}
 
 
 def _counted(condition):

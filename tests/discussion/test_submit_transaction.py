@@ -1,17 +1,19 @@
 """Which writes of a new comment share a transaction, and how its duplicate check stays
 atomic without one: the check is part of the INSERT (INSERT … SELECT … WHERE NOT EXISTS),
-one statement, which SQLite runs under its one write lock. A transaction is opened only
-when a counter of the author changes with the row; a held comment is stored in autocommit
-(on PostgreSQL a transaction would cost a round trip at each end)."""
+one statement, which SQLite runs under its one write lock. Where a counter of the author
+changes with the row, PostgreSQL writes both in that one statement (a data-modifying WITH
+query) and SQLite in a transaction; a held comment is stored in autocommit (on PostgreSQL
+a transaction would cost a round trip at each end)."""
 
 import sqlite3
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
-from kabar.discussion.models import Comment, Commenter, CommentStatus
+from kabar.discussion import services
+from kabar.discussion.models import BODY_MAX_LENGTH, Comment, Commenter, CommentStatus
 from kabar.discussion.services import (
     DUPLICATE_MESSAGE,
     CommentAuthor,
@@ -102,14 +104,57 @@ def test_on_sqlite_a_writing_statement_reads_under_the_write_lock(tmp_path):
     second.close()
 
 
-def test_a_comment_that_changes_its_authors_counters_is_stored_with_them(article, seen):
+def robot_submit(article, body="Komentar dari formulir yang jebakannya terisi."):
     author = CommentAuthor(name="Robot", email="robot@example.org", ip_address="203.0.113.50")
-    caught = comment_submit(
-        page=article,
-        author=author,
-        body="Komentar dari formulir yang jebakannya terisi.",
-        context=SubmitContext(honeypot_filled=True),
+    return comment_submit(
+        page=article, author=author, body=body, context=SubmitContext(honeypot_filled=True)
     )
+
+
+def test_a_comment_that_changes_its_authors_counters_is_stored_with_them(article, seen):
+    with CaptureQueriesContext(connection) as queries:
+        caught = robot_submit(article)
     assert caught.status in (CommentStatus.SPAM, CommentStatus.TRASH)
-    assert seen == [True]
     assert Commenter.objects.get(email="robot@example.org").rejected_count == 1
+    written = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith(("INS", "UPD", "WITH"))
+    ]
+    if connection.vendor == "postgresql":
+        # One statement: the row, and the counters only if the row was stored.
+        assert seen == [False]
+        [comment_insert] = [sql for sql in written if "body_key" in sql]
+        assert comment_insert.startswith("WITH inserted AS (INSERT INTO")
+        assert 'UPDATE "discussion_commenter"' in comment_insert
+        assert not [sql for sql in written if sql.startswith('UPDATE "discussion_commenter"')]
+    else:
+        assert seen == [True]
+        assert [sql for sql in written if sql.startswith('UPDATE "discussion_commenter"')]
+
+
+def test_a_refused_duplicate_changes_no_counter(article):
+    first = robot_submit(article, body="Promo murah hari ini saja.")
+    counted = Commenter.objects.get(email="robot@example.org")
+    assert counted.rejected_count == 1
+    with pytest.raises(ValidationError):
+        robot_submit(article, body="Promo  MURAH hari ini saja.")
+    counted.refresh_from_db()
+    assert counted.rejected_count == 1
+    assert list(Comment.objects.values_list("pk", flat=True)) == [first.pk]
+    # The next comment that is stored is counted again.
+    robot_submit(article, body="Promo lain untuk besok.")
+    counted.refresh_from_db()
+    assert counted.rejected_count == 2
+
+
+def test_a_row_the_database_refuses_leaves_the_counters_as_they_were(article, monkeypatch):
+    """The counters are written only with the row: a comment the database itself refuses
+    (here a check constraint, past every check of Kabar's own) changes nothing."""
+    robot_submit(article, body="Komentar pertama yang tertangkap.")
+    counted = Commenter.objects.get(email="robot@example.org")
+    monkeypatch.setattr(services, "comment_validate", lambda comment: None)
+    monkeypatch.setattr(services, "comment_fields_validate", lambda **fields: None)
+    with pytest.raises(IntegrityError):
+        robot_submit(article, body="x" * (BODY_MAX_LENGTH + 1))
+    counted.refresh_from_db()
+    assert counted.rejected_count == 1
+    assert Comment.objects.count() == 1

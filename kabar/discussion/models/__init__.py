@@ -227,17 +227,23 @@ class Comment(models.Model):
     def is_public(self):
         return self.status == CommentStatus.APPROVED
 
-    def insert_unless(self, exists):
+    def insert_unless(self, exists, *, also=None):
         """Store this new comment unless the query `exists` ((sql, params): a SELECT
         over comments) finds a row, in one statement: INSERT … SELECT … WHERE NOT EXISTS.
         True if it was stored; False, and nothing written, if a row was found. Otherwise
         a save() as any other: the same signals, defaults and state. (The duplicate check
         of comment_submit, which a statement of its own cost a round trip and about a
         tenth of a post's time on PostgreSQL.) Needs INSERT … RETURNING
-        (can_insert_unless)."""
+        (can_insert_unless).
+
+        `also` ((sql, params): a data-modifying statement that writes only rows it finds
+        through the stored row, named INSERTED) is run in the same statement, and so
+        writes nothing when the row was not stored: needs data-modifying WITH queries
+        (can_insert_also). One statement is atomic
+        without a transaction, which would cost a round trip at each end."""
         using = router.db_for_write(Comment, instance=self)
         marked = transaction.get_connection(using).needs_rollback
-        self._insert_unless = exists
+        self._insert_unless = (exists, also)
         try:
             self.save(force_insert=True, using=using)
         except _ExistsFound:
@@ -252,17 +258,20 @@ class Comment(models.Model):
         return True
 
     def _do_insert(self, manager, using, fields, returning_fields, raw):
-        exists = getattr(self, "_insert_unless", None)
+        exists, also = getattr(self, "_insert_unless", (None, None))
         if exists is None:
             return super()._do_insert(manager, using, fields, returning_fields, raw)
         connection = connections[using]
         sql, params = exists
-        insert = _insert_unless_sql(connection, tuple(fields), tuple(returning_fields), sql)
+        also_sql, also_params = also or (None, ())
+        insert = _insert_unless_sql(
+            connection, tuple(fields), tuple(returning_fields), sql, also_sql
+        )
         values = [
             field.get_db_prep_save(field.pre_save(self, True), connection) for field in fields
         ]
         with connection.cursor() as cursor:
-            cursor.execute(insert, [*values, *params])
+            cursor.execute(insert, [*values, *params, *also_params])
             rows = cursor.fetchall()
         if not rows:
             raise _ExistsFound
@@ -272,6 +281,16 @@ class Comment(models.Model):
 def can_insert_unless(connection):
     """Whether Comment.insert_unless works on `connection` (SQLite and PostgreSQL do)."""
     return connection.features.can_return_columns_from_insert
+
+
+def can_insert_also(connection):
+    """Whether Comment.insert_unless can run a second write with the row (`also`):
+    PostgreSQL's data-modifying WITH queries. SQLite has none."""
+    return connection.vendor == "postgresql"
+
+
+# The name under which insert_unless's `also` statement finds the row just stored.
+INSERTED = "inserted"
 
 
 def _cast_type(field, connection):
@@ -286,14 +305,15 @@ class _ExistsFound(Exception):
 _INSERT_UNLESS_SQL = {}
 
 
-def _insert_unless_sql(connection, fields, returning_fields, exists_sql):
+def _insert_unless_sql(connection, fields, returning_fields, exists_sql, also_sql=None):
     """INSERT INTO comments (fields) SELECT <values> WHERE NOT EXISTS (exists_sql)
-    RETURNING <returning_fields>, written once per database and statement. On PostgreSQL
+    RETURNING <returning_fields>, written once per database and statement; with
+    `also_sql`, the INSERT is a WITH query (INSERTED) that `also_sql` reads. On PostgreSQL
     each value is cast to its column's type, which the VALUES of Django's own INSERT
     gives it and a SELECT list does not (an address would arrive as text, not inet); text
     is cast to text, not to varchar(n), which would cut a value too long instead of
     refusing it as the column does."""
-    key = (connection.alias, fields, returning_fields, exists_sql)
+    key = (connection.alias, fields, returning_fields, exists_sql, also_sql)
     sql = _INSERT_UNLESS_SQL.get(key)
     if sql is None:
         quote = connection.ops.quote_name
@@ -305,8 +325,17 @@ def _insert_unless_sql(connection, fields, returning_fields, exists_sql):
         returning = ", ".join(quote(field.column) for field in returning_fields)
         sql = (
             f"INSERT INTO {quote(Comment._meta.db_table)} ({columns}) SELECT {values}"
-            f" WHERE NOT EXISTS ({exists_sql}) RETURNING {returning}"
+            f" WHERE NOT EXISTS ({exists_sql})"
         )
+        if also_sql is None:
+            sql += f" RETURNING {returning}"
+        else:
+            # Every statement of a WITH runs to its end, read or not: `also` writes only
+            # rows it finds through INSERTED, so nothing when the row was not stored.
+            sql = (
+                f"WITH {INSERTED} AS ({sql} RETURNING *), also AS ({also_sql})"  # noqa: S608
+                f" SELECT {returning} FROM {INSERTED}"
+            )
         _INSERT_UNLESS_SQL[key] = sql
     return sql
 
