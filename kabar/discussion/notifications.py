@@ -99,27 +99,29 @@ def _confirmations_today(commenter):
     return _confirmations_since(_day_of(commenter)).filter(recipient=commenter.email)
 
 
-def followers_notify(comment):
-    """Queue follow-up mail for an approved comment to the article's confirmed
-    subscribers, never to its own author or to an address that was not confirmed."""
-    if comment.status != CommentStatus.APPROVED or comment.removed_at is not None:
-        return []
-    subscriptions = (
-        Subscription.objects.filter(
-            page_id=comment.page_id,
-            confirmed_at__isnull=False,
-            unsubscribed_at__isnull=True,
-            commenter__verified_at__isnull=False,
-        )
-        .exclude(commenter__email=comment.author_email.strip().lower())
-        .select_related("commenter")
-    )
+def _followers(comment):
+    """The article's confirmed subscriptions that an approved `comment` is news to: never
+    its own author's, nor one whose address was not confirmed."""
+    subscriptions = Subscription.objects.filter(
+        page_id=comment.page_id,
+        confirmed_at__isnull=False,
+        unsubscribed_at__isnull=True,
+        commenter__verified_at__isnull=False,
+    ).exclude(commenter__email=comment.author_email.strip().lower())
     if comment.commenter_id is not None:
         subscriptions = subscriptions.exclude(commenter_id=comment.commenter_id)
+    return subscriptions
+
+
+def followers_notify(comment):
+    """Queue follow-up mail for an approved comment to the article's confirmed
+    subscribers (_followers)."""
+    if comment.status != CommentStatus.APPROVED or comment.removed_at is not None:
+        return []
     parent_commenter_id = comment.parent.commenter_id if comment.parent_id else None
     title = comment.page.title
     queued = []
-    for subscription in subscriptions:
+    for subscription in _followers(comment).select_related("commenter"):
         if subscription.commenter_id == parent_commenter_id:
             subject = mail_subject(
                 _("%(name)s replied to your comment on “%(title)s”"),
@@ -198,8 +200,8 @@ def _asked_today(commenter):
     return latest is not None and latest >= _day_of(commenter)
 
 
-# What a held comment may mail its author (comment_announce), as far as what the write
-# loaded shows.
+# What a comment may mail its author (comment_announce), as far as what the write loaded
+# shows.
 NOTHING, CONFIRMATION, UNKNOWN = "nothing", "confirmation", "unknown"
 
 
@@ -223,10 +225,16 @@ def on_comment_stored(sender, comment, context=None, **kwargs):
     if comment.staff_notice:
         staff_round_wake(comment)
     # Spam and trash set off nothing (comment_announce), so they cost no job either; nor
-    # does a held comment that mails its author nothing.
+    # does a comment that mails nobody: a held one whose author has nothing to be mailed,
+    # or a published one that is also news to no follower of the article (one indexed
+    # read instead of a job, which costs the queue's worker several statements to find
+    # the same nothing).
     if comment.status not in (*HELD, CommentStatus.APPROVED):
         return
-    mail = _mail_for_its_author(comment) if comment.status in HELD else UNKNOWN
+    mail = _mail_for_its_author(comment)
+    published = comment.status == CommentStatus.APPROVED
+    if published and mail != UNKNOWN and _followers(comment).exists():
+        mail = UNKNOWN
     if mail == NOTHING:
         return
     if _announce(comment.pk, "stored") and mail == CONFIRMATION:

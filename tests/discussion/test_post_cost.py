@@ -1,16 +1,20 @@
 """What one accepted comment post costs in queries, after-commit work included, so that
 the submission path cannot silently grow back: a trusted commenter's comment (published,
-counters kept, pages purged) and a new commenter's (held, burst guard asked)."""
+counters kept, pages purged) and a new commenter's (held, burst guard asked). And what
+is left for the task queue: a job only where someone is to be mailed."""
 
 from typing import NamedTuple
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from kabar.discussion.models import Comment, Commenter, CommentStatus
+from kabar.discussion.models import Comment, Commenter, CommentStatus, Subscription
 from kabar.discussion.own import TRUSTED_COOKIE
 from kabar.discussion.services import comments_set_status
+from kabar.discussion.tasks import announce_comment
 from kabar.discussion.trust import confirmation_token
 from tests import builders
 
@@ -148,3 +152,51 @@ def test_the_cost_does_not_grow_with_the_article_s_comments(
             builders.submit(article, body=f"Komentar lain {n}.", email=f"lain{n}@example.org")
             accepted(post(article, trusted))
     trusted_post(bound=before)
+
+
+def announcements():
+    return list(
+        DBTaskResult.objects.filter(task_path__endswith=".announce_comment").values_list(
+            "args_kwargs", flat=True
+        )
+    )
+
+
+def follower(email, **changes):
+    fields = {"confirmed_at": timezone.now(), **changes}
+    reader = Commenter.objects.create(email=email, name="Pengikut", verified_at=timezone.now())
+    return Subscription.objects.create(commenter=reader, **fields)
+
+
+def published(article, who, capture):
+    with capture(execute=True):
+        comment = accepted(post(article, who))
+    assert comment.status == CommentStatus.APPROVED
+    return comment
+
+
+def test_a_published_comment_that_is_news_to_no_follower_queues_no_job(
+    article, trusted, queued, django_capture_on_commit_callbacks
+):
+    """A job would only find that nobody is to be mailed: no follower of the article but
+    the author, who needs no confirmation, and followers who never confirmed or left."""
+    follower("belum@example.org", page=article, confirmed_at=None)
+    follower("pergi@example.org", page=article, unsubscribed_at=timezone.now())
+    follower("lain@example.org", page=builders.make_article(article.get_parent()))
+    Subscription.objects.create(
+        commenter=Commenter.objects.get(email=TRUSTED.email),
+        page=article,
+        confirmed_at=timezone.now(),
+    )
+    published(article, trusted, django_capture_on_commit_callbacks)
+    assert announcements() == []
+
+
+def test_a_published_comment_with_a_follower_queues_its_announcement(
+    article, trusted, queued, django_capture_on_commit_callbacks
+):
+    follower("pengikut@example.org", page=article)
+    comment = published(article, trusted, django_capture_on_commit_callbacks)
+    assert announcements() == [{"args": [comment.pk, "stored"], "kwargs": {}}]
+    announce_comment.call(comment.pk, "stored")
+    assert list(comment.deliveries.values_list("recipient", flat=True)) == ["pengikut@example.org"]
