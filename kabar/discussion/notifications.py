@@ -214,6 +214,8 @@ def _mail_for_its_author(comment):
         return NOTHING
     if comment.notify_replies or not Comment.commenter.is_cached(comment):
         return UNKNOWN
+    if comment.by_staff:
+        return NOTHING  # the newsroom's own reply asks its writer to confirm nothing
     commenter = comment.commenter
     if commenter.verified_at is not None and not asks_for_proof(comment):
         return NOTHING

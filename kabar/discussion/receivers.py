@@ -66,7 +66,7 @@ def on_comments_imported(sender, page_ids=(), **kwargs):
 
 def connect():
     # Trust counters first, so mail sent inline (tests) sees them settled. A new comment's
-    # count is kept by comment_submit, in its own transaction.
+    # count is kept by comment_submit, written with its row.
     stored = [
         (on_comment_stored, "thread_stored"),
         (notifications.on_comment_stored, "notifications_stored"),

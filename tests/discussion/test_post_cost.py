@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from kabar.discussion.models import Comment, Commenter, CommentStatus, Subscription
 from kabar.discussion.own import TRUSTED_COOKIE
-from kabar.discussion.services import comments_set_status
+from kabar.discussion.services import comment_reply_as_staff, comments_set_status
 from kabar.discussion.tasks import announce_comment
 from kabar.discussion.trust import confirmation_token
 from tests import builders
@@ -69,13 +69,14 @@ def trusted(article, django_capture_on_commit_callbacks):
 _bodies = iter(range(10**6))
 
 
-def post(article, who):
+def post(article, who, **fields):
     data = {
         "page": article.pk,
         "body": f"Pendapat saya nomor {next(_bodies)} tentang berita ini.",
         "author_name": who[0],
         "author_email": who[1],
         "form_token": builders.form_token(article),
+        **fields,
     }
     client = Client()
     for name, value in (getattr(who, "cookies", None) or {}).items():
@@ -168,9 +169,9 @@ def follower(email, **changes):
     return Subscription.objects.create(commenter=reader, **fields)
 
 
-def published(article, who, capture):
+def published(article, who, capture, **fields):
     with capture(execute=True):
-        comment = accepted(post(article, who))
+        comment = accepted(post(article, who, **fields))
     assert comment.status == CommentStatus.APPROVED
     return comment
 
@@ -200,3 +201,38 @@ def test_a_published_comment_with_a_follower_queues_its_announcement(
     assert announcements() == [{"args": [comment.pk, "stored"], "kwargs": {}}]
     announce_comment.call(comment.pk, "stored")
     assert list(comment.deliveries.values_list("recipient", flat=True)) == ["pengikut@example.org"]
+
+
+def test_a_published_comment_whose_author_asks_for_follow_ups_queues_its_announcement(
+    article, trusted, queued, django_capture_on_commit_callbacks
+):
+    """No follower yet, but the author ticked "notify me": the job records their wish and
+    mails them the link that confirms it."""
+    comment = published(article, trusted, django_capture_on_commit_callbacks, notify_replies="on")
+    assert comment.notify_replies
+    assert announcements() == [{"args": [comment.pk, "stored"], "kwargs": {}}]
+    announce_comment.call(comment.pk, "stored")
+    assert list(comment.deliveries.values_list("recipient", flat=True)) == [TRUSTED.email]
+
+
+def test_a_desk_reply_that_is_news_to_no_follower_queues_no_job(
+    article, queued, django_capture_on_commit_callbacks, django_user_model
+):
+    """The newsroom's own reply asks its writer to confirm nothing, and nobody follows the
+    article: no job, and nothing noted about the writer's address, whose next comment from
+    the public form (not confirmed) still asks them to confirm it."""
+    parent = builders.submit(
+        article, body="Kapan jembatan itu dibuka?", email="tanya@example.org", approve=True
+    )
+    DBTaskResult.objects.all().delete()
+    moderator = django_user_model.objects.create_superuser(
+        username="redaktur", email="redaksi@example.org", password="x"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        reply, approved_now = comment_reply_as_staff(parent, body="Pekan depan.", by=moderator)
+    assert reply.status == CommentStatus.APPROVED and reply.by_staff and not approved_now
+    assert announcements() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        held = builders.submit(article, body="Saya dari redaksi juga.", email=moderator.email)
+    assert held.status == CommentStatus.PENDING
+    assert announcements() == [{"args": [held.pk, "stored"], "kwargs": {}}]
