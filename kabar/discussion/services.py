@@ -189,14 +189,16 @@ def store_unless_duplicate(comment, *, proven):
         if one and counted and can_insert_also(connection)
         else None
     )
-    with _write_together(counted and also is None):
+    # The counters in a statement of their own, with the row in one transaction.
+    recount = counted and also is None
+    with _write_together(recount):
         if not one:
             if check is not None:
                 refuse_duplicate(comment, proven=proven)
             comment.save()
         elif not comment.insert_unless(check, also=also):
             raise _duplicate_error()
-        if counted and also is None:
+        if recount:
             commenters_recount([(comment.commenter_id, None, comment.status)])
 
 

@@ -239,8 +239,8 @@ class Comment(models.Model):
         `also` ((sql, params): a data-modifying statement that writes only rows it finds
         through the stored row, named INSERTED) is run in the same statement, and so
         writes nothing when the row was not stored: needs data-modifying WITH queries
-        (can_insert_also). One statement is atomic
-        without a transaction, which would cost a round trip at each end."""
+        (can_insert_also). One statement is atomic without a transaction, which would
+        cost a round trip at each end."""
         using = router.db_for_write(Comment, instance=self)
         marked = transaction.get_connection(using).needs_rollback
         self._insert_unless = (exists, also)
