@@ -10,7 +10,7 @@ from kabar.core.page_cache import expire_within, keep_private
 
 from . import targets
 from .forms import CommentForm
-from .fragments import thread_context
+from .fragments import thread_context, visible_roots_kept
 from .identicons import allow_gravatar
 from .models import Comment, CommentOrder, CommentStatus
 from .own import created_stamp, own_comments
@@ -121,15 +121,33 @@ def _walk(nodes):
         yield from _walk(node.children)
 
 
-def comment_url(target, comment, *, rules=None, own_pending_ids=()):
+def _visible_before_new(target, comment, newest_first):
+    """For a top-level comment just stored: how many of the top-level comments every
+    reader sees come before it, or None (then counted). It is the newest: newest first,
+    none; oldest first, all of them, which the thread kept under its current generation
+    counted (the thread the author is sent to), unless the comment is one of them itself
+    (approved: that count may be from before it or after it)."""
+    if comment.parent_id is not None:
+        return None
+    if newest_first:
+        return 0
+    if comment.status == CommentStatus.APPROVED:
+        return None
+    return visible_roots_kept(target.pk)
+
+
+def comment_url(target, comment, *, rules=None, own_pending_ids=(), just_stored=False):
     """The page address that shows `comment`: its page of the thread (the page of its
-    top-level comment) and its anchor. None when the reader cannot see it."""
+    top-level comment) and its anchor. None when the reader cannot see it. `just_stored`:
+    the comment was stored by this request (the newest of its thread)."""
     rules = rules or rules_for(target)
+    newest_first = rules.comment_order == CommentOrder.NEWEST
     number = comment_thread_page(
         comment,
         per_page=rules.comments_per_page,
-        newest_first=rules.comment_order == CommentOrder.NEWEST,
+        newest_first=newest_first,
         own_pending_ids=own_pending_ids,
+        visible_before=_visible_before_new(target, comment, newest_first) if just_stored else None,
     )
     if number is None:
         return None

@@ -100,6 +100,20 @@ def _summary_key(page_id, generation):
     return f"discussion:thread:{page_id}:{generation}:summary"
 
 
+def visible_roots_kept(page_id):
+    """How many top-level comments every reader sees in the article's thread, as counted
+    when the thread was last kept (thread_context) under its current generation; None when
+    none is kept (the cache off, or the thread not shown since it last changed)."""
+    if not _conf().get("ENABLED", True):
+        return None
+    try:
+        summary = _cache().get(_summary_key(page_id, _generation(page_id)))
+    except Exception:
+        logger.exception("comment thread cache unreadable; counting the thread")
+        return None
+    return None if summary is None else summary[0]
+
+
 def render_comment_list(thread, *, comment_page, rules, is_open):
     """The thread's comments as HTML (the <ol> of them), or "" when there are none."""
     if not thread:

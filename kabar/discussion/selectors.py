@@ -221,26 +221,32 @@ def comment_is_visible(comment, own_pending_ids=()):
     return chain is not None and all(_shown_in_thread(c, own_pending_ids) for c in chain[1:])
 
 
-def comment_thread_page(comment, *, per_page, newest_first=False, own_pending_ids=()):
+def comment_thread_page(
+    comment, *, per_page, newest_first=False, own_pending_ids=(), visible_before=None
+):
     """The thread page (1-based) on which `comment` appears, counting only the top-level
-    comments this reader sees; None if they cannot see it."""
+    comments this reader sees; None if they cannot see it. `visible_before`: how many of
+    the top-level comments every reader sees come before `comment`'s, when the caller
+    knows (display.comment_url, for a comment just stored); counted otherwise."""
     if comment.removed_at is not None or not _shown_in_thread(comment, own_pending_ids):
         return None
     chain = _with_ancestors(comment)
     if chain is None or not all(_shown_in_thread(c, own_pending_ids) for c in chain[1:]):
         return None
     root = chain[-1]
-    return _roots_ahead(root, newest_first, own_pending_ids) // per_page + 1
+    return _roots_ahead(root, newest_first, own_pending_ids, visible_before) // per_page + 1
 
 
-def _roots_ahead(root, newest_first, own_pending_ids):
+def _roots_ahead(root, newest_first, own_pending_ids, visible_before=None):
     """How many top-level comments this reader sees before `root` in the thread's order.
     Plain SQL, as _visible and _root_order say: Django builds the equivalent query at
     several times the cost of running it, on every comment posted.
 
     Two counts added up, of disjoint sets: what every reader sees, on the partial index of
     exactly those comments (Comment's discussion_visible_roots), so that the held comments
-    a busy article piles up are never read; and this reader's own held ones, by key.
+    a busy article piles up are never read; and this reader's own held ones, by key. The
+    first is not asked for when the caller knows it (`visible_before`), nor the second
+    when the reader has no held comment but `root` itself: with both known, no query.
 
     The first count states the index's condition with its statuses written out, not as
     parameters, and the position as one row comparison the index can seek to. PostgreSQL
@@ -249,32 +255,41 @@ def _roots_ahead(root, newest_first, own_pending_ids):
     statuses as parameters) got a scan of the table, every comment of the site read on
     each post once the table had grown (0.3-0.4 ms of the server's time per post by the end
     of a benchmark run)."""
+    query = _roots_ahead_query(root, newest_first, own_pending_ids, visible_before)
+    if query is None:
+        return visible_before
     with connection.cursor() as cursor:
-        cursor.execute(*_roots_ahead_query(root, newest_first, own_pending_ids))
-        return cursor.fetchone()[0]
+        cursor.execute(*query)
+        return cursor.fetchone()[0] + (visible_before or 0)
 
 
-def _roots_ahead_query(root, newest_first, own_pending_ids):
-    own = [pk for pk in own_pending_ids if isinstance(pk, int)]
+def _roots_ahead_query(root, newest_first, own_pending_ids, visible_before=None):
+    """(sql, params) of _roots_ahead's counts still to be asked for, or None."""
+    # A comment is never ahead of itself.
+    own = [pk for pk in own_pending_ids if isinstance(pk, int) and pk != root.pk]
     earlier = ">" if newest_first else "<"
     table = connection.ops.quote_name(Comment._meta.db_table)
     at = connection.ops.adapt_datetimefield_value(root.created_at)
     before = f"(created_at, id) {earlier} (%s, %s)"
-    sql = (
-        f"SELECT (SELECT COUNT(*) FROM {table} WHERE {_VISIBLE_ROOT_SQL}"  # noqa: S608
-        f" AND page_id = %s AND {before})"
-    )
-    params = [root.page_id, at, root.pk]
+    counts, params = [], []
+    if visible_before is None:
+        counts.append(
+            f"(SELECT COUNT(*) FROM {table} WHERE {_VISIBLE_ROOT_SQL}"  # noqa: S608
+            f" AND page_id = %s AND {before})"
+        )
+        params += [root.page_id, at, root.pk]
     if own:
         # HELD_FOR_AUTHOR, restated.
         held = [status.value for status in (CommentStatus.PENDING, *CHECKS_VERDICTS)]
-        sql += (
-            f" + (SELECT COUNT(*) FROM {table} WHERE id IN ({', '.join(['%s'] * len(own))})"  # noqa: S608
+        counts.append(
+            f"(SELECT COUNT(*) FROM {table} WHERE id IN ({', '.join(['%s'] * len(own))})"  # noqa: S608
             " AND page_id = %s AND parent_id IS NULL AND (status = %s OR (status IN (%s, %s)"
             f" AND moderated_at IS NULL AND removed_at IS NULL)) AND {before})"
         )
         params += [*own, root.page_id, *held, at, root.pk]
-    return sql, params
+    if not counts:
+        return None
+    return "SELECT " + " + ".join(counts), params
 
 
 # models.VISIBLE_ROOT as SQL, word for word the condition of the partial index.

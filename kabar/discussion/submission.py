@@ -91,7 +91,11 @@ class Outcome:
         target, comment = self.target, self.comment
         try:
             shown = comment_url(
-                target, comment, rules=self.rules, own_pending_ids=list(self.own_pending_ids)
+                target,
+                comment,
+                rules=self.rules,
+                own_pending_ids=list(self.own_pending_ids),
+                just_stored=True,
             )
         except DATABASE_DOWN:
             # Committed already: the author is told it is saved, at the page's first page.

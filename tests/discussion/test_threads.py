@@ -262,6 +262,97 @@ def test_posting_to_a_long_thread_lands_on_the_page_with_the_new_comment(
     assert f'id="comment-{comment.pk}"' in own
 
 
+def post_form(client, article, body, email="laras@example.org"):
+    return client.post(
+        POST_URL,
+        {
+            "page": article.pk,
+            "body": body,
+            "author_name": "Laras",
+            "author_email": email,
+            "form_token": builders.form_token(article),
+        },
+    )
+
+
+def thread_counts(queries):
+    """The counts of top-level comments (selectors._roots_ahead) among `queries`: (of
+    those every reader sees, of the reader's own held ones)."""
+    counts = [
+        q["sql"] for q in queries if "COUNT(*)" in q["sql"] and "parent_id IS NULL" in q["sql"]
+    ]
+    visible = [sql for sql in counts if "status = 'approved'" in sql]
+    return len(visible), len(counts) - len(visible)
+
+
+@pytest.mark.usefixtures("kept_threads")
+def test_a_held_comment_finds_its_page_from_the_kept_thread_without_counting(
+    client, article, long_thread
+):
+    assert f'id="comment-{long_thread[0].pk}"' in client.get(article.url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response = post_form(client, article, "Komentar baru di ujung utas yang tersimpan.")
+    comment = Comment.objects.get(author_email="laras@example.org")
+    assert comment.status == CommentStatus.PENDING
+    # Twelve top-level comments before it, five a page: the third page.
+    assert response["Location"] == f"{article.url}?cpage=3#comment-{comment.pk}"
+    assert thread_counts(queries) == (0, 0)
+    assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.usefixtures("kept_threads")
+def test_a_kept_thread_from_before_a_change_is_not_taken_for_the_count(
+    client, article, long_thread, after_commit
+):
+    client.get(article.url)
+    # Three more published after the thread was kept: fifteen before the new one.
+    for _ in range(3):
+        after_commit(say, article)
+    with CaptureQueriesContext(connection) as queries:
+        response = post_form(client, article, "Komentar baru setelah tiga yang lain.")
+    comment = Comment.objects.get(author_email="laras@example.org")
+    assert response["Location"] == f"{article.url}?cpage=4#comment-{comment.pk}"
+    assert thread_counts(queries) == (1, 0)
+
+
+@pytest.mark.usefixtures("kept_threads")
+def test_the_author_s_own_held_comments_count_before_their_new_one(
+    client, article, long_thread, after_commit
+):
+    first = post_form(client, article, "Komentar pertama saya, masih ditahan.")
+    held = Comment.objects.get(author_email="laras@example.org")
+    assert first["Location"] == f"{article.url}?cpage=3#comment-{held.pk}"
+    after_commit(say, article)
+    after_commit(say, article)
+    # Kept for every reader (the author's own held comment is theirs alone).
+    client.get(article.url, HTTP_COOKIE="")
+    assert fragments_roots(article) == 14
+    with CaptureQueriesContext(connection) as queries:
+        response = post_form(client, article, "Komentar kedua saya, juga ditahan.")
+    comment = Comment.objects.filter(author_email="laras@example.org").latest("pk")
+    # Fourteen every reader sees and the author's first one before it: the fourth page.
+    assert response["Location"] == f"{article.url}?cpage=4#comment-{comment.pk}"
+    assert thread_counts(queries) == (0, 1)
+
+
+def fragments_roots(article):
+    from kabar.discussion.fragments import visible_roots_kept
+
+    return visible_roots_kept(article.pk)
+
+
+def test_a_new_comment_newest_first_is_on_the_first_page_without_counting(
+    client, article, long_thread
+):
+    configure(comments_per_page=5, comment_order="newest")
+    with CaptureQueriesContext(connection) as queries:
+        response = post_form(client, article, "Komentar terbaru, di atas utas.")
+    comment = Comment.objects.get(author_email="laras@example.org")
+    assert response["Location"] == f"{article.url}#comment-{comment.pk}"
+    assert thread_counts(queries) == (0, 0)
+    assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()
+
+
 # A 5,000-comment thread.
 
 
