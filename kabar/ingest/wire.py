@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape, unescape
 
-import feedparser
 import nh3
 from django.utils.dateparse import parse_datetime
 
@@ -116,6 +115,10 @@ def _looks_like_json(data, content_type):
 
 
 def _parse_xml_feed(data):
+    # Imported here, not with the module: about 10 MB that no web worker needs, the wire
+    # ingest being the task worker's (and the admin's "fetch now").
+    import feedparser  # noqa: PLC0415 - kept out of every web worker's memory
+
     parsed = feedparser.parse(
         io.BytesIO(data),
         resolve_relative_uris=False,

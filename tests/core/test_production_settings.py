@@ -452,3 +452,24 @@ def test_the_wsgi_module_freezes_what_it_loaded_for_the_cyclic_collector(tmp_pat
     frozen, tracked = map(int, line.split())
     assert frozen > 50_000
     assert tracked < frozen / 10
+
+
+def test_a_web_worker_leaves_the_feed_parser_to_the_wire_ingest(tmp_path):
+    """feedparser is about 10 MB of memory in each process that imports it; serving pages
+    never parses a feed, so a web worker (the WSGI application, its URLs resolved) does not
+    load it. The wire ingest still does, when it reads a feed."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        import kabar.wsgi
+        from django.urls import get_resolver
+        get_resolver().url_patterns
+        from kabar.ingest import wire
+        before = "feedparser" in sys.modules
+        wire.parse_feed(b'<rss version="2.0"><channel><title>t</title></channel></rss>')
+        print(json.dumps([before, "feedparser" in sys.modules]))
+        """
+    )
+    line, stderr = in_production_process(tmp_path, script, KABAR_TASK_WORKER="external")
+    assert line is not None, stderr
+    assert json.loads(line) == [False, True]
