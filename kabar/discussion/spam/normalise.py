@@ -41,8 +41,10 @@ SPELLED_DOT_RE = re.compile(
 )
 BRACKETED_DOT_RE = re.compile(r"\s*[\(\[\{]\s*(?:dot|titik|\.)\s*[\)\]\}]\s*")
 WWW_DOT_RE = re.compile(r"\bwww(?:\s*\.\s*|\s+(?:dot|titik)\s+)(?=\w)")
-MIXED_TOKEN_RE = re.compile(r"[\w@$]+")
 MIXED_GATE_RE = re.compile(r"[\d@$]")
+# A whole token (a run of [\w@$]) with a digit, "@" or "$" in it: the only ones _unleet
+# can change, which leaves a token of letters (most of a text) as it is.
+UNLEET_TOKEN_RE = re.compile(r"(?<![\w@$])[\w@$]*[\d@$][\w@$]*")
 # Underscore is a word character: "g_a_c_o_r" has no word boundary inside it.
 SEPARATED_GATE_RE = re.compile(
     r"(?<![^\W_])[^\W_][ .\-_*+•·|~/]{1,3}[^\W_][ .\-_*+•·|~/]{1,3}[^\W_](?![^\W_])"
@@ -145,10 +147,6 @@ def _unleet(match):
     return _unleet_token(token)
 
 
-def _is_mixed(token):
-    return not token.isalpha() and not token.isdigit() and any(ch.isalpha() for ch in token)
-
-
 def _join_separated(match):
     sep = match.group("sep")
     return match.group(0).replace(sep, "")
@@ -167,8 +165,8 @@ def normalise(text):
         text = SPELLED_DOT_RE.sub(".", text)
         text = BRACKETED_DOT_RE.sub(".", text)
         text = WWW_DOT_RE.sub("www.", text)
-    if MIXED_GATE_RE.search(text) and any(_is_mixed(t) for t in MIXED_TOKEN_RE.findall(text)):
-        text = MIXED_TOKEN_RE.sub(_unleet, text)
+    if MIXED_GATE_RE.search(text):
+        text = UNLEET_TOKEN_RE.sub(_unleet, text)
     text = REPEAT_RE.sub(r"\1", text)
     return SPACE_RE.sub(" ", text).strip()
 
