@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
+from kabar.discussion.fragments import visible_roots_kept
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.news.models import ArticlePage
@@ -243,25 +244,6 @@ def test_published_comments_link_to_their_permalink(client, article):
     assert f'<a class="comment__permalink" href="{permalink(comment)}">' in html
 
 
-def test_posting_to_a_long_thread_lands_on_the_page_with_the_new_comment(
-    client, article, long_thread
-):
-    response = client.post(
-        POST_URL,
-        {
-            "page": article.pk,
-            "body": "Komentar baru di ujung utas.",
-            "author_name": "Laras",
-            "author_email": "laras@example.org",
-            "form_token": builders.form_token(article),
-        },
-    )
-    comment = Comment.objects.get(author_email="laras@example.org")
-    assert response["Location"] == f"{article.url}?cpage=3#comment-{comment.pk}"
-    own = client.get(response["Location"]).content.decode()
-    assert f'id="comment-{comment.pk}"' in own
-
-
 def post_form(client, article, body, email="laras@example.org"):
     return client.post(
         POST_URL,
@@ -273,6 +255,16 @@ def post_form(client, article, body, email="laras@example.org"):
             "form_token": builders.form_token(article),
         },
     )
+
+
+def test_posting_to_a_long_thread_lands_on_the_page_with_the_new_comment(
+    client, article, long_thread
+):
+    response = post_form(client, article, "Komentar baru di ujung utas.")
+    comment = Comment.objects.get(author_email="laras@example.org")
+    assert response["Location"] == f"{article.url}?cpage=3#comment-{comment.pk}"
+    own = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{comment.pk}"' in own
 
 
 def thread_counts(queries):
@@ -326,19 +318,13 @@ def test_the_author_s_own_held_comments_count_before_their_new_one(
     after_commit(say, article)
     # Kept for every reader (the author's own held comment is theirs alone).
     client.get(article.url, HTTP_COOKIE="")
-    assert fragments_roots(article) == 14
+    assert visible_roots_kept(article.pk) == 14
     with CaptureQueriesContext(connection) as queries:
         response = post_form(client, article, "Komentar kedua saya, juga ditahan.")
     comment = Comment.objects.filter(author_email="laras@example.org").latest("pk")
     # Fourteen every reader sees and the author's first one before it: the fourth page.
     assert response["Location"] == f"{article.url}?cpage=4#comment-{comment.pk}"
     assert thread_counts(queries) == (0, 1)
-
-
-def fragments_roots(article):
-    from kabar.discussion.fragments import visible_roots_kept
-
-    return visible_roots_kept(article.pk)
 
 
 def test_a_new_comment_newest_first_is_on_the_first_page_without_counting(
