@@ -7,7 +7,14 @@ from pathlib import Path
 import confusable_homoglyphs
 import pytest
 
-from kabar.discussion.spam.normalise import host_words, normalise, skeleton, skeleton_table
+from kabar.discussion.spam.content import read_fields
+from kabar.discussion.spam.normalise import (
+    host_words,
+    normalise,
+    normalise_field,
+    skeleton,
+    skeleton_table,
+)
 
 
 @pytest.mark.parametrize(
@@ -110,9 +117,24 @@ def test_letters_repeated_for_emphasis_count_once():
 
 
 def test_host_names_split_into_words():
-    assert host_words("slot-gacor88.xyz") == ["slot", "gacor", "88", "xyz"]
-    assert host_words("www.ojk.go.id") == ["ojk", "go", "id"]
-    assert host_words("sl0t-g4cor.example") == ["slot", "gacor", "example"]
+    assert host_words("slot-gacor88.xyz") == ("slot", "gacor", "88", "xyz")
+    assert host_words("www.ojk.go.id") == ("ojk", "go", "id")
+    assert host_words("sl0t-g4cor.example") == ("slot", "gacor", "example")
+
+
+def test_a_commenters_fields_are_read_once_per_process():
+    """The name, email and website come again with each comment of a commenter: the
+    second comment's are not read again."""
+    normalise_field.cache_clear()
+    host_words.cache_clear()
+    for body in ("Komentar pertama soal banjir.", "Komentar kedua, masih soal banjir."):
+        read_fields(body, name="Pembaca T3tap", email="budi.santoso@warga.example", url="")
+    assert normalise_field.cache_info().misses == 1
+    assert normalise_field.cache_info().hits == 1
+    # The email's local part and its own domain's name, each read once.
+    assert host_words.cache_info().misses == 2
+    assert host_words.cache_info().hits == 2
+    assert normalise_field("Pembaca T3tap") == normalise("Pembaca T3tap") == "pembaca tetap"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .normalise import SPACE_RE, host_words, normalise
+from .normalise import SPACE_RE, host_words, normalise, normalise_field
 from .text import WORD_RE, fold, host_of, links_in
 
 # A phone number as spam gives it: 9+ digits with optional +, spaces, dots or dashes.
@@ -622,7 +622,7 @@ class Reading:
     name: str = ""
     email_domain: str = ""
     website_host: str = ""
-    website_words: list = field(default_factory=list)
+    website_words: tuple = ()
     hosts: list = field(default_factory=list)  # linked hosts (body, website), not official
     body_hosts: list = field(default_factory=list)  # of those, the ones in the text
     official_hosts: list = field(default_factory=list)  # public bodies and cited sources
@@ -642,7 +642,7 @@ class Reading:
     hotline: bool = False  # a reader pointing to an official service
     webmail: bool = False  # the email is at a public webmail provider
     name_words: int = 0  # words in the name
-    mailbox_words: list = field(default_factory=list)  # the email's local part, as words
+    mailbox_words: tuple = ()  # the email's local part, as words
     # An email address in the text that is not a public body's: a way to answer.
     email_contact: bool = False
     # Letters cut apart by invisible characters, in the body or the name.
@@ -704,7 +704,9 @@ def read_fields(body, *, name="", email="", url=""):
     # A handle's words run together ("korban_pinjol_bogor") are read as words.
     name = HANDLE_SEP_RE.sub(" ", name)
     reading = Reading(
-        body=text, plain_words=STOCK_RE.sub(" ", text) if stock else text, name=normalise(name)
+        body=text,
+        plain_words=STOCK_RE.sub(" ", text) if stock else text,
+        name=normalise_field(name),
     )
     if email and "@" in email:
         reading.email_domain = email.rsplit("@", 1)[1].strip().lower()
