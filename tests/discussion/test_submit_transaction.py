@@ -10,8 +10,10 @@ import sqlite3
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
+from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
+from kabar.core.text import text_key
 from kabar.discussion import services
 from kabar.discussion.models import BODY_MAX_LENGTH, Comment, Commenter, CommentStatus
 from kabar.discussion.services import (
@@ -29,24 +31,73 @@ pytestmark = [
 
 
 @pytest.fixture
-def seen(monkeypatch):
-    """For each comment saved: whether its INSERT ran inside a transaction."""
+def seen():
+    """For each new comment stored: whether its INSERT ran inside a transaction (told by
+    the pre_save signal, which every way of storing a comment sends)."""
     found = []
-    save = Comment.save
 
-    def recording(self, *args, **kwargs):
-        if self.pk is None:
+    def recording(sender, instance, **kwargs):
+        if instance.pk is None:
             found.append(connection.in_atomic_block)
-        return save(self, *args, **kwargs)
 
-    monkeypatch.setattr(Comment, "save", recording)
-    return found
+    pre_save.connect(recording, sender=Comment, weak=False)
+    yield found
+    pre_save.disconnect(recording, sender=Comment)
 
 
 def test_a_held_comment_is_stored_outside_any_transaction(article, seen):
     held = builders.submit(article, body="Komentar pertama dari pembaca baru.")
     assert held.status == CommentStatus.PENDING
     assert seen == [False]
+
+
+def test_a_comment_inserted_unless_found_is_stored_as_save_would(article):
+    """Comment.insert_unless skips save()'s general path, not what it does for a new row:
+    its signals, the body's key, every field as the database takes it, and the row's id
+    and state afterwards."""
+    heard = []
+
+    def hear(signal):
+        def receiver(sender, instance, **kwargs):
+            heard.append((signal, instance.pk, kwargs.get("created")))
+
+        return receiver
+
+    def new_comment():
+        return Comment(
+            page=article,
+            body="Air  SUDAH surut di desa kami.",
+            author_name="Sari",
+            author_email="sari@example.org",
+            author_url="https://warga.example/sari",
+            ip_address="203.0.113.9",
+            status=CommentStatus.APPROVED,
+            reasons=[{"rule": "trusted", "effect": "approve", "detail": "Dikenal."}],
+            spam_score=0.25,
+            staff_notice="staff_held",
+        )
+
+    before, after = hear("pre_save"), hear("post_save")
+    pre_save.connect(before, sender=Comment, weak=False)
+    post_save.connect(after, sender=Comment, weak=False)
+    try:
+        inserted = new_comment()
+        assert inserted.insert_unless(("SELECT 1 WHERE 1 = 0", ()))
+    finally:
+        pre_save.disconnect(before, sender=Comment)
+        post_save.disconnect(after, sender=Comment)
+    assert heard == [("pre_save", None, None), ("post_save", inserted.pk, True)]
+    assert inserted.pk is not None
+    assert not inserted._state.adding and inserted._state.db == "default"
+    saved = new_comment()
+    saved.created_at = inserted.created_at
+    saved.save()
+    rows = {row["id"]: row for row in Comment.objects.values()}
+    assert rows[inserted.pk] == {**rows[saved.pk], "id": inserted.pk}
+    assert rows[inserted.pk]["body_key"] == text_key("Air sudah surut di desa kami.")
+    # Found: nothing stored.
+    assert not new_comment().insert_unless(("SELECT 1", ()))
+    assert Comment.objects.count() == 2
 
 
 def test_the_duplicate_check_is_the_insert_itself(article):
