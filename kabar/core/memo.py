@@ -69,23 +69,37 @@ class RecentMemo:
         with self.lock:
             self.entries[key] = value
 
-    def get_many(self, keys, read):
-        """{key: value} for `keys`: those not kept from `read(missing keys)`, which
-        returns a value for each."""
+    def _current(self):
         with self.lock:
             if time.monotonic() - self.since > self.seconds or len(self.entries) > self.max_entries:
                 self.entries = {}
                 self.since = time.monotonic()
-            entries = self.entries
+            return self.entries
+
+    def get_many(self, keys, read):
+        """{key: value} for `keys`: those not kept from `read(missing keys)`, which
+        returns a value for each."""
+        entries = self._current()
         found = {key: entries.get(key) for key in keys}
         missing = [key for key, value in found.items() if value is None]
         if missing:
             fresh = read(missing)
             found.update(fresh)
-            with self.lock:
-                if self.entries is entries:  # not forgotten meanwhile
-                    entries.update(fresh)
+            self.keep(fresh, entries)
         return found
+
+    def lacking(self, keys):
+        """(the keys of `keys` not kept, the stamp to keep their values under): for a
+        caller that reads them otherwise than through get_many, then calls keep()."""
+        entries = self._current()
+        return [key for key in keys if key not in entries], entries
+
+    def keep(self, fresh, stamp):
+        """Keep the values `fresh` ({key: value}) read under `stamp` (lacking()), unless
+        everything was forgotten since."""
+        with self.lock:
+            if self.entries is stamp:
+                stamp.update(fresh)
 
 
 # The site-wide generation the current request read before its view (SiteMiddleware).

@@ -5,6 +5,8 @@ answering (a commenter's read on each comment post: 56 µs through raw(), 20 µs
 the SQL of a queryset's update, to be run inside another statement."""
 
 import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models.sql import UpdateQuery
@@ -56,3 +58,14 @@ def update_sql(queryset, values):
     query = queryset.query.chain(UpdateQuery)
     query.add_update_values(values)
     return query.get_compiler(queryset.db).as_sql()
+
+
+@dataclass(frozen=True)
+class Alongside:
+    """A value read as one more column of another statement's row, to spare it a
+    statement of its own: `sql` (a scalar subquery) with its `params`, and `receive`,
+    called with the value read."""
+
+    sql: str
+    params: list
+    receive: Callable

@@ -31,7 +31,7 @@ from .own import created_stamp
 from .policy import Rules, is_open_now, rules_for, rules_for_page
 from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
-from .spam.classifier import learn_from_decisions, lessons_of
+from .spam.classifier import counts_alongside, learn_from_decisions, lessons_of
 from .spam.rules import duplicate_query, find_duplicate
 from .staff import HELD, staff_notice_kind
 from .targets import DiscussionState
@@ -140,8 +140,10 @@ def comment_validate(comment):
 def _apply_moderation(comment, *, author, article, rules, context):
     """Set the comment's commenter, status, reasons and score from who wrote it and what
     it says. The one assessment both a new comment and an author's edit go through."""
-    # Read with its comment history in the same query (trust and burst guard use it).
-    comment.commenter = commenter_for(author, rules)
+    # Read with its comment history in the same query (trust and burst guard use it), and
+    # with the learned counts the spam checks below will want.
+    alongside = None if context.from_desk else counts_alongside(comment)
+    comment.commenter = commenter_for(author, rules, alongside=alongside)
     if context.from_desk:
         comment.status, comment.reasons = staff_verdict()
         comment.spam_score = None

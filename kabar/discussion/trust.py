@@ -70,10 +70,11 @@ def _history_sql():
 APPROVED_SQL, HAS_COMMENTS_SQL = _history_sql()
 
 
-def _commenter_with_history(email, enough):
+def _commenter_with_history(email, enough, alongside=None):
     """The Commenter for `email`, or None, read with what the trust decision counts in the
     same query: `approved_comments`, how many of its comments are approved as far as
-    `enough` (no decision needs more), and `has_comments`.
+    `enough` (no decision needs more), and `has_comments`; and `alongside`'s value (a
+    rows.Alongside), given to it, whether or not there is a Commenter.
 
     The approved comments are counted only when the listings' counter (approved_count)
     says there are any: when it says none, none are taken. A counter that drifted low can
@@ -83,13 +84,22 @@ def _commenter_with_history(email, enough):
     database spends answering, on every comment posted."""
     commenter_of = rows.reader(Commenter)
     table = connection.ops.quote_name(Commenter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {commenter_of.select}, {APPROVED_SQL}, {HAS_COMMENTS_SQL}"  # noqa: S608
-            f" FROM {table} WHERE email = %s",
-            [CommentStatus.APPROVED.value, enough, email],
+    params = [CommentStatus.APPROVED.value, enough]
+    if alongside is None:
+        sql = f"{APPROVED_SQL}, {HAS_COMMENTS_SQL} FROM {table} WHERE email = %s"  # noqa: S608
+    else:
+        # A row whether or not the address is known: the value alongside is wanted anyway.
+        sql = (
+            f"{APPROVED_SQL}, {HAS_COMMENTS_SQL}, {alongside.sql}"  # noqa: S608
+            f" FROM (SELECT 1) AS one LEFT JOIN {table} ON {table}.email = %s"
         )
+        params += alongside.params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {commenter_of.select}, {sql}", [*params, email])  # noqa: S608
         row = cursor.fetchone()
+    if alongside is not None:
+        alongside.receive(row[-1])
+        row = row[:-1] if row[0] is not None else None
     if row is None:
         return None
     commenter = commenter_of(row)
@@ -120,14 +130,16 @@ def asks_for_proof(comment):
     return any(reason.get("rule") == UNPROVEN_BROWSER for reason in comment.reasons or ())
 
 
-def commenter_for(author, rules):
+def commenter_for(author, rules, alongside=None):
     """The Commenter row for an author's email, created on first sight, with its history
     read in the same query (_commenter_with_history; approved comments counted as far as
-    `rules` need). The name it keeps changes only with the address's proof
-    (address_proven)."""
+    `rules` need), and `alongside` read with it. The name it keeps changes only with the
+    address's proof (address_proven)."""
     email = normalise_email(author.email)
     # At least one: whether it has any approved comment is asked too (spam/burst.py).
-    commenter = _commenter_with_history(email, enough=max(rules.trust_after_approved, 1))
+    commenter = _commenter_with_history(
+        email, enough=max(rules.trust_after_approved, 1), alongside=alongside
+    )
     created = False
     if commenter is None:
         commenter, created = Commenter.objects.get_or_create(

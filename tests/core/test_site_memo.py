@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
+from kabar.core.memo import RecentMemo
 from kabar.core.page_cache import HEADER
 from kabar.discussion.models import CommentStatus, DiscussionSettings
 from kabar.discussion.services import comments_set_status
@@ -228,3 +229,22 @@ def test_other_requests_still_find_the_site_before_their_view(page_cache, articl
     assert site_lookups == [article.url]
     Client().post(reverse("wagtailadmin_login"), {"username": "x", "password": "y"})
     assert site_lookups == [article.url, reverse("wagtailadmin_login")]
+
+
+def test_values_read_for_a_recent_memo_elsewhere_are_kept_unless_it_forgot_meanwhile():
+    """RecentMemo.lacking and keep: values read by another statement are kept as
+    get_many keeps its own reads, and not once the memo forgot everything since."""
+    memo = RecentMemo(seconds=60, max_entries=100)
+    memo.get_many(["a"], lambda keys: dict.fromkeys(keys, 1))
+    lacking, stamp = memo.lacking(["a", "b", "c"])
+    assert lacking == ["b", "c"]
+    memo.keep({"b": 2, "c": 3}, stamp)
+    assert memo.get_many(["a", "b", "c"], lambda keys: pytest.fail(f"read {keys}")) == {
+        "a": 1,
+        "b": 2,
+        "c": 3,
+    }
+    lacking, stamp = memo.lacking(["d"])
+    memo.forget()
+    memo.keep({"d": 4}, stamp)
+    assert memo.lacking(["a", "d"])[0] == ["a", "d"]

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from kabar.core import rows
 from kabar.core.memo import RecentMemo
 
 from ..models import SpamToken
@@ -137,13 +138,20 @@ def features(body, *, name="", email="", url="", reading=None):
 
 
 def features_of(comment):
-    return features(
+    """The features of a comment, made once and kept on it (read_comment's way)."""
+    key = (comment.body, comment.author_name, comment.author_email, comment.author_url)
+    kept = getattr(comment, "_spam_features", None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    feats = features(
         comment.body,
         name=comment.author_name,
         email=comment.author_email,
         url=comment.author_url,
         reading=read_comment(comment),
     )
+    comment._spam_features = (key, feats)
+    return feats
 
 
 def readable(feature):
@@ -213,6 +221,33 @@ def _read_counts(tokens):
     read = dict.fromkeys(tokens, (0, 0))
     read.update((token, (ham, spam)) for token, ham, spam in rows)
     return read
+
+
+def counts_alongside(comment):
+    """The counts DatabaseCounts.lookup will want for `comment` and this process has not
+    read lately, to be read with another statement that runs before it (the commenter's
+    read): a rows.Alongside, or None when there are none, or the database cannot give
+    them as one value (PostgreSQL can). Kept as _read_counts keeps them."""
+    if connection.vendor != "postgresql":
+        return None
+    lacking, stamp = _known.lacking({*features_of(comment), DOCS})
+    if not lacking:
+        return None
+    table = connection.ops.quote_name(SpamToken._meta.db_table)
+
+    def receive(value):
+        read = dict.fromkeys(lacking, (0, 0))
+        read.update((token, (ham, spam)) for token, ham, spam in value or ())
+        _known.keep(read, stamp)
+
+    return rows.Alongside(
+        sql=(
+            "(SELECT json_agg(json_build_array(token, ham, spam))"  # noqa: S608
+            f" FROM {table} WHERE token = ANY(%s))"
+        ),
+        params=[lacking],
+        receive=receive,
+    )
 
 
 class DatabaseCounts:
