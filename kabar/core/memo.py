@@ -17,6 +17,9 @@ from .dbguard import DATABASE_DOWN
 from .generations import GEN_ALL, path_generation_key
 from .page_cache import config, page_generations, request_generations, set_request_generations
 
+# What StampedMemo.known gives for a key it has no value for (None is a value).
+MISSING = object()
+
 
 class StampedMemo:
     """Up to `max_entries` values this process worked out, the most recently used kept,
@@ -29,18 +32,28 @@ class StampedMemo:
         self.lock = threading.Lock()
 
     def get(self, key, stamp, compute):
+        found = self.known(key, stamp, default=MISSING)
+        if found is not MISSING:
+            return found
+        value = compute()
+        self.keep(key, stamp, value)
+        return value
+
+    def known(self, key, stamp, default=None):
+        """The value kept for `key` under `stamp`, or `default`."""
         with self.lock:
             known = self.entries.get(key)
             if known is not None and known[0] == stamp:
                 self.entries.move_to_end(key)
                 return known[1]
-        value = compute()
+        return default
+
+    def keep(self, key, stamp, value):
         with self.lock:
             self.entries[key] = (stamp, value)
             self.entries.move_to_end(key)
             while len(self.entries) > self.max_entries:
                 self.entries.popitem(last=False)
-        return value
 
     def discard(self, key):
         with self.lock:

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from kabar.core import generations
+from kabar.core.memo import StampedMemo
 
 from .models import Comment, CommentOrder, CommentStatus
 from .selectors import HELD_FOR_AUTHOR, approved_count_for, comments_page_for, count_tree
@@ -100,6 +101,23 @@ def _summary_key(page_id, generation):
     return f"discussion:thread:{page_id}:{generation}:summary"
 
 
+# The thread summaries (top-level comments readers see, approved comments) this process
+# read or kept lately, each under its thread's generation: what is kept under a generation
+# never changes (a change renews it), so each is read from the shared cache once per
+# process, not on every comment post (visible_roots_kept) and page render.
+_summaries = StampedMemo(512)
+
+
+def _summary(store, page_id, generation):
+    """The summary kept under the thread's `generation`, or None."""
+    summary = _summaries.known(page_id, generation)
+    if summary is None:
+        summary = store.get(_summary_key(page_id, generation))
+        if summary is not None:
+            _summaries.keep(page_id, generation, summary)
+    return summary
+
+
 def visible_roots_kept(page_id):
     """How many top-level comments every reader sees in the article's thread, as counted
     when the thread was last kept (thread_context) under its current generation; None when
@@ -107,7 +125,7 @@ def visible_roots_kept(page_id):
     if not _conf().get("ENABLED", True):
         return None
     try:
-        summary = _cache().get(_summary_key(page_id, _generation(page_id)))
+        summary = _summary(_cache(), page_id, _generation(page_id))
     except Exception:
         logger.exception("comment thread cache unreadable; counting the thread")
         return None
@@ -188,8 +206,7 @@ def thread_context(page, *, number, rules, is_open, own_pending_ids=(), personal
     try:
         store = _cache()
         generation = _generation(page.pk)
-        summary_key = _summary_key(page.pk, generation)
-        summary = store.get(summary_key)
+        summary = _summary(store, page.pk, generation)
         if summary is not None:
             roots, approved = summary
             comment_page = Paginator(range(roots), rules.comments_per_page).get_page(number)
@@ -205,11 +222,14 @@ def thread_context(page, *, number, rules, is_open, own_pending_ids=(), personal
     html, comment_page, approved, shown = _render(page, number, rules, is_open)
     if generation is not None:
         key = _fragment_key(page.pk, generation, comment_page.number, rules, is_open)
+        summary = (comment_page.paginator.count, approved)
         try:
             store.set_many(
-                {summary_key: (comment_page.paginator.count, approved), key: (html, shown)},
+                {_summary_key(page.pk, generation): summary, key: (html, shown)},
                 timeout=_conf().get("TIMEOUT", 3600),
             )
         except Exception:
             logger.exception("comment thread cache: entry not stored")
+        else:
+            _summaries.keep(page.pk, generation, summary)
     return _context(html, comment_page, approved=approved, shown=shown, rules=rules)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Site
 
+from kabar.discussion import fragments
 from kabar.discussion.fragments import visible_roots_kept
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
@@ -290,6 +292,32 @@ def test_a_held_comment_finds_its_page_from_the_kept_thread_without_counting(
     assert response["Location"] == f"{article.url}?cpage=3#comment-{comment.pk}"
     assert thread_counts(queries) == (0, 0)
     assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.usefixtures("kept_threads")
+def test_a_kept_thread_s_summary_is_read_from_the_shared_cache_once(
+    client, article, long_thread, monkeypatch
+):
+    """What a thread's summary says never changes under one generation: this process
+    reads it from the shared cache once, not for every held comment posted to it."""
+    client.get(article.url)
+    store = caches[settings.KABAR_THREAD_CACHE.get("ALIAS", "default")]
+    asked = []
+    get = type(store).get
+
+    def counted(self, key, *args, **kwargs):
+        asked.append(key)
+        return get(self, key, *args, **kwargs)
+
+    monkeypatch.setattr(type(store), "get", counted)
+    for n in range(3):
+        response = post_form(client, article, f"Komentar ditahan nomor {n} di utas ini.")
+        assert "?cpage=3#comment-" in response["Location"]
+    assert not [key for key in asked if key.endswith(":summary")]
+    # Under a new generation (a comment published), the new summary is read again.
+    fragments.renew_threads([article.pk])
+    client.get(article.url, HTTP_COOKIE="")
+    assert visible_roots_kept(article.pk) == 12
 
 
 @pytest.mark.usefixtures("kept_threads")
