@@ -24,7 +24,7 @@ from kabar.core import rows
 from kabar.core.memo import RecentMemo
 
 from ..models import SpamToken
-from .content import is_official, is_source, read_comment, read_fields
+from .content import is_official, is_source, kept_on, read_comment, read_fields
 from .text import WORD_RE, host_of, links_in
 
 DOCS = "__docs__"
@@ -138,20 +138,18 @@ def features(body, *, name="", email="", url="", reading=None):
 
 
 def features_of(comment):
-    """The features of a comment, made once and kept on it (read_comment's way)."""
-    key = (comment.body, comment.author_name, comment.author_email, comment.author_url)
-    kept = getattr(comment, "_spam_features", None)
-    if kept is not None and kept[0] == key:
-        return kept[1]
-    feats = features(
-        comment.body,
-        name=comment.author_name,
-        email=comment.author_email,
-        url=comment.author_url,
-        reading=read_comment(comment),
+    """The features of a comment, made once and kept on it (as read_comment)."""
+    return kept_on(
+        comment,
+        "_spam_features",
+        lambda c: features(
+            c.body,
+            name=c.author_name,
+            email=c.author_email,
+            url=c.author_url,
+            reading=read_comment(c),
+        ),
     )
-    comment._spam_features = (key, feats)
-    return feats
 
 
 def readable(feature):
@@ -206,21 +204,29 @@ def forget_known_counts():
     _known.forget()
 
 
-def _read_counts(tokens):
-    """{feature: (ham, spam)} from the table, (0, 0) for one it lacks, in one query, in
-    plain SQL (the ORM spends longer preparing this IN list than the database spends
-    answering it). The table name is the model's; the features are parameters."""
+def _counts_sql(tokens):
+    """The statement reading the counts of `tokens`, in plain SQL (the ORM spends longer
+    preparing this IN list than the database spends answering it; and PostgreSQL plans
+    an array parameter anew on each run, its length unknown). The table name is the
+    model's; the features are parameters."""
     table = connection.ops.quote_name(SpamToken._meta.db_table)
     marks = ", ".join(["%s"] * len(tokens))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT token, ham, spam FROM {table} WHERE token IN ({marks})",  # noqa: S608
-            tokens,
-        )
-        rows = cursor.fetchall()
+    return f"SELECT token, ham, spam FROM {table} WHERE token IN ({marks})"  # noqa: S608
+
+
+def _counts_read(tokens, rows):
+    """{feature: (ham, spam)} for `tokens` from the table's (token, ham, spam) rows, (0, 0)
+    for one it lacks."""
     read = dict.fromkeys(tokens, (0, 0))
-    read.update((token, (ham, spam)) for token, ham, spam in rows)
+    read.update((token, (ham, spam)) for token, ham, spam in rows or ())
     return read
+
+
+def _read_counts(tokens):
+    """{feature: (ham, spam)} from the table, (0, 0) for one it lacks, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_counts_sql(tokens), tokens)
+        return _counts_read(tokens, cursor.fetchall())
 
 
 def counts_alongside(comment):
@@ -233,22 +239,14 @@ def counts_alongside(comment):
     lacking, stamp = _known.lacking({*features_of(comment), DOCS})
     if not lacking:
         return None
-    table = connection.ops.quote_name(SpamToken._meta.db_table)
 
     def receive(value):
-        read = dict.fromkeys(lacking, (0, 0))
-        read.update((token, (ham, spam)) for token, ham, spam in value or ())
-        _known.keep(read, stamp)
+        _known.keep(_counts_read(lacking, value), stamp)
 
-    # An IN list, not "= ANY(%s)" with an array: PostgreSQL plans a statement with an array
-    # parameter anew on each run (its length unknown, the generic plan never looks cheaper
-    # than a custom one), which cost the server more than the statement this saves.
-    marks = ", ".join(["%s"] * len(lacking))
+    # _read_counts's statement as a subquery, its rows as one JSON value.
+    found = _counts_sql(lacking)
     return rows.Alongside(
-        sql=(
-            "(SELECT json_agg(json_build_array(token, ham, spam))"  # noqa: S608
-            f" FROM {table} WHERE token IN ({marks}))"
-        ),
+        sql=f"(SELECT json_agg(json_build_array(token, ham, spam)) FROM ({found}) AS found)",  # noqa: S608
         params=lacking,
         receive=receive,
     )

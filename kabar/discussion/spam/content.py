@@ -680,21 +680,30 @@ def fields_advertise(reading, website):
     return ""
 
 
+def kept_on(comment, name, make):
+    """`make(comment)`, made once and kept on the unsaved comment as `name`, with the
+    fields it was made from: an edited comment's is made again."""
+    key = (comment.body, comment.author_name, comment.author_email, comment.author_url)
+    kept = getattr(comment, name, None)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    value = make(comment)
+    setattr(comment, name, (key, value))
+    return value
+
+
 def read_comment(comment):
     """The Reading of an unsaved comment, made once and kept on it."""
-    key = (comment.body, comment.author_name, comment.author_email, comment.author_url)
-    cached = getattr(comment, "_spam_reading", None)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    reading = read_fields(
-        comment.body or "",
-        name=comment.author_name or "",
-        email=comment.author_email or "",
-        url=comment.author_url or "",
+    return kept_on(
+        comment,
+        "_spam_reading",
+        lambda c: read_fields(
+            c.body or "",
+            name=c.author_name or "",
+            email=c.author_email or "",
+            url=c.author_url or "",
+        ),
     )
-    # Kept with the fields it was read from: an edited comment is read again.
-    comment._spam_reading = (key, reading)
-    return reading
 
 
 def read_fields(body, *, name="", email="", url=""):
