@@ -10,7 +10,7 @@ from kabar.core.page_cache import expire_within, keep_private
 
 from . import targets
 from .forms import CommentForm
-from .fragments import thread_context, visible_roots_kept
+from .fragments import thread_context, visible_roots
 from .identicons import allow_gravatar
 from .models import Comment, CommentOrder, CommentStatus
 from .own import created_stamp, own_comments
@@ -124,16 +124,16 @@ def _walk(nodes):
 def _visible_before_new(target, comment, newest_first):
     """For a top-level comment just stored: how many of the top-level comments every
     reader sees come before it, or None (then counted). It is the newest: newest first,
-    none; oldest first, all of them, which the thread kept under its current generation
-    counted (the thread the author is sent to), unless the comment is one of them itself
-    (approved: that count may be from before it or after it)."""
+    none; oldest first, all of them, as counted once under the thread's current generation
+    (fragments.visible_roots), unless the comment is one of them itself (approved: that
+    count may be from before it or after it)."""
     if comment.parent_id is not None:
         return None
     if newest_first:
         return 0
     if comment.status == CommentStatus.APPROVED:
         return None
-    return visible_roots_kept(target.pk)
+    return visible_roots(target.pk)
 
 
 def comment_url(target, comment, *, rules=None, own_pending_ids=(), just_stored=False):

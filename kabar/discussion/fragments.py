@@ -32,7 +32,13 @@ from kabar.core import generations
 from kabar.core.memo import StampedMemo
 
 from .models import Comment, CommentOrder, CommentStatus
-from .selectors import HELD_FOR_AUTHOR, approved_count_for, comments_page_for, count_tree
+from .selectors import (
+    HELD_FOR_AUTHOR,
+    approved_count_for,
+    comments_page_for,
+    count_tree,
+    visible_roots_count,
+)
 
 logger = logging.getLogger("kabar.discussion")
 
@@ -104,7 +110,7 @@ def _summary_key(page_id, generation):
 # The thread summaries (top-level comments readers see, approved comments) this process
 # read or kept lately, each under its thread's generation: what is kept under a generation
 # never changes (a change renews it), so each is read from the shared cache once per
-# process, not on every comment post (visible_roots_kept) and page render.
+# process, not on every comment post (visible_roots) and page render.
 _summaries = StampedMemo(512)
 
 
@@ -118,18 +124,34 @@ def _summary(store, page_id, generation):
     return summary
 
 
-def visible_roots_kept(page_id):
-    """How many top-level comments every reader sees in the article's thread, as counted
-    when the thread was last kept (thread_context) under its current generation; None when
-    none is kept (the cache off, or the thread not shown since it last changed)."""
+# How many top-level comments every reader sees, per thread, as this process last worked it
+# out for a comment post, under the generation read before: the kept summary's count, or,
+# where none was kept (the thread not shown since it last changed: a held comment changes
+# nothing readers see, so a busy article's posts can go on for long between renders), its
+# own count. Either holds for the whole generation, so the posts that follow read neither
+# the shared cache nor the database for it.
+_root_counts = StampedMemo(512)
+
+
+def visible_roots(page_id):
+    """How many top-level comments every reader sees in the article's thread under its
+    current generation, worked out once per process and generation (_root_counts); None
+    with the thread cache off or unreadable (the caller counts what it needs)."""
     if not _conf().get("ENABLED", True):
         return None
     try:
-        summary = _summary(_cache(), page_id, _generation(page_id))
+        store = _cache()
+        generation = _generation(page_id)
+        known = _root_counts.known(page_id, generation)
+        if known is not None:
+            return known
+        summary = _summary(store, page_id, generation)
     except Exception:
         logger.exception("comment thread cache unreadable; counting the thread")
         return None
-    return None if summary is None else summary[0]
+    count = summary[0] if summary is not None else visible_roots_count(page_id)
+    _root_counts.keep(page_id, generation, count)
+    return count
 
 
 def render_comment_list(thread, *, comment_page, rules, is_open):

@@ -292,6 +292,18 @@ def _roots_ahead_query(root, newest_first, own_pending_ids, visible_before=None)
     return "SELECT " + " + ".join(counts), params
 
 
+def visible_roots_count(page_id):
+    """How many top-level comments every reader sees in the page's thread, on the partial
+    index of exactly those (as _roots_ahead counts them)."""
+    table = connection.ops.quote_name(Comment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE {_VISIBLE_ROOT_SQL} AND page_id = %s",  # noqa: S608
+            [page_id],
+        )
+        return cursor.fetchone()[0]
+
+
 # models.VISIBLE_ROOT as SQL, word for word the condition of the partial index.
 _VISIBLE_ROOT_SQL = (
     f"parent_id IS NULL AND (status = '{CommentStatus.APPROVED.value}'"

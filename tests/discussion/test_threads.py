@@ -15,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import Site
 
 from kabar.discussion import fragments
-from kabar.discussion.fragments import visible_roots_kept
+from kabar.discussion.fragments import visible_roots
 from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.news.models import ArticlePage
@@ -317,7 +317,43 @@ def test_a_kept_thread_s_summary_is_read_from_the_shared_cache_once(
     # Under a new generation (a comment published), the new summary is read again.
     fragments.renew_threads([article.pk])
     client.get(article.url, HTTP_COOKIE="")
-    assert visible_roots_kept(article.pk) == 12
+    assert_kept_roots(article, 12)
+
+
+def assert_kept_roots(article, expected):
+    """The thread's visible top-level comments are known under its generation: no count."""
+    with CaptureQueriesContext(connection) as queries:
+        assert visible_roots(article.pk) == expected
+    assert thread_counts(queries) == (0, 0)
+
+
+@pytest.mark.usefixtures("kept_threads")
+def test_held_comments_after_a_change_count_the_thread_once_per_generation(
+    client, article, long_thread, after_commit
+):
+    """A held comment changes nothing readers see, so a busy article's posts can follow
+    one another for long with no render to keep the thread's summary: the first counts
+    the top-level comments every reader sees, the rest under the same generation do not."""
+    client.get(article.url)
+    after_commit(say, article)
+    captured = []
+    for n in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            response = post_form(client, article, f"Komentar ditahan nomor {n} sesudah itu.")
+        captured.append(thread_counts(queries))
+        comment = Comment.objects.filter(author_email="laras@example.org").latest("pk")
+        # Thirteen before it every reader sees, and the author's own held ones: five a page.
+        page = (13 + n) // 5 + 1
+        assert response["Location"] == f"{article.url}?cpage={page}#comment-{comment.pk}"
+        assert f'id="comment-{comment.pk}"' in client.get(response["Location"]).content.decode()
+    # Every reader sees thirteen; the author's held ones are counted for them each time.
+    assert captured == [(1, 0), (0, 1), (0, 1)]
+    # Another published: a new generation, counted again once.
+    after_commit(say, article)
+    with CaptureQueriesContext(connection) as queries:
+        post_form(client, article, "Komentar ditahan sesudah yang keempat belas.")
+    assert thread_counts(queries) == (1, 1)
+    assert_kept_roots(article, 14)
 
 
 @pytest.mark.usefixtures("kept_threads")
@@ -346,7 +382,7 @@ def test_the_author_s_own_held_comments_count_before_their_new_one(
     after_commit(say, article)
     # Kept for every reader (the author's own held comment is theirs alone).
     client.get(article.url, HTTP_COOKIE="")
-    assert visible_roots_kept(article.pk) == 14
+    assert_kept_roots(article, 14)
     with CaptureQueriesContext(connection) as queries:
         response = post_form(client, article, "Komentar kedua saya, juga ditahan.")
     comment = Comment.objects.filter(author_email="laras@example.org").latest("pk")
