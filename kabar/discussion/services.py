@@ -50,7 +50,7 @@ from .trust import (
     status_for_author,
     trust_states,
 )
-from .validation import comment_fields_validate
+from .validation import COMMENT_FIELDS, comment_fields_validate
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,9 @@ class SubmitContext:
     # Written on the moderators' desk by someone allowed to moderate (the caller checked):
     # published at once, whatever a check would say, and marked as the newsroom's.
     from_desk: bool = False
+    # The caller ran the reader's fields through their rules (validation.COMMENT_FIELDS)
+    # already: the comment form does (submission.submit). Not checked again.
+    fields_checked: bool = False
 
 
 # Severity order: a comment ends up with the most severe status any check gave it.
@@ -125,11 +128,16 @@ LOADED_RELATIONS = ["page", "parent", "user", "commenter", "moderated_by"]
 body_max_length = MaxLengthValidator(BODY_MAX_LENGTH)
 
 
-def comment_validate(comment):
+def comment_validate(comment, *, checked=False):
     """What full_clean() checks, without its queries: each field in Python (lengths,
     email, web address, status), related rows as loaded by the caller, and the table's
-    check constraints restated (the database still enforces them)."""
-    comment.full_clean(exclude=LOADED_RELATIONS, validate_unique=False, validate_constraints=False)
+    check constraints restated (the database still enforces them). `checked`: the
+    reader's fields (COMMENT_FIELDS) passed their own rules already, which hold them to
+    more than their model fields do: each is checked once."""
+    exclude = [*LOADED_RELATIONS, *COMMENT_FIELDS] if checked else LOADED_RELATIONS
+    comment.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    if checked:
+        return
     # The other constraints (name, email, status, depth) are covered by the fields above.
     try:
         body_max_length(comment.body)
@@ -218,11 +226,12 @@ def _write_together(needed):
 def comment_submit(*, page, author, body, parent=None, context=None, rules=None):
     """Store a reader's comment with the status the moderation rules give it. `rules` are
     the page's (policy.rules_for), when the caller has read them already."""
-    # The form's rules, for every caller: an importer or the API sends no form.
-    comment_fields_validate(
-        body=body, author_name=author.name, author_email=author.email, author_url=author.url
-    )
     context = context or SubmitContext()
+    if not context.fields_checked:
+        # The form's rules, for every caller that did not run them.
+        comment_fields_validate(
+            body=body, author_name=author.name, author_email=author.email, author_url=author.url
+        )
     article = targets.as_target(page)
     if article is None:
         raise CommentsClosed()
@@ -249,7 +258,7 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
         by_staff=context.from_desk or may_moderate(author.user),
         notify_replies=context.notify_replies,
     )
-    comment_validate(comment)
+    comment_validate(comment, checked=True)
     # Judged before the write transaction, which on SQLite holds the database's one write
     # lock that every other process's comment waits for: it takes only what must be
     # atomic, the duplicate check, the row and its author's counters.

@@ -174,6 +174,8 @@ def submit(data, facts):
                 form_age_seconds=form.form_age_seconds,
                 honeypot_filled=form.honeypot_filled,
                 extra=admission.findings,
+                # The form's fields run COMMENT_FIELDS' rules.
+                fields_checked=True,
             ),
             rules=rules,
         )

@@ -1,5 +1,6 @@
 """What a comment's fields must hold, wherever they come from: the form's fields run these
-rules, and comment_submit runs them again for every other way in (an importer, the API)."""
+rules (the HTML form and the API post through it), and comment_submit runs them for every
+caller that did not (a reply from the desk, the demo)."""
 
 import re
 import unicodedata

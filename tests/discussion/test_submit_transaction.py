@@ -202,7 +202,7 @@ def test_a_row_the_database_refuses_leaves_the_counters_as_they_were(article, mo
     (here a check constraint, past every check of Kabar's own) changes nothing."""
     robot_submit(article, body="Komentar pertama yang tertangkap.")
     counted = Commenter.objects.get(email="robot@example.org")
-    monkeypatch.setattr(services, "comment_validate", lambda comment: None)
+    monkeypatch.setattr(services, "comment_validate", lambda comment, **options: None)
     monkeypatch.setattr(services, "comment_fields_validate", lambda **fields: None)
     with pytest.raises(IntegrityError):
         robot_submit(article, body="x" * (BODY_MAX_LENGTH + 1))

@@ -3,12 +3,14 @@ come from: the public form refuses control characters with a message under the f
 that had them, the service refuses what the form refuses with the same words (an importer
 or the API sends no form), and invalid UTF-8 is reported under the field it was in."""
 
+import collections
 import re
 import unicodedata
 from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.test import Client
 from django.utils import translation
 
@@ -178,6 +180,24 @@ def test_the_service_refuses_what_the_form_refuses_in_the_same_words(article, fi
         )
     assert refused.value.message_dict == {field: bound.errors[field]}
     assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_posted_comment_s_address_and_website_are_checked_once(article, monkeypatch):
+    """The form runs the reader's fields through their rules; the service and the model
+    do not run them again (each check is a regular expression or several)."""
+    calls = collections.Counter()
+    for validator in (EmailValidator, URLValidator):
+
+        def counted(self, value, original=validator.__call__, name=validator.__name__):
+            calls[name] += 1
+            return original(self, value)
+
+        monkeypatch.setattr(validator, "__call__", counted)
+    response = post(Client(), article, author_url="https://contoh.org/blog")
+    assert response.status_code == 302
+    assert Comment.objects.get().author_url == "https://contoh.org/blog"
+    assert calls == {"EmailValidator": 1, "URLValidator": 1}
 
 
 @pytest.mark.django_db
