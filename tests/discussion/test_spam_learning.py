@@ -220,6 +220,26 @@ def test_features_are_bounded_for_the_longest_comment():
     assert all(len(f) <= 64 for f in feats)
 
 
+def test_a_word_s_grams_are_made_once_and_each_feature_is_listed_once():
+    """Words come again within a comment and from one comment to the next: their grams
+    are made once per process, and the features are the same as made afresh, in the
+    order the words were first written."""
+    classifier.word_grams.cache_clear()
+    feats = classifier.features("banjir lagi, banjir lagi di desa")
+    words = ["banjir", "lagi", "di", "desa"]
+    info = classifier.word_grams.cache_info()
+    assert (info.misses, info.hits) == (len(words), 0)
+    assert [f for f in feats if f.startswith("w:")] == [f"w:{w}" for w in words]
+    padded = [f" {w} " for w in words]
+    grams = [f"c:{p[i : i + 4]}" for p in padded for i in range(len(p) - 3)]
+    assert [f for f in feats if f.startswith("c:")] == list(dict.fromkeys(grams))
+    assert len(feats) == len(set(feats))
+    # "tepi" is new; "desa", "di" and "banjir" were kept.
+    classifier.features("desa di tepi banjir")
+    info = classifier.word_grams.cache_info()
+    assert (info.misses, info.hits) == (5, 3)
+
+
 def test_the_counts_a_post_wants_are_read_with_its_commenter_on_postgresql(
     trained, django_assert_num_queries
 ):

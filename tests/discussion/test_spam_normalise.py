@@ -7,7 +7,7 @@ from pathlib import Path
 import confusable_homoglyphs
 import pytest
 
-from kabar.discussion.spam.content import read_fields
+from kabar.discussion.spam.content import _field_pitch, read_fields, site_label
 from kabar.discussion.spam.normalise import (
     host_words,
     normalise,
@@ -127,10 +127,15 @@ def test_a_commenters_fields_are_read_once_per_process():
     second comment's are not read again."""
     normalise_field.cache_clear()
     host_words.cache_clear()
+    site_label.cache_clear()
+    _field_pitch.cache_clear()
     for body in ("Komentar pertama soal banjir.", "Komentar kedua, masih soal banjir."):
         read_fields(body, name="Pembaca T3tap", email="budi.santoso@warga.example", url="")
     assert normalise_field.cache_info().misses == 1
     assert normalise_field.cache_info().hits == 1
+    # The email's own domain named, and the pitches looked for in the name and website.
+    assert (site_label.cache_info().misses, site_label.cache_info().hits) == (1, 1)
+    assert (_field_pitch.cache_info().misses, _field_pitch.cache_info().hits) == (2, 2)
     # The email's local part and its own domain's name, each read once.
     assert host_words.cache_info().misses == 2
     assert host_words.cache_info().hits == 2

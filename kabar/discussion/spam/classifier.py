@@ -13,6 +13,7 @@ per learned comment ("@c<pk>") records whether it was learned as ham or spam, so
 moderator who reverses a decision un-learns the old lesson instead of adding a new one.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ TOKEN_MAX_LENGTH = 64
 MAX_WORD_FEATURES = 300
 MAX_GRAM_FEATURES = 600
 GRAM = 4
+# Distinct words whose grams a process keeps (word_grams).
+WORDS_KEPT = 16384
 # SpamBayes' defaults.
 UNKNOWN_STRENGTH = 0.45
 UNKNOWN_PROB = 0.5
@@ -66,7 +69,8 @@ def features(body, *, name="", email="", url="", reading=None):
     the normalised fields (content.py): look-alike letters, leetspeak and split letters
     give the same words and fragments as plain spelling."""
     reading = reading or read_fields(body, name=name, email=email, url=url)
-    words = WORD_RE.findall(reading.plain_words)
+    # Each word once, in the order first written: a word again adds no feature.
+    words = dict.fromkeys(WORD_RE.findall(reading.plain_words))
     seen = {}
 
     def add(feature):
@@ -80,9 +84,7 @@ def features(body, *, name="", email="", url="", reading=None):
             add(f"w:{word}")
     grams = 0
     for word in words:
-        padded = f" {word} "
-        for start in range(len(padded) - GRAM + 1):
-            feature = f"c:{padded[start : start + GRAM]}"
+        for feature in word_grams(word):
             if feature not in seen:
                 seen[feature] = None
                 grams += 1
@@ -135,6 +137,18 @@ def features(body, *, name="", email="", url="", reading=None):
         if getattr(reading, attribute):
             add(feature)
     return [feature[:TOKEN_MAX_LENGTH] for feature in seen]
+
+
+@functools.lru_cache(maxsize=WORDS_KEPT)
+def word_grams(word):
+    """The character GRAM-grams of `word` as features, the word's edges marked by a space,
+    in order, each once. Kept: a language's common words come in comment after comment."""
+    padded = f" {word} "
+    return tuple(
+        dict.fromkeys(
+            f"c:{padded[start : start + GRAM]}" for start in range(len(padded) - GRAM + 1)
+        )
+    )
 
 
 def features_of(comment):

@@ -10,11 +10,12 @@ or in the name of a site the text links to ("pgsoft-resmi.online"). A handle tha
 side against a problem ("korban_pinjol") is a reader's, as a nickname is (nickname_only).
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .normalise import SPACE_RE, host_words, normalise, normalise_field
+from .normalise import FIELDS_KEPT, SPACE_RE, host_words, normalise, normalise_field
 from .text import WORD_RE, fold, host_of, links_in
 
 # A phone number as spam gives it: 9+ digits with optional +, spaces, dots or dashes.
@@ -563,6 +564,9 @@ LOOKALIKE_WORDS = words_of(
 )
 
 
+# Read once per process, as normalise_field and host_words: a commenter's email domain and
+# website come again with each of their comments.
+@functools.lru_cache(maxsize=FIELDS_KEPT)
 def site_label(host):
     """The name a site chose: "netflix-billing-id" of netflix-billing-id.com, "bri-tarif-baru"
     of bri-tarif-baru.web.app, "netflix" of help.netflix.com; and whether it is on free
@@ -896,6 +900,8 @@ def _drop_nickname_pitches(reading):
     reading.lure = "phishing" in reading.pitches
 
 
+# A name or a website's words come again with each of their author's comments.
+@functools.lru_cache(maxsize=FIELDS_KEPT)
 def _field_pitch(value):
     """(kind, phrase) of the first pitch of FIELD_PITCH_KINDS in a name or website's words.
     Phrases only: one word ("Gacor", "Jackpot") may be a nickname (see nickname_only)."""
