@@ -2,6 +2,8 @@
 while the page is unchanged: with the page cache on, each process remembers the pages
 comments were posted to, and every change to one is seen by the next post."""
 
+import copy
+
 import pytest
 from django.test import Client
 
@@ -35,6 +37,22 @@ def test_each_post_gets_its_own_copy_of_the_page(remembered):
     other = targets.live_target(remembered.pk)
     assert other.discussion == DiscussionState.OPEN
     assert not other.section.comments_premoderate
+
+
+def test_the_page_is_copied_as_copy_copy_copies_a_model(remembered):
+    kept = targets.live_target(remembered.pk)
+    ours, theirs = targets._model_copy(kept), copy.copy(kept)
+    assert type(ours) is type(theirs)
+    # All but the version stamp the pickling round leaves on a copy.copy.
+    attributes = {k: v for k, v in theirs.__dict__.items() if k != "_django_version"}
+    assert ours.__dict__.keys() == attributes.keys()
+    for name, value in attributes.items():
+        if name != "_state":
+            assert ours.__dict__[name] is value
+    assert ours._state.__dict__ == theirs._state.__dict__
+    assert ours._state is not kept._state
+    assert ours._state.fields_cache is not kept._state.fields_cache
+    assert ours.section is kept.section
 
 
 def test_closing_and_publishing_the_article_refuses_the_next_post(
