@@ -147,3 +147,20 @@ def test_a_cookie_older_than_max_age_is_none():
     request = request_with({"kabar_t": value})
     assert signing.read_signed_cookie(request, "kabar_t", PURPOSE, 60) is None
     assert signing.read_signed_cookie(request, "kabar_t", PURPOSE, 300) == "12.34"
+
+
+def test_a_proof_kept_by_a_script_is_the_cookie_s_value_and_reads_back_as_it():
+    """The value a client keeps instead of the cookie (the JSON API's header) is signed and
+    read as the cookie is: each reads the other's, and nothing else passes."""
+    kept = signing.signed_cookie_value("kabar_t", "3.4", PURPOSE)
+    request = request_with({"kabar_t": kept})
+    assert signing.read_signed_cookie(request, "kabar_t", PURPOSE, 600) == "3.4"
+    response = HttpResponse()
+    signing.set_signed_cookie(response, "kabar_t", "5.6", PURPOSE, 600)
+    as_cookie = response.cookies["kabar_t"].value
+    assert signing.read_signed_cookie_value(as_cookie, "kabar_t", PURPOSE, 600) == "5.6"
+    assert signing.read_signed_cookie_value(kept, "kabar_t", PURPOSE, 600) == "3.4"
+    assert signing.read_signed_cookie_value(kept, "kabar_other", PURPOSE, 600) is None
+    assert signing.read_signed_cookie_value(kept, "kabar_t", "kabar.test.other", 600) is None
+    assert signing.read_signed_cookie_value(kept[:-1] + "x", "kabar_t", PURPOSE, 600) is None
+    assert signing.read_signed_cookie_value("", "kabar_t", PURPOSE, 600) is None
