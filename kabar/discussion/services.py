@@ -132,8 +132,8 @@ def comment_validate(comment, *, checked=False):
     """What full_clean() checks, without its queries: each field in Python (lengths,
     email, web address, status), related rows as loaded by the caller, and the table's
     check constraints restated (the database still enforces them). `checked`: the
-    reader's fields (COMMENT_FIELDS) passed their own rules already, which hold them to
-    more than their model fields do: each is checked once."""
+    reader's fields (COMMENT_FIELDS) passed their own rules already, on the comment form,
+    which hold them to more than their model fields do: each is checked once."""
     exclude = [*LOADED_RELATIONS, *COMMENT_FIELDS] if checked else LOADED_RELATIONS
     comment.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     if checked:
@@ -258,7 +258,7 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
         by_staff=context.from_desk or may_moderate(author.user),
         notify_replies=context.notify_replies,
     )
-    comment_validate(comment, checked=True)
+    comment_validate(comment, checked=context.fields_checked)
     # Judged before the write transaction, which on SQLite holds the database's one write
     # lock that every other process's comment waits for: it takes only what must be
     # atomic, the duplicate check, the row and its author's counters.

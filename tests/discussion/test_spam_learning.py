@@ -1,6 +1,8 @@
 """The learned score: trained from moderators' decisions, visible in the reasons, and
 never the only reason a comment is thrown out."""
 
+import random
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -238,6 +240,23 @@ def test_a_word_s_grams_are_made_once_and_each_feature_is_listed_once():
     classifier.features("desa di tepi banjir")
     info = classifier.word_grams.cache_info()
     assert (info.misses, info.hits) == (5, 3)
+
+
+def test_a_long_word_s_grams_are_not_kept():
+    """One word can be a whole comment's 65,000 letters: its grams are made as far as
+    wanted and not kept, so posts of such words cannot fill a process's memory."""
+    classifier.word_grams.cache_clear()
+    rng = random.Random(3)
+    word = "".join(rng.choice("bcdfghjklmnpqrstvwxyz") + rng.choice("aeiou") for _ in range(2500))
+    feats = classifier.features(f"kata {word} lain")
+    # "kata" is kept; the long word's grams reach the limit before "lain" is read.
+    info = classifier.word_grams.cache_info()
+    assert (info.misses, info.currsize) == (1, 1)
+    grams = [f for f in feats if f.startswith("c:")]
+    assert len(grams) == classifier.MAX_GRAM_FEATURES
+    padded = f" {word} "
+    made = dict.fromkeys(f"c:{padded[i : i + 4]}" for i in range(len(padded) - 3))
+    assert grams[3:] == list(made)[: classifier.MAX_GRAM_FEATURES - 3]
 
 
 def test_the_counts_a_post_wants_are_read_with_its_commenter_on_postgresql(

@@ -34,8 +34,10 @@ TOKEN_MAX_LENGTH = 64
 MAX_WORD_FEATURES = 300
 MAX_GRAM_FEATURES = 600
 GRAM = 4
-# Distinct words whose grams a process keeps (word_grams).
+# Distinct words whose grams a process keeps (word_grams), and the longest kept, the
+# longest that is a feature of its own.
 WORDS_KEPT = 16384
+MAX_WORD_LENGTH = 40
 # SpamBayes' defaults.
 UNKNOWN_STRENGTH = 0.45
 UNKNOWN_PROB = 0.5
@@ -80,11 +82,14 @@ def features(body, *, name="", email="", url="", reading=None):
     for word in words:
         if len(seen) >= MAX_WORD_FEATURES:
             break
-        if len(word) <= 40:
+        if len(word) <= MAX_WORD_LENGTH:
             add(f"w:{word}")
     grams = 0
     for word in words:
-        for feature in word_grams(word):
+        # A longer word's grams are made as they are wanted, and not kept: one word can be
+        # a whole comment's 65,000 letters.
+        made = word_grams(word) if len(word) <= MAX_WORD_LENGTH else _grams(word)
+        for feature in made:
             if feature not in seen:
                 seen[feature] = None
                 grams += 1
@@ -139,16 +144,18 @@ def features(body, *, name="", email="", url="", reading=None):
     return [feature[:TOKEN_MAX_LENGTH] for feature in seen]
 
 
+def _grams(word):
+    """The character GRAM-grams of `word` as features, the word's edges marked by a space,
+    in order."""
+    padded = f" {word} "
+    return (f"c:{padded[start : start + GRAM]}" for start in range(len(padded) - GRAM + 1))
+
+
 @functools.lru_cache(maxsize=WORDS_KEPT)
 def word_grams(word):
-    """The character GRAM-grams of `word` as features, the word's edges marked by a space,
-    in order, each once. Kept: a language's common words come in comment after comment."""
-    padded = f" {word} "
-    return tuple(
-        dict.fromkeys(
-            f"c:{padded[start : start + GRAM]}" for start in range(len(padded) - GRAM + 1)
-        )
-    )
+    """_grams of a word of at most MAX_WORD_LENGTH letters, each once, kept: a language's
+    common words come in comment after comment."""
+    return tuple(dict.fromkeys(_grams(word)))
 
 
 def features_of(comment):
