@@ -104,12 +104,15 @@ class Outcome:
         return shown or f"{targets.page_url(target)}#comment-{comment.pk}"
 
 
-def submit(data, facts):
-    """Check and store the comment posted as `data` (the form's fields)."""
+def submit(data, facts, *, target=None):
+    """Check and store the comment posted as `data` (the form's fields). `target`: the live
+    page `data` names, when the caller has just read it (targets.live_target: the JSON
+    API found it from the thread's address), so it is not read again."""
     page_id = parse_id(data.get("page", ""))
     if page_id is None:
         return Outcome(400, error=NOT_ATTACHED)
-    target = targets.live_target(page_id)
+    if target is None or target.pk != page_id:
+        target = targets.live_target(page_id)
     if target is None:
         if Page.objects.live().filter(pk=page_id).exists():
             return Outcome(400, error=NO_COMMENTS_HERE)

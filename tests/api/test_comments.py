@@ -7,6 +7,7 @@ from django.utils import translation
 
 from kabar.api.payload import MAX_BODY_BYTES
 from kabar.core.security import cross_site_message
+from kabar.discussion import targets
 from kabar.discussion.forms import FORM_EXPIRED, FORM_INVALID, REPLY_UNAVAILABLE
 from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.spam import tokens
@@ -28,6 +29,23 @@ def test_a_comment_post_looks_up_no_site(api, thread, page_cache, site_lookups):
     assert answer.status_code == 201
     assert answer.json()["comment"]["id"] == Comment.objects.get().pk
     assert site_lookups == []
+
+
+def test_a_comment_post_reads_its_page_once(api, thread, monkeypatch):
+    """The thread's page found from its address is the one the comment is stored on:
+    not read (and copied) a second time for the submission."""
+    read = []
+    live_target = targets.live_target
+
+    def counted(page_id):
+        read.append(page_id)
+        return live_target(page_id)
+
+    monkeypatch.setattr(targets, "live_target", counted)
+    answer = api.post("comments", comment_fields(thread))
+    assert answer.status_code == 201
+    assert Comment.objects.get().page_id == thread.pk
+    assert read == [thread.pk]
 
 
 def test_a_comment_is_stored_and_answered_with_its_own_proof(api, thread):

@@ -80,7 +80,7 @@ def comment_create(request):
         undecodable=frozenset(fields.undecodable),
         may_view=anonymous,
     )
-    outcome = submission.submit(data, facts)
+    outcome = submission.submit(data, facts, target=target)
     if not outcome.stored:
         raise _refusal(outcome, data["form_token"])
     comment = outcome.comment
