@@ -40,6 +40,7 @@ from bench.post_load import (
     NotSent,
     browser_cookies,
     comment_text,
+    form_filler,
     parse_form,
     run_coroutine,
 )
@@ -149,9 +150,7 @@ async def post(pool, tally, article, identity, marker, rng):
             tally.record("form", page.status, 0, article)
             return
         action, fields = form
-        filled = {"body": comment_text(rng, marker), "author_url": ""}
-        filled["author_name"], filled["author_email"] = identity
-        body = urlencode([(k, filled.get(k, v)) for k, v in fields]).encode()
+        body = form_filler(fields, *identity)(comment_text(rng, marker))
         headers = {
             "Content-Type": "application/x-www-form-urlencoded",
             "Origin": origin,

@@ -140,12 +140,11 @@ def visible_roots(page_id):
     if not _conf().get("ENABLED", True):
         return None
     try:
-        store = _cache()
         generation = _generation(page_id)
         known = _root_counts.known(page_id, generation)
         if known is not None:
             return known
-        summary = _summary(store, page_id, generation)
+        summary = _summary(_cache(), page_id, generation)
     except Exception:
         logger.exception("comment thread cache unreadable; counting the thread")
         return None
