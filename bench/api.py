@@ -11,15 +11,16 @@ in time:
   the answer is the anonymous one);
 - comment POSTs (`POST /api/v1/comments`), 8 posters as bench/run.py's, each fetching the
   form token from the list GET, as the widget does;
-- then, with Kabar stopped, Isso (bench/isso_peer.py: from PyPI, gunicorn) on a thread of
-  the same 50 comments: `GET /?uri=` with the same wrk, and `POST /new` with the same
-  posters.
+- beside them, Kabar idle meanwhile, Isso (bench/isso_peer.py: from PyPI, gunicorn,
+  started afresh for each database) on a thread of the same 50 comments: `GET /?uri=` with
+  the same wrk right before Kabar's GETs, and `POST /new` with the same posters right
+  before Kabar's POSTs.
 
 Only correct answers count: a GET whose status is 200 and whose body holds the thread's
 first, middle and last comment (a wrk Lua script counts them), a POST answered as stored
 and found once in the database under the id it was answered with. Each Kabar row is
-printed with its ratio to the Isso row of the same kind measured in the same command (the
-machine is shared, so only same-run ratios mean anything). Repeated on PostgreSQL when
+printed with its ratio to the Isso row of the same kind measured right before it (the
+machine is shared, so only ratios of runs seconds apart mean much). Repeated on PostgreSQL when
 127.0.0.1:5432 answers.
 
     .venv/bin/python -m bench.api [--duration 10] [--no-postgres] [--no-isso] [--quick]
@@ -28,6 +29,7 @@ machine is shared, so only same-run ratios mean anything). Repeated on PostgreSQ
 import argparse
 import asyncio
 import collections
+import contextlib
 import json
 import math
 import os
@@ -375,7 +377,10 @@ def post_row(label, server, site, args):
 
 
 def kabar_rows(site, engine, args, workdir):
-    """Kabar's three rows on one database: list GET cached, uncached, then the POSTs."""
+    """Kabar's three rows on one database (list GET cached, uncached, then the POSTs), and,
+    unless --no-isso, Isso's two measured beside them: Isso's GET right before Kabar's, its
+    POSTs right before Kabar's, Kabar idle meanwhile. On a shared machine the load from
+    elsewhere then weighs on each pair alike (bench/run.py pairs its rows the same way)."""
     log(f"{engine}: preparing the site (migrate, a registered site, a thread of {COMMENTS})")
     info = site.prepare(demo=False, comments=COMMENTS, thread_origin=THREAD_ORIGIN)
     thread = info["thread"]
@@ -387,7 +392,7 @@ def kabar_rows(site, engine, args, workdir):
     path = threads_path(thread)
     url = server.url(path)
     origin = {"Origin": THREAD_ORIGIN}
-    rows = []
+    rows, isso = [], []
     try:
         states = [
             expect_thread(server.port, path, origin, "list GET").get(CACHE_HEADER, "-")
@@ -397,30 +402,38 @@ def kabar_rows(site, engine, args, workdir):
         bypass = expect_thread(server.port, path, uncached, "list GET, uncached")
         state = bypass.get(CACHE_HEADER, "-")
         log(f"{engine}: page cache says {' then '.join(states)}; with Kabar-Own: {state}")
-        label = f"{prefix}API list GET, {COMMENTS} comments, cached"
-        if states[-1] != "hit":
-            label += f" (X-Kabar-Cache: {states[-1]})"
-        row = measure_get(
-            label, url, headers=origin, strings=needles(), script_dir=workdir, args=args
-        )
-        rows.append({**row, "kind": GET_CACHED, "engine": engine})
-        label = f"{prefix}API list GET, {COMMENTS} comments, uncached"
-        if state == "hit":
-            label += " (X-Kabar-Cache: hit)"
-        row = measure_get(
-            label, url, headers=uncached, strings=needles(), script_dir=workdir, args=args
-        )
-        rows.append({**row, "kind": GET_UNCACHED, "engine": engine})
-        label = f"{prefix}API comment POSTs, {args.posters} posters"
-        rows.append({**post_row(label, server, site, args), "kind": POST, "engine": engine})
+        with contextlib.ExitStack() as stack:
+            peer = None if args.no_isso else isso_peer_for(args, info, workdir, stack)
+            label = f"{prefix}API list GET, {COMMENTS} comments, cached"
+            if states[-1] != "hit":
+                label += f" (X-Kabar-Cache: {states[-1]})"
+            row = measure_get(
+                label, url, headers=origin, strings=needles(), script_dir=workdir, args=args
+            )
+            rows.append({**row, "kind": GET_CACHED, "engine": engine})
+            label = f"{prefix}API list GET, {COMMENTS} comments, uncached"
+            if state == "hit":
+                label += " (X-Kabar-Cache: hit)"
+            row = measure_get(
+                label, url, headers=uncached, strings=needles(), script_dir=workdir, args=args
+            )
+            rows.append({**row, "kind": GET_UNCACHED, "engine": engine})
+            isso_posts = peer.post(args.post_duration) if peer else None
+            label = f"{prefix}API comment POSTs, {args.posters} posters"
+            rows.append({**post_row(label, server, site, args), "kind": POST, "engine": engine})
+            if peer:
+                isso = isso_rows(peer, isso_posts, args)
     finally:
         server.stop()
-    return rows
+    for row in isso:
+        row["pair"] = engine
+    # Each Isso row above the Kabar rows it is paired with.
+    return [*isso[:1], *rows[:2], *isso[1:], *rows[2:]]
 
 
-def isso_rows(args, commenters, workdir):
-    """Isso's list GET and POST rows, on a thread seeded like Kabar's; [] (the reason
-    logged) when Isso could not be installed or run."""
+def isso_peer_for(args, info, workdir, stack):
+    """Isso started (in `stack`) on a thread seeded like Kabar's, its list GET measured by
+    now (the Peer's `before`); None, the reason logged, when it could not be run."""
 
     def list_gets(server, uri):
         path = isso_peer.list_path(uri)
@@ -437,40 +450,60 @@ def isso_rows(args, commenters, workdir):
         )
 
     try:
-        post = isso_peer.measure(
-            posters=args.posters,
-            duration=args.post_duration,
-            uri=EXTERNAL_THREAD_PATH,
-            commenters=commenters or isso_peer.KNOWN_COMMENTERS,
-            before_posts=list_gets,
+        return stack.enter_context(
+            isso_peer.Peer(
+                posters=args.posters,
+                uri=EXTERNAL_THREAD_PATH,
+                commenters=info.get("known_commenters") or isso_peer.KNOWN_COMMENTERS,
+                before_posts=list_gets,
+            )
         )
     except Exception as exc:  # Kabar's rows stand without it
         log(f"Isso: no rows ({type(exc).__name__}: {exc})")
-        return []
-    peer = f"PyPI {post['version']}, gunicorn {isso_peer.WORKERS} workers"
+        return None
+
+
+def isso_rows(peer, posts, args):
+    """Isso's list GET and POST rows from its Peer and its posters' run."""
+    post = peer.row([posts])
+    peer_name = f"PyPI {post['version']}, gunicorn {isso_peer.WORKERS} workers"
     # As for Kabar's row: an answer naming another poster's comment is not a correct one
     # (bench/run.py counts it, the comment being stored).
     check = post["detail"]["reconciled"]
     post["rps"] = correct_posts(check) / post["detail"]["summary"]["seconds"]
     post["errors"] += check["wrong_id"]
     get = post["before_posts"]
-    get.update(label=f"{get['label']} ({peer})", kind="get", isso=True, engine="Isso")
+    get.update(label=f"{get['label']} ({peer_name})", kind="get", isso=True, engine="Isso")
     post.update(
-        label=f"Isso POST /new ({peer}, guard off), {args.posters} posters",
+        label=f"Isso POST /new ({peer_name}, guard off), {args.posters} posters",
         kind=POST,
         engine="Isso",
     )
     return [get, post]
 
 
+def isso_peers(rows):
+    """The Isso row each Kabar row is divided by: (database, kind) -> row, the kind "get"
+    for both list GETs; an Isso row paired with no database ("pair") serves them all."""
+    peers = {}
+    for row in rows:
+        if row.get("isso"):
+            peers[(row.get("pair"), row["kind"])] = row
+    return lambda row: peers.get((row["engine"], peer_kind(row)), peers.get((None, peer_kind(row))))
+
+
+def peer_kind(row):
+    return POST if row["kind"] == POST else "get"
+
+
 def add_ratios(rows):
-    """Each Kabar row's rate ÷ the Isso row of its kind (list GETs to Isso's GET, POSTs to
-    its POST), as `vs_isso`."""
-    isso = {row["kind"]: row for row in rows if row.get("isso")}
+    """Each Kabar row's rate ÷ the Isso row of its kind measured beside it (list GETs to
+    Isso's GET, POSTs to its POST), as `vs_isso`."""
+    peer_of = isso_peers(rows)
     for row in rows:
         if row.get("isso"):
             continue
-        peer = isso.get(POST if row["kind"] == POST else "get")
+        peer = peer_of(row)
         if peer is not None:
             row["vs_isso"] = row["rps"] / peer["rps"] if peer["rps"] else float("nan")
     return rows
@@ -495,12 +528,12 @@ def table(rows, args):
 def goals(rows):
     """The goal lines: per database, each list GET ≥ 10× Isso's, the POSTs ≥ 2× Isso's."""
     lines = []
-    isso = {row["kind"]: row for row in rows if row.get("isso")}
+    peer_of = isso_peers(rows)
     for row in rows:
         if "vs_isso" not in row:
             continue
         goal = GOALS["posts_vs_isso"] if row["kind"] == POST else GOALS["list_get_vs_isso"]
-        peer = isso[POST if row["kind"] == POST else "get"]
+        peer = peer_of(row)
         ratio = row["vs_isso"]
         met = not math.isnan(ratio) and ratio >= goal
         what = "comment POSTs" if row["kind"] == POST else f"list GET, {row['kind']}"
@@ -563,9 +596,6 @@ def main(argv=None):
     try:
         site = harness.Site.create("api-sqlite")
         rows += kabar_rows(site, "SQLite", args, workdir)
-        if not args.no_isso:
-            # The same thread path, the same known commenters, Kabar stopped by now.
-            rows += isso_rows(args, site.info.get("known_commenters"), workdir)
         if not args.no_postgres:
             if harness.pg_reachable():
                 name = f"kabar_bench_api_{os.getpid()}"

@@ -426,82 +426,113 @@ def reconcile(acked, rows):
 
 
 def stored_rows(server, run_id):
-    return server.query(
-        "SELECT id, mode, text FROM comments WHERE text LIKE ?", (f"%[kb:{run_id}-%",)
-    )
-
-
-def measure(
-    *,
-    posters=8,
-    duration=15.0,
-    uri=DEFAULT_URI,
-    commenters=KNOWN_COMMENTERS,
-    moderation=True,
-    venv=VENV,
-    before_posts=None,
-):
-    """Install Isso if needed, start it, seed the thread, run the posters, stop it; the row
-    for bench/run.py's table. The rate counts only answered comments found, once, in
-    Isso's database. `before_posts(server, uri)`, when given, runs on the seeded thread
-    before the posters start (bench/api.py reads it); what it returns is the row's
-    `before_posts`."""
-    venv = ensure_venv(venv)
-    version = installed_version(venv)
-    name = label(version, posters, moderation)
-    server = IssoServer(venv=venv, moderation=moderation).start()
-    try:
-        log(f"Isso {version}: gunicorn on port {server.port}, database {server.dbpath}")
-        approved = seed(server, uri, commenters)
-        before = before_posts(server, uri) if before_posts else None
-        cfg = post_load.Config(
-            port=server.port,
-            path=uri,
-            posters=posters,
-            duration=duration,
-            known_commenters=list(commenters),
+    rows = []
+    for one in post_load.run_ids(run_id):
+        rows += server.query(
+            "SELECT id, mode, text FROM comments WHERE text LIKE ?", (f"%[kb:{one}-%",)
         )
-        stats = post_load.run_coroutine(lambda: run_async(cfg, uri, server.origin))
-        memory = server.memory()
-    finally:
-        server.stop()
-    summary = stats.summary()
-    check = reconcile(stats.acked, stored_rows(server, stats.run_id))
-    elapsed = max(stats.ended - stats.started, 1e-9)
-    # As for Kabar's row: refusals and posts left without an answer, plus any answered but
-    # not stored. An answer naming another comment's id is a note, not an error (stored).
-    errors = sum(summary["refused"].values()) + summary["in_doubt"] + len(check["lost"])
-    workers = [m for m in memory if m["role"] == "worker"] or memory
-    peaks = ", ".join(f"{m['peak_mb']:.0f}" for m in workers)
-    log(
-        f"{name}: {check['accepted'] / elapsed:,.0f} accepted/s ({summary['acknowledged']} "
-        f"answered {dict(stats.modes)}, {check['accepted']} of them stored "
-        f"{check['modes']}; lost {len(check['lost'])}, wrong id {check['wrong_id']}, "
-        f"duplicates {check['duplicates']}, refused {summary['refused']}, in doubt "
-        f"{summary['in_doubt']}); thread seeded with {approved} approved comments; peak "
-        f"memory per worker {peaks} MB"
-    )
-    for status, sample in summary["refusal_samples"].items():
-        log(f"  Isso refused {status}: {sample}")
-    return {
-        "label": name,
-        "rps": check["accepted"] / elapsed,
-        "p50": summary["p50_ms"],
-        "p99": summary["p99_ms"],
-        "errors": errors,
-        "requests": summary["sent"],
-        "isso": True,
-        "version": version,
-        "before_posts": before,
-        "detail": {
-            "summary": summary,
-            "answered": dict(stats.modes),
-            "reconciled": {**check, "lost": len(check["lost"])},
-            "seeded_approved": approved,
-            "memory": memory,
-            "moderation": moderation,
-        },
-    }
+    return rows
+
+
+class Peer:
+    """Isso started and its thread seeded, for the posters to be run against it once or in
+    several slices (`post`), then its row (`row`); stopped on leaving the `with` block.
+    `before_posts(server, uri)`, when given, runs on the seeded thread before any poster
+    (bench/api.py reads it); what it returns is the row's `before_posts`."""
+
+    def __init__(
+        self,
+        *,
+        posters=8,
+        uri=DEFAULT_URI,
+        commenters=KNOWN_COMMENTERS,
+        moderation=True,
+        venv=VENV,
+        before_posts=None,
+    ):
+        self.venv = ensure_venv(venv)
+        self.version = installed_version(self.venv)
+        self.name = label(self.version, posters, moderation)
+        self.posters, self.uri, self.moderation = posters, uri, moderation
+        self.commenters = list(commenters)
+        self.before_posts = before_posts
+        self.server = IssoServer(venv=self.venv, moderation=moderation)
+
+    def __enter__(self):
+        server = self.server.start()
+        try:
+            log(f"Isso {self.version}: gunicorn on port {server.port}, database {server.dbpath}")
+            self.approved = seed(server, self.uri, self.commenters)
+            before = self.before_posts(server, self.uri) if self.before_posts else None
+            self.before = before
+        except BaseException:
+            server.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.server.stop()
+
+    def post(self, duration):
+        """One run of the posters for `duration` seconds: its IssoStats."""
+        cfg = post_load.Config(
+            port=self.server.port,
+            path=self.uri,
+            posters=self.posters,
+            duration=duration,
+            known_commenters=self.commenters,
+        )
+        return post_load.run_coroutine(lambda: run_async(cfg, self.uri, self.server.origin))
+
+    def row(self, parts):
+        """The row for bench/run.py's table from the runs `parts` (one or several slices).
+        The rate counts only answered comments found, once, in Isso's database."""
+        stats = post_load.merged(parts)
+        memory = self.server.memory()
+        summary = stats.summary()
+        check = reconcile(stats.acked, stored_rows(self.server, stats.run_id))
+        elapsed = max(stats.ended - stats.started, 1e-9)
+        # As for Kabar's row: refusals and posts left without an answer, plus any answered
+        # but not stored. An answer naming another comment's id is a note, not an error.
+        errors = sum(summary["refused"].values()) + summary["in_doubt"] + len(check["lost"])
+        workers = [m for m in memory if m["role"] == "worker"] or memory
+        peaks = ", ".join(f"{m['peak_mb']:.0f}" for m in workers)
+        log(
+            f"{self.name}: {check['accepted'] / elapsed:,.0f} accepted/s "
+            f"({summary['acknowledged']} answered {dict(stats.modes)}, {check['accepted']} of "
+            f"them stored {check['modes']}; lost {len(check['lost'])}, wrong id "
+            f"{check['wrong_id']}, duplicates {check['duplicates']}, refused "
+            f"{summary['refused']}, in doubt {summary['in_doubt']}); thread seeded with "
+            f"{self.approved} approved comments; peak memory per worker {peaks} MB"
+        )
+        for status, sample in summary["refusal_samples"].items():
+            log(f"  Isso refused {status}: {sample}")
+        return {
+            "label": self.name,
+            "rps": check["accepted"] / elapsed,
+            "p50": summary["p50_ms"],
+            "p99": summary["p99_ms"],
+            "errors": errors,
+            "requests": summary["sent"],
+            "isso": True,
+            "version": self.version,
+            "before_posts": self.before,
+            "detail": {
+                "summary": summary,
+                "answered": dict(stats.modes),
+                "reconciled": {**check, "lost": len(check["lost"])},
+                "seeded_approved": self.approved,
+                "memory": memory,
+                "moderation": self.moderation,
+            },
+        }
+
+
+def measure(*, duration=15.0, **peer):
+    """Install Isso if needed, start it, seed the thread, run the posters once for
+    `duration` seconds, stop it; the row for the table. `peer`: Peer's arguments."""
+    with Peer(**peer) as started:
+        return started.row([started.post(duration)])
 
 
 def main(argv=None):

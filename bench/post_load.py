@@ -227,6 +227,35 @@ class Stats:
         }
 
 
+def merged(parts):
+    """The Stats of several runs (slices of one measurement, with other work between them)
+    taken as one run: what each counted, added up, over the sum of their durations. Its
+    `run_id` is theirs joined with commas (`run_ids` splits it again)."""
+    first = parts[0]
+    whole = type(first)(run_id=",".join(part.run_id for part in parts))
+    for part in parts:
+        for name, value in vars(part).items():
+            if name in ("run_id", "started", "ended", "deadline"):
+                continue
+            mine = getattr(whole, name)
+            if isinstance(value, collections.Counter):
+                mine.update(value)
+            elif isinstance(value, dict):
+                for key, item in value.items():
+                    mine.setdefault(key, item)
+            elif isinstance(value, list):
+                mine.extend(value)
+            else:
+                setattr(whole, name, mine + value)
+    whole.ended = sum(part.ended - part.started for part in parts)
+    return whole
+
+
+def run_ids(run_id):
+    """The ids of the runs a Stats' `run_id` names (one, or those of the slices merged)."""
+    return run_id.split(",")
+
+
 def _pct(values, pct):
     if not values:
         return float("nan")

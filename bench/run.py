@@ -14,6 +14,8 @@ process stopped at the end, whatever happens.
 """
 
 import argparse
+import collections
+import contextlib
 import json
 import math
 import os
@@ -26,7 +28,9 @@ from pathlib import Path
 from bench import harness, isso_peer
 from bench.front import bypass_headers, cache_state, front_server_block
 from bench.post_load import Config as PostConfig
+from bench.post_load import merged as post_merged
 from bench.post_load import run as post_run
+from bench.post_load import run_ids
 
 GOALS = {
     "cached_vs_nginx": 0.50,
@@ -99,25 +103,86 @@ def expect_ok(port, path, headers=None, what="page"):
     return response_headers, body
 
 
-def post_row(label, server, site, args):
-    cfg = PostConfig(
-        port=server.port,
-        path=site.info["article_url"],
-        posters=args.posters,
-        duration=args.post_duration,
-        known_commenters=site.info.get("known_commenters") or [],
-    )
-    profilers = profile(server, args, label, args.post_duration)
-    stats = post_run(cfg)
-    for proc in profilers:
-        proc.wait(timeout=60)
-    summary = stats.summary()
-    statuses = dict(
-        site.query(
-            "SELECT status, COUNT(*) FROM discussion_comment WHERE body LIKE ? GROUP BY status",
-            (f"%[kb:{stats.run_id}-%",),
+def post_rows(label, server, site, args):
+    """The comment-POST row for one Kabar server, and, unless --no-isso, Isso's row measured
+    right before it, as each wrk row is paired with a run of the nginx reference: the load
+    the shared machine carries from elsewhere then weighs on both alike, and Kabar's ratio
+    is to that Isso row. Isso starts fresh for each pair, its thread seeded as Kabar's is.
+    With --post-slices N the two alternate in N slices each (Isso, Kabar, Isso, …),
+    --post-duration in all for each, with the disk's writeback settled between slices.
+    Measured (bench/README.md): slices made the PostgreSQL ratio lower, not steadier, and
+    the posters' synchronised form fetches at each slice's start raised the workers' peak
+    memory, so one slice is the default."""
+    known = site.info.get("known_commenters") or []
+    isso, isso_parts, parts = None, [], []
+    with contextlib.ExitStack() as stack:
+        peer = None
+        if not args.no_isso:
+            try:
+                peer = stack.enter_context(
+                    isso_peer.Peer(
+                        posters=args.posters,
+                        uri=site.info["article_url"],
+                        commenters=known or isso_peer.KNOWN_COMMENTERS,
+                        moderation=args.isso_moderation == "kabar",
+                    )
+                )
+            except Exception as exc:  # Kabar's row stands without it
+                log(f"Isso: no row ({type(exc).__name__}: {exc})")
+        slices = max(1, args.post_slices) if peer else 1
+        cfg = PostConfig(
+            port=server.port,
+            path=site.info["article_url"],
+            posters=args.posters,
+            duration=args.post_duration / slices,
+            known_commenters=known,
         )
-    )
+        profilers = profile(server, args, label, args.post_duration * (2 if peer else 1))
+        for n in range(slices):
+            if peer:
+                isso_parts.append(peer.post(cfg.duration))
+                settle()
+            parts.append(post_run(cfg))
+            settle()
+            if slices > 1:
+                isso_rate, rate = (
+                    p.summary()["acknowledged_per_s"] for p in (isso_parts[-1], parts[-1])
+                )
+                log(
+                    f"{label}, slice {n + 1} of {slices}: "
+                    f"Isso {isso_rate:,.0f}/s, Kabar {rate:,.0f}/s"
+                )
+        for proc in profilers:
+            proc.wait(timeout=60)
+        if peer:
+            isso = peer.row(isso_parts)
+    row = kabar_post_row(label, site, post_merged(parts))
+    if isso is None:
+        return [row]
+    row["isso_rps"] = isso["rps"]
+    return [isso, row]
+
+
+def settle():
+    """Between two slices: what the last one left for the disk is written out before the
+    next starts (os.sync), so that its writeback does not slow the next one's commits."""
+    os.sync()
+
+
+def kabar_post_row(label, site, stats):
+    summary = stats.summary()
+    statuses = collections.Counter()
+    for run_id in run_ids(stats.run_id):
+        statuses.update(
+            dict(
+                site.query(
+                    "SELECT status, COUNT(*) FROM discussion_comment WHERE body LIKE ? "
+                    "GROUP BY status",
+                    (f"%[kb:{run_id}-%",),
+                )
+            )
+        )
+    statuses = dict(statuses)
     stored = sum(statuses.values())
     errors = sum(summary["refused"].values()) + summary["in_doubt"]
     log(
@@ -212,9 +277,10 @@ def bench_site(site, kind, args, workdir, refs):
                     f"http://{harness.HOST}:{nginx.front_port}{article}",
                 )
             )
-        post = post_row(f"{prefix}comment POSTs, {args.posters} posters", server, site, args)
-        post["ref_rps"] = refs[-1]["rps"]
-        rows.append(post)
+        posts = post_rows(f"{prefix}comment POSTs, {args.posters} posters", server, site, args)
+        for post in posts:
+            post["ref_rps"] = refs[-1]["rps"]
+        rows += posts
         memory = server.memory()
     finally:
         server.stop()
@@ -231,27 +297,11 @@ def bench_posts_only(site, kind, args):
     try:
         expect_ok(server.port, info["article_url"], what="article")
         prefix = "" if kind == "SQLite" else f"{kind}: "
-        rows = [post_row(f"{prefix}comment POSTs, {args.posters} posters", server, site, args)]
+        rows = post_rows(f"{prefix}comment POSTs, {args.posters} posters", server, site, args)
         memory = server.memory()
     finally:
         server.stop()
     return rows, memory
-
-
-def isso_row(args, uri, commenters):
-    """The same posters against Isso, right after Kabar's SQLite rows (Kabar stopped by
-    then). None, with the reason logged, when Isso could not be installed or run."""
-    try:
-        return isso_peer.measure(
-            posters=args.posters,
-            duration=args.post_duration,
-            uri=uri,
-            commenters=commenters or isso_peer.KNOWN_COMMENTERS,
-            moderation=args.isso_moderation == "kabar",
-        )
-    except Exception as exc:  # the Kabar rows stand without it
-        log(f"Isso: no row ({type(exc).__name__}: {exc})")
-        return None
 
 
 def is_kabar_posts(row):
@@ -259,11 +309,15 @@ def is_kabar_posts(row):
 
 
 def add_isso_ratios(rows):
-    """Kabar's accepted POSTs/s ÷ Isso's, on every Kabar comment-POST row (`vs_isso`)."""
+    """Kabar's accepted POSTs/s ÷ Isso's, on every Kabar comment-POST row (`vs_isso`): to
+    the Isso run it alternated with (`isso_rps`), or else to the run's one Isso row."""
     isso = next((r for r in rows if r.get("isso")), None)
     for row in rows:
-        if isso is not None and is_kabar_posts(row):
-            row["vs_isso"] = row["rps"] / isso["rps"] if isso["rps"] else float("nan")
+        if not is_kabar_posts(row):
+            continue
+        peer = row.get("isso_rps", isso["rps"] if isso is not None else None)
+        if peer is not None:
+            row["vs_isso"] = row["rps"] / peer if peer else float("nan")
     return rows
 
 
@@ -367,16 +421,16 @@ def goals(rows, memory_by_kind):
         )
     lines = [f"- [{'x' if ok else ' '}] {name}: {value}" for name, ok, value in checks]
     isso = next((r for r in rows if r.get("isso")), None)
-    if isso is not None:
-        ratios = ", ".join(
-            f"{r['label'].split(': ')[0] if ': ' in r['label'] else 'SQLite'} "
-            f"{fmt_times(r['vs_isso'])}"
-            for r in rows
-            if "vs_isso" in r
-        )
+    ratios = ", ".join(
+        f"{r['label'].split(': ')[0] if ': ' in r['label'] else 'SQLite'} "
+        f"{fmt_times(r['vs_isso'])} (Isso {r.get('isso_rps', isso and isso['rps']):,.0f}/s)"
+        for r in rows
+        if "vs_isso" in r
+    )
+    if ratios:
         lines.append(
-            f"- accepted comment POSTs/s, Kabar ÷ Isso ({isso['rps']:,.0f}/s) in this run: "
-            + ratios
+            "- accepted comment POSTs/s, Kabar ÷ Isso (each against the Isso run measured "
+            f"beside it) in this run: {ratios}"
         )
     return "\n".join(lines)
 
@@ -411,13 +465,20 @@ def isso_notes(rows):
     return "\n".join(notes)
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--posters", type=int, default=8)
     parser.add_argument("--post-duration", type=float, default=15.0)
+    parser.add_argument(
+        "--post-slices",
+        type=int,
+        default=1,
+        help="alternate Kabar's and Isso's comment POSTs in this many slices each "
+        "(default: Isso's run, then Kabar's, each for --post-duration)",
+    )
     parser.add_argument("--workers", type=int, default=None, help="default: kabar serve's")
     parser.add_argument("--nginx-workers", default="auto")
     parser.add_argument("--no-postgres", action="store_true")
@@ -448,6 +509,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.duration, args.warmup, args.post_duration = 3, 1, 4.0
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     harness.install_cleanup()
     for tool in () if args.posts_only else ("wrk", "nginx"):
         if (
@@ -482,12 +548,6 @@ def main(argv=None):
         site = harness.Site.create("sqlite")
         sqlite_rows, memory_by_kind["SQLite"] = one_site(site, "SQLite")
         rows += sqlite_rows
-        if not args.no_isso:
-            # The same thread path as Kabar's article, the same known commenters.
-            row = isso_row(args, site.info["article_url"], site.info.get("known_commenters"))
-            if row is not None:
-                row["ref_rps"] = refs[-1]["rps"] if refs else None
-                rows.append(row)
         if not args.no_postgres:
             if harness.pg_reachable():
                 name = f"kabar_bench_{os.getpid()}"

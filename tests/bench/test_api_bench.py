@@ -152,6 +152,21 @@ def test_each_row_is_compared_with_isso_of_its_kind_and_the_goals_say_so():
     ]
 
 
+def test_each_database_s_rows_are_divided_by_the_isso_rows_measured_beside_them():
+    sqlite = rows()
+    for row in sqlite[3:]:
+        row["pair"] = "SQLite"
+    postgres = [{**row, "engine": "PostgreSQL", "rps": row["rps"] / 2} for row in rows()[:3]] + [
+        {**row, "pair": "PostgreSQL", "rps": row["rps"] * 2} for row in rows()[3:]
+    ]
+    table = api.add_ratios(sqlite + postgres)
+    assert [r.get("vs_isso") for r in table[:3]] == [60.0, 4.0, 1.5]
+    assert [r.get("vs_isso") for r in table[5:8]] == [15.0, 1.0, 0.375]
+    goals = api.goals(table).splitlines()
+    assert "- [ ] PostgreSQL: comment POSTs ≥ 2× Isso's (400/s): 0.38× (150/s)" in goals
+    assert "- [ ] SQLite: comment POSTs ≥ 2× Isso's (200/s): 1.50× (300/s)" in goals
+
+
 @pytest.fixture
 def live_thread(wagtail_initial_data, live_server):
     """The benchmark's thread on Django's live server: {site, url, id} as the setup prints

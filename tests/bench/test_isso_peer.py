@@ -162,7 +162,101 @@ def test_the_table_shows_the_ratio_beside_kabars_post_rows_without_a_reference()
 
 def test_the_goals_name_the_ratio_per_database():
     text = run.goals(run.add_isso_ratios(rows()), {})
-    assert "Kabar ÷ Isso (280/s) in this run: SQLite 0.35×, PostgreSQL 0.25×" in text
+    assert "in this run: SQLite 0.35× (Isso 280/s), PostgreSQL 0.25× (Isso 280/s)" in text
+
+
+def test_a_post_row_measured_beside_isso_is_divided_by_that_isso_run():
+    paired = rows()
+    paired[0]["isso_rps"] = 196.0
+    table = run.add_isso_ratios(paired)
+    assert table[0]["vs_isso"] == 98 / 196
+    assert table[2]["vs_isso"] == 70 / 280  # no run of its own: the table's Isso row
+    assert "SQLite 0.50× (Isso 196/s), PostgreSQL 0.25× (Isso 280/s)" in run.goals(table, {})
+
+
+class FakeIsso:
+    """isso_peer.Peer without a server: each slice answers `rate` posts a second."""
+
+    def __init__(self, calls, rate):
+        self.calls, self.rate = calls, rate
+
+    def __call__(self, **kwargs):
+        self.calls.append(("start", kwargs["uri"]))
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.calls.append(("stop",))
+
+    def post(self, duration):
+        self.calls.append(("isso", duration))
+        return slice_stats(f"i{len(self.calls)}", duration, self.rate)
+
+    def row(self, parts):
+        stats = post_load.merged(parts)
+        return {"label": "Isso", "isso": True, "rps": len(stats.acked) / stats.ended}
+
+
+def slice_stats(run_id, duration, rate):
+    stats = post_load.Stats(run_id=run_id, started=100.0, ended=100.0 + duration)
+    stats.acked = {f"{run_id}-0-{n}": n for n in range(int(duration * rate))}
+    stats.ack_latency = [5.0] * len(stats.acked)
+    stats.sent = len(stats.acked)
+    return stats
+
+
+class FakeSite:
+    info = {"article_url": "/kabar-internasional/artikel/", "known_commenters": []}
+
+    def __init__(self):
+        self.asked = []
+
+    def query(self, sql, params):
+        self.asked.append(params[0])
+        return [("pending", 10)]
+
+
+def test_kabars_posts_alternate_with_isso_s_in_slices(monkeypatch):
+    calls = []
+    monkeypatch.setattr(run.isso_peer, "Peer", FakeIsso(calls, rate=300))
+
+    def kabar(cfg):
+        calls.append(("kabar", cfg.duration))
+        return slice_stats(f"k{len(calls)}", cfg.duration, 600)
+
+    monkeypatch.setattr(run, "post_run", kabar)
+    monkeypatch.setattr(run, "settle", lambda: calls.append(("settle",)))
+    args = run.parse_args(["--posts-only", "--post-duration", "15", "--post-slices", "3"])
+    site, server = FakeSite(), types.SimpleNamespace(port=8000)
+    isso, kabar_row = run.post_rows("comment POSTs, 8 posters", server, site, args)
+    assert calls == [
+        ("start", "/kabar-internasional/artikel/"),
+        *[("isso", 5.0), ("settle",), ("kabar", 5.0), ("settle",)] * 3,
+        ("stop",),
+    ]
+    assert isso["rps"] == 300 and kabar_row["rps"] == 600
+    assert kabar_row["isso_rps"] == 300
+    assert run.add_isso_ratios([isso, kabar_row])[1]["vs_isso"] == 2.0
+    # What was stored is counted over every slice's posts.
+    assert len(site.asked) == 3 and kabar_row["detail"]["stored"] == 30
+
+
+def test_without_isso_kabar_posts_in_one_run(monkeypatch):
+    durations = []
+
+    def kabar(cfg):
+        durations.append(cfg.duration)
+        return slice_stats("k", cfg.duration, 600)
+
+    monkeypatch.setattr(run, "post_run", kabar)
+    monkeypatch.setattr(run, "settle", lambda: None)
+    args = run.parse_args(["--posts-only", "--no-isso"])
+    (row,) = run.post_rows(
+        "comment POSTs, 8 posters", types.SimpleNamespace(port=8000), FakeSite(), args
+    )
+    assert durations == [15.0] and "isso_rps" not in row
 
 
 def isso_result(wrong_id):

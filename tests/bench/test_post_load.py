@@ -153,3 +153,28 @@ def test_the_load_runs_even_inside_a_running_event_loop():
     thread.start()
     thread.join()
     assert result["value"] == 7
+
+
+def test_slices_of_a_run_merge_into_one():
+    first = post_load.Stats(run_id="aa", started=10.0, ended=15.0, sent=4, not_sent=1)
+    first.acked = {"aa-0-0": 1, "aa-1-0": 2}
+    first.refused = collections.Counter({429: 1})
+    first.refusal_samples = {429: "slow down"}
+    first.ack_latency = [4.0, 6.0]
+    second = post_load.Stats(run_id="bb", started=40.0, ended=45.0, sent=3)
+    second.acked = {"bb-0-0": 3}
+    second.refused = collections.Counter({429: 2, 500: 1})
+    second.refusal_samples = {429: "later", 500: "boom"}
+    second.in_doubt = ["bb-1-0"]
+    second.ack_latency = [8.0]
+    whole = post_load.merged([first, second])
+    assert post_load.run_ids(whole.run_id) == ["aa", "bb"]
+    summary = whole.summary()
+    assert summary["seconds"] == 10.0  # the slices' own time, not the 35 s they spanned
+    assert summary["acknowledged"] == 3 and summary["acknowledged_per_s"] == 0.3
+    assert summary["refused"] == {429: 3, 500: 1}
+    assert summary["refusal_samples"] == {429: "slow down", 500: "boom"}
+    assert summary["in_doubt"] == 1 and summary["sent"] == 7 and summary["not_sent"] == 1
+    assert summary["p50_ms"] == 6.0
+    # The parts are left as they were.
+    assert len(first.acked) == 2 and first.refused == {429: 1}
