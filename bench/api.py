@@ -418,10 +418,10 @@ def kabar_rows(site, engine, args, workdir):
                 label, url, headers=uncached, strings=needles(), script_dir=workdir, args=args
             )
             rows.append({**row, "kind": GET_UNCACHED, "engine": engine})
-            isso_posts = peer.post(args.post_duration) if peer else None
+            isso_posts = isso_run(peer, args.post_duration) if peer else None
             label = f"{prefix}API comment POSTs, {args.posters} posters"
             rows.append({**post_row(label, server, site, args), "kind": POST, "engine": engine})
-            if peer:
+            if isso_posts is not None:
                 isso = isso_rows(peer, isso_posts, args)
     finally:
         server.stop()
@@ -449,23 +449,33 @@ def isso_peer_for(args, info, workdir, stack):
             args=args,
         )
 
+    return isso_peer.start_or_none(
+        stack,
+        posters=args.posters,
+        uri=EXTERNAL_THREAD_PATH,
+        commenters=info.get("known_commenters") or isso_peer.KNOWN_COMMENTERS,
+        before_posts=list_gets,
+    )
+
+
+def isso_run(peer, duration):
+    """Isso's posters for `duration` seconds, or None (the reason logged) if they failed:
+    Kabar's rows stand without Isso's."""
     try:
-        return stack.enter_context(
-            isso_peer.Peer(
-                posters=args.posters,
-                uri=EXTERNAL_THREAD_PATH,
-                commenters=info.get("known_commenters") or isso_peer.KNOWN_COMMENTERS,
-                before_posts=list_gets,
-            )
-        )
-    except Exception as exc:  # Kabar's rows stand without it
-        log(f"Isso: no rows ({type(exc).__name__}: {exc})")
+        return peer.post(duration)
+    except Exception as exc:
+        log(f"Isso: no rows, its posters failed ({type(exc).__name__}: {exc})")
         return None
 
 
 def isso_rows(peer, posts, args):
-    """Isso's list GET and POST rows from its Peer and its posters' run."""
-    post = peer.row([posts])
+    """Isso's list GET and POST rows from its Peer and its posters' run; [] (the reason
+    logged) if the run could not be read."""
+    try:
+        post = peer.row([posts])
+    except Exception as exc:
+        log(f"Isso: no rows, its run could not be read ({type(exc).__name__}: {exc})")
+        return []
     peer_name = f"PyPI {post['version']}, gunicorn {isso_peer.WORKERS} workers"
     # As for Kabar's row: an answer naming another poster's comment is not a correct one
     # (bench/run.py counts it, the comment being stored).
@@ -483,13 +493,11 @@ def isso_rows(peer, posts, args):
 
 
 def isso_peers(rows):
-    """The Isso row each Kabar row is divided by: (database, kind) -> row, the kind "get"
-    for both list GETs; an Isso row paired with no database ("pair") serves them all."""
-    peers = {}
-    for row in rows:
-        if row.get("isso"):
-            peers[(row.get("pair"), row["kind"])] = row
-    return lambda row: peers.get((row["engine"], peer_kind(row)), peers.get((None, peer_kind(row))))
+    """The Isso row each Kabar row is divided by, the one of its kind measured beside its
+    database's rows (its "pair"): a function of the Kabar row, None when there is none.
+    The kind is "get" for both list GETs."""
+    peers = {(row["pair"], row["kind"]): row for row in rows if row.get("isso")}
+    return lambda row: peers.get((row["engine"], peer_kind(row)))
 
 
 def peer_kind(row):

@@ -427,10 +427,8 @@ def reconcile(acked, rows):
 
 def stored_rows(server, run_id):
     rows = []
-    for one in post_load.run_ids(run_id):
-        rows += server.query(
-            "SELECT id, mode, text FROM comments WHERE text LIKE ?", (f"%[kb:{one}-%",)
-        )
+    for pattern in post_load.marker_patterns(run_id):
+        rows += server.query("SELECT id, mode, text FROM comments WHERE text LIKE ?", (pattern,))
     return rows
 
 
@@ -459,14 +457,14 @@ class Peer:
         self.server = IssoServer(venv=self.venv, moderation=moderation)
 
     def __enter__(self):
-        server = self.server.start()
         try:
+            server = self.server.start()
             log(f"Isso {self.version}: gunicorn on port {server.port}, database {server.dbpath}")
             self.approved = seed(server, self.uri, self.commenters)
             before = self.before_posts(server, self.uri) if self.before_posts else None
             self.before = before
         except BaseException:
-            server.stop()
+            self.server.stop()
             raise
         return self
 
@@ -526,6 +524,17 @@ class Peer:
                 "moderation": self.moderation,
             },
         }
+
+
+def start_or_none(stack, **peer):
+    """A Peer (its arguments: `peer`) started in the ExitStack `stack`, or None, the reason
+    logged, when Isso could not be installed or started: the Kabar rows beside it stand
+    without it."""
+    try:
+        return stack.enter_context(Peer(**peer))
+    except Exception as exc:
+        log(f"Isso: not measured ({type(exc).__name__}: {exc})")
+        return None
 
 
 def measure(*, duration=15.0, **peer):

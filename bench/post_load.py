@@ -251,9 +251,10 @@ def merged(parts):
     return whole
 
 
-def run_ids(run_id):
-    """The ids of the runs a Stats' `run_id` names (one, or those of the slices merged)."""
-    return run_id.split(",")
+def marker_patterns(run_id):
+    """SQL LIKE patterns matching the comments of the runs a Stats' `run_id` names (one,
+    or those of the slices merged): one per run."""
+    return [f"%[kb:{one}-%" for one in run_id.split(",")]
 
 
 def _pct(values, pct):

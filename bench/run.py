@@ -4,9 +4,10 @@ Starts Kabar with production settings (`kabar serve`) on a throwaway SQLite site
 demo content and an article with 50 approved comments; saves that article's HTML for
 nginx to serve as the reference; runs wrk (16 connections, bounded) against the reference,
 Kabar's cached article, the uncached article, the section front and the example nginx
-configuration in front of Kabar; then 8 concurrent comment posters, and the same posters
-against Isso (bench/isso_peer.py: from PyPI, gunicorn, its own SQLite database). Repeats on
-PostgreSQL when 127.0.0.1:5432 answers. Prints one table. Everything on 127.0.0.1, every
+configuration in front of Kabar; then the same 8 concurrent comment posters against Isso
+(bench/isso_peer.py: from PyPI, gunicorn, its own SQLite database, started afresh) and right
+after against Kabar, whose ratio is to that Isso run. Repeats on PostgreSQL when
+127.0.0.1:5432 answers. Prints one table. Everything on 127.0.0.1, every
 process stopped at the end, whatever happens.
 
     .venv/bin/python -m bench.run [--duration 10] [--no-postgres] [--quick] [--no-isso]
@@ -28,9 +29,9 @@ from pathlib import Path
 from bench import harness, isso_peer
 from bench.front import bypass_headers, cache_state, front_server_block
 from bench.post_load import Config as PostConfig
+from bench.post_load import marker_patterns
 from bench.post_load import merged as post_merged
 from bench.post_load import run as post_run
-from bench.post_load import run_ids
 
 GOALS = {
     "cached_vs_nginx": 0.50,
@@ -107,9 +108,10 @@ def post_rows(label, server, site, args):
     """The comment-POST row for one Kabar server, and, unless --no-isso, Isso's row measured
     right before it, as each wrk row is paired with a run of the nginx reference: the load
     the shared machine carries from elsewhere then weighs on both alike, and Kabar's ratio
-    is to that Isso row. Isso starts fresh for each pair, its thread seeded as Kabar's is.
+    is to that Isso row (`isso_rps`), never to another database's. Isso starts fresh for
+    each pair, its thread seeded as Kabar's is; should it fail, Kabar's row stands alone.
     With --post-slices N the two alternate in N slices each (Isso, Kabar, Isso, …),
-    --post-duration in all for each, with the disk's writeback settled between slices.
+    --post-duration in all for each, the disk's writeback settled between slices.
     Measured (bench/README.md): slices made the PostgreSQL ratio lower, not steadier, and
     the posters' synchronised form fetches at each slice's start raised the workers' peak
     memory, so one slice is the default."""
@@ -118,17 +120,13 @@ def post_rows(label, server, site, args):
     with contextlib.ExitStack() as stack:
         peer = None
         if not args.no_isso:
-            try:
-                peer = stack.enter_context(
-                    isso_peer.Peer(
-                        posters=args.posters,
-                        uri=site.info["article_url"],
-                        commenters=known or isso_peer.KNOWN_COMMENTERS,
-                        moderation=args.isso_moderation == "kabar",
-                    )
-                )
-            except Exception as exc:  # Kabar's row stands without it
-                log(f"Isso: no row ({type(exc).__name__}: {exc})")
+            peer = isso_peer.start_or_none(
+                stack,
+                posters=args.posters,
+                uri=site.info["article_url"],
+                commenters=known or isso_peer.KNOWN_COMMENTERS,
+                moderation=args.isso_moderation == "kabar",
+            )
         slices = max(1, args.post_slices) if peer else 1
         cfg = PostConfig(
             port=server.port,
@@ -137,30 +135,50 @@ def post_rows(label, server, site, args):
             duration=args.post_duration / slices,
             known_commenters=known,
         )
-        profilers = profile(server, args, label, args.post_duration * (2 if peer else 1))
         for n in range(slices):
             if peer:
-                isso_parts.append(peer.post(cfg.duration))
-                settle()
+                peer = isso_post(peer, isso_parts, cfg.duration)
+                if peer and slices > 1:
+                    settle()
+            name = f"{label}, slice {n + 1}" if slices > 1 else label
+            profilers = profile(server, args, name, cfg.duration)
             parts.append(post_run(cfg))
-            settle()
-            if slices > 1:
+            for proc in profilers:
+                proc.wait(timeout=60)
+            if slices > 1 and n + 1 < slices:
+                settle()
+            if peer and slices > 1:
                 isso_rate, rate = (
                     p.summary()["acknowledged_per_s"] for p in (isso_parts[-1], parts[-1])
                 )
-                log(
-                    f"{label}, slice {n + 1} of {slices}: "
-                    f"Isso {isso_rate:,.0f}/s, Kabar {rate:,.0f}/s"
-                )
-        for proc in profilers:
-            proc.wait(timeout=60)
+                log(f"{name} of {slices}: Isso {isso_rate:,.0f}/s, Kabar {rate:,.0f}/s")
         if peer:
-            isso = peer.row(isso_parts)
+            isso = isso_row(peer, isso_parts)
     row = kabar_post_row(label, site, post_merged(parts))
     if isso is None:
         return [row]
     row["isso_rps"] = isso["rps"]
     return [isso, row]
+
+
+def isso_post(peer, parts, duration):
+    """One run of the posters against Isso, added to `parts`: the peer, or None (the reason
+    logged, nothing added) when Isso failed: Kabar's runs carry on without it."""
+    try:
+        parts.append(peer.post(duration))
+    except Exception as exc:
+        log(f"Isso: no row, its posters failed ({type(exc).__name__}: {exc})")
+        parts.clear()
+        return None
+    return peer
+
+
+def isso_row(peer, parts):
+    try:
+        return peer.row(parts)
+    except Exception as exc:
+        log(f"Isso: no row, its run could not be read ({type(exc).__name__}: {exc})")
+        return None
 
 
 def settle():
@@ -172,16 +190,9 @@ def settle():
 def kabar_post_row(label, site, stats):
     summary = stats.summary()
     statuses = collections.Counter()
-    for run_id in run_ids(stats.run_id):
-        statuses.update(
-            dict(
-                site.query(
-                    "SELECT status, COUNT(*) FROM discussion_comment WHERE body LIKE ? "
-                    "GROUP BY status",
-                    (f"%[kb:{run_id}-%",),
-                )
-            )
-        )
+    for pattern in marker_patterns(stats.run_id):
+        sql = "SELECT status, COUNT(*) FROM discussion_comment WHERE body LIKE ? GROUP BY status"
+        statuses.update(dict(site.query(sql, (pattern,))))
     statuses = dict(statuses)
     stored = sum(statuses.values())
     errors = sum(summary["refused"].values()) + summary["in_doubt"]
@@ -309,14 +320,11 @@ def is_kabar_posts(row):
 
 
 def add_isso_ratios(rows):
-    """Kabar's accepted POSTs/s ÷ Isso's, on every Kabar comment-POST row (`vs_isso`): to
-    the Isso run it alternated with (`isso_rps`), or else to the run's one Isso row."""
-    isso = next((r for r in rows if r.get("isso")), None)
+    """Kabar's accepted POSTs/s ÷ Isso's, on every Kabar comment-POST row measured beside an
+    Isso run (`isso_rps`): `vs_isso`."""
     for row in rows:
-        if not is_kabar_posts(row):
-            continue
-        peer = row.get("isso_rps", isso["rps"] if isso is not None else None)
-        if peer is not None:
+        if is_kabar_posts(row) and "isso_rps" in row:
+            peer = row["isso_rps"]
             row["vs_isso"] = row["rps"] / peer if peer else float("nan")
     return rows
 
@@ -420,10 +428,9 @@ def goals(rows, memory_by_kind):
             )
         )
     lines = [f"- [{'x' if ok else ' '}] {name}: {value}" for name, ok, value in checks]
-    isso = next((r for r in rows if r.get("isso")), None)
     ratios = ", ".join(
         f"{r['label'].split(': ')[0] if ': ' in r['label'] else 'SQLite'} "
-        f"{fmt_times(r['vs_isso'])} (Isso {r.get('isso_rps', isso and isso['rps']):,.0f}/s)"
+        f"{fmt_times(r['vs_isso'])} (Isso {r['isso_rps']:,.0f}/s)"
         for r in rows
         if "vs_isso" in r
     )

@@ -114,8 +114,11 @@ def test_the_venv_lives_in_an_ignored_directory():
 
 
 def rows():
+    """A table's rows: each Kabar POST row with the rate of the Isso run measured beside it
+    (bench.run.post_rows puts it there), the SQLite one's shown as a row of its own."""
     return [
-        {"label": "comment POSTs, 8 posters", "rps": 98.0, "p50": 72.6, "p99": 195.8},
+        {"label": "comment POSTs, 8 posters", "rps": 98.0, "p50": 72.6, "p99": 195.8}
+        | {"isso_rps": 280.0},
         {
             "label": isso_peer.label("0.14.0", 8),
             "rps": 280.0,
@@ -123,7 +126,8 @@ def rows():
             "p99": 60.0,
             "isso": True,
         },
-        {"label": "PostgreSQL: comment POSTs, 8 posters", "rps": 70.0, "p50": 80, "p99": 150},
+        {"label": "PostgreSQL: comment POSTs, 8 posters", "rps": 70.0, "p50": 80, "p99": 150}
+        | {"isso_rps": 280.0},
         {"label": "PostgreSQL: section front", "rps": 27000.0, "p50": 0.5, "p99": 9},
     ]
 
@@ -136,9 +140,13 @@ def test_every_kabar_post_row_gets_its_ratio_to_isso():
     assert "vs_isso" not in table[3]  # not a POST row
 
 
-def test_no_isso_row_no_ratio():
-    table = run.add_isso_ratios([r for r in rows() if not r.get("isso")])
-    assert all("vs_isso" not in r for r in table)
+def test_a_post_row_measured_without_isso_gets_no_ratio_from_another_s_isso_run():
+    table = rows()
+    del table[2]["isso_rps"]  # Isso could not run beside PostgreSQL's row
+    table = run.add_isso_ratios(table)
+    assert table[0]["vs_isso"] == 98 / 280
+    assert "vs_isso" not in table[2]
+    assert "in this run: SQLite 0.35× (Isso 280/s)\n" in run.goals(table, {}) + "\n"
 
 
 def test_ratios_print_as_times():
@@ -170,15 +178,17 @@ def test_a_post_row_measured_beside_isso_is_divided_by_that_isso_run():
     paired[0]["isso_rps"] = 196.0
     table = run.add_isso_ratios(paired)
     assert table[0]["vs_isso"] == 98 / 196
-    assert table[2]["vs_isso"] == 70 / 280  # no run of its own: the table's Isso row
+    assert table[2]["vs_isso"] == 70 / 280
     assert "SQLite 0.50× (Isso 196/s), PostgreSQL 0.25× (Isso 280/s)" in run.goals(table, {})
 
 
 class FakeIsso:
-    """isso_peer.Peer without a server: each slice answers `rate` posts a second."""
+    """isso_peer.Peer without a server: each slice answers `rate` posts a second; its
+    posters fail from the `fail_at`-th run on."""
 
-    def __init__(self, calls, rate):
-        self.calls, self.rate = calls, rate
+    def __init__(self, calls, rate, fail_at=None):
+        self.calls, self.rate, self.fail_at = calls, rate, fail_at
+        self.runs = 0
 
     def __call__(self, **kwargs):
         self.calls.append(("start", kwargs["uri"]))
@@ -191,6 +201,9 @@ class FakeIsso:
         self.calls.append(("stop",))
 
     def post(self, duration):
+        self.runs += 1
+        if self.fail_at is not None and self.runs >= self.fail_at:
+            raise ConnectionRefusedError("Isso is gone")
         self.calls.append(("isso", duration))
         return slice_stats(f"i{len(self.calls)}", duration, self.rate)
 
@@ -233,7 +246,8 @@ def test_kabars_posts_alternate_with_isso_s_in_slices(monkeypatch):
     isso, kabar_row = run.post_rows("comment POSTs, 8 posters", server, site, args)
     assert calls == [
         ("start", "/kabar-internasional/artikel/"),
-        *[("isso", 5.0), ("settle",), ("kabar", 5.0), ("settle",)] * 3,
+        *[("isso", 5.0), ("settle",), ("kabar", 5.0), ("settle",)] * 2,
+        *[("isso", 5.0), ("settle",), ("kabar", 5.0)],
         ("stop",),
     ]
     assert isso["rps"] == 300 and kabar_row["rps"] == 600
@@ -241,6 +255,46 @@ def test_kabars_posts_alternate_with_isso_s_in_slices(monkeypatch):
     assert run.add_isso_ratios([isso, kabar_row])[1]["vs_isso"] == 2.0
     # What was stored is counted over every slice's posts.
     assert len(site.asked) == 3 and kabar_row["detail"]["stored"] == 30
+
+
+def run_pair(monkeypatch, peer, argv):
+    calls = peer.calls
+
+    def kabar(cfg):
+        calls.append(("kabar", cfg.duration))
+        return slice_stats(f"k{len(calls)}", cfg.duration, 600)
+
+    monkeypatch.setattr(run.isso_peer, "Peer", peer)
+    monkeypatch.setattr(run, "post_run", kabar)
+    monkeypatch.setattr(run, "settle", lambda: calls.append(("settle",)))
+    args = run.parse_args(["--posts-only", *argv])
+    server = types.SimpleNamespace(port=8000)
+    return run.post_rows("PostgreSQL: comment POSTs, 8 posters", server, FakeSite(), args)
+
+
+def test_by_default_isso_runs_right_before_kabar_once(monkeypatch):
+    peer = FakeIsso([], rate=350)
+    isso, row = run_pair(monkeypatch, peer, [])
+    assert peer.calls == [
+        ("start", "/kabar-internasional/artikel/"),
+        ("isso", 15.0),
+        ("kabar", 15.0),
+        ("stop",),
+    ]
+    assert row["isso_rps"] == isso["rps"] == 350
+
+
+def test_isso_failing_midway_leaves_kabars_row_standing_alone(monkeypatch):
+    peer = FakeIsso([], rate=350, fail_at=2)
+    (row,) = run_pair(monkeypatch, peer, ["--post-slices", "3"])
+    assert [c[0] for c in peer.calls] == ["start", "isso", "settle", "kabar", "settle"] + [
+        "kabar",
+        "settle",
+        "kabar",
+        "stop",
+    ]
+    assert row["rps"] == 600 and "isso_rps" not in row
+    assert "vs_isso" not in run.add_isso_ratios([row])[0]
 
 
 def test_without_isso_kabar_posts_in_one_run(monkeypatch):
@@ -311,3 +365,13 @@ def test_gunicorn_forks_a_worker_only_once_isso_has_let_go_of_its_lock(monkeypat
     hooks["pre_fork"](server=None, worker=None)
     assert released and time.monotonic() >= released[0]
     assert not app.lock.locked()
+
+
+def test_isso_s_slices_merge_with_what_each_answered():
+    first = isso_peer.IssoStats(run_id="aa", started=0.0, ended=5.0)
+    first.modes.update({"published": 3, "held": 2})
+    second = isso_peer.IssoStats(run_id="bb", started=9.0, ended=14.0)
+    second.modes.update({"held": 4})
+    whole = post_load.merged([first, second])
+    assert isinstance(whole, isso_peer.IssoStats)
+    assert whole.modes == {"published": 3, "held": 6}

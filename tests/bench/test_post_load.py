@@ -161,14 +161,19 @@ def test_slices_of_a_run_merge_into_one():
     first.refused = collections.Counter({429: 1})
     first.refusal_samples = {429: "slow down"}
     first.ack_latency = [4.0, 6.0]
+    first.ack_times = [(11.0, "aa-0-0"), (12.0, "aa-1-0")]
+    first.form_errors = collections.Counter({"GET 503": 1})
     second = post_load.Stats(run_id="bb", started=40.0, ended=45.0, sent=3)
     second.acked = {"bb-0-0": 3}
     second.refused = collections.Counter({429: 2, 500: 1})
     second.refusal_samples = {429: "later", 500: "boom"}
     second.in_doubt = ["bb-1-0"]
     second.ack_latency = [8.0]
+    second.ack_times = [(41.0, "bb-0-0")]
+    second.form_errors = collections.Counter({"GET 503": 2, "InDoubt": 1})
     whole = post_load.merged([first, second])
-    assert post_load.run_ids(whole.run_id) == ["aa", "bb"]
+    assert post_load.marker_patterns(whole.run_id) == ["%[kb:aa-%", "%[kb:bb-%"]
+    assert [marker for _at, marker in whole.ack_times] == ["aa-0-0", "aa-1-0", "bb-0-0"]
     summary = whole.summary()
     assert summary["seconds"] == 10.0  # the slices' own time, not the 35 s they spanned
     assert summary["acknowledged"] == 3 and summary["acknowledged_per_s"] == 0.3
@@ -176,5 +181,6 @@ def test_slices_of_a_run_merge_into_one():
     assert summary["refusal_samples"] == {429: "slow down", 500: "boom"}
     assert summary["in_doubt"] == 1 and summary["sent"] == 7 and summary["not_sent"] == 1
     assert summary["p50_ms"] == 6.0
+    assert summary["form_errors"] == {"GET 503": 3, "InDoubt": 1}
     # The parts are left as they were.
     assert len(first.acked) == 2 and first.refused == {429: 1}
