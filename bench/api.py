@@ -418,7 +418,7 @@ def kabar_rows(site, engine, args, workdir):
                 label, url, headers=uncached, strings=needles(), script_dir=workdir, args=args
             )
             rows.append({**row, "kind": GET_UNCACHED, "engine": engine})
-            isso_posts = isso_run(peer, args.post_duration) if peer else None
+            isso_posts = isso_peer.post_or_none(peer, args.post_duration) if peer else None
             label = f"{prefix}API comment POSTs, {args.posters} posters"
             rows.append({**post_row(label, server, site, args), "kind": POST, "engine": engine})
             if isso_posts is not None:
@@ -458,23 +458,11 @@ def isso_peer_for(args, info, workdir, stack):
     )
 
 
-def isso_run(peer, duration):
-    """Isso's posters for `duration` seconds, or None (the reason logged) if they failed:
-    Kabar's rows stand without Isso's."""
-    try:
-        return peer.post(duration)
-    except Exception as exc:
-        log(f"Isso: no rows, its posters failed ({type(exc).__name__}: {exc})")
-        return None
-
-
 def isso_rows(peer, posts, args):
     """Isso's list GET and POST rows from its Peer and its posters' run; [] (the reason
     logged) if the run could not be read."""
-    try:
-        post = peer.row([posts])
-    except Exception as exc:
-        log(f"Isso: no rows, its run could not be read ({type(exc).__name__}: {exc})")
+    post = isso_peer.row_or_none(peer, [posts])
+    if post is None:
         return []
     peer_name = f"PyPI {post['version']}, gunicorn {isso_peer.WORKERS} workers"
     # As for Kabar's row: an answer naming another poster's comment is not a correct one

@@ -461,8 +461,7 @@ class Peer:
             server = self.server.start()
             log(f"Isso {self.version}: gunicorn on port {server.port}, database {server.dbpath}")
             self.approved = seed(server, self.uri, self.commenters)
-            before = self.before_posts(server, self.uri) if self.before_posts else None
-            self.before = before
+            self.before = self.before_posts(server, self.uri) if self.before_posts else None
         except BaseException:
             self.server.stop()
             raise
@@ -534,6 +533,25 @@ def start_or_none(stack, **peer):
         return stack.enter_context(Peer(**peer))
     except Exception as exc:
         log(f"Isso: not measured ({type(exc).__name__}: {exc})")
+        return None
+
+
+def post_or_none(peer, duration):
+    """`peer.post(duration)`, or None, the reason logged, when Isso's posters failed: the
+    Kabar rows beside it stand without it."""
+    try:
+        return peer.post(duration)
+    except Exception as exc:
+        log(f"Isso: no row, its posters failed ({type(exc).__name__}: {exc})")
+        return None
+
+
+def row_or_none(peer, parts):
+    """`peer.row(parts)`, or None, the reason logged, when the run could not be read."""
+    try:
+        return peer.row(parts)
+    except Exception as exc:
+        log(f"Isso: no row, its run could not be read ({type(exc).__name__}: {exc})")
         return None
 
 

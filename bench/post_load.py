@@ -230,7 +230,7 @@ class Stats:
 def merged(parts):
     """The Stats of several runs (slices of one measurement, with other work between them)
     taken as one run: what each counted, added up, over the sum of their durations. Its
-    `run_id` is theirs joined with commas (`run_ids` splits it again)."""
+    `run_id` is theirs joined with commas (`marker_patterns` reads it)."""
     first = parts[0]
     whole = type(first)(run_id=",".join(part.run_id for part in parts))
     for part in parts:

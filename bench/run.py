@@ -137,9 +137,13 @@ def post_rows(label, server, site, args):
         )
         for n in range(slices):
             if peer:
-                peer = isso_post(peer, isso_parts, cfg.duration)
-                if peer and slices > 1:
-                    settle()
+                part = isso_peer.post_or_none(peer, cfg.duration)
+                if part is None:
+                    peer = None  # Kabar's runs carry on without Isso
+                else:
+                    isso_parts.append(part)
+                    if slices > 1:
+                        settle()
             name = f"{label}, slice {n + 1}" if slices > 1 else label
             profilers = profile(server, args, name, cfg.duration)
             parts.append(post_run(cfg))
@@ -153,32 +157,12 @@ def post_rows(label, server, site, args):
                 )
                 log(f"{name} of {slices}: Isso {isso_rate:,.0f}/s, Kabar {rate:,.0f}/s")
         if peer:
-            isso = isso_row(peer, isso_parts)
+            isso = isso_peer.row_or_none(peer, isso_parts)
     row = kabar_post_row(label, site, post_merged(parts))
     if isso is None:
         return [row]
     row["isso_rps"] = isso["rps"]
     return [isso, row]
-
-
-def isso_post(peer, parts, duration):
-    """One run of the posters against Isso, added to `parts`: the peer, or None (the reason
-    logged, nothing added) when Isso failed: Kabar's runs carry on without it."""
-    try:
-        parts.append(peer.post(duration))
-    except Exception as exc:
-        log(f"Isso: no row, its posters failed ({type(exc).__name__}: {exc})")
-        parts.clear()
-        return None
-    return peer
-
-
-def isso_row(peer, parts):
-    try:
-        return peer.row(parts)
-    except Exception as exc:
-        log(f"Isso: no row, its run could not be read ({type(exc).__name__}: {exc})")
-        return None
 
 
 def settle():
