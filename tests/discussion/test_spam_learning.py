@@ -2,6 +2,7 @@
 never the only reason a comment is thrown out."""
 
 import random
+import tracemalloc
 
 import pytest
 from django.db import connection
@@ -285,3 +286,32 @@ def test_the_counts_a_post_wants_are_read_with_its_commenter_on_postgresql(
     # What was read is kept: the same words again ask for no count.
     with django_assert_num_queries(0):
         classifier.DatabaseCounts().lookup(classifier.features_of(comment))
+
+
+def test_a_flood_of_new_words_holds_the_process_s_spam_memory_to_a_few_megabytes():
+    """Every comment of a flood of random text brings new words, hence new letter groups:
+    the counts read for them (classifier._known) and the grams made of them
+    (word_grams) are kept in each web worker, up to their limits. This flood (about 9,500
+    new words, 37,000 new features) kept 4.5 MB at this code's limits (20,000 counts,
+    4,096 words) and 10.5 MB at the earlier ones (200,000, 16,384), which a longer flood
+    filled: 20 MB and 12 MB of a worker's resident memory."""
+    classifier.forget_known_counts()
+    classifier.word_grams.cache_clear()
+    rng = random.Random(11)
+    counts = classifier.DatabaseCounts()
+
+    def word():
+        return "".join(rng.choice("bcdfghjklmnprstvwyz") + rng.choice("aiueo") for _ in range(6))
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(170):
+            feats = classifier.features(" ".join(word() for _ in range(100)))
+            counts.lookup(feats)
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert classifier.word_grams.cache_info().currsize <= classifier.WORDS_KEPT
+    assert len(classifier._known.entries) <= classifier.KNOWN_MAX
+    assert kept < 8_000_000, f"{kept / 1e6:.1f} MB kept"
