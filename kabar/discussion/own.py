@@ -17,6 +17,7 @@ from kabar.core.ids import parse_id
 from .models import Comment, normalise_email
 from .policy import site_rules
 from .selectors import held_for_author, held_for_author_state
+from .validation import is_one_line_text
 
 # Signed, HttpOnly: the comments this browser sent, as "id.created" pairs. It shows held
 # comments to their author and proves authorship for editing and deleting; a request that
@@ -37,10 +38,11 @@ def remembered_email(request):
     can make: only trusted_proofs can show the address is the reader's."""
     try:
         details = json.loads(unquote(request.COOKIES.get(COMMENTER_COOKIE, "")))
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python recurses
         return ""
     email = details.get("email") if isinstance(details, dict) else None
-    return normalise_email(email) if isinstance(email, str) else ""
+    # Nothing but text (no lone surrogate, which no UTF-8 encodes, nor a control character).
+    return normalise_email(email) if isinstance(email, str) and is_one_line_text(email) else ""
 
 
 def own_comments(request):

@@ -192,6 +192,32 @@ def test_a_forged_forwarded_header_does_not_make_a_new_reader(published):
     assert Report.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "remembered",
+    [
+        "[" * 5000,  # nested deeper than Python's JSON reader recurses
+        quote("{" + '"email":{' * 1500),
+        quote(json.dumps({"email": "\ud800@example.org"})),  # a lone surrogate
+        quote(json.dumps({"email": "pelapor\u0000@example.org"})),
+        quote(json.dumps(["not", "details"])),
+    ],
+)
+def test_a_forged_remembered_details_cookie_makes_an_ordinary_reader(published, remembered):
+    """The details the form remembers are a cookie any browser can write: whatever it holds,
+    the report is taken as from the reader's address, not refused with an error."""
+    client = reader()
+    client.cookies[COMMENTER_COOKIE] = remembered
+    response = client.post(report_url(published), {"reason": "spam"})
+    assert response.status_code == 200
+    assert "Your report has been sent to the moderators." in response.content.decode()
+    report = Report.objects.get()
+    assert report.comment_id == published.pk
+    # The same reader as without the cookie: a second report from that address is one.
+    client.cookies.pop(COMMENTER_COOKIE)
+    again = client.post(report_url(published), {"reason": "abuse"})
+    assert "You have already reported this comment." in again.content.decode()
+
+
 # Who may hide a comment.
 
 
