@@ -26,7 +26,7 @@ VERSIONS = (0, 1)
 def _meta(line):
     try:
         meta = json.loads(line)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # nested deeper than Python recurses too
         raise FormatError(f"not a Remark42 backup: the first line is not JSON ({exc})") from exc
     if not isinstance(meta, dict) or not {"users", "posts"} & meta.keys():
         raise FormatError("not a Remark42 backup: the first line has no users or posts")
@@ -118,7 +118,7 @@ def read_remark42(path, *, now=None):
                     continue
                 try:
                     data = json.loads(line)
-                except json.JSONDecodeError as exc:
+                except (ValueError, RecursionError) as exc:
                     raise FormatError(f"line {number} is not JSON ({exc})") from exc
                 comment = _comment(data, users, number)
                 url = _str(data, "locator", "url").strip()
