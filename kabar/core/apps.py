@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.urls import register_converter
 
 from .ids import IdConverter
+from .segments import SegmentConverter
 
 
 class CoreConfig(AppConfig):
@@ -9,5 +10,7 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        # Before any URLconf is read: the apps' patterns use <id:...> (kabar/core/ids.py).
+        # Before any URLconf is read: the apps' patterns use <id:...> (kabar/core/ids.py)
+        # and <segment:...> (kabar/core/segments.py).
         register_converter(IdConverter, "id")
+        register_converter(SegmentConverter, "segment")

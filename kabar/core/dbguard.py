@@ -7,7 +7,7 @@ import sys
 import time
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
@@ -74,12 +74,18 @@ def unavailable_if_database_down(request):
 
 
 class DatabaseUnavailableMiddleware:
-    """Turns a database outage met while serving a request into the 503 page."""
+    """Turns a database outage met while serving a request into the 503 page, and answers
+    an address no database query may carry with the 404 page before anything looks it up."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path_info:
+            # PostgreSQL refuses NUL in a query's text, where SQLite finds nothing: a page's,
+            # a slug's, a redirect's lookup (Wagtail's and the WordPress one) would fail
+            # with a 500. No address of the site holds one.
+            raise Http404
         try:
             return self.get_response(request)
         except DATABASE_DOWN as exc:

@@ -9,6 +9,7 @@ JSON API, the widget, the importers): an address on a registered site gives that
 thread for it, an address of one of Kabar's own pages gives the page itself, any other
 address is refused."""
 
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -20,6 +21,7 @@ from wagtail.models import Page, Site
 
 from kabar.core import ratelimit
 from kabar.core.memo import site_wide
+from kabar.core.xmlsafe import xml_safe
 
 from . import targets
 from .addresses import BadAddress, address_key, normalise_origin, normalise_url, origin_of
@@ -178,9 +180,12 @@ def _own_pages(roots):
 
 
 def thread_title(title, address):
-    """A thread's title from the embedding page's title (one line, trimmed), or its path."""
-    title = " ".join(str(title or "").split())[:TITLE_MAX_LENGTH]
-    return title or urlsplit(address).path[:TITLE_MAX_LENGTH]
+    """A thread's title from the embedding page's title (one line, trimmed, without what
+    no page or feed can carry: NUL, which PostgreSQL also refuses, other control
+    characters, lone surrogates), or its path."""
+    words = xml_safe(str(title or "")).split()
+    title = " ".join("".join(c for c in word if unicodedata.category(c) != "Cc") for word in words)
+    return " ".join(title.split())[:TITLE_MAX_LENGTH] or urlsplit(address).path[:TITLE_MAX_LENGTH]
 
 
 def _make_thread(site, address, title, client_ip):

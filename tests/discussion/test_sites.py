@@ -104,6 +104,24 @@ def test_a_thread_is_made_on_first_use_and_found_after(blog):
     assert ExternalThread.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("title", "kept"),
+    [
+        ("Berita\x00 hari ini", "Berita hari ini"),  # PostgreSQL refuses NUL in text
+        ("a\x00b\x01c\x7fd\x85e", "abcd e"),  # U+0085 is a line break
+        ("\x01 \x7f", "/tulisan/kendali"),  # nothing left: the address's path
+        ("Judul\ud800 rusak", "Judul rusak"),
+        ("  Judul\tdi\r\ndua baris ", "Judul di dua baris"),
+    ],
+)
+def test_a_thread_s_title_keeps_only_text(blog, title, kept):
+    """The title comes from the embedding page (any script can send one): whatever no page
+    or feed can carry is left out, and the thread is made on every database."""
+    made = sites.resolve("https://blog.example.org/tulisan/kendali", title=title, create=True)
+    assert made.target.title == kept
+    assert ExternalThread.objects.get().title == kept
+
+
 def test_without_create_an_unknown_address_has_no_thread(blog):
     found = sites.resolve("https://blog.example.org/belum-ada")
     assert found.site.pk == blog.pk and found.target is None
