@@ -142,6 +142,23 @@ def test_edit_within_the_window_saves_text_and_marks_it_edited(english, article)
     assert "(edited)" in html
 
 
+def test_an_edit_in_invalid_utf8_is_refused_and_the_comment_kept(english, article):
+    comment = approved(article)
+    give_own_cookie(english, comment)
+    give_trusted_cookie(english)
+    response = english.generic(
+        "POST",
+        edit_url(comment),
+        "body=%FF%FE+teks+baru",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Komentar pertama saya."
+    assert comment.edited_at is None
+
+
 def test_edit_runs_the_moderation_rules_again(client, article):
     discussion_settings(moderation_words="kasino")
     comment = approved(article)

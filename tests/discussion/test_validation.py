@@ -258,6 +258,44 @@ def test_invalid_utf8_in_a_hidden_field_is_reported_for_the_whole_form(article):
     assert Comment.objects.count() == 0
 
 
+def post_multipart(article, body):
+    """The comment form posted as multipart/form-data, its body as the bytes `body`."""
+    boundary = "kabarbatas"
+    fields = {
+        "page": str(article.pk).encode(),
+        "body": body,
+        "author_name": b"Dewi",
+        "author_email": EMAIL.encode(),
+        "form_token": builders.form_token(article).encode(),
+    }
+    raw = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        + value
+        + b"\r\n"
+        for name, value in fields.items()
+    )
+    return Client().generic(
+        "POST",
+        POST_URL,
+        raw + f"--{boundary}--\r\n".encode(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_in_a_multipart_post_is_reported_too(article):
+    """A form sends multipart/form-data only when told to, but a client may: its parts are
+    decoded as leniently, and nothing with U+FFFD for what was sent is stored."""
+    response = post_multipart(article, b"Komentar tentang \xff\xfe desa.")
+    assert response.status_code == 400
+    assert field_error(response.content.decode(), "body") == in_indonesian(UNDECODABLE)
+    assert Comment.objects.count() == 0
+    # The same post in valid UTF-8 is taken: the check is of the bytes, not of the format.
+    taken = post_multipart(article, "Komentar tentang désa.".encode())
+    assert taken.status_code == 302
+    assert Comment.objects.get().body == "Komentar tentang désa."
+
+
 @pytest.mark.django_db
 def test_the_message_follows_the_readers_language(article):
     client = Client()
@@ -269,7 +307,7 @@ def test_the_message_follows_the_readers_language(article):
 
 @pytest.mark.django_db
 def test_a_character_cut_in_two_by_the_field_separator_is_still_reported(article):
-    """The whole body is checked first (views.comments._undecodable): "Dew\\xe2" and a next
+    """The whole body is checked first (views.comments.undecodable_fields): "Dew\\xe2" and a next
     field named "\\x82\\xac" would make "€" if the "&" between them were not there."""
     response = post_raw(Client(), article, author_name="Dew%E2", **{"%82%AC": "1"})
     html = response.content.decode()

@@ -30,6 +30,8 @@ from ..services import (
     comment_to_change,
     edit_deadline,
 )
+from ..submission import UNDECODABLE
+from .comments import undecodable_fields
 
 AVATAR_MAX_AGE = 60 * 60 * 24 * 365
 # Privacy requests from one client: each address also gets at most one mail in five
@@ -107,7 +109,10 @@ def comment_edit_view(request, comment_id):
         return _refused(request, exc.message, exc.comment)
     if request.method == "POST":
         form = CommentEditForm(request.POST)
-        if form.is_valid():
+        if "body" in undecodable_fields(request):
+            form.is_valid()
+            form.add_error("body", UNDECODABLE)
+        elif form.is_valid():
             try:
                 comment = comment_edit(
                     comment, body=form.cleaned_data["body"], proofs=trusted_proofs(request)

@@ -20,10 +20,17 @@ from ..models import Comment
 from ..own import COMMENTER_COOKIE, own_comments, store_own_comments, trusted_proofs
 
 
-def _undecodable(request):
+def undecodable_fields(request):
     """The names of the posted fields whose value is not valid UTF-8 (Django would read
     them with U+FFFD in place of the bad bytes, without a word)."""
     content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("multipart/form-data"):
+        # A form sends this only when told to. Its parts are decoded as leniently, and the
+        # raw body may be gone by now (read as a stream): a U+FFFD in a value is taken for
+        # bytes that were not UTF-8 (a reader hardly ever types one).
+        return frozenset(
+            name for name, values in request.POST.lists() if any("\ufffd" in v for v in values)
+        )
     if not content_type.startswith("application/x-www-form-urlencoded"):
         return frozenset()
     body = request.body.replace(b"+", b" ")
@@ -62,7 +69,7 @@ def facts_of(request):
         own=own_comments(request),
         proofs=trusted_proofs(request),
         cross_site=bool(same_origin_problem(request)),
-        undecodable=_undecodable(request),
+        undecodable=undecodable_fields(request),
         may_view=functools.partial(may_view, request),
     )
 
