@@ -25,6 +25,7 @@ CONTENT_PARAMETERS = frozenset(
 _NUMERIC_PARAMETERS = frozenset({"p", "page_id", "attachment_id", "cat", "author", "m"})
 _escapes = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _key_unsafe = re.compile(r"[%&=#\s]")
+_control = re.compile("[\x00-\x1f\x7f]")
 MAX_KEY_LENGTH = LegacyRedirect._meta.get_field("old_path").max_length
 SITE_KIND = "site"
 
@@ -35,9 +36,12 @@ def _decode_escapes(text):
     def decode(match):
         run = match.group(0)
         try:
-            return unquote_to_bytes(run).decode("utf-8")
+            decoded = unquote_to_bytes(run).decode("utf-8")
         except UnicodeDecodeError:
             return run.lower()
+        # A control character stays escaped: NUL above all, which PostgreSQL refuses in
+        # the lookup's text (no old address holds one anyway).
+        return run.lower() if _control.search(decoded) else decoded
 
     return unicodedata.normalize("NFC", _escapes.sub(decode, text))
 

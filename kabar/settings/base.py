@@ -237,6 +237,8 @@ KABAR_MAIL = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions; a forged key is no key (kabar/core/sessions.py).
+SESSION_ENGINE = "kabar.core.sessions"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

@@ -365,6 +365,18 @@ def test_bulk_select_all_in_listing_keeps_the_search(moderator_client, article, 
     assert status_of(other) == CommentStatus.PENDING
 
 
+def test_bulk_select_all_reads_the_search_as_the_listing_does(moderator_client, article, pending):
+    """A search holding NUL is no search to the listing (Wagtail's form refuses it), so the
+    listing shows every pending comment, and "select all" acts on what it showed (it
+    passed the raw value to the database, which PostgreSQL refuses: a 500)."""
+    listing = moderator_client.get(f"{LIST_URL}?status=pending&q=a%00b")
+    assert listing.status_code == 200
+    url = reverse("wagtail_bulk_action", args=["discussion", "comment", "trash"])
+    response = moderator_client.post(f"{url}?status=pending&q=a%00b&id=all", {"next": LIST_URL})
+    assert response.status_code == 302
+    assert status_of(pending) == CommentStatus.TRASH
+
+
 def test_inspect_shows_submission_time_in_local_time(moderator_client, pending):
     html = moderator_client.get(
         reverse("discussion_comments:inspect", args=[pending.pk])

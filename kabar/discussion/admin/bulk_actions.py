@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
+from wagtail.admin.forms.search import SearchForm
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from kabar.core.ids import parse_id
@@ -48,7 +49,10 @@ class CommentModerationBulkAction(SnippetBulkAction):
         filters = CommentFilterSet(self.request.GET, queryset=Comment.objects.all())
         if not filters.is_valid():
             return Comment.objects.none().values_list("pk", flat=True)
-        comments = search_comments(filters.qs, self.request.GET.get("q", ""))
+        # The query as the listing reads it (Wagtail's search form, which refuses NUL).
+        search = SearchForm(self.request.GET)
+        query = search.cleaned_data["q"] if search.is_valid() else ""
+        comments = search_comments(filters.qs, query)
         return comments.values_list("pk", flat=True)
 
     def get_execution_context(self):
