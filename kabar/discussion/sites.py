@@ -183,9 +183,9 @@ def thread_title(title, address):
     """A thread's title from the embedding page's title (one line, trimmed, without what
     no page or feed can carry: NUL, which PostgreSQL also refuses, other control
     characters, lone surrogates), or its path."""
-    words = xml_safe(str(title or "")).split()
-    title = " ".join("".join(c for c in word if unicodedata.category(c) != "Cc") for word in words)
-    return " ".join(title.split())[:TITLE_MAX_LENGTH] or urlsplit(address).path[:TITLE_MAX_LENGTH]
+    spaced = "".join(" " if unicodedata.category(c) == "Cc" else c for c in str(title or ""))
+    title = " ".join(xml_safe(spaced).split())[:TITLE_MAX_LENGTH]
+    return title or urlsplit(address).path[:TITLE_MAX_LENGTH]
 
 
 def _make_thread(site, address, title, client_ip):

@@ -195,8 +195,8 @@ def test_a_forged_forwarded_header_does_not_make_a_new_reader(published):
 @pytest.mark.parametrize(
     "remembered",
     [
-        "[" * 5000,  # nested deeper than Python's JSON reader recurses
-        quote("{" + '"email":{' * 1500),
+        "[" * 100_000,  # nested deeper than Python's JSON reader recurses (any version)
+        quote('{"email":' * 100_000),
         quote(json.dumps({"email": "\ud800@example.org"})),  # a lone surrogate
         quote(json.dumps({"email": "pelapor\u0000@example.org"})),
         quote(json.dumps(["not", "details"])),

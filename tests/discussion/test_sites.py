@@ -108,7 +108,7 @@ def test_a_thread_is_made_on_first_use_and_found_after(blog):
     ("title", "kept"),
     [
         ("Berita\x00 hari ini", "Berita hari ini"),  # PostgreSQL refuses NUL in text
-        ("a\x00b\x01c\x7fd\x85e", "abcd e"),  # U+0085 is a line break
+        ("a\x00b\x01c\x7fd\x85e\x0cf", "a b c d e f"),  # each as a space, as a tab is
         ("\x01 \x7f", "/tulisan/kendali"),  # nothing left: the address's path
         ("Judul\ud800 rusak", "Judul rusak"),
         ("  Judul\tdi\r\ndua baris ", "Judul di dua baris"),

@@ -258,7 +258,7 @@ def test_invalid_utf8_in_a_hidden_field_is_reported_for_the_whole_form(article):
     assert Comment.objects.count() == 0
 
 
-def post_multipart(article, body):
+def post_multipart(article, body, params=""):
     """The comment form posted as multipart/form-data, its body as the bytes `body`."""
     boundary = "kabarbatas"
     fields = {
@@ -278,7 +278,7 @@ def post_multipart(article, body):
         "POST",
         POST_URL,
         raw + f"--{boundary}--\r\n".encode(),
-        content_type=f"multipart/form-data; boundary={boundary}",
+        content_type=f"multipart/form-data; boundary={boundary}{params}",
     )
 
 
@@ -294,6 +294,36 @@ def test_invalid_utf8_in_a_multipart_post_is_reported_too(article):
     taken = post_multipart(article, "Komentar tentang désa.".encode())
     assert taken.status_code == 302
     assert Comment.objects.get().body == "Komentar tentang désa."
+
+
+@pytest.mark.django_db
+def test_a_multipart_post_in_another_charset_is_refused(article):
+    """Django decodes the parts in the charset the request names: latin-1 makes any bytes
+    into letters, with no U+FFFD to find. Comments are UTF-8."""
+    response = post_multipart(article, b"Komentar \xff\xfe desa.", "; charset=latin-1")
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_content_type_is_read_whatever_its_case(article):
+    response = Client().generic(
+        "POST",
+        POST_URL,
+        urlencode(
+            {
+                "page": article.pk,
+                "author_name": "Dewi",
+                "author_email": EMAIL,
+                "form_token": builders.form_token(article),
+            }
+        )
+        + "&body=%FF%FE+teks",
+        content_type="Application/X-WWW-Form-Urlencoded",
+    )
+    assert response.status_code == 400
+    assert field_error(response.content.decode(), "body") == in_indonesian(UNDECODABLE)
+    assert Comment.objects.count() == 0
 
 
 @pytest.mark.django_db

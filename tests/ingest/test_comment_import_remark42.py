@@ -134,8 +134,8 @@ BAD_BACKUPS = {
     "a broken line": ("\n".join([*LINES[:4], LINES[4][:40], *LINES[5:]]), "line 5 is not JSON"),
     "not a comment": ("\n".join([LINES[0], "[1, 2]"]), "line 2 is not a Remark42 comment"),
     "empty": ("", "the file is empty"),
-    "metadata nested too deep": ('{"users": ' + "[" * 5000 + "\n", "first line is not JSON"),
-    "a line nested too deep": ("\n".join([*LINES[:3], "[" * 5000, *LINES[3:]]), "line 4 is not"),
+    "metadata nested too deep": ('{"users": ' + "[" * 100_000 + "\n", "first line is not JSON"),
+    "a line nested too deep": ("\n".join([*LINES[:3], "[" * 100_000, *LINES[3:]]), "line 4 is not"),
 }
 
 

@@ -23,15 +23,18 @@ from ..own import COMMENTER_COOKIE, own_comments, store_own_comments, trusted_pr
 def undecodable_fields(request):
     """The names of the posted fields whose value is not valid UTF-8 (Django would read
     them with U+FFFD in place of the bad bytes, without a word)."""
-    content_type = request.META.get("CONTENT_TYPE", "")
-    if content_type.startswith("multipart/form-data"):
-        # A form sends this only when told to. Its parts are decoded as leniently, and the
-        # raw body may be gone by now (read as a stream): a U+FFFD in a value is taken for
-        # bytes that were not UTF-8 (a reader hardly ever types one).
+    content_type = request.content_type  # as Django reads it: lower case, no parameters
+    if content_type == "multipart/form-data":
+        # A form sends this only when told to. Its parts are decoded as leniently (or, with
+        # another charset named, as that charset), and the raw body may be gone by now
+        # (read as a stream): a U+FFFD in a value is taken for bytes that were not UTF-8.
+        charset = request.content_params.get("charset", "utf-8").lower().replace("_", "-")
+        if charset not in {"utf-8", "utf8"}:
+            return frozenset(request.POST)
         return frozenset(
             name for name, values in request.POST.lists() if any("\ufffd" in v for v in values)
         )
-    if not content_type.startswith("application/x-www-form-urlencoded"):
+    if content_type != "application/x-www-form-urlencoded":
         return frozenset()
     body = request.body.replace(b"+", b" ")
     if _is_utf8(unquote_to_bytes(body)):
