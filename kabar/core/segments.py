@@ -3,8 +3,10 @@ the pattern does not match (404). Django's `<str:...>` takes any character but "
 among them, which PostgreSQL refuses in a query's text (a 500 where SQLite finds nothing);
 `<slug:...>` takes ASCII only, and an imported site's slugs may be in any script."""
 
-# No control character (C0, DEL, C1: NUL among them), no "/".
-SEGMENT_REGEX = "[^/\x00-\x1f\x7f-\x9f]+"
+from .xmlsafe import CONTROL_CHARACTERS
+
+# No control character (NUL among them), no "/".
+SEGMENT_REGEX = f"[^/{CONTROL_CHARACTERS}]+"
 
 
 class SegmentConverter:

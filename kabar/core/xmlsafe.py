@@ -10,6 +10,12 @@ from django.utils import feedgenerator
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# Unicode's control characters (category Cc: C0, DEL, C1), as a character class's body.
+# NUL is one, which PostgreSQL refuses in a query's text.
+CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f"
+CONTROL_RE = re.compile(f"[{CONTROL_CHARACTERS}]")
+
+
 def xml_safe(text):
     """`text` without the characters XML 1.0 forbids."""
     return _NOT_XML_CHAR.sub("", text)

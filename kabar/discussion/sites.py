@@ -9,7 +9,6 @@ JSON API, the widget, the importers): an address on a registered site gives that
 thread for it, an address of one of Kabar's own pages gives the page itself, any other
 address is refused."""
 
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -21,7 +20,7 @@ from wagtail.models import Page, Site
 
 from kabar.core import ratelimit
 from kabar.core.memo import site_wide
-from kabar.core.xmlsafe import xml_safe
+from kabar.core.xmlsafe import CONTROL_RE, xml_safe
 
 from . import targets
 from .addresses import BadAddress, address_key, normalise_origin, normalise_url, origin_of
@@ -183,8 +182,7 @@ def thread_title(title, address):
     """A thread's title from the embedding page's title (one line, trimmed, without what
     no page or feed can carry: NUL, which PostgreSQL also refuses, other control
     characters, lone surrogates), or its path."""
-    spaced = "".join(" " if unicodedata.category(c) == "Cc" else c for c in str(title or ""))
-    title = " ".join(xml_safe(spaced).split())[:TITLE_MAX_LENGTH]
+    title = " ".join(xml_safe(CONTROL_RE.sub(" ", str(title or ""))).split())[:TITLE_MAX_LENGTH]
     return title or urlsplit(address).path[:TITLE_MAX_LENGTH]
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from kabar.core import generations
+from kabar.core.xmlsafe import CONTROL_RE
 from kabar.discussion.targets import is_target
 from kabar.news.models import SectionPage
 
@@ -25,7 +26,6 @@ CONTENT_PARAMETERS = frozenset(
 _NUMERIC_PARAMETERS = frozenset({"p", "page_id", "attachment_id", "cat", "author", "m"})
 _escapes = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _key_unsafe = re.compile(r"[%&=#\s]")
-_control = re.compile("[\x00-\x1f\x7f]")
 MAX_KEY_LENGTH = LegacyRedirect._meta.get_field("old_path").max_length
 SITE_KIND = "site"
 
@@ -41,7 +41,7 @@ def _decode_escapes(text):
             return run.lower()
         # A control character stays escaped: NUL above all, which PostgreSQL refuses in
         # the lookup's text (no old address holds one anyway).
-        return run.lower() if _control.search(decoded) else decoded
+        return run.lower() if CONTROL_RE.search(decoded) else decoded
 
     return unicodedata.normalize("NFC", _escapes.sub(decode, text))
 
