@@ -28,6 +28,20 @@ NAME_NOT_TEXT = _(
     "Your name contains an invisible control character or a line break. Please type it "
     "again, on one line."
 )
+BODY_PILED_MARKS = _(
+    "Your comment has a letter with more accent marks stacked on it than any language "
+    "uses, which would spill over the comments around it. Please remove the extra marks "
+    "and send it again."
+)
+NAME_PILED_MARKS = _(
+    "Your name has a letter with more accent marks stacked on it than any language uses. "
+    "Please type it again without the extra marks."
+)
+# The most combining marks (accents, vowel and tone signs: Unicode's Mn and Me) one letter
+# may carry. Writing stacks a few (Thai, Tibetan, Vietnamese, Hebrew with its cantillation:
+# three or four); "zalgo" text piles dozens, which a browser draws across the lines and
+# the comments around it, or as one unbreakable cluster wider than a phone's screen.
+MARKS_PER_LETTER = 6
 
 # Text in a comment (browsers send a textarea's line breaks as CR LF), not in a one-line
 # field: mail headers refuse line breaks.
@@ -43,6 +57,22 @@ def is_text(value):
 
 def is_one_line_text(value):
     return is_text(value) and not LINE_CONTROLS.search(value)
+
+
+def has_few_marks(value):
+    """Whether no character of `value` carries more than MARKS_PER_LETTER combining marks.
+    Linear in the length of the text; ASCII, which has none, costs one test."""
+    if value.isascii():
+        return True
+    run = 0
+    for char in value:
+        if unicodedata.category(char) in ("Mn", "Me"):
+            run += 1
+            if run > MARKS_PER_LETTER:
+                return False
+        else:
+            run = 0
+    return True
 
 
 class TextOnly:
@@ -135,6 +165,7 @@ BODY = FieldRules(
         NotBlank(BODY_REQUIRED),
         MaxLengthValidator(BODY_MAX_LENGTH),
         TextOnly(is_text, BODY_NOT_TEXT),
+        TextOnly(has_few_marks, BODY_PILED_MARKS),
     ),
 )
 NAME = FieldRules(
@@ -143,6 +174,7 @@ NAME = FieldRules(
         NotBlank(NAME_REQUIRED),
         MaxLengthValidator(NAME_MAX_LENGTH),
         TextOnly(is_one_line_text, NAME_NOT_TEXT),
+        TextOnly(has_few_marks, NAME_PILED_MARKS),
     ),
 )
 EMAIL = FieldRules(

@@ -138,6 +138,62 @@ def test_a_post_with_a_form_feed_is_refused_under_its_field(article, field, mess
     assert Comment.objects.count() == 0
 
 
+# Letters buried under piled marks ("zalgo" text): drawn across the comments around them,
+# or (Thai tone marks, dozens on one letter) as one cluster no line break can split, which
+# made a phone's page scroll sideways (the Big List of Naughty Strings, tests/e2e).
+PILED = "\u0e14" + "\u0e49\u0e47" * 44
+ZALGO = "H" + "\u0336\u0332\u0353\u035a\u0325\u0347\u0356"  # seven marks on one letter
+# What writing stacks: Thai, Vietnamese written with combining accents, Hebrew with its
+# vowels and cantillation, Tibetan, Arabic with its vowel signs, an emoji keycap.
+WRITTEN = [
+    "\u0e19\u0e49\u0e33 \u0e17\u0e35\u0e48\u0e19\u0e35\u0e48",
+    "Tie\u0302\u0301ng Vie\u0323\u0302t",
+    "\u05d1\u05bc\u05b0\u05e8\u05b5\u05d0\u05e9\u05c1\u05b4\u0596\u05d9\u05ea",
+    "\u0f56\u0f66\u0f92\u0fb2\u0f74\u0f56\u0f66",
+    "\u0628\u0650\u0633\u0652\u0645\u0650 \u0671\u0644\u0644\u0651\u064e\u0670\u0647\u0650",
+    "1\ufe0f\u20e3",
+    "e" + "\u0301" * validation.MARKS_PER_LETTER,
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN)
+def test_what_writing_stacks_on_a_letter_is_welcome(text):
+    assert validation.has_few_marks(text)
+    assert form(body=f"Komentar: {text}", author_name=f"Nama {text}").is_valid()
+
+
+@pytest.mark.parametrize("text", [PILED, ZALGO, "e" + "\u0301" * (validation.MARKS_PER_LETTER + 1)])
+def test_a_letter_under_piled_marks_is_refused(text):
+    assert not validation.has_few_marks(text)
+    assert not validation.has_few_marks(f"Awal yang biasa, lalu {text} dan akhir.")
+    # Marks on different letters do not add up.
+    assert validation.has_few_marks(" ".join(text))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("body", validation.BODY_PILED_MARKS), ("author_name", validation.NAME_PILED_MARKS)],
+)
+def test_a_post_with_piled_marks_is_refused_under_its_field(article, field, message):
+    typed = {"body": "Komentar biasa.", "author_name": "Dewi", field: f"Halo {PILED}"}
+    response = post(Client(), article, **typed)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert field_error(html, field) == in_indonesian(message)
+    assert Comment.objects.count() == 0
+    with pytest.raises(ValidationError) as refused:
+        comment_submit(
+            page=article,
+            author=CommentAuthor(
+                name=typed["author_name"], email="dewi@example.org", ip_address="203.0.113.9"
+            ),
+            body=typed["body"],
+        )
+    assert list(refused.value.message_dict) == [field]
+    assert Comment.objects.count() == 0
+
+
 # Finding 14: the service keeps the same rules on its own.
 
 

@@ -1,4 +1,5 @@
-"""The hostile corpus (tests/data/hostile_corpus.json) sent through the comment form,
+"""The hostile corpus (tests/data/hostile_corpus.json) and the Big List of Naughty Strings
+(tests/data/blns) sent through the comment form,
 approved through the service, then shown in real headless Chromium: the article pages, the
 permalinks, the comment feeds (as XML, and their HTML as a feed reader would render it),
 the form sent back with a reader's input, the reader's own held comment, and the
@@ -22,7 +23,10 @@ from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.services import comments_set_status
 from tests import builders
 
-CORPUS = json.loads((Path(__file__).parents[1] / "data" / "hostile_corpus.json").read_text())
+DATA = Path(__file__).parents[1] / "data"
+CORPUS = json.loads((DATA / "hostile_corpus.json").read_text())
+# A public corpus of strings known to break software (tests/data/blns/README.md).
+NAUGHTY = json.loads((DATA / "blns" / "blns.json").read_text())
 FORM = "application/x-www-form-urlencoded"
 # Each article keeps all its payload comments on one page and in its own feeds.
 PER_ARTICLE = FEED_SIZE - 5
@@ -62,7 +66,7 @@ def payloads():
     """(field, value) for every post the corpus makes through the form."""
     texts = CORPUS["markup"] + CORPUS["controls"]
     texts += [entry["unit"] * entry["times"] for entry in CORPUS["long"]]
-    for text in texts:
+    for text in dict.fromkeys(texts + NAUGHTY):
         yield "body", text
         yield "author_name", text
     yield from (("author_url", url) for url in CORPUS["website"])
@@ -141,7 +145,7 @@ def corpus_posted(site):
         poster.post_bytes("author_name", raw)
     comments_set_status(poster.stored, CommentStatus.APPROVED)
     # Most of the corpus is ordinary text to the form: it must be there to be shown.
-    assert len(poster.stored) > len(CORPUS["markup"]) * 2
+    assert len(poster.stored) > (len(CORPUS["markup"]) + len(NAUGHTY)) * 2 * 0.9
     return poster, staff
 
 
