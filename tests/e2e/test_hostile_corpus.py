@@ -22,11 +22,9 @@ from kabar.discussion.feeds import FEED_SIZE
 from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.services import comments_set_status
 from tests import builders
+from tests.fuzz.strategies import NAUGHTY
 
-DATA = Path(__file__).parents[1] / "data"
-CORPUS = json.loads((DATA / "hostile_corpus.json").read_text())
-# A public corpus of strings known to break software (tests/data/blns/README.md).
-NAUGHTY = json.loads((DATA / "blns" / "blns.json").read_text())
+CORPUS = json.loads((Path(__file__).parents[1] / "data" / "hostile_corpus.json").read_text())
 FORM = "application/x-www-form-urlencoded"
 # Each article keeps all its payload comments on one page and in its own feeds.
 PER_ARTICLE = FEED_SIZE - 5

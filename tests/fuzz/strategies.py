@@ -2,6 +2,7 @@
 path segments and form bodies, with invalid UTF-8, NUL and lengths around every limit."""
 
 import json
+from pathlib import Path
 from urllib.parse import quote, quote_from_bytes, urlencode
 
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
@@ -47,6 +48,9 @@ HOSTILE = [
     "١٢٣",
     "²",
 ]
+# The Big List of Naughty Strings (tests/data/blns/README.md): a public corpus of strings
+# known to break software.
+NAUGHTY = json.loads((Path(__file__).parents[1] / "data" / "blns" / "blns.json").read_text())
 # Lengths on either side of each field's limit, and well past all of them.
 LIMITS = sorted(
     {
@@ -72,7 +76,7 @@ def long_text():
 
 
 def junk():
-    return st.one_of(st.sampled_from(HOSTILE), text(), long_text())
+    return st.one_of(st.sampled_from(HOSTILE), st.sampled_from(NAUGHTY), text(), long_text())
 
 
 def junk_in(text):
