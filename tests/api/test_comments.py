@@ -2,6 +2,8 @@
 the HTML form's checks and messages, answered in JSON; whatever cannot be read is a 4xx
 problem, never a 500, and nothing is half-written."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.utils import translation
 
@@ -15,6 +17,7 @@ from kabar.discussion.submission import UNDECODABLE, UNDECODABLE_FIELD
 from kabar.discussion.validation import BODY_REQUIRED, EMAIL_INVALID, NAME_REQUIRED
 from tests import builders
 from tests.api.conftest import POST_URL, ApiClient, comment_fields
+from tests.fuzz.strategies import NAUGHTY
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +220,47 @@ def test_kabar_own_article_takes_a_comment_from_its_own_origin(article):
     answer = ApiClient(origin="http://localhost").post("comments", fields)
     assert answer.status_code == 201
     assert Comment.objects.get().page_id == article.pk
+
+
+class Markup(HTMLParser):
+    """The elements and attributes of a piece of HTML."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.found = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("field", ["body", "author_name", "author_url"])
+def test_every_naughty_string_is_stored_as_text_or_refused_by_field(api, thread, field):
+    """The Big List of Naughty Strings (tests/data/blns) in one field of a post each: an
+    answer in JSON, never a 500; stored, and shown as text (no element but the paragraphs,
+    line breaks and web links Kabar makes), or refused under that field with nothing
+    stored."""
+    comments = Comment.objects.filter(page=thread)
+    stored = 0
+    for n, text in enumerate(dict.fromkeys(NAUGHTY)):
+        before = comments.count()
+        # Each comment's own text: the same one twice is refused as a duplicate.
+        fields = {"body": f"Komentar nomor {n}.", field: text}
+        answer = api.post("comments", comment_fields(thread, **fields))
+        assert answer.status_code in (201, 400), (text, answer.status_code)
+        data = answer.json()
+        if answer.status_code == 400:
+            assert list(data["errors"]) == [field], (text, data)
+            assert comments.count() == before, text
+            continue
+        stored += 1
+        assert comments.count() == before + 1, text
+        for tag, attrs in Markup(data["comment"]["body_html"]).found:
+            assert tag in ("p", "br", "a"), (text, tag)
+            assert set(attrs) <= {"href", "rel"}, (text, attrs)
+            assert attrs.get("href", "https:").startswith(("https:", "http:")), (text, attrs)
+        if field == "author_name":
+            assert data["comment"]["author"]["name"] == text.strip(), text
+    # Most of the list is text anyone may write; addresses are another matter.
+    assert stored > len(NAUGHTY) * (0.9 if field != "author_url" else 0)
