@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.db.models import ForeignObject
 from django.urls import register_converter
 
-from .ids import IdConverter
+from .ids import IdConverter, RelatedExactInRange
 from .segments import SegmentConverter
 
 
@@ -14,3 +15,5 @@ class CoreConfig(AppConfig):
         # and <segment:...> (kabar/core/segments.py).
         register_converter(IdConverter, "id")
         register_converter(SegmentConverter, "segment")
+        # Before any query: a relation's `=` with a number out of range matches nothing.
+        ForeignObject.register_lookup(RelatedExactInRange)

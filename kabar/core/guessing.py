@@ -71,6 +71,15 @@ def _signin_counted(request):
     ]
 
 
+class SignInView(LoginView):
+    def get(self, request, *args, **kwargs):
+        # Wagtail sends a signed-in editor on with redirect(), which takes a ?next= without
+        # "/" or "." ("-1") for a URL name to reverse, and fails: the address as given.
+        if request.user.is_authenticated and request.user.has_perm("wagtailadmin.access_admin"):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+
 @sensitive_post_parameters()
 @csrf_protect
 @never_cache
@@ -78,7 +87,7 @@ def throttled_login(request, *args, **kwargs):
     """Wagtail's sign-in view, refusing (HTTP 429) further attempts once a username from
     one address, a username from anywhere or an address has failed too often (see
     KABAR_LOGIN_THROTTLE)."""
-    view = LoginView.as_view()
+    view = SignInView.as_view()
     if request.method != "POST":
         return view(request, *args, **kwargs)
     counted = _signin_counted(request)

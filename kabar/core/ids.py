@@ -6,6 +6,10 @@ PostgreSQL, which compares with a larger number without error, so one range serv
 A larger number reaching a query raises OverflowError on SQLite, so none gets that far.
 """
 
+from django.core.exceptions import EmptyResultSet
+from django.db.models import IntegerField
+from django.db.models.fields.related_lookups import RelatedExact
+
 ID_MAX = 2**63 - 1
 ID_MAX_DIGITS = len(str(ID_MAX))
 
@@ -34,3 +38,20 @@ class IdConverter:
 
     def to_url(self, value):
         return str(value)
+
+
+class RelatedExactInRange(RelatedExact):
+    """`relation=n` as Django reads `id=n`: a number past the key column's range matches no
+    row. Django checks the range for an integer column, not for a relation's, and a page
+    type's key is its page's: a form choosing an article by a longer number (a live entry's
+    filter, an import's site) reached SQLite with it, OverflowError."""
+
+    def process_rhs(self, compiler, connection):
+        output = self.lhs.output_field
+        if type(self.rhs) is int and hasattr(output, "path_infos"):
+            target = output.path_infos[-1].target_fields[-1]
+            if isinstance(target, IntegerField):
+                low, high = connection.ops.integer_field_range(target.get_internal_type())
+                if (low is not None and self.rhs < low) or (high is not None and self.rhs > high):
+                    raise EmptyResultSet
+        return super().process_rhs(compiler, connection)

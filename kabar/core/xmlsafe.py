@@ -1,8 +1,11 @@
 """Text as XML 1.0 can hold it, and feed writers that use it, so that whatever is already
-stored (a comment, a title) can never make a feed unwritable or unreadable."""
+stored (a comment, a title) can never make a feed unwritable or unreadable; and the one way
+an import reads an XML file."""
 
 import re
+from xml.etree.ElementTree import ParseError
 
+from defusedxml.ElementTree import iterparse
 from django.utils import feedgenerator
 
 # Everything outside XML 1.0's Char production: most C0 controls, lone surrogates, U+FFFE
@@ -58,3 +61,14 @@ class Rss201rev2Feed(XmlSafeFeedMixin, feedgenerator.Rss201rev2Feed):
 
 class Atom1Feed(XmlSafeFeedMixin, feedgenerator.Atom1Feed):
     pass
+
+
+def xml_events(source):
+    """iterparse's start and end events over the binary file `source`, refusing a DTD
+    (DefusedXmlException). An encoding its declaration names that Python or expat cannot
+    read ("x-bogus", "utf-32") is a ParseError like any other fault of the file: expat
+    raised LookupError or ValueError for it."""
+    try:
+        yield from iterparse(source, events=("start", "end"), forbid_dtd=True)
+    except (LookupError, ValueError) as exc:
+        raise ParseError(f"the encoding its XML declaration names cannot be read: {exc}") from exc

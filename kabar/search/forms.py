@@ -1,6 +1,6 @@
 """The reader's search form: words, a section and a date range, each checked."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -42,12 +42,12 @@ class SearchForm(forms.Form):
         def midnight(day):
             return timezone.make_aware(datetime.combine(day, time.min))
 
+        until = data.get("date_until")
         return Filters(
             section_id=data.get("section"),
             date_from=midnight(data["date_from"]) if data.get("date_from") else None,
-            date_until=midnight(data["date_until"] + timedelta(days=1))
-            if data.get("date_until")
-            else None,
+            # The last day a date can hold has no next midnight: nothing comes after it.
+            date_until=midnight(until + timedelta(days=1)) if until and until < date.max else None,
         )
 
 

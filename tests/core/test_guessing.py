@@ -117,6 +117,15 @@ def test_signing_in_clears_the_accounts_failures_from_that_address(home, staff, 
         assert login(Client(), "redaktur", "salah", ADMIN_DESK).status_code == 200
 
 
+@pytest.mark.parametrize(("asked", "sent_to"), [("-1", "-1"), ("/admin/pages/", "/admin/pages/")])
+def test_a_signed_in_editor_is_sent_on_to_the_next_address_as_given(home, staff, asked, sent_to):
+    client = Client()
+    client.force_login(staff)
+    response = client.get("/admin/login/", {"next": asked})
+    assert response.status_code == 302
+    assert response["Location"] == sent_to
+
+
 def test_throttle_keeps_no_username_or_address_in_the_cache(home, staff):
     login(Client(), "redaktur", "salah", "198.51.100.7")
     keys = list(cache._cache.keys())  # LocMemCache in tests

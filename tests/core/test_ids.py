@@ -3,6 +3,7 @@ URL patterns with <id:...> do not match anything else."""
 
 import pytest
 from django.test import Client
+from wagtail.models import Page, PageViewRestriction
 
 from kabar.core.ids import ID_MAX, IdConverter, parse_id
 
@@ -46,3 +47,14 @@ def test_the_converter_refuses_an_id_out_of_range_so_the_pattern_does_not_match(
 @pytest.mark.django_db
 def test_a_url_with_an_id_out_of_range_is_not_found():
     assert Client().get(f"/comments/{ID_MAX + 1}/").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", [ID_MAX + 1, -ID_MAX - 2, 2**64])
+def test_a_relation_compared_with_a_number_out_of_range_matches_nothing(number):
+    # A relation's exact lookup (a page type's key is one): SQLite raised OverflowError.
+    page = Page.objects.get(depth=1)
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    assert not PageViewRestriction.objects.filter(page=number).exists()
+    assert not PageViewRestriction.objects.filter(page_id=number).exists()
+    assert PageViewRestriction.objects.filter(page=page.pk).exists()

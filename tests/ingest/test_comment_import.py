@@ -280,6 +280,14 @@ BAD_FILES = {
         "DTD",
     ),
     "damaged.xml.gz": (gzip.compress(DISQUS.read_bytes())[:400], "damaged"),
+    "unknown-encoding.xml": (
+        DISQUS.read_bytes().replace(b'encoding="utf-8"', b'encoding="x-bogus"', 1),
+        "not well-formed XML: the encoding",
+    ),
+    "multibyte-encoding.xml": (
+        DISQUS.read_bytes().replace(b'encoding="utf-8"', b'encoding="utf-32"', 1),
+        "not well-formed XML: the encoding",
+    ),
     "empty.xml": (b"", "not well-formed XML"),
 }
 

@@ -150,6 +150,23 @@ def test_a_file_that_is_not_an_isso_database_is_refused(blog, tmp_path):
     assert not Comment.objects.exists() and not ExternalThread.objects.exists()
 
 
+def test_text_kept_as_a_blob_is_read_as_text_or_refuses_the_file(blog, tmp_path):
+    # SQLite keeps whatever a column is given: bytes reached the reader (a TypeError).
+    copy = tmp_path / "comments.db"
+    shutil.copy(ISSO, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.execute("UPDATE threads SET uri = CAST(uri AS BLOB)")
+    report = run(path=copy)
+    assert ExternalThread.objects.filter(address=BANJIR).exists()
+    assert report.counts["comment"]["failed"] == 0
+    with sqlite3.connect(copy) as connection:
+        connection.execute("UPDATE comments SET text = x'00ff' WHERE id = 1")
+    with pytest.raises(FormatError, match="cannot be read: Could not decode to UTF-8"):
+        run(path=copy)
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_comments", "isso", str(copy), "--site", "blog-teman")
+
+
 def test_the_database_is_only_read(blog, tmp_path):
     copy = tmp_path / "comments.db"
     shutil.copy(ISSO, copy)

@@ -131,6 +131,13 @@ def test_the_command_refuses_what_is_not_an_export(fresh, tmp_path):
     garbage.write_bytes(b"\x00\xff not xml")
     with pytest.raises(CommandError, match="not well-formed"):
         call_command("import_wordpress", str(garbage))
+    for encoding in ("x-bogus", "utf-32"):
+        declared = tmp_path / f"{encoding}.xml"
+        declared.write_bytes(
+            V1.read_bytes().replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode(), 1)
+        )
+        with pytest.raises(CommandError, match="not well-formed XML: the encoding"):
+            call_command("import_wordpress", str(declared))
     entities = tmp_path / "entities.xml"
     entities.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>')
     with pytest.raises(CommandError):

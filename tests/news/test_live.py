@@ -449,6 +449,31 @@ def test_listing_filters_by_article(client, reporter, live_article, section):
     assert "Milik liputan kedua" not in html
 
 
+def test_listing_filtered_by_an_article_number_out_of_range_is_refused(
+    client, reporter, live_article
+):
+    add_entry(live_article, headline="Milik liputan pertama")
+    client.force_login(reporter)
+    response = client.get(reverse("live_entries:index"), {"article": str(2**64)})
+    assert response.status_code == 200
+    assert response.context["filters"].errors["article"]
+
+
+def test_an_entry_for_an_article_number_out_of_range_is_refused(client, reporter):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("live_entries:add"),
+        {
+            "article": str(2**64),
+            "posted_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "body": json.dumps({"blocks": [], "entityMap": {}}),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["article"]
+    assert not LiveEntry.objects.exists()
+
+
 def test_live_article_edit_page_offers_add_live_entry(admin_client, live_article, section):
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[live_article.pk])).content
     add_url = f"{reverse('live_entries:add')}?article={live_article.pk}"

@@ -206,6 +206,12 @@ def test_a_long_query_is_searched_by_its_first_words(client, publish):
     assert str(response.context["message"]) in response.content.decode()  # says it was cut
 
 
+def test_the_last_date_there_is_as_the_end_keeps_everything(client, publish):
+    publish("Banjir di kota")
+    assert titles(found(client, "banjir", date_until="9999-12-31")) == ["Banjir di kota"]
+    assert titles(found(client, "banjir", date_from="0001-01-01")) == ["Banjir di kota"]
+
+
 def test_bad_filters_and_pages_get_a_clear_page(client, publish):
     publish("Banjir di kota")
     assert found(client, "banjir", section="bukan-angka").context["message"]

@@ -10,8 +10,8 @@ but Kabar's Disqus-style export does for held comments, is held for moderation. 
 <isClosed> closes it here too."""
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
 
+from kabar.core.xmlsafe import xml_events
 from kabar.discussion.models import CommentStatus
 
 from ..wordpress import mapping
@@ -78,7 +78,7 @@ def read_disqus(path):
     root = None
     try:
         with opened(path) as raw:
-            for event, element in iterparse(raw, events=("start", "end"), forbid_dtd=True):
+            for event, element in xml_events(raw):
                 if event == "start":
                     depth += 1
                     if depth == 1:

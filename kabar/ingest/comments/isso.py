@@ -29,10 +29,14 @@ COLUMNS = {
         "website",
     },
 }  # fmt: skip
+# Text as text: SQLite keeps whatever a column is given, and a blob would reach the reader
+# as bytes (a value that is not UTF-8 makes the file unreadable, as in a text column).
 QUERY = """
-    SELECT comments.tid, threads.id, threads.uri, threads.title, comments.id, comments.parent,
-           comments.created, comments.mode, comments.remote_addr, comments.text,
-           comments.author, comments.email, comments.website
+    SELECT comments.tid, threads.id, CAST(threads.uri AS TEXT), CAST(threads.title AS TEXT),
+           comments.id, comments.parent, comments.created, comments.mode,
+           CAST(comments.remote_addr AS TEXT), CAST(comments.text AS TEXT),
+           CAST(comments.author AS TEXT), CAST(comments.email AS TEXT),
+           CAST(comments.website AS TEXT)
     FROM comments LEFT JOIN threads ON threads.id = comments.tid
     ORDER BY comments.tid, comments.id
 """

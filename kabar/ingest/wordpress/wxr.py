@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+
+from kabar.core.xmlsafe import xml_events
 
 # WordPress's namespaces carry the WXR version (http://wordpress.org/export/1.2/); each is
 # known here by a short prefix, whatever its version.
@@ -254,7 +255,7 @@ def read_wxr(fileobj, *, on_read=None):
     depth = 0
     seen_rss = False
     try:
-        for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
+        for event, element in xml_events(source):
             name = _short(element.tag)
             if event == "start":
                 depth += 1
