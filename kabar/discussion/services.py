@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Revision
 
 from kabar.core.hashing import keyed_hash
+from kabar.core.xmlsafe import xml_safe
 
 from . import signals, targets
 from .models import (
@@ -50,7 +51,7 @@ from .trust import (
     status_for_author,
     trust_states,
 )
-from .validation import COMMENT_FIELDS, comment_fields_validate
+from .validation import COMMENT_FIELDS, LINE_CONTROLS, comment_fields_validate
 
 logger = logging.getLogger(__name__)
 
@@ -312,9 +313,13 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
     commenters_recount (once for many comments)."""
     recount = commenters_recount if counters is None else counters.extend
     email = normalise_email(data.author_email) if data.author_email else ""
+    # Whatever no page can show goes (NUL, the other control characters, a lone surrogate:
+    # what an Isso database or a Remark42 backup may hold, PostgreSQL refuses and a feed
+    # cannot carry), a name's line breaks become spaces; the rest is kept as written.
+    name = LINE_CONTROLS.sub(" ", xml_safe(data.author_name)).strip()
     values = {
-        "body": data.body,
-        "author_name": data.author_name,
+        "body": xml_safe(data.body),
+        "author_name": name,
         "author_email": email or f"{key}@{NO_EMAIL_DOMAIN}",
         "author_url": data.author_url,
         "ip_address": data.ip_address or None,
@@ -346,7 +351,7 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
     )
     if email:
         comment.commenter, _ = Commenter.objects.get_or_create(
-            email=email, defaults={"name": data.author_name, "created_at": data.created_at}
+            email=email, defaults={"name": name, "created_at": data.created_at}
         )
     comment_validate(comment)
     comment.save()

@@ -172,3 +172,25 @@ def test_the_database_is_only_read(blog, tmp_path):
     shutil.copy(ISSO, copy)
     run(path=copy)
     assert copy.read_bytes() == ISSO.read_bytes()
+
+
+def test_characters_no_page_can_show_are_left_out_of_what_is_imported(blog, tmp_path):
+    """SQLite keeps NUL and the other control characters in a text column; PostgreSQL
+    refuses NUL, and a feed cannot carry any of them. Each comment is kept, without them,
+    alike on both databases; a second run finds it unchanged."""
+    copy = tmp_path / "comments.db"
+    shutil.copy(ISSO, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.execute(
+            "UPDATE comments SET text = ?, author = ? WHERE id = 1",
+            ("Air\x00 naik\x0c lagi\x1b.", "Ra\x00ni\nPutri"),
+        )
+    report = run(path=copy)
+    assert report.counts["comment"]["failed"] == 0
+    imported = comment(1)
+    assert imported.body == "Air naik lagi."
+    assert imported.author_name == "Rani Putri"
+    assert imported.commenter is None or "\x00" not in imported.commenter.name
+    again = run(path=copy)
+    assert counts(again, "comment")["unchanged"] == report.counts["comment"]["created"]
+    assert not {"created", "updated", "failed"} & set(counts(again, "comment"))
