@@ -195,7 +195,8 @@ WAGTAIL_SITE_NAME = "Kabar"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 # A reader's language choice lasts a year, not only until the browser closes.
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend; on SQLite with a query's quotes read as FTS5 reads them.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kabar.search.backends"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
