@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.db.models import ForeignObject
+from django.db.models import ForeignObject, IntegerField
 from django.urls import register_converter
 
-from .ids import IdConverter, RelatedExactInRange
+from .ids import IdConverter, InInRange, RelatedExactInRange, RelatedInInRange
 from .segments import SegmentConverter
 
 
@@ -15,5 +15,8 @@ class CoreConfig(AppConfig):
         # and <segment:...> (kabar/core/segments.py).
         register_converter(IdConverter, "id")
         register_converter(SegmentConverter, "segment")
-        # Before any query: a relation's `=` with a number out of range matches nothing.
+        # Before any query: a relation's `=`, and an integer column's or a relation's `in`,
+        # with a number out of range matches nothing (kabar/core/ids.py).
         ForeignObject.register_lookup(RelatedExactInRange)
+        ForeignObject.register_lookup(RelatedInInRange)
+        IntegerField.register_lookup(InInRange)

@@ -8,7 +8,8 @@ A larger number reaching a query raises OverflowError on SQLite, so none gets th
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import IntegerField
-from django.db.models.fields.related_lookups import RelatedExact
+from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
+from django.db.models.lookups import In
 
 ID_MAX = 2**63 - 1
 ID_MAX_DIGITS = len(str(ID_MAX))
@@ -40,6 +41,24 @@ class IdConverter:
         return str(value)
 
 
+def _out_of_range(field, connection):
+    """A test of a number against the column `field` (a relation: its key's column) reads:
+    true for a number past the column's range, which no row holds; None when the column is
+    not an integer one."""
+    if hasattr(field, "path_infos"):
+        field = field.path_infos[-1].target_fields[-1]
+    if not isinstance(field, IntegerField):
+        return None
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+
+    def out(value):
+        return type(value) is int and (
+            (low is not None and value < low) or (high is not None and value > high)
+        )
+
+    return out
+
+
 class RelatedExactInRange(RelatedExact):
     """`relation=n` as Django reads `id=n`: a number past the key column's range matches no
     row. Django checks the range for an integer column, not for a relation's, and a page
@@ -47,11 +66,29 @@ class RelatedExactInRange(RelatedExact):
     filter, an import's site) reached SQLite with it, OverflowError."""
 
     def process_rhs(self, compiler, connection):
-        output = self.lhs.output_field
-        if type(self.rhs) is int and hasattr(output, "path_infos"):
-            target = output.path_infos[-1].target_fields[-1]
-            if isinstance(target, IntegerField):
-                low, high = connection.ops.integer_field_range(target.get_internal_type())
-                if (low is not None and self.rhs < low) or (high is not None and self.rhs > high):
-                    raise EmptyResultSet
+        out = _out_of_range(self.lhs.output_field, connection)
+        if out is not None and out(self.rhs):
+            raise EmptyResultSet
         return super().process_rhs(compiler, connection)
+
+
+class _InRange:
+    """`__in` leaving out the numbers past the column's range (no row holds one; none left:
+    nothing matches). Django checks no `in` list: Wagtail's admin filters and choosers
+    (?site=, ?content_type=, ?id= with a longer number) reached SQLite with it,
+    OverflowError."""
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            out = _out_of_range(self.lhs.output_field, connection)
+            if out is not None:
+                self.rhs = [value for value in self.rhs if not out(value)]
+        return super().process_rhs(compiler, connection)
+
+
+class InInRange(_InRange, In):
+    pass
+
+
+class RelatedInInRange(_InRange, RelatedIn):
+    pass
