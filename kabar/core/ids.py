@@ -45,7 +45,9 @@ def _out_of_range(field, connection):
     """A test of a number against the column `field` (a relation: its key's column) reads:
     true for a number past the column's range, which no row holds; None when the column is
     not an integer one."""
-    if hasattr(field, "path_infos"):
+    # A relation's key, itself maybe a relation (a page type's key is its page's): as far
+    # as the column it stands for.
+    while hasattr(field, "path_infos"):
         field = field.path_infos[-1].target_fields[-1]
     if not isinstance(field, IntegerField):
         return None

@@ -474,6 +474,17 @@ def test_an_entry_for_an_article_number_out_of_range_is_refused(client, reporter
     assert not LiveEntry.objects.exists()
 
 
+@pytest.mark.parametrize("number", [2**63, 2**64, -(2**63) - 1])
+def test_entries_asked_for_by_an_article_number_out_of_range_are_none(live_article, number):
+    # The article's key is its page's (a page type): the range is that column's, found
+    # through both relations. SQLite raised OverflowError.
+    add_entry(live_article, headline="Milik liputan pertama")
+    assert not LiveEntry.objects.filter(article=number).exists()
+    assert not LiveEntry.objects.filter(article_id=number).exists()
+    assert not LiveEntry.objects.filter(article__in=[number]).exists()
+    assert LiveEntry.objects.filter(article__in=[number, live_article.pk]).count() == 1
+
+
 def test_live_article_edit_page_offers_add_live_entry(admin_client, live_article, section):
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[live_article.pk])).content
     add_url = f"{reverse('live_entries:add')}?article={live_article.pk}"
