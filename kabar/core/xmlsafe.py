@@ -5,6 +5,7 @@ an import reads an XML file."""
 import re
 from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.utils import feedgenerator
 
@@ -70,5 +71,7 @@ def xml_events(source):
     raised LookupError or ValueError for it."""
     try:
         yield from iterparse(source, events=("start", "end"), forbid_dtd=True)
+    except DefusedXmlException:
+        raise  # a ValueError too, said as what it is by the importer
     except (LookupError, ValueError) as exc:
         raise ParseError(f"the encoding its XML declaration names cannot be read: {exc}") from exc

@@ -277,7 +277,7 @@ BAD_FILES = {
     "entities.xml": (
         b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa">]>'
         b'<disqus xmlns="http://disqus.com">&a;</disqus>',
-        "DTD",
+        "declares a DTD",
     ),
     "damaged.xml.gz": (gzip.compress(DISQUS.read_bytes())[:400], "damaged"),
     "unknown-encoding.xml": (
