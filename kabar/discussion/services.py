@@ -51,7 +51,7 @@ from .trust import (
     status_for_author,
     trust_states,
 )
-from .validation import COMMENT_FIELDS, LINE_CONTROLS, comment_fields_validate
+from .validation import COMMENT_FIELDS, comment_fields_validate
 
 logger = logging.getLogger(__name__)
 
@@ -314,9 +314,9 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
     recount = commenters_recount if counters is None else counters.extend
     email = normalise_email(data.author_email) if data.author_email else ""
     # Whatever no page can show goes (NUL, the other control characters, a lone surrogate:
-    # what an Isso database or a Remark42 backup may hold, PostgreSQL refuses and a feed
-    # cannot carry), a name's line breaks become spaces; the rest is kept as written.
-    name = LINE_CONTROLS.sub(" ", xml_safe(data.author_name)).strip()
+    # PostgreSQL refuses NUL, a feed can carry none of them); the importers leave them out
+    # before they judge a comment empty or a name missing, this is for any other caller.
+    name = xml_safe(data.author_name)
     values = {
         "body": xml_safe(data.body),
         "author_name": name,

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from tqdm import tqdm
 
+from kabar.core.xmlsafe import xml_safe
 from kabar.discussion import sites
 from kabar.discussion.addresses import BadAddress, normalise_origin
 from kabar.discussion.export import parents_first
@@ -257,7 +258,8 @@ class CommentImport:
             tally.note("comment", c.id, label, note)
         if c.created_at is None:
             raise ItemFailed("no readable date")
-        body = c.body
+        # What no page can show goes (an Isso database, a Remark42 backup may hold NUL).
+        body = xml_safe(c.body)
         if not body.strip():
             if not c.removed:
                 raise ItemFailed("an empty comment")

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.text import slugify
 
+from kabar.core.xmlsafe import xml_safe
 from kabar.discussion.models import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -129,7 +130,9 @@ def valid_ip(value):
 
 
 def comment_name(value, anonymous):
-    name = " ".join((value or "").split())
+    # What no page can show (NUL, control characters: a database or a JSON backup may
+    # hold them) goes, with the line breaks; a name of nothing else is anonymous.
+    name = " ".join(xml_safe(value or "").split())
     return (name or str(anonymous))[:NAME_MAX_LENGTH]
 
 
