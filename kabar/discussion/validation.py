@@ -37,11 +37,15 @@ NAME_PILED_MARKS = _(
     "Your name has a letter with more accent marks stacked on it than any language uses. "
     "Please type it again without the extra marks."
 )
-# The most combining marks (accents, vowel and tone signs: Unicode's Mn and Me) one letter
-# may carry. Writing stacks a few (Thai, Tibetan, Vietnamese, Hebrew with its cantillation:
-# three or four); "zalgo" text piles dozens, which a browser draws across the lines and
-# the comments around it, or as one unbreakable cluster wider than a phone's screen.
+# The most non-spacing marks (accents, vowel and tone signs drawn above or below: Unicode's
+# Mn and Me) one letter may carry, and the most marks of any kind (spacing ones too, Mc)
+# after one letter. Writing stacks a few (Thai, Tibetan, Vietnamese, Hebrew with its
+# cantillation: three or four; Myanmar and Javanese up to five with their spacing signs);
+# "zalgo" text piles dozens, which a browser draws across the lines and the comments around
+# them, or as one cluster no line break can split, wider than a phone's screen. Invisible
+# joiners (Cf) between marks keep them on the same letter, so they neither count nor part.
 MARKS_PER_LETTER = 6
+MARKS_PER_CLUSTER = 12
 
 # Text in a comment (browsers send a textarea's line breaks as CR LF), not in a one-line
 # field: mail headers refuse line breaks.
@@ -60,18 +64,23 @@ def is_one_line_text(value):
 
 
 def has_few_marks(value):
-    """Whether no character of `value` carries more than MARKS_PER_LETTER combining marks.
-    Linear in the length of the text; ASCII, which has none, costs one test."""
+    """Whether no character of `value` carries more than MARKS_PER_LETTER non-spacing
+    marks or MARKS_PER_CLUSTER marks in all. Linear in the length of the text; ASCII, which
+    has none, costs one test."""
     if value.isascii():
         return True
-    run = 0
+    stacked = run = 0
     for char in value:
-        if unicodedata.category(char) in ("Mn", "Me"):
-            run += 1
-            if run > MARKS_PER_LETTER:
-                return False
-        else:
-            run = 0
+        category = unicodedata.category(char)
+        if category in ("Mn", "Me"):
+            stacked += 1
+        elif category != "Mc":
+            if category != "Cf":
+                stacked = run = 0
+            continue
+        run += 1
+        if stacked > MARKS_PER_LETTER or run > MARKS_PER_CLUSTER:
+            return False
     return True
 
 

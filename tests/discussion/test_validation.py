@@ -152,6 +152,10 @@ WRITTEN = [
     "\u0f56\u0f66\u0f92\u0fb2\u0f74\u0f56\u0f66",
     "\u0628\u0650\u0633\u0652\u0645\u0650 \u0671\u0644\u0644\u0651\u064e\u0670\u0647\u0650",
     "1\ufe0f\u20e3",
+    "\U0001f3f3\ufe0f\u200d\U0001f308",  # a flag: emoji, variation selector, joiner
+    "\u1000\u103c\u102d\u102f\u1038",  # Myanmar: a letter and four signs, two spacing
+    "\ua98f\ua9be\ua9b6\ua981",  # Javanese: a letter, cakra, wulu, cecak
+    "\u0915\u094d\u0937\u093f",  # Devanagari: a conjunct and its vowel sign
     "e" + "\u0301" * validation.MARKS_PER_LETTER,
 ]
 
@@ -162,7 +166,19 @@ def test_what_writing_stacks_on_a_letter_is_welcome(text):
     assert form(body=f"Komentar: {text}", author_name=f"Nama {text}").is_valid()
 
 
-@pytest.mark.parametrize("text", [PILED, ZALGO, "e" + "\u0301" * (validation.MARKS_PER_LETTER + 1)])
+@pytest.mark.parametrize(
+    "text",
+    [
+        PILED,
+        ZALGO,
+        "e" + "\u0301" * (validation.MARKS_PER_LETTER + 1),
+        # Joiners between the marks keep them on the letter.
+        "e" + "\u0301\u200c" * 50,
+        "e" + "\u0301\u200d" * 50,
+        # Spacing marks: one cluster, as wide as it is long.
+        "\u0915" + "\u093e" * (validation.MARKS_PER_CLUSTER + 1),
+    ],
+)
 def test_a_letter_under_piled_marks_is_refused(text):
     assert not validation.has_few_marks(text)
     assert not validation.has_few_marks(f"Awal yang biasa, lalu {text} dan akhir.")
