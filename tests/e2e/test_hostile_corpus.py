@@ -17,10 +17,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from kabar.discussion.feeds import FEED_SIZE
 from kabar.discussion.models import Comment, CommentStatus
-from kabar.discussion.services import comments_set_status
+from kabar.discussion.services import ImportedComment, comment_import, comments_set_status
 from tests import builders
 from tests.fuzz.strategies import NAUGHTY
 
@@ -309,3 +310,28 @@ def test_the_check_sees_a_payload_that_ran(live_server, new_context):
     ):
         with pytest.raises(AssertionError):
             browser.render(html, html)
+
+
+def test_piled_marks_brought_in_by_an_import_keep_to_their_comment(live_server, new_context, site):
+    """The form refuses a letter under piled marks (validation.has_few_marks); an import
+    keeps what the old site held. Shown, such a letter (one cluster, no break in it) stays
+    inside its comment: the page does not scroll sideways on a phone."""
+    section, _staff = site
+    article = builders.make_article(section, "Artikel dari impor")
+    piled = "Banjir " + "\u0e14" + "\u0e49\u0e47" * 44 + " surut."
+    comment_import(
+        page=article,
+        data=ImportedComment(
+            body=piled,
+            author_name="Pembaca Lama",
+            author_email="pembaca.lama@example.org",
+            created_at=timezone.now(),
+            status=CommentStatus.APPROVED,
+        ),
+        key="impor-1",
+    )
+    reader = Browser(new_context(viewport=PHONE), live_server.url)
+    reader.load(article.url)
+    assert reader.page.locator(".comment__text", has_text="surut").count() == 1
+    width = reader.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
