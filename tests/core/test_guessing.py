@@ -117,7 +117,17 @@ def test_signing_in_clears_the_accounts_failures_from_that_address(home, staff, 
         assert login(Client(), "redaktur", "salah", ADMIN_DESK).status_code == 200
 
 
-@pytest.mark.parametrize(("asked", "sent_to"), [("-1", "-1"), ("/admin/pages/", "/admin/pages/")])
+@pytest.mark.parametrize(
+    ("asked", "sent_to"),
+    [
+        ("-1", "-1"),
+        ("/admin/pages/", "/admin/pages/"),
+        # Another site's address is no next address: the admin's home instead.
+        ("https://evil.example/", "/admin/"),
+        ("//evil.example/x", "/admin/"),
+        ("javascript:alert(1)", "/admin/"),
+    ],
+)
 def test_a_signed_in_editor_is_sent_on_to_the_next_address_as_given(home, staff, asked, sent_to):
     client = Client()
     client.force_login(staff)
