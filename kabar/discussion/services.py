@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Revision
 
 from kabar.core.hashing import keyed_hash
-from kabar.core.xmlsafe import xml_safe
 
 from . import signals, targets
 from .models import (
@@ -282,7 +281,9 @@ def comment_submit(*, page, author, body, parent=None, context=None, rules=None)
 @dataclass(frozen=True)
 class ImportedComment:
     """A comment as another system kept it: its words, who wrote it, when, and its status
-    there. `author_email` is None when it had none (it is then never mailed or merged)."""
+    there. `author_email` is None when it had none (it is then never mailed or merged).
+    Text as a page can show it: the importers leave out what XML cannot hold (NUL above
+    all) before they judge a comment empty or its author nameless."""
 
     body: str
     author_name: str
@@ -313,13 +314,9 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
     commenters_recount (once for many comments)."""
     recount = commenters_recount if counters is None else counters.extend
     email = normalise_email(data.author_email) if data.author_email else ""
-    # Whatever no page can show goes (NUL, the other control characters, a lone surrogate:
-    # PostgreSQL refuses NUL, a feed can carry none of them); the importers leave them out
-    # before they judge a comment empty or a name missing, this is for any other caller.
-    name = xml_safe(data.author_name)
     values = {
-        "body": xml_safe(data.body),
-        "author_name": name,
+        "body": data.body,
+        "author_name": data.author_name,
         "author_email": email or f"{key}@{NO_EMAIL_DOMAIN}",
         "author_url": data.author_url,
         "ip_address": data.ip_address or None,
@@ -351,7 +348,7 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
     )
     if email:
         comment.commenter, _ = Commenter.objects.get_or_create(
-            email=email, defaults={"name": name, "created_at": data.created_at}
+            email=email, defaults={"name": data.author_name, "created_at": data.created_at}
         )
     comment_validate(comment)
     comment.save()
