@@ -28,9 +28,16 @@ _MORE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", re.IGNORECASE)
 _CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.S | re.I)
 _EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.S | re.I)
 _MEDIA_SHORTCODE = re.compile(
-    r"\[(gallery|audio|video|playlist)\b[^\]]*\](?:.*?\[/\1\])?", re.S | re.I
+    r"\[(gallery|audio|video|playlist)\b([^\]]*)\](?:.*?\[/\1\])?", re.S | re.I
 )
+_SHORTCODE_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_SHORTCODE = re.compile(
+    r"""\[(/?)([a-z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s\]"']+))?)*)\s*(/?)\]""",
+    re.I,
+)
+_ATTACHMENT_ID = re.compile(r"\bwp-image-(\d+)\b")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_QUOTE_BLOCKS = {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure"}
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
 
@@ -43,6 +50,13 @@ class Body:
     notes: list = field(default_factory=list)
 
 
+def _shortcode_attrs(text):
+    return {
+        m.group(1).lower(): next(v for v in m.groups()[1:] if v is not None)
+        for m in _SHORTCODE_ATTR.finditer(text or "")
+    }
+
+
 def _caption_shortcode(match):
     inner = match.group(1).strip()
     soup = BeautifulSoup(inner, "html.parser")
@@ -51,7 +65,32 @@ def _caption_shortcode(match):
         return inner
     holder = image.find_parent("a") or image
     holder.extract()
-    return f"<figure>{holder}<figcaption>{soup.get_text(' ', strip=True)}</figcaption></figure>"
+    # Before WordPress 3.4 the caption was the shortcode's caption="..." attribute.
+    caption = soup.get_text(" ", strip=True) or _text(
+        _shortcode_attrs(match.group(0).split("]", 1)[0]).get("caption", "")
+    )
+    return f"<figure>{holder}<figcaption>{caption}</figcaption></figure>"
+
+
+def _media_shortcode(match):
+    """[gallery ids="4,7"] as the images it shows (by their attachment ids); [audio] and
+    [video] as a link to their file; a playlist or a gallery of no ids, nothing."""
+    kind, attrs = match.group(1).lower(), _shortcode_attrs(match.group(2))
+    if kind == "gallery":
+        ids = [
+            i
+            for i in re.split(r"[\s,]+", attrs.get("ids", "") or attrs.get("include", ""))
+            if i.isdigit()
+        ]
+        if not ids:
+            return "<!-- kabar:gallery-without-ids -->"
+        images = "".join(f'<img class="wp-image-{i}" src="">' for i in ids)
+        return f'\n\n<figure class="wp-block-gallery">{images}</figure>\n\n'
+    if kind in ("audio", "video"):
+        for name in ("src", "mp4", "m4v", "webm", "ogv", "mp3", "m4a", "ogg", "wav", "wma"):
+            if re.match(r"^https?://", attrs.get(name, ""), re.I):
+                return f"\n\n{attrs[name]}\n\n"
+    return ""
 
 
 def _autop(html):
@@ -68,19 +107,47 @@ def _autop(html):
     return "\n".join(chunks)
 
 
-def _prepare(html):
+def _plugin_shortcodes(html, notes):
+    """Other plugins' shortcodes ([contact-form-7 id="5"], [button]Klik[/button]), which
+    WordPress would have replaced and a reader here would see as they are: gone, an
+    enclosing one's words kept. Brackets that are words ([sic], [1]) stay: a shortcode is
+    told by its attributes, its closing tag, or its "/]"."""
+
+    def replace(match):
+        name, attrs, closing = match.group(2), match.group(3), match.group(4)
+        if match.group(1) == "/":
+            if name.lower() not in opened:
+                return match.group(0)
+        elif not (attrs.strip() or closing or f"[/{name}]".lower() in lowered):
+            return match.group(0)
+        else:
+            opened.add(name.lower())
+        message = f"removed the shortcode [{name}] (a WordPress plugin's)"
+        if message not in notes:
+            notes.append(message)
+        return ""
+
+    if "[" not in html:
+        return html
+    lowered, opened = html.lower(), set()
+    return _SHORTCODE.sub(replace, html)
+
+
+def _prepare(html, notes):
     html = _MORE.sub("", html or "")
     html = _CAPTION.sub(_caption_shortcode, html)
     html = _EMBED.sub(lambda m: f"\n\n{m.group(1).strip()}\n\n", html)
-    html = _MEDIA_SHORTCODE.sub("", html)
+    html = _MEDIA_SHORTCODE.sub(_media_shortcode, html)
+    html = _plugin_shortcodes(html, notes)
     if "<!-- wp:" not in html:
         html = _autop(html)
     return html
 
 
 class _Converter:
-    def __init__(self, image_for_url, rewrite_url):
+    def __init__(self, image_for_url, rewrite_url, image_for_id=None):
         self.image_for_url = image_for_url or (lambda url: None)
+        self.image_for_id = image_for_id or (lambda wp_id: None)
         self.rewrite_url = rewrite_url or (lambda url: url)
         self.rewrites = rewrite_url is not None
         self.body = Body()
@@ -144,6 +211,8 @@ class _Converter:
     def walk(self, parent):
         for node in list(parent.children):
             if isinstance(node, Comment):
+                if node.strip() == "kabar:gallery-without-ids":
+                    self.note("a gallery of all the post's images ([gallery] with no ids) left out")
                 continue
             if isinstance(node, NavigableString):
                 text = str(node)
@@ -208,8 +277,21 @@ class _Converter:
     def quote(self, node):
         cite = node.find("cite")
         attribution = cite.extract().get_text(" ", strip=True) if cite else ""
-        parts = [p.get_text(" ", strip=True) for p in node.find_all("p")]
-        text = "\n\n".join(p for p in parts if p) or node.get_text(" ", strip=True)
+        # Its paragraphs: the <p>s, and the text around them (a classic-editor quote has
+        # bare lines that wpautop would have made paragraphs).
+        parts, loose = [], []
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, Tag) and child.name in _QUOTE_BLOCKS:
+                inner = child.find_all("p") if child.name != "p" else []
+                parts += [" ".join(loose), *(p.get_text(" ", strip=True) for p in inner or [child])]
+                loose = []
+            else:
+                loose.append(child.get_text(" ") if isinstance(child, Tag) else str(child))
+        parts.append(" ".join(loose))
+        paragraphs = [" ".join(p.split()) for part in parts for p in _PARAGRAPH_BREAK.split(part)]
+        text = "\n\n".join(p for p in paragraphs if p)
         if text:
             self.add_block(
                 {"type": "quote", "value": {"quote": text, "attribution": attribution[:255]}}
@@ -217,6 +299,9 @@ class _Converter:
 
     def figure(self, node):
         classes = " ".join(node.get("class") or [])
+        if "wp-block-gallery" in classes or len(node.find_all("img")) > 1:
+            self.gallery(node)
+            return
         caption_node = node.find("figcaption")
         caption = caption_node.extract().get_text(" ", strip=True) if caption_node else ""
         if "wp-block-embed" in classes:
@@ -234,9 +319,32 @@ class _Converter:
         if caption:
             self.add_rich(self.clean(_text(caption), "p"))
 
+    def gallery(self, node):
+        """A gallery (block or shortcode): each image with its own caption, then the
+        gallery's caption."""
+        for image in node.find_all("img"):
+            holder = image.find_parent(["figure", "li"])
+            caption = ""
+            if holder is not None and holder is not node:
+                found = holder.find("figcaption")
+                caption = found.get_text(" ", strip=True) if found else ""
+            self.image(image, caption=caption)
+        own = node.find("figcaption", recursive=False)
+        if own is not None:
+            self.add_rich(self.clean(_text(own.get_text(" ", strip=True)), "p"))
+
     def image(self, node, caption):
         src = (node.get("src") or "").strip()
-        image = self.image_for_url(src) or self.image_for_url(_SIZED_UPLOAD.sub("", src))
+        image = None
+        if src:
+            image = self.image_for_url(src) or self.image_for_url(_SIZED_UPLOAD.sub("", src))
+        if image is None:
+            # The attachment's id, which WordPress writes on the image (wp-image-12, and
+            # data-id in galleries): the image found even at an address the export does not
+            # name (a CDN's, another size's).
+            found = _ATTACHMENT_ID.search(" ".join(node.get("class") or []))
+            wp_id = found.group(1) if found else (node.get("data-id") or "").strip()
+            image = self.image_for_id(int(wp_id)) if wp_id.isdigit() else None
         if image is None:
             self.note(f"image not found: {src[:200]}" if src else "image without an address")
             if caption:
@@ -269,11 +377,12 @@ def _attr(value):
     return _text(value).replace('"', "&quot;")
 
 
-def html_to_body(html, *, image_for_url=None, rewrite_url=None):
+def html_to_body(html, *, image_for_url=None, rewrite_url=None, image_for_id=None):
     """`html` as article body blocks. `image_for_url(src)` gives the Wagtail image an
-    <img> shows (None: left out, noted); `rewrite_url(href)` may turn a link into another
-    (e.g. the old site's own links into paths its redirects answer)."""
-    converter = _Converter(image_for_url, rewrite_url)
-    converter.walk(BeautifulSoup(_prepare(html), "html.parser"))
+    <img> shows (None: left out, noted), `image_for_id(n)` the one of WordPress's
+    attachment n (wp-image-n, [gallery ids]); `rewrite_url(href)` may turn a link into
+    another (e.g. the old site's own links into paths its redirects answer)."""
+    converter = _Converter(image_for_url, rewrite_url, image_for_id)
+    converter.walk(BeautifulSoup(_prepare(html, converter.body.notes), "html.parser"))
     converter.flush()
     return converter.body

@@ -33,13 +33,13 @@ def counts(report, result):
     return {kind: counter[result] for kind, counter in report.counts.items() if counter[result]}
 
 
-def page_of(kind, wp_id):
-    record = ImportedItem.objects.get(source=SOURCE, kind=kind, wp_id=str(wp_id))
+def page_of(kind, wp_id, source=SOURCE):
+    record = ImportedItem.objects.get(source=source, kind=kind, wp_id=str(wp_id))
     return Page.objects.get(pk=record.object_id).specific
 
 
-def comment_of(wp_id):
-    record = ImportedItem.objects.get(source=SOURCE, kind="comment", wp_id=str(wp_id))
+def comment_of(wp_id, source=SOURCE):
+    record = ImportedItem.objects.get(source=source, kind="comment", wp_id=str(wp_id))
     return Comment.objects.get(pk=record.object_id)
 
 

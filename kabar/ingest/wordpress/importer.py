@@ -14,10 +14,11 @@ same as its addresses). A post in several categories goes to its first one's sec
 
 import logging
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -26,7 +27,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, ngettext, override
 from taggit.models import Tag
 from tqdm import tqdm
 from wagtail.images import get_image_model
@@ -35,7 +36,13 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from kabar.core.purge import purge_everything
 from kabar.discussion.models import Comment
-from kabar.discussion.services import ImportedComment, comment_import, comments_imported
+from kabar.discussion.selectors import MAX_THREAD_DEPTH
+from kabar.discussion.services import (
+    ImportedComment,
+    attach_point,
+    comment_import,
+    comments_imported,
+)
 from kabar.discussion.targets import DiscussionState
 from kabar.discussion.trust import commenters_recount
 from kabar.news.models import (
@@ -52,7 +59,7 @@ from ..models import ImportedItem, ImportedKind
 from ..redirects import SITE_KIND, redirects_for_wordpress
 from . import mapping
 from .wxr import Author as WPAuthor
-from .wxr import Item, Term, read_wxr
+from .wxr import Item, Term, read_wxr, wp_datetime
 from .wxr import Site as WPSite
 
 logger = logging.getLogger(__name__)
@@ -160,6 +167,11 @@ class WordPressImport:
         self.pages_by_wp_id = {}  # for pages' parents and attachments' redirects
         self.changed_pages = set()
         self.imported_comments = []
+        self.page_ids = set()  # wp ids of the export's pages, for children listed first
+        self.waiting_pages = {}  # parent wp id -> [page items listed before their parent]
+        self.reusable_blocks = {}  # wp_block id -> its content, for <!-- wp:block ref -->
+        self.skipped_types = Counter()  # post types Kabar has no place for
+        self.undeclared_authors = set()
 
     # The run ------------------------------------------------------------------------------
     def run(self):
@@ -180,6 +192,7 @@ class WordPressImport:
     def _passes(self):
         self._pass(1, self._first_pass)
         self._pass(2, self._second_pass)
+        self._second_pass_end()
         self._site_redirects()
         self._attachment_redirects()
         if not self.dry_run:
@@ -213,6 +226,11 @@ class WordPressImport:
             self._guarded(
                 ImportedKind.ATTACHMENT, thing.wp_id, thing.title, self._attachment, thing
             )
+        elif isinstance(thing, Item) and thing.post_type == "page":
+            self.page_ids.add(thing.wp_id)
+        elif isinstance(thing, Item) and thing.post_type == "wp_block" and thing.status != "trash":
+            # Reusable blocks ("synced patterns"): posts show them where they name them.
+            self.reusable_blocks[thing.wp_id] = thing.content
 
     def _second_pass(self, thing):
         if not isinstance(thing, Item):
@@ -221,17 +239,79 @@ class WordPressImport:
         if self.progress:
             self.progress(self.report.items_read)
         if thing.post_type in ("post", "page"):
-            kind = ImportedKind.POST if thing.post_type == "post" else ImportedKind.PAGE
+            self._undeclared_author(thing)
+        if thing.post_type == "post":
+            kind = ImportedKind.POST
             self._guarded(kind, thing.wp_id, thing.title, self._post, thing, kind)
-        elif thing.post_type != "attachment":
-            # Menus, revisions, reusable blocks and plugins' own types have no place here.
+        elif thing.post_type == "page":
+            if thing.parent in self.page_ids and thing.parent not in self.pages_by_wp_id:
+                # Its parent comes later in the file: the page waits for it.
+                self.waiting_pages.setdefault(thing.parent, []).append(thing)
+                return
+            self._page(thing)
+        elif thing.post_type not in ("attachment", "wp_block"):
+            # Menus, revisions and plugins' own types have no place here: said once a type.
             logger.debug("skipped %s %s", thing.post_type, thing.wp_id)
+            self.skipped_types[thing.post_type] += 1
+
+    def _undeclared_author(self, item):
+        """An author the export does not list (a file cut by hand, another exporter): a
+        byline all the same, from the login the item names. No account: nothing says who
+        that is here (a Kabar user of the same name may be someone else)."""
+        login = item.creator
+        if not login or login in self.authors or login in self.undeclared_authors:
+            return
+        self.undeclared_authors.add(login)
+        if self._guarded(ImportedKind.AUTHOR, login, login, self._byline_only_author, login):
+            self.report.note(
+                ImportedKind.AUTHOR, login, login, gettext("not listed among the export's authors")
+            )
+
+    def _byline_only_author(self, login):
+        record = self._record(ImportedKind.AUTHOR, login)
+        profile = Author.objects.filter(pk=record.object_id).first() if record else None
+        result = "unchanged"
+        if profile is None:
+            name = mapping.plain(login, 255) or login[:255]
+            profile = Author.objects.create(name=name, slug=self._free_author_slug(login))
+            self._remember(record, ImportedKind.AUTHOR, login, profile.pk, "")
+            result = "created" if record is None else "updated"
+        self.authors[login] = (profile.pk, profile.user_id)
+        return result
+
+    def _page(self, item):
+        kind = ImportedKind.PAGE
+        self._guarded(kind, item.wp_id, item.title, self._post, item, kind)
+        for child in self.waiting_pages.pop(item.wp_id, ()):
+            self._page(child)
+
+    def _second_pass_end(self):
+        # Pages whose parent never came (it failed, or was skipped): under the home page.
+        while self.waiting_pages:
+            _, children = self.waiting_pages.popitem()
+            for child in children:
+                self._page(child)
+        for post_type, number in sorted(self.skipped_types.items()):
+            self.report.note(
+                post_type,
+                "",
+                post_type,
+                ngettext(
+                    "%(number)d item of this type not imported (Kabar has no place for it)",
+                    "%(number)d items of this type not imported (Kabar has no place for them)",
+                    number,
+                )
+                % {"number": number},
+            )
 
     def _guarded(self, kind, wp_id, label, handle, *args):
         """One item in its own transaction: a failure undoes it alone and is reported."""
         try:
             with transaction.atomic():
                 result = handle(*args)
+        except _Skip as exc:
+            self.report.problem(kind, wp_id, mapping.plain(label), exc, result="skipped")
+            return None
         except ItemFailed as exc:
             self.report.problem(kind, wp_id, mapping.plain(label), exc, result="failed")
             return None
@@ -424,7 +504,8 @@ class WordPressImport:
         return f"/topik/{tag.slug}/"
 
     def _section(self, slug, title, description):
-        slug = slugify(slug, allow_unicode=True)[:255] or slugify(title) or "rubrik"
+        # Non-Latin slugs are percent-encoded UTF-8 in the export (%e0%b8%82...).
+        slug = slugify(unquote(slug), allow_unicode=True)[:255] or slugify(title) or "rubrik"
         section = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
         if section is not None:
             return section
@@ -451,6 +532,8 @@ class WordPressImport:
 
     # Attachments ------------------------------------------------------------------------
     def _attachment(self, item):
+        if item.wp_id <= 0:
+            raise _Skip(_NO_ID)
         relative = mapping.upload_path(item.attachment_url, item.meta.get("_wp_attached_file", ""))
         alt = mapping.plain(item.meta.get("_wp_attachment_image_alt", ""), 500)
         caption = mapping.plain(item.excerpt, 500)
@@ -471,7 +554,7 @@ class WordPressImport:
         if not (item.meta.get("_wp_attached_file") or "").lower().endswith(_IMAGE_TYPES) and not (
             relative.lower().endswith(_IMAGE_TYPES)
         ):
-            raise ItemFailed(f"not an image ({os.path.basename(relative) or 'no file'})")
+            raise _Skip(f"not an image ({os.path.basename(relative) or 'no file'})")
         if not self.uploads:
             raise ItemFailed("no uploads folder given (--uploads): the image is left out")
         path = os.path.realpath(os.path.join(self.uploads, relative))
@@ -504,6 +587,12 @@ class WordPressImport:
             return None
         return Image.objects.filter(pk=image_id).first()
 
+    def _image_for_id(self, wp_id):
+        info = self.attachments.get(wp_id)
+        if info is None or not info.image_id:
+            return None
+        return Image.objects.filter(pk=info.image_id).first()
+
     def _rewrite_url(self, href):
         """The old site's own links as paths on this site, which its redirects answer."""
         for base in {self.source, self.wp.base_site_url.rstrip("/")}:
@@ -517,6 +606,8 @@ class WordPressImport:
     def _post(self, item, kind):
         if item.status in ("trash", "auto-draft", "inherit"):
             raise _Skip(f"status {item.status!r} in WordPress")
+        if item.wp_id <= 0:
+            raise _Skip(_NO_ID)
         record = self._record(kind, item.wp_id)
         page = None
         if record is not None:
@@ -541,11 +632,15 @@ class WordPressImport:
         return result
 
     def _post_digest(self, item):
+        description = mapping.seo_description(item.meta)
         return mapping.digest(
-            item.title, item.content, item.excerpt, item.status, item.date_gmt,
+            item.title, self._with_reusable_blocks(item.content), item.excerpt, item.status,
+            item.date_gmt,
             item.modified_gmt, item.post_name, sorted(item.terms), item.is_sticky,
             item.comment_status, item.creator, item.meta.get("_thumbnail_id"), item.password,
             item.parent, item.meta.get("_yoast_wp_primary_category"),
+            # Only when there is one: the digests of what was imported before stay as they were.
+            *([description] if description else []),
         )  # fmt: skip
 
     def _placement(self, item, kind):
@@ -593,6 +688,7 @@ class WordPressImport:
             page = model(title=title, live=False)
         page.title = title
         page.body = body
+        page.search_description = mapping.seo_description(item.meta)
         page.owner_id = (self.authors.get(item.creator) or (None, None))[1]
         if kind == ImportedKind.POST:
             self._article_fields(page, item, tags)
@@ -608,6 +704,7 @@ class WordPressImport:
             if kind == ImportedKind.POST:
                 self._article_fields(page, item, tags)
             page.title, page.body = title, body
+            page.search_description = mapping.seo_description(item.meta)
         if kind == ImportedKind.POST:
             self._byline(page, item)
         self._publish(page, item)
@@ -645,11 +742,36 @@ class WordPressImport:
 
     def _body(self, item, kind):
         body = html_to_body(
-            item.content, image_for_url=self._image_for_url, rewrite_url=self._rewrite_url
+            self._with_reusable_blocks(item.content),
+            image_for_url=self._image_for_url,
+            image_for_id=self._image_for_id,
+            rewrite_url=self._rewrite_url,
         )
         for note in body.notes:
             self.report.note(kind, item.wp_id, mapping.plain(item.title), note)
+        for ref in _REUSABLE_BLOCK.findall(item.content):
+            if mapping_int(ref) not in self.reusable_blocks:
+                self.report.note(
+                    kind,
+                    item.wp_id,
+                    mapping.plain(item.title),
+                    f"reusable block {ref} is not in the export: left out",
+                )
         return body.blocks
+
+    def _with_reusable_blocks(self, content, depth=0):
+        """A reusable block (<!-- wp:block {"ref":12} /-->) as what it holds, which
+        WordPress keeps in an item of its own (wp_block); one within another too."""
+        if "<!-- wp:block" not in content:
+            return content
+
+        def expand(match):
+            inner = self.reusable_blocks.get(mapping_int(match.group(1)))
+            if inner is None or depth >= 3:
+                return ""
+            return self._with_reusable_blocks(inner, depth + 1)
+
+        return _REUSABLE_BLOCK.sub(expand, content)
 
     def _free_slug(self, parent, slug, exclude=None):
         siblings = Page.objects.child_of(parent)
@@ -664,7 +786,7 @@ class WordPressImport:
     def _publish(self, page, item):
         """WordPress's status as Wagtail's: publish and private go live (private behind a
         restriction), future is scheduled, draft and pending stay drafts."""
-        published_at = item.date_gmt
+        published_at = _dated(item.date_gmt, item.date_local)
         if item.status in ("publish", "private", "future"):
             page.first_published_at = page.first_published_at or published_at
             if item.status == "future" and published_at and published_at > timezone.now():
@@ -729,12 +851,24 @@ class WordPressImport:
         counters, new_records = [], []
         for wp_comment in comments:
             label = mapping.plain(wp_comment.content, 60)
+            if wp_comment.wp_id <= 0:
+                self.report.problem(ImportedKind.COMMENT, "", label, _NO_ID)
+                continue
             if wp_comment.type in mapping.NOT_COMMENTS:
                 self.report.problem(
                     ImportedKind.COMMENT,
                     wp_comment.wp_id,
                     label,
                     f"a {wp_comment.type} (Kabar has no pingbacks)",
+                )
+                continue
+            if wp_comment.type not in mapping.READER_COMMENTS:
+                self.report.problem(
+                    ImportedKind.COMMENT,
+                    wp_comment.wp_id,
+                    label,
+                    gettext("of type “%(type)s”: not a reader's comment, never shown")
+                    % {"type": wp_comment.type},
                 )
                 continue
             try:
@@ -794,7 +928,9 @@ class WordPressImport:
         if c.url and not url:
             self.report.note("comment", c.wp_id, label, "website not valid: left out")
         user_pk = self.users_by_wp_id.get(str(c.user_id)) if c.user_id else None
-        parent = by_wp_id.get(c.parent) if c.parent else None
+        # Deeper than Kabar reads a thread (WordPress allows any depth): beside the
+        # deepest comment it may hang from, as a reply posted here would be.
+        parent = attach_point(by_wp_id.get(c.parent), MAX_THREAD_DEPTH) if c.parent else None
         if c.parent and parent is None and existing is None:
             self.report.note(
                 "comment",
@@ -810,7 +946,11 @@ class WordPressImport:
             author_email=email,
             author_url=url,
             ip_address=mapping.valid_ip(c.ip),
-            created_at=c.date_gmt or item.date_gmt or datetime.now(UTC),
+            created_at=(
+                _dated(c.date_gmt, c.date_local)
+                or _dated(item.date_gmt, item.date_local)
+                or datetime.now(UTC)
+            ),
             status=status,
             user=self._user(user_pk),
         )
@@ -857,12 +997,22 @@ class _Skip(ItemFailed):
     """Not brought in on purpose (e.g. in WordPress's trash)."""
 
 
+# Every item is known by its id, from one run to the next: without one it cannot be.
+_NO_ID = "no id in the export (wp:post_id, wp:comment_id): it cannot be told from others"
+_REUSABLE_BLOCK = re.compile(r'<!--\s*wp:block\s+\{[^}]*"ref"\s*:\s*(\d+)[^}]*\}\s*/?-->')
 _IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
 
 
 def _url_key(url):
     parts = urlsplit(url or "")
     return parts.path
+
+
+def _dated(date_gmt, date_local):
+    """WordPress's GMT date; when it was never set ("0000-00-00 00:00:00", as posts
+    published through some old clients and plugins have, and some comments), the local
+    date read as UTC: hours off at most, where nothing would put the import's own day."""
+    return date_gmt or wp_datetime(date_local)
 
 
 def mapping_int(value):

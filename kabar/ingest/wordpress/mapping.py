@@ -32,11 +32,16 @@ COMMENT_STATUS = {
 }
 # Not a reader's words: notices from other sites. Kabar has no pingbacks.
 NOT_COMMENTS = {"pingback", "trackback"}
+# What readers wrote: a comment ("" before WordPress 5.5), or a review (WooCommerce).
+# Every other type is a plugin's or the editors' own record kept in the comments table
+# (WordPress 6.9's block notes, WooCommerce's order notes, action logs): never public.
+READER_COMMENTS = {"", "comment", "review"}
 _url = URLValidator(schemes=["http", "https"])
 _BREAK_TAGS = {"br"}
 _BLOCK_TAGS = {"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 _SPACES = re.compile(r"[ \t]+")
 _SIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
+_SEO_VARIABLE = re.compile(r"%%?[a-z_]+%%?", re.I)
 
 
 def digest(*values):
@@ -159,6 +164,20 @@ def image_credit(attachment_metadata):
     array in _wp_attachment_metadata); read with a pattern, never unserialised."""
     match = _CREDIT.search(attachment_metadata or "")
     return match.group(1)[:255] if match else ""
+
+
+# The description search engines show, as SEO plugins keep it (Yoast, Rank Math, All in One
+# SEO before its version 4); one made of the plugin's variables (%%excerpt%%, %excerpt%) is
+# left to Kabar.
+SEO_DESCRIPTION_KEYS = ("_yoast_wpseo_metadesc", "rank_math_description", "_aioseop_description")
+
+
+def seo_description(meta):
+    for key in SEO_DESCRIPTION_KEYS:
+        text = plain(meta.get(key, ""))
+        if text and not _SEO_VARIABLE.search(text):
+            return text
+    return ""
 
 
 def language_of(channel_language, languages, default):

@@ -222,9 +222,15 @@ def _item(element):
     for child in element:
         name = _short(child.tag)
         if name == "category":
-            item.terms.append(
-                (child.get("domain", "category"), child.get("nicename", ""), child.text or "")
-            )
+            # WXR 1.0 (WordPress 2.x) also wrote each term bare, for RSS readers
+            # (<category>Name</category>), and its tags in the domain "tag": a term is the
+            # one with a nicename, as WordPress's own importer reads it.
+            nicename = child.get("nicename")
+            if nicename is not None:
+                domain = child.get("domain", "category")
+                item.terms.append(
+                    ("post_tag" if domain == "tag" else domain, nicename, child.text or "")
+                )
         elif name == "wp:postmeta":
             item.meta[_text(child, "wp:meta_key")] = _text(child, "wp:meta_value")
         elif name == "wp:comment":
