@@ -31,8 +31,10 @@ _MEDIA_SHORTCODE = re.compile(
     r"\[(gallery|audio|video|playlist)\b([^\]]*)\](?:.*?\[/\1\])?", re.S | re.I
 )
 _SHORTCODE_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+# At most 50 attributes: a repetition without bound around the attributes' own would try
+# every split of a long run of them (tests/core/test_regexes.py).
 _SHORTCODE = re.compile(
-    r"""\[(/?)([a-z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s\]"']+))?)*)\s*(/?)\]""",
+    r"""\[(/?)([a-z][\w-]*)((?:\s+[\w-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s\]"']+))?){0,50})\s*(/?)\]""",
     re.I,
 )
 _ATTACHMENT_ID = re.compile(r"\bwp-image-(\d+)\b")
