@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from kabar.api import widget as api_widget
+from kabar.core.admin_input import PageChosenMultipleView, WorkflowEditView
 from kabar.core.guessing import (
     ThrottledPasswordResetView,
     throttled_login,
@@ -13,6 +17,25 @@ from kabar.core.guessing import (
 from kabar.core.language import switch_language
 from kabar.news import sitemaps as news_sitemaps
 from kabar.news import urls as news_urls
+
+# Wagtail admin views Kabar corrects (kabar/core/admin_input.py): at Wagtail's addresses,
+# ahead of them, behind the same checks (admin access, the admin's 404 page, never cached).
+admin_corrections = [
+    # The workflow editor's list of pages read a page number as its listings read one.
+    path("admin/workflows/edit/<int:pk>/", WorkflowEditView.as_view()),
+    # The page chooser's "chosen" answer without the tree's root (it has no parent).
+    path(
+        "admin/choose-page/chosen-multiple/",
+        PageChosenMultipleView.as_view(),
+        name="wagtailadmin_choose_page_chosen_multiple",
+    ),
+]
+for decorator in (
+    require_admin_access,
+    wagtailadmin_urls.display_custom_404,
+    never_cache,
+):
+    admin_corrections = decorate_urlpatterns(admin_corrections, decorator)
 
 urlpatterns = [
     # Wagtail's sign-in, password reset and page-password form, throttled against guessing
@@ -30,6 +53,7 @@ urlpatterns = [
         throttled_page_password,
         name="wagtailcore_authenticate_with_password",
     ),
+    *admin_corrections,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("comments/", include("kabar.discussion.urls")),

@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import receivers  # noqa: PLC0415 - models are ready only now
+        from . import backends, receivers  # noqa: PLC0415 - models are ready only now
 
         receivers.connect()
+        backends.filter_images_by_tag_name()

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Bad input in an admin address (a page number, a chooser's ids) answered 400 or 404.
+    "kabar.core.admin_input.AdminInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Innermost: an old WordPress address (a 404 here, or /?p=ID) answers 301 in one hop.

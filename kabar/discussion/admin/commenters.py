@@ -2,6 +2,7 @@
 on a page that lists them, done through the service a single moderation uses (so the spam
 filter learns, the counters follow, the articles are purged), and undone as one."""
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -84,7 +85,7 @@ class CommenterModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
                 request,
                 _("No pending comment from %(name)s was left to moderate.") % {"name": name},
             )
-            return redirect(self.next_url())
+            return HttpResponseRedirect(self.next_url())
         before = moderation_before(ids, self.status)
         changed = comments_set_status(ids, self.status, by=request.user)
         message = self.done(changed) % {"count": changed, "name": name}
@@ -98,7 +99,7 @@ class CommenterModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
                 namespace=self.index_url_name.split(":")[0],
             )
         messages.success(request, message)
-        return redirect(self.next_url())
+        return HttpResponseRedirect(self.next_url())
 
 
 class CommenterApproveView(CommenterModerationView):

@@ -3,8 +3,8 @@ on a page of its own without it. Published at once, marked as staff on the artic
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -112,4 +112,4 @@ class CommentReplyView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
                 }
             )
         messages.success(self.request, message)
-        return redirect(self.next_url())
+        return HttpResponseRedirect(self.next_url())

@@ -5,8 +5,8 @@ import time
 from datetime import datetime
 
 from django.contrib.admin.utils import quote
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -124,7 +124,9 @@ class CommentUndoView(PermissionCheckedMixin, View):
         if wants_json(request):
             return JsonResponse({"error": str(message), "counts": queue_counts()}, status=409)
         messages.error(request, message)
-        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
+        return HttpResponseRedirect(
+            get_valid_next_url_from_request(request) or reverse(self.index_url_name)
+        )
 
     def post(self, request, pk):
         comment = get_object_or_404(Comment.objects.only("pk", "author_name", "status"), pk=pk)
@@ -157,4 +159,6 @@ class CommentUndoView(PermissionCheckedMixin, View):
                 {"message": str(message), "status": changes[comment.pk], "counts": queue_counts()}
             )
         messages.success(request, message)
-        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
+        return HttpResponseRedirect(
+            get_valid_next_url_from_request(request) or reverse(self.index_url_name)
+        )

@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.admin.utils import quote
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -530,4 +530,6 @@ class CommentModerationView(PermissionCheckedMixin, View):
                 }
             )
         messages.success(request, message)
-        return redirect(get_valid_next_url_from_request(request) or reverse(self.index_url_name))
+        return HttpResponseRedirect(
+            get_valid_next_url_from_request(request) or reverse(self.index_url_name)
+        )
