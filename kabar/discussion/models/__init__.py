@@ -561,8 +561,10 @@ class DiscussionSettings(BaseSiteSetting):
         _("load avatars from Gravatar"),
         default=False,
         help_text=_(
-            "Off by default: turning it on sends a hash of each commenter's email to "
-            "Gravatar's servers whenever a reader views comments."
+            "Off by default. Turning it on shows a hash of each published commenter's "
+            "email in the pages and the API (anyone who guesses an address can check it "
+            "against that hash) and sends it to Gravatar's servers whenever a reader views "
+            "comments."
         ),
     )
 
