@@ -2,12 +2,16 @@
 stored (a comment, a title) can never make a feed unwritable or unreadable; and the one way
 an import reads an XML file."""
 
+import codecs
+import logging
 import re
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from django.utils import feedgenerator
+
+logger = logging.getLogger(__name__)
 
 # Everything outside XML 1.0's Char production: most C0 controls, lone surrogates, U+FFFE
 # and U+FFFF. (Django's feed writer refuses some of them, and writes the others unreadably.)
@@ -64,13 +68,74 @@ class Atom1Feed(XmlSafeFeedMixin, feedgenerator.Atom1Feed):
     pass
 
 
-def xml_events(source):
+# The encoding an XML declaration names, read from the file's first bytes.
+_DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# What surrogateescape makes of a byte that is not UTF-8 (0x80-0xFF).
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_UTF8_NAMES = {"utf-8", "utf8"}
+
+
+def _windows_1252(match):
+    return bytes([ord(match.group()) - 0xDC00]).decode("cp1252", errors="replace")
+
+
+class Utf8Mender:
+    """The binary file `raw`, where it says (or, saying nothing, is taken to be) UTF-8, with
+    every byte that is not part of valid UTF-8 read as Windows-1252, the encoding such a
+    byte comes from in practice: a WordPress database that held Latin-1 text beside UTF-8
+    exports both into one file declared UTF-8, which expat refuses whole at the first such
+    byte ("not well-formed (invalid token)"). `mended` counts the bytes read so. A file
+    declaring another encoding, or starting with a UTF-16 or UTF-32 byte order mark, is
+    read as it is."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.mended = 0
+        self.pending = b""
+        self.decoder = None
+        first = raw.read(self.CHUNK)
+        if not first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            declared = _DECLARED_ENCODING.match(first.removeprefix(codecs.BOM_UTF8))
+            if declared is None or declared.group(1).decode().lower() in _UTF8_NAMES:
+                self.decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        self.pending = self._mend(first, final=not first)
+
+    def _mend(self, data, *, final=False):
+        if self.decoder is None:
+            return data
+        text = self.decoder.decode(data, final=final)
+        text, count = _ESCAPED_BYTE.subn(_windows_1252, text)
+        self.mended += count
+        return text.encode()
+
+    def read(self, size=-1):
+        while size < 0 or len(self.pending) < size:
+            data = self.raw.read(self.CHUNK)
+            self.pending += self._mend(data, final=not data)
+            if not data:
+                break
+        if size < 0:
+            size = len(self.pending)
+        out, self.pending = self.pending[:size], self.pending[size:]
+        return out
+
+
+def xml_events(source, *, on_mended=None):
     """iterparse's start and end events over the binary file `source`, refusing a DTD
-    (DefusedXmlException). An encoding its declaration names that Python or expat cannot
-    read ("x-bogus", "utf-32") is a ParseError like any other fault of the file: expat
-    raised LookupError or ValueError for it."""
+    (DefusedXmlException), its bytes that are not UTF-8 in a UTF-8 file read as
+    Windows-1252 (Utf8Mender; `on_mended(count)` is told how many there were, at the end).
+    An encoding its declaration names that Python or expat cannot read ("x-bogus",
+    "utf-32") is a ParseError like any other fault of the file: expat raised LookupError or
+    ValueError for it."""
+    mender = Utf8Mender(source)
     try:
-        yield from iterparse(source, events=("start", "end"), forbid_dtd=True)
+        yield from iterparse(mender, events=("start", "end"), forbid_dtd=True)
+        if mender.mended:
+            logger.warning("%d bytes not UTF-8 read as Windows-1252", mender.mended)
+            if on_mended is not None:
+                on_mended(mender.mended)
     except DefusedXmlException:
         raise  # a ValueError too, said as what it is by the importer
     except (LookupError, ValueError) as exc:

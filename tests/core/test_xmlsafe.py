@@ -2,11 +2,11 @@
 dropped, everything else is kept."""
 
 import xml.etree.ElementTree as ET
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 
-from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed, xml_safe
+from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed, Utf8Mender, xml_events, xml_safe
 
 FORBIDDEN = "\x00\x01\x08\x0b\x0c\x0e\x1f\ufffe\uffff"
 
@@ -42,3 +42,47 @@ def test_a_feed_with_forbidden_characters_everywhere_is_well_formed(feed_type):
     text = out.getvalue()
     assert "Berita hari ini" in text and "Pembaca" in text and "Topik" in text
     assert not any(char in text for char in FORBIDDEN)
+
+
+# A file declared UTF-8 holding bytes of Windows-1252 (a WordPress database with Latin-1
+# text beside UTF-8): read, those bytes as the letters they stand for.
+MIXED = (
+    '<?xml version="1.0" encoding="UTF-8"?><a>kafé “tubruk” </a>'.encode()
+    .replace(b"</a>", b"caf\xe9 \x93kopi\x94 na\xefve</a>")
+)  # fmt: skip
+
+
+def _read_all(mender, size):
+    out = b""
+    while chunk := mender.read(size):
+        out += chunk
+    return out
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 16 * 1024, -1])
+def test_bytes_not_utf8_in_a_utf8_file_are_read_as_windows_1252(size, monkeypatch):
+    # Chunks of 5 bytes: the file's valid multibyte letters are split between reads too.
+    monkeypatch.setattr(Utf8Mender, "CHUNK", 5)
+    mender = Utf8Mender(BytesIO(MIXED))
+    text = _read_all(mender, size).decode()
+    assert text.endswith("<a>kafé “tubruk” café “kopi” naïve</a>")
+    assert mender.mended == 4
+
+
+def test_a_file_of_valid_utf8_or_of_another_encoding_is_read_as_it_is():
+    valid = '<?xml version="1.0"?><a>kafé “tubruk”</a>'.encode()
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?><a>café</a>'.encode("latin-1")
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><a>café</a>'.encode("utf-16")
+    for data in (valid, latin, utf16):
+        mender = Utf8Mender(BytesIO(data))
+        assert _read_all(mender, 4) == data
+        assert mender.mended == 0
+
+
+def test_xml_events_reads_the_mended_text_and_says_how_many_bytes():
+    told = []
+    texts = [
+        el.text for event, el in xml_events(BytesIO(MIXED), on_mended=told.append) if event == "end"
+    ]
+    assert texts == ["kafé “tubruk” café “kopi” naïve"]
+    assert told == [4]

@@ -116,7 +116,10 @@ def importer(home, settings, tmp_path):
 
     def run(text, *, again=True):
         path = tmp_path / "export.xml"
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
         report = import_wordpress(str(path), uploads=str(UPLOADS))
         if again:
             rows = (Page.objects.count(), Comment.objects.count(), ImportedItem.objects.count())
@@ -505,3 +508,29 @@ def test_the_admin_upload_of_a_wxr_1_0_file_reports_what_it_left_out(
     html = client.get(response.url).content.decode()
     assert "nav_menu_item" in html and "Catatan blok" in html
     assert not Comment.objects.exists()
+
+
+# Encodings ---------------------------------------------------------------------------------
+
+
+def test_windows_1252_bytes_in_a_utf8_export_are_read_as_their_letters(importer):
+    """A WordPress database that kept old posts in Latin-1 beside new ones in UTF-8 exports
+    both into one file declared UTF-8: expat refused the whole file at the first such byte.
+    They are read as Windows-1252 (where such bytes come from), and the report says so."""
+    text = wxr(
+        AUTHOR
+        + item(
+            811,
+            "Kafe di tepi kali",
+            "<p>Menu: LATIN1_BODY dan kopi biasa.</p>",
+            extra=comment(9811, "Sangat LATIN1_COMMENT, terima kasih."),
+        )
+    ).encode()
+    text = text.replace(b"LATIN1_BODY", b"caf\xe9 cr\xe8me \x93tubruk\x94")
+    text = text.replace(b"LATIN1_COMMENT", b"na\xefve")
+    report = importer(text)
+    page = page_of("post", 811)
+    assert "café crème “tubruk” dan kopi biasa" in reader_sees(page)
+    assert comment_of(9811).body == "Sangat naïve, terima kasih."
+    # In the report's language: the count and the encoding either way.
+    assert any(r.startswith("5 ") and "Windows-1252" in r for r in reasons(report))

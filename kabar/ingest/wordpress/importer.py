@@ -212,8 +212,25 @@ class WordPressImport:
                 leave=False,
             ) as bar,
         ):
-            for thing in read_wxr(raw, on_read=bar.update):
+            # The second pass reads the same bytes: said once.
+            mended = self._mended if number == 1 else None
+            for thing in read_wxr(raw, on_read=bar.update, on_mended=mended):
                 handle(thing)
+
+    def _mended(self, count):
+        self.report.note(
+            "file",
+            "",
+            os.path.basename(self.path),
+            ngettext(
+                "%(count)d byte was not UTF-8: read as Windows-1252 (check the accented "
+                "letters and quotation marks of old posts)",
+                "%(count)d bytes were not UTF-8: read as Windows-1252 (check the accented "
+                "letters and quotation marks of old posts)",
+                count,
+            )
+            % {"count": count},
+        )
 
     def _first_pass(self, thing):
         if isinstance(thing, WPSite):

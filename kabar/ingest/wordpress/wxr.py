@@ -251,9 +251,11 @@ class _CountingReader:
         return data
 
 
-def read_wxr(fileobj, *, on_read=None):
+def read_wxr(fileobj, *, on_read=None, on_mended=None):
     """Yield what the export holds, in file order: one Site first (when the first author,
-    term or item starts), then Author, Term and Item objects. `fileobj` is binary."""
+    term or item starts), then Author, Term and Item objects. `fileobj` is binary; bytes
+    that are not UTF-8 in a UTF-8 export are read as Windows-1252, `on_mended(count)` told
+    at the end (kabar.core.xmlsafe.Utf8Mender)."""
     source = _CountingReader(fileobj, on_read) if on_read else fileobj
     site = Site()
     site_sent = False
@@ -261,7 +263,7 @@ def read_wxr(fileobj, *, on_read=None):
     depth = 0
     seen_rss = False
     try:
-        for event, element in xml_events(source):
+        for event, element in xml_events(source, on_mended=on_mended):
             name = _short(element.tag)
             if event == "start":
                 depth += 1
