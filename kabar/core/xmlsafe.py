@@ -85,10 +85,12 @@ class Utf8Mender:
     byte comes from in practice: a WordPress database that held Latin-1 text beside UTF-8
     exports both into one file declared UTF-8, which expat refuses whole at the first such
     byte ("not well-formed (invalid token)"). `mended` counts the bytes read so. A file
-    declaring another encoding, or starting with a UTF-16 or UTF-32 byte order mark, is
-    read as it is."""
+    declaring another encoding, or in UTF-16 or UTF-32 (with a byte order mark or
+    without), is read as it is."""
 
     CHUNK = 64 * 1024
+    # Enough of the file's start to hold its XML declaration.
+    DECLARATION = 256
 
     def __init__(self, raw):
         self.raw = raw
@@ -96,7 +98,16 @@ class Utf8Mender:
         self.pending = b""
         self.decoder = None
         first = raw.read(self.CHUNK)
-        if not first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        while 0 < len(first) < self.DECLARATION:  # a stream that gives less than asked
+            more = raw.read(self.CHUNK)
+            if not more:
+                break
+            first += more
+        # UTF-16 or UTF-32, with a byte order mark or without (a NUL among the first bytes
+        # of "<?xml"): not UTF-8, read as expat reads it.
+        if b"\x00" not in first[:4] and not first.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        ):
             declared = _DECLARED_ENCODING.match(first.removeprefix(codecs.BOM_UTF8))
             if declared is None or declared.group(1).decode().lower() in _UTF8_NAMES:
                 self.decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")

@@ -86,3 +86,24 @@ def test_xml_events_reads_the_mended_text_and_says_how_many_bytes():
     ]
     assert texts == ["kafé “tubruk” café “kopi” naïve"]
     assert told == [4]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_a_utf16_file_with_or_without_its_mark_is_read_as_it_is(codec):
+    # (expat reads no UTF-32: such a file is refused, as before.)
+    data = '<?xml version="1.0" encoding="UTF-16"?><a>café 漢字</a>'.encode(codec)
+    texts = [el.text for event, el in xml_events(BytesIO(data)) if event == "end"]
+    assert texts == ["café 漢字"]
+
+
+class _Trickling(BytesIO):
+    """A stream that gives at most 10 bytes a read, whatever is asked."""
+
+    def read(self, size=-1):
+        return super().read(10)
+
+
+def test_a_stream_giving_less_than_asked_still_shows_its_declaration():
+    data = '<?xml version="1.0" encoding="ISO-8859-1"?><a>café</a>'.encode("latin-1")
+    texts = [el.text for event, el in xml_events(_Trickling(data)) if event == "end"]
+    assert texts == ["café"]
