@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from kabar.core.ids import parse_id
+
 # What a paragraph block may hold (kabar/news/blocks.py PARAGRAPH_FEATURES): Wagtail's
 # rich-text format writes bold and italic as <b> and <i>.
 _RICH_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "b", "i", "br"}
@@ -112,15 +114,16 @@ def _autop(html):
 def _plugin_shortcodes(html, notes):
     """Other plugins' shortcodes ([contact-form-7 id="5"], [button]Klik[/button]), which
     WordPress would have replaced and a reader here would see as they are: gone, an
-    enclosing one's words kept. Brackets that are words ([sic], [1]) stay: a shortcode is
-    told by its attributes, its closing tag, or its "/]"."""
+    enclosing one's words kept. Brackets that are words ([sic], [1], [nama disamarkan],
+    [Baca juga]) stay, as WordPress leaves a bracket no plugin claims: a shortcode is told
+    by a name=value attribute, its closing tag, or its "/]"."""
 
     def replace(match):
         name, attrs, closing = match.group(2), match.group(3), match.group(4)
         if match.group(1) == "/":
             if name.lower() not in opened:
                 return match.group(0)
-        elif not (attrs.strip() or closing or f"[/{name}]".lower() in lowered):
+        elif not (_SHORTCODE_ATTR.search(attrs) or closing or f"[/{name}]".lower() in lowered):
             return match.group(0)
         else:
             opened.add(name.lower())
@@ -346,7 +349,8 @@ class _Converter:
             # name (a CDN's, another size's).
             found = _ATTACHMENT_ID.search(" ".join(node.get("class") or []))
             wp_id = found.group(1) if found else (node.get("data-id") or "").strip()
-            image = self.image_for_id(int(wp_id)) if wp_id.isdigit() else None
+            wp_id = parse_id(wp_id)
+            image = self.image_for_id(wp_id) if wp_id else None
         if image is None:
             self.note(f"image not found: {src[:200]}" if src else "image without an address")
             if caption:

@@ -20,7 +20,7 @@ from kabar.discussion.selectors import MAX_THREAD_DEPTH, comments_page_for, coun
 from kabar.ingest.bodies import html_to_body
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
 from kabar.ingest.wordpress.importer import import_wordpress
-from kabar.news.models import ArticlePage, SectionPage
+from kabar.news.models import ArticlePage, Author, SectionPage
 from tests import builders
 from tests.ingest import test_wordpress_import as wordpress_import
 from tests.ingest.test_wordpress_import import UPLOADS
@@ -179,19 +179,37 @@ def test_wxr_1_0_bare_categories_are_not_terms_and_its_tag_domain_is_tags(import
     assert not ImportedItem.objects.filter(kind="category", wp_id="").exists()
 
 
-def test_a_percent_encoded_category_slug_becomes_a_readable_section_address(importer):
-    terms = """
+# A category with a Chinese name, its slug percent-encoded as WordPress exports it.
+ENCODED_TERM = """
 	<wp:category><wp:category_nicename>%e6%96%b0%e9%97%bb</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[新闻]]></wp:cat_name></wp:category>"""  # noqa: E501
-    post = item(
-        11,
+
+
+def in_encoded_category(wp_id):
+    return item(
+        wp_id,
         "Pos",
         "Isi.",
         extra='\n\t\t<category domain="category" nicename="%e6%96%b0%e9%97%bb">'
         "<![CDATA[新闻]]></category>",
     )
-    importer(wxr(AUTHOR + terms + post, version="1.1"))
+
+
+def test_a_percent_encoded_category_slug_becomes_a_readable_section_address(importer):
+    importer(wxr(AUTHOR + ENCODED_TERM + in_encoded_category(11), version="1.1"))
     section = page_of("post", 11).get_parent().specific
     assert section.slug == "新闻" and section.title == "新闻"
+
+
+def test_a_section_an_earlier_run_made_is_found_again_whatever_its_address(importer, home):
+    # An earlier version made "e696b0e997bb" of the encoded slug; a run now finds it by its
+    # record, not a second section at the decoded address.
+    earlier = home.add_child(instance=SectionPage(title="新闻", slug="e696b0e997bb"))
+    ImportedItem.objects.create(
+        source=SOURCE, kind="category", wp_id="%e6%96%b0%e9%97%bb", object_id=str(earlier.pk)
+    )
+    importer(wxr(AUTHOR + ENCODED_TERM + in_encoded_category(12), version="1.1"))
+    assert page_of("post", 12).get_parent().specific == earlier
+    assert SectionPage.objects.filter(title="新闻").count() == 1
 
 
 # Dates -------------------------------------------------------------------------------------
@@ -323,6 +341,31 @@ def test_a_reusable_block_shows_what_it_holds(importer):
     assert "wp_block" not in "\n".join(report.lines())  # shown where used, not "skipped"
 
 
+def test_synced_patterns_with_overrides_show_and_unpublished_ones_do_not(importer):
+    """WordPress 6.6 writes the texts a post overrides after the ref; a draft, private or
+    password-protected block shows nothing in WordPress, nor here; one naming itself shows
+    once."""
+    blocks = (
+        item(52, "Ajakan", "<p>Dukung jurnalisme independen.</p>", post_type="wp_block")
+        + item(53, "Rahasia", "<p>Teks draf redaksi.</p>", post_type="wp_block", status="draft")
+        + item(
+            54, "Berulang", '<p>Sekali saja.</p><!-- wp:block {"ref":54} /-->', post_type="wp_block"
+        )
+    )
+    post = item(
+        55,
+        "Pos dengan pola",
+        "<p>Isi berita.</p>\n"
+        '<!-- wp:block {"ref":52,"content":{"Judul":{"content":"Halo"}}} /-->\n'
+        '<!-- wp:block {"ref":53} /-->\n<!-- wp:block {"ref":54} /-->',
+    )
+    importer(wxr(AUTHOR + post + blocks))
+    body = reader_sees(page_of("post", 55))
+    assert "Dukung jurnalisme independen." in body
+    assert "Teks draf redaksi." not in body
+    assert body.count("Sekali saja.") == 1
+
+
 def test_an_author_the_export_does_not_list_still_signs_the_post(importer, django_user_model):
     # Kabar's own "tamu" is someone else: nothing in the export says they are the same.
     django_user_model.objects.create_user("tamu", "tamu@kabar.example.id", "x")
@@ -330,7 +373,11 @@ def test_an_author_the_export_does_not_list_still_signs_the_post(importer, djang
     missing_block = item(
         61, "Pos kedua", '<!-- wp:block {"ref":77} /-->\n<p>Isi.</p>', creator="tamu"
     )
-    report = importer(wxr(AUTHOR + post + missing_block))
+    # A deleted post by another unlisted login, and a page: no author made for either.
+    trashed = item(62, "Pos terhapus", "Isi.", creator="hantu", status="trash")
+    page = item(63, "Halaman", "Isi.", post_type="page", creator="penyunting")
+    report = importer(wxr(AUTHOR + post + missing_block + trashed + page))
+    assert not Author.objects.filter(name__in=["hantu", "penyunting"]).exists()
     article = page_of("post", 60)
     bylines = [a.author for a in article.article_authors.all()]
     assert [a.name for a in bylines] == ["tamu"] and bylines[0].user is None
@@ -408,6 +455,12 @@ def test_a_classic_quote_of_bare_lines_keeps_every_line():
     assert quote == "Baris pertama kutipan\n\nbaris kedua"
 
 
+def test_an_image_whose_attachment_id_is_not_a_number_is_left_out_with_a_note():
+    body = html_to_body('<figure class="wp-block-image"><img data-id="\u00b2" alt=""></figure>')
+    assert not [b for b in body.blocks if b["type"] == "image"]
+    assert body.notes
+
+
 def test_audio_and_video_shortcodes_become_links_to_their_file():
     body = html_to_body('[video width="640" mp4="https://media.example.id/v.mp4"][/video]\n\nTeks.')
     html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
@@ -463,11 +516,15 @@ def test_other_plugins_shortcodes_are_not_shown_but_bracketed_words_are():
     body = html_to_body(
         'Hubungi kami [contact-form-7 id="12" title="Kontak"] atau '
         '[su_button url="https://contoh.example.id"]lihat jadwal[/su_button] [related_posts/]\n\n'
-        "Katanya [sic] naik 10% [1]."
+        "Katanya [sic] naik 10% [1]. Menurut saksi [nama disamarkan], laporan [Jakarta Post] "
+        "dan [lihat grafik di bawah] itu benar. [Baca juga] Banjir di Garut."
     )
     html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
     assert "contact-form-7" not in html and "su_button" not in html and "related" not in html
     assert "lihat jadwal" in html and "[sic]" in html and "[1]" in html
+    # Words in brackets, however many: WordPress leaves a bracket no plugin claims.
+    for words in ("[nama disamarkan]", "[Jakarta Post]", "[lihat grafik di bawah]", "[Baca juga]"):
+        assert words in html
     assert any("[contact-form-7]" in note for note in body.notes)
 
 
