@@ -84,7 +84,7 @@ def _media_shortcode(match):
         ids = [
             i
             for i in re.split(r"[\s,]+", attrs.get("ids", "") or attrs.get("include", ""))
-            if i.isdigit()
+            if parse_id(i)
         ]
         if not ids:
             return "<!-- kabar:gallery-without-ids -->"

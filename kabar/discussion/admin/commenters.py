@@ -2,7 +2,6 @@
 on a page that lists them, done through the service a single moderation uses (so the spam
 filter learns, the counters follow, the articles are purged), and undone as one."""
 
-from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import View
 from wagtail.admin import messages
-from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
@@ -19,20 +17,20 @@ from kabar.core.ids import parse_id
 
 from ..models import Comment, Commenter, CommentStatus
 from ..services import comments_set_status, moderation_before
+from .answers import BackToDesk
 from .undo import remember_for_undo
 
 # The most comments the confirmation lists; the rest are counted.
 SHOWN = 50
 
 
-class CommenterModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
+class CommenterModerationView(BackToDesk, PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
     """GET: the commenter's pending comments and a question; POST: those the moderator saw
     (up to the newest listed: a comment sent since waits in the queue) moved to `status`."""
 
     model = Comment
     permission_required = "change"
     http_method_names = ["get", "post"]
-    index_url_name = None
     breadcrumbs_items = []
     template_name = "discussion/admin/confirm_commenter_moderation.html"
     header_icon = "comment"
@@ -46,9 +44,6 @@ class CommenterModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
 
     def pending(self):
         return Comment.objects.filter(commenter=self.commenter, status=CommentStatus.PENDING)
-
-    def next_url(self):
-        return get_valid_next_url_from_request(self.request) or reverse(self.index_url_name)
 
     def get_breadcrumbs_items(self):
         return [
@@ -85,7 +80,7 @@ class CommenterModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
                 request,
                 _("No pending comment from %(name)s was left to moderate.") % {"name": name},
             )
-            return HttpResponseRedirect(self.next_url())
+            return self.back()
         before = moderation_before(ids, self.status)
         changed = comments_set_status(ids, self.status, by=request.user)
         message = self.done(changed) % {"count": changed, "name": name}
@@ -99,7 +94,7 @@ class CommenterModerationView(PermissionCheckedMixin, WagtailAdminTemplateMixin,
                 namespace=self.index_url_name.split(":")[0],
             )
         messages.success(request, message)
-        return HttpResponseRedirect(self.next_url())
+        return self.back()
 
 
 class CommenterApproveView(CommenterModerationView):

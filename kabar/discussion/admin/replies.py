@@ -3,7 +3,7 @@ on a page of its own without it. Published at once, marked as staff on the artic
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,13 +11,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 from wagtail.admin import messages
-from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from ..models import BODY_MAX_LENGTH, Comment
 from ..services import REPLYABLE, CommentsClosed, comment_reply_as_staff
-from .answers import queue_counts, wants_json
+from .answers import BackToDesk, queue_counts, wants_json
 from .views import HELD
 
 
@@ -30,14 +29,13 @@ class StaffReplyForm(forms.Form):
     )
 
 
-class CommentReplyView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
+class CommentReplyView(BackToDesk, PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
     """GET: the comment and a reply form; POST: the reply stored (comment_reply_as_staff),
     then back to the desk, or JSON for desk.js. A refused reply keeps its text."""
 
     model = Comment
     permission_required = "change"
     http_method_names = ["get", "post"]
-    index_url_name = None
     breadcrumbs_items = []
     template_name = "discussion/admin/reply.html"
     header_icon = "comment"
@@ -63,9 +61,6 @@ class CommentReplyView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
             next_url=self.next_url(),
             **kwargs,
         )
-
-    def next_url(self):
-        return get_valid_next_url_from_request(self.request) or reverse(self.index_url_name)
 
     def get(self, request, pk):
         return self.render(StaffReplyForm())
@@ -112,4 +107,4 @@ class CommentReplyView(PermissionCheckedMixin, WagtailAdminTemplateMixin, View):
                 }
             )
         messages.success(self.request, message)
-        return HttpResponseRedirect(self.next_url())
+        return self.back()

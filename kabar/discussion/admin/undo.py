@@ -5,20 +5,19 @@ import time
 from datetime import datetime
 
 from django.contrib.admin.utils import quote
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.generic import View
 from wagtail.admin import messages
-from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from ..models import Comment, CommentStatus
 from ..services import comments_undo
 from ..spam.classifier import HAM, SPAM
-from .answers import queue_counts, wants_json
+from .answers import BackToDesk, queue_counts, wants_json
 
 # How long after a moderation its undo is still accepted (desk.js offers it for ~5 s).
 UNDO_SECONDS = 60
@@ -109,7 +108,7 @@ def offered_undo(request, namespace):
     return offer if fresh else None
 
 
-class CommentUndoView(PermissionCheckedMixin, View):
+class CommentUndoView(BackToDesk, PermissionCheckedMixin, View):
     """POST-only: take back this moderator's last moderation (approve, spam or trash; of
     one comment, or all of a commenter's at once), within UNDO_SECONDS, of the comments
     nobody has moved since: they go back to the status they had, the spam filter to what
@@ -118,15 +117,12 @@ class CommentUndoView(PermissionCheckedMixin, View):
     model = Comment
     permission_required = "change"
     http_method_names = ["post"]
-    index_url_name = None
 
     def refuse(self, request, message):
         if wants_json(request):
             return JsonResponse({"error": str(message), "counts": queue_counts()}, status=409)
         messages.error(request, message)
-        return HttpResponseRedirect(
-            get_valid_next_url_from_request(request) or reverse(self.index_url_name)
-        )
+        return self.back()
 
     def post(self, request, pk):
         comment = get_object_or_404(Comment.objects.only("pk", "author_name", "status"), pk=pk)
@@ -159,6 +155,4 @@ class CommentUndoView(PermissionCheckedMixin, View):
                 {"message": str(message), "status": changes[comment.pk], "counts": queue_counts()}
             )
         messages.success(request, message)
-        return HttpResponseRedirect(
-            get_valid_next_url_from_request(request) or reverse(self.index_url_name)
-        )
+        return self.back()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.contrib.admin.utils import quote
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaksbr
@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView, View
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table
-from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.log_actions import registry as log_registry
@@ -41,7 +40,7 @@ from ..services import (
 )
 from ..targets import as_target
 from ..trust import commenter_history
-from .answers import queue_counts, wants_json
+from .answers import BackToDesk, queue_counts, wants_json
 from .filters import search_comments
 from .reasons import REASON_RULES, reasons_for_display
 from .undo import UNDOABLE, offered_undo, remember_for_undo
@@ -493,13 +492,12 @@ class CommentEditRedirectView(RedirectView):
         return reverse(self.inspect_url_name, args=(quote(kwargs["pk"]),))
 
 
-class CommentModerationView(PermissionCheckedMixin, View):
+class CommentModerationView(BackToDesk, PermissionCheckedMixin, View):
     """POST-only: move one comment to a status through its service, then go back."""
 
     model = Comment
     permission_required = "change"
     http_method_names = ["post"]
-    index_url_name = None
     moderation = None
 
     def post(self, request, pk):
@@ -530,6 +528,4 @@ class CommentModerationView(PermissionCheckedMixin, View):
                 }
             )
         messages.success(request, message)
-        return HttpResponseRedirect(
-            get_valid_next_url_from_request(request) or reverse(self.index_url_name)
-        )
+        return self.back()
