@@ -215,7 +215,11 @@ def test_a_section_an_earlier_run_made_is_found_again_whatever_its_address(impor
 # Dates -------------------------------------------------------------------------------------
 
 
-def test_a_published_post_and_a_comment_without_a_gmt_date_keep_their_own_date(importer):
+def test_a_post_and_a_comment_without_a_gmt_date_are_dated_in_the_newsroom_s_time(
+    importer, settings
+):
+    # Nothing in the file says the WordPress site's offset: the newsroom's time zone does.
+    settings.TIME_ZONE = "Asia/Jakarta"  # UTC+7, no summer time
     post = item(
         12,
         "Terbit lewat klien lama",
@@ -229,9 +233,63 @@ def test_a_published_post_and_a_comment_without_a_gmt_date_keep_their_own_date(i
     importer(wxr(AUTHOR + post, version="1.0"))
     article = page_of("post", 12)
     assert article.live
-    assert article.first_published_at == datetime(2012, 3, 4, 5, 6, 7, tzinfo=UTC)
-    assert article.published_at == datetime(2012, 3, 4, 5, 6, 7, tzinfo=UTC)
-    assert comment_of(1).created_at == datetime(2012, 3, 5, 8, 0, tzinfo=UTC)
+    assert article.first_published_at == datetime(2012, 3, 3, 22, 6, 7, tzinfo=UTC)
+    assert article.published_at == datetime(2012, 3, 3, 22, 6, 7, tzinfo=UTC)
+    assert comment_of(1).created_at == datetime(2012, 3, 5, 1, 0, tzinfo=UTC)
+
+
+def test_a_date_without_gmt_takes_the_offset_the_export_shows_for_its_season(importer, settings):
+    # A site in Central European time: the file's other dates say UTC+1 in winter and UTC+2
+    # in summer, whatever the newsroom's own zone is.
+    settings.TIME_ZONE = "Asia/Jakarta"
+    winter = item(
+        20,
+        "Musim dingin",
+        "Isi.",
+        post_date="2014-01-10 09:00:00",
+        post_date_gmt="2014-01-10 08:00:00",
+    )
+    summer = item(
+        21,
+        "Musim panas",
+        "Isi.",
+        post_date="2014-07-10 09:00:00",
+        post_date_gmt="2014-07-10 07:00:00",
+        extra=comment(
+            3,
+            "Tanpa GMT di musim panas",
+            date="2014-07-11 20:30:00",
+            date_gmt="0000-00-00 00:00:00",
+        ),
+    )
+    # A local date someone changed by hand (not a whole quarter hour off): not learned.
+    odd = item(
+        22,
+        "Tanggal disunting",
+        "Isi.",
+        post_date="2014-07-12 09:07:00",
+        post_date_gmt="2014-07-12 09:00:00",
+    )
+    lone_winter = item(
+        23,
+        "Tanpa GMT di musim dingin",
+        "Isi.",
+        post_date="2014-01-20 12:00:00",
+        post_date_gmt="0000-00-00 00:00:00",
+    )
+    lone_summer = item(
+        24,
+        "Tanpa GMT di musim panas",
+        "Isi.",
+        post_date="2014-07-13 12:00:00",
+        post_date_gmt="0000-00-00 00:00:00",
+    )
+    importer(wxr(AUTHOR + lone_winter + winter + summer + odd + lone_summer))
+    assert page_of("post", 23).first_published_at == datetime(2014, 1, 20, 11, tzinfo=UTC)
+    assert page_of("post", 24).first_published_at == datetime(2014, 7, 13, 10, tzinfo=UTC)
+    assert comment_of(3).created_at == datetime(2014, 7, 11, 18, 30, tzinfo=UTC)
+    # Dates written both ways are GMT's, as before.
+    assert page_of("post", 22).first_published_at == datetime(2014, 7, 12, 9, tzinfo=UTC)
 
 
 # Comments ----------------------------------------------------------------------------------
@@ -273,6 +331,29 @@ def test_a_thread_deeper_than_kabar_reads_stays_visible(importer):
     assert count_tree(tree) == depth
     html = Client().get(article.url).content.decode()
     assert f"Balasan tingkat {depth}" in html
+
+
+def test_a_reply_numbered_before_its_parent_stays_under_it(importer):
+    # Comments merged into WordPress (from Disqus, from another site) keep no order: here a
+    # reply (id 3) and its own reply (id 2) come before the comment they answer (id 5).
+    comments = (
+        comment(2, "Balasan atas balasan", parent=3)
+        + comment(3, "Balasan pertama", parent=5)
+        + comment(5, "Komentar awal", parent=0)
+        + comment(7, "Saling menunjuk A", parent=8)
+        + comment(8, "Saling menunjuk B", parent=7)
+    )
+    report = importer(wxr(AUTHOR + item(17, "Pos gabungan", "Isi.", extra=comments)))
+    assert comment_of(5).parent is None
+    assert comment_of(3).parent == comment_of(5)
+    assert comment_of(2).parent == comment_of(3)
+    # A loop of parents (a damaged export) loses nothing: the first one's parent at the top.
+    assert comment_of(8).parent is None
+    assert comment_of(7).parent == comment_of(8)
+    assert report.total("failed") == 0
+    html = Client().get(page_of("post", 17).url).content.decode()
+    assert html.index("Komentar awal") < html.index("Balasan pertama")
+    assert html.index("Balasan pertama") < html.index("Balasan atas balasan")
 
 
 # Items WordPress writes that are not posts -------------------------------------------------

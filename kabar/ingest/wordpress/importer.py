@@ -59,7 +59,7 @@ from ..models import ImportedItem, ImportedKind
 from ..redirects import SITE_KIND, redirects_for_wordpress
 from . import mapping
 from .wxr import Author as WPAuthor
-from .wxr import Item, Term, read_wxr, wp_datetime
+from .wxr import Item, Term, read_wxr
 from .wxr import Site as WPSite
 
 logger = logging.getLogger(__name__)
@@ -153,6 +153,7 @@ class WordPressImport:
         self.show_bar = show_bar
         self.report = Report(dry_run=dry_run)
         self.wp = WPSite()
+        self.clock = mapping.SiteClock()  # the WordPress site's local time (first pass)
         self.source = ""
         self.language = settings.LANGUAGE_CODE
         self.authors = {}  # login -> (Author profile pk, user pk); wp author_id -> user pk
@@ -233,6 +234,10 @@ class WordPressImport:
         )
 
     def _first_pass(self, thing):
+        if isinstance(thing, Item):
+            self.clock.learn(thing.date_gmt, thing.date_local)
+            for comment in thing.comments:
+                self.clock.learn(comment.date_gmt, comment.date_local)
         if isinstance(thing, WPSite):
             self._site(thing)
         elif isinstance(thing, WPAuthor):
@@ -826,7 +831,7 @@ class WordPressImport:
     def _publish(self, page, item):
         """WordPress's status as Wagtail's: publish and private go live (private behind a
         restriction), future is scheduled, draft and pending stay drafts."""
-        published_at = _dated(item.date_gmt, item.date_local)
+        published_at = self.clock.dated(item.date_gmt, item.date_local)
         if item.status in ("publish", "private", "future"):
             page.first_published_at = page.first_published_at or published_at
             if item.status == "future" and published_at and published_at > timezone.now():
@@ -876,7 +881,7 @@ class WordPressImport:
 
     # Comments ---------------------------------------------------------------------------
     def _comments(self, item, page):
-        comments = sorted(item.comments, key=lambda c: c.wp_id)
+        comments = parents_first(sorted(item.comments, key=lambda c: c.wp_id))
         if not comments:
             return
         ids = [str(c.wp_id) for c in comments]
@@ -987,8 +992,8 @@ class WordPressImport:
             author_url=url,
             ip_address=mapping.valid_ip(c.ip),
             created_at=(
-                _dated(c.date_gmt, c.date_local)
-                or _dated(item.date_gmt, item.date_local)
+                self.clock.dated(c.date_gmt, c.date_local)
+                or self.clock.dated(item.date_gmt, item.date_local)
                 or datetime.now(UTC)
             ),
             status=status,
@@ -1047,16 +1052,26 @@ _NOT_IMPORTED = ("trash", "auto-draft", "inherit")
 _IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
 
 
+def parents_first(comments):
+    """`comments` in their order, except that a reply comes after its parent: WordPress
+    numbers comments as they are stored, and a site whose comments were merged or moved in
+    (from Disqus, from another WordPress) has replies with a lower id than their parent's.
+    A loop of parents (a damaged export) is left in its order."""
+    by_id = {c.wp_id: c for c in comments}
+    placed, ordered = set(), []  # placed: by identity, as a damaged export repeats ids
+    for comment in comments:
+        chain = []
+        while comment is not None and id(comment) not in placed:
+            placed.add(id(comment))
+            chain.append(comment)
+            comment = by_id.get(comment.parent) if comment.parent else None
+        ordered.extend(reversed(chain))
+    return ordered
+
+
 def _url_key(url):
     parts = urlsplit(url or "")
     return parts.path
-
-
-def _dated(date_gmt, date_local):
-    """WordPress's GMT date; when it was never set ("0000-00-00 00:00:00", as posts
-    published through some old clients and plugins have, and some comments), the local
-    date read as UTC: hours off at most, where nothing would put the import's own day."""
-    return date_gmt or wp_datetime(date_local)
 
 
 def mapping_int(value):

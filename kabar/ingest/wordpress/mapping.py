@@ -1,13 +1,17 @@
 """How WordPress's fields become Kabar's: statuses, titles, slugs, comment text, addresses."""
 
+import bisect
 import hashlib
 import html
 import ipaddress
 import json
 import re
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.text import slugify
@@ -42,6 +46,55 @@ _BLOCK_TAGS = {"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4", "h
 _SPACES = re.compile(r"[ \t]+")
 _SIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 _SEO_VARIABLE = re.compile(r"%%?[a-z_]+%%?", re.I)
+
+
+# WordPress writes its dates twice: the site's local time and GMT.
+_WP_DATE = "%Y-%m-%d %H:%M:%S"
+# UTC-12 to UTC+14: anything else is not an offset but a date changed by hand.
+_FARTHEST_OFFSET = timedelta(hours=14)
+
+
+class SiteClock:
+    """The WordPress site's local time, learned from the export itself: each date written
+    both ways (local and GMT) says the offset in force on that day. A date written only in
+    local time (WordPress leaves the GMT one unset for posts sent by some old clients and
+    plugins, and for some comments) is read with the offset of the nearest date learned,
+    summer time included; with nothing learned, in the newsroom's time zone (TIME_ZONE)."""
+
+    def __init__(self):
+        self._learned = []  # (GMT date, offset), kept in order of date
+
+    def learn(self, date_gmt, date_local):
+        local = _local_date(date_local)
+        if date_gmt is None or local is None:
+            return
+        offset = local - date_gmt.replace(tzinfo=None)
+        # WordPress offsets are whole quarter hours; a local date changed by hand is not one.
+        if abs(offset) <= _FARTHEST_OFFSET and not offset.total_seconds() % 900:
+            bisect.insort(self._learned, (date_gmt, offset))
+
+    def dated(self, date_gmt, date_local):
+        """The GMT date, or the local one read as the site's time; None when neither is."""
+        if date_gmt is not None:
+            return date_gmt
+        local = _local_date(date_local)
+        if local is None:
+            return None
+        if not self._learned:
+            zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+            return local.replace(tzinfo=zone).astimezone(UTC)
+        near = local.replace(tzinfo=UTC)
+        at = bisect.bisect_left(self._learned, (near, timedelta.min))
+        around = self._learned[max(at - 1, 0) : at + 1]
+        _when, offset = min(around, key=lambda pair: abs(pair[0] - near))
+        return (local - offset).replace(tzinfo=UTC)
+
+
+def _local_date(value):
+    try:
+        return datetime.strptime((value or "").strip(), _WP_DATE)
+    except ValueError:
+        return None  # unset ("0000-00-00 00:00:00") or unreadable
 
 
 def digest(*values):
