@@ -57,16 +57,16 @@ def parents_first(items, *, id_of, parent_of):
             children.setdefault(parent, []).append(item)
         else:
             roots.append(item)
-    out, placed = [], set()
+    out, placed = [], set()  # placed: by identity, as a damaged file may repeat an id
     stack = list(reversed(roots))
     while stack:
         item = stack.pop()
-        if id_of(item) in placed:
+        if id(item) in placed:
             continue
-        placed.add(id_of(item))
+        placed.add(id(item))
         out.append(item)
         stack.extend(reversed(children.get(id_of(item), ())))
-    return out + [item for item in items if id_of(item) not in placed]
+    return out + [item for item in items if id(item) not in placed]
 
 
 def site_threads(site):

@@ -347,9 +347,9 @@ def test_a_reply_numbered_before_its_parent_stays_under_it(importer):
     assert comment_of(5).parent is None
     assert comment_of(3).parent == comment_of(5)
     assert comment_of(2).parent == comment_of(3)
-    # A loop of parents (a damaged export) loses nothing: the first one's parent at the top.
-    assert comment_of(8).parent is None
-    assert comment_of(7).parent == comment_of(8)
+    # A loop of parents (a damaged export) loses nothing: the first one at the top.
+    assert comment_of(7).parent is None
+    assert comment_of(8).parent == comment_of(7)
     assert report.total("failed") == 0
     html = Client().get(page_of("post", 17).url).content.decode()
     assert html.index("Komentar awal") < html.index("Balasan pertama")

@@ -35,6 +35,7 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from kabar.core.purge import purge_everything
+from kabar.discussion.export import parents_first
 from kabar.discussion.models import Comment
 from kabar.discussion.selectors import MAX_THREAD_DEPTH
 from kabar.discussion.services import (
@@ -881,7 +882,13 @@ class WordPressImport:
 
     # Comments ---------------------------------------------------------------------------
     def _comments(self, item, page):
-        comments = parents_first(sorted(item.comments, key=lambda c: c.wp_id))
+        # Comments merged into WordPress from elsewhere (Disqus, another site) may carry a
+        # lower id than the comment they answer.
+        comments = parents_first(
+            sorted(item.comments, key=lambda c: c.wp_id),
+            id_of=lambda c: c.wp_id,
+            parent_of=lambda c: c.parent,
+        )
         if not comments:
             return
         ids = [str(c.wp_id) for c in comments]
@@ -1050,23 +1057,6 @@ _REUSABLE_BLOCK = re.compile(r'<!--\s*wp:block\s+\{\s*"ref"\s*:\s*(\d+)(?:[^-]|-
 # WordPress statuses of what is not content: deleted, never saved, attachments' own.
 _NOT_IMPORTED = ("trash", "auto-draft", "inherit")
 _IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
-
-
-def parents_first(comments):
-    """`comments` in their order, except that a reply comes after its parent: WordPress
-    numbers comments as they are stored, and a site whose comments were merged or moved in
-    (from Disqus, from another WordPress) has replies with a lower id than their parent's.
-    A loop of parents (a damaged export) is left in its order."""
-    by_id = {c.wp_id: c for c in comments}
-    placed, ordered = set(), []  # placed: by identity, as a damaged export repeats ids
-    for comment in comments:
-        chain = []
-        while comment is not None and id(comment) not in placed:
-            placed.add(id(comment))
-            chain.append(comment)
-            comment = by_id.get(comment.parent) if comment.parent else None
-        ordered.extend(reversed(chain))
-    return ordered
 
 
 def _url_key(url):
