@@ -422,6 +422,50 @@ def test_a_reusable_block_shows_what_it_holds(importer):
     assert "wp_block" not in "\n".join(report.lines())  # shown where used, not "skipped"
 
 
+def footnotes_meta(value):
+    return f"""
+		<wp:postmeta><wp:meta_key><![CDATA[footnotes]]></wp:meta_key><wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"""  # noqa: E501
+
+
+def mark(note_id, number):
+    return (
+        f'<sup data-fn="{note_id}" class="fn">'
+        f'<a href="#{note_id}" id="{note_id}-link">{number}</a></sup>'
+    )
+
+
+def test_footnotes_show_where_wordpress_shows_them(importer):
+    # WordPress 6.3+: marks in the text, the notes in the post's "footnotes" meta (JSON, its
+    # slashes escaped as WordPress writes them), listed where the footnotes block stands.
+    content = (
+        "<!-- wp:paragraph -->\n"
+        f"<p>Air naik dua meter{mark('a1', 1)} dalam semalam{mark('b2', 2)}.</p>\n"
+        "<!-- /wp:paragraph -->\n\n<!-- wp:footnotes /-->\n\n"
+        "<!-- wp:paragraph -->\n<p>Laporan berlanjut.</p>\n<!-- /wp:paragraph -->"
+    )
+    notes = (
+        '[{"content":"Menurut pos pantau <a href=\\"https:\\/\\/bpbd.example.id\\/\\">BPBD</a>.",'
+        '"id":"a1"},{"content":"Pengukuran pukul 04.00 WIB.","id":"b2"}]'
+    )
+    # A post whose meta is damaged keeps its text; its marks read as numbers.
+    damaged = item(
+        61,
+        "Catatan rusak",
+        f"<p>Angka{mark('c3', 1)} resmi.</p>",
+        extra=footnotes_meta("{not json"),
+    )
+    report = importer(
+        wxr(AUTHOR + item(60, "Pos bercatatan", content, extra=footnotes_meta(notes)) + damaged)
+    )
+    assert report.total("failed") == 0
+    body = reader_sees(page_of("post", 60))
+    assert "Air naik dua meter[1] dalam semalam[2]." in body
+    assert '<ol><li>Menurut pos pantau <a href="https://bpbd.example.id/">BPBD</a>.</li>' in body
+    assert "<li>Pengukuran pukul 04.00 WIB.</li></ol>" in body
+    assert body.index("Pengukuran") < body.index("Laporan berlanjut.")
+    assert "Angka[1] resmi." in reader_sees(page_of("post", 61))
+
+
 def test_synced_patterns_with_overrides_show_and_unpublished_ones_do_not(importer):
     """WordPress 6.6 writes the texts a post overrides after the ref; a draft, private or
     password-protected block shows nothing in WordPress, nor here; one naming itself shows

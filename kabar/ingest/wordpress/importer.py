@@ -675,7 +675,7 @@ class WordPressImport:
     def _post_digest(self, item):
         description = mapping.seo_description(item.meta)
         return mapping.digest(
-            item.title, self._with_reusable_blocks(item.content), item.excerpt, item.status,
+            item.title, self._content(item), item.excerpt, item.status,
             item.date_gmt,
             item.modified_gmt, item.post_name, sorted(item.terms), item.is_sticky,
             item.comment_status, item.creator, item.meta.get("_thumbnail_id"), item.password,
@@ -786,7 +786,7 @@ class WordPressImport:
 
     def _body(self, item, kind):
         body = html_to_body(
-            self._with_reusable_blocks(item.content),
+            self._content(item),
             image_for_url=self._image_for_url,
             image_for_id=self._image_for_id,
             rewrite_url=self._rewrite_url,
@@ -802,6 +802,12 @@ class WordPressImport:
                     f"reusable block {ref} is not in the export: left out",
                 )
         return body.blocks
+
+    def _content(self, item):
+        """The item's HTML as WordPress shows it: reusable blocks and footnotes in place."""
+        return mapping.with_footnotes(
+            self._with_reusable_blocks(item.content), item.meta.get(mapping.FOOTNOTES_KEY)
+        )
 
     def _with_reusable_blocks(self, content, within=()):
         """A reusable block (<!-- wp:block {"ref":12} /-->) as what it holds, which

@@ -110,6 +110,36 @@ def plain(value, limit=None):
     return text[:limit] if limit else text
 
 
+# WordPress 6.3's footnotes: a mark in the text (<sup data-fn="…"><a href="#…">1</a></sup>),
+# the notes themselves in the post's "footnotes" meta (JSON), shown where the post's
+# <!-- wp:footnotes /--> block stands.
+FOOTNOTES_KEY = "footnotes"
+_FOOTNOTE_MARK = re.compile(r"<sup\b[^>]*\bdata-fn=[^>]*>(.*?)</sup>", re.S | re.I)
+_FOOTNOTES_BLOCK = re.compile(r"<!--\s*wp:footnotes\b.*?-->", re.S)
+
+
+def with_footnotes(content, footnotes):
+    """A post's content with its footnotes (`footnotes`: the meta's JSON) where WordPress
+    shows them, as a numbered list, and each mark in the text as its number in brackets
+    (an article's paragraphs hold no superscript)."""
+    notes = []
+    try:
+        loaded = json.loads(footnotes) if footnotes else []
+    except ValueError:
+        loaded = []
+    for note in loaded if isinstance(loaded, list) else ():
+        text = note.get("content") if isinstance(note, dict) else None
+        if isinstance(text, str) and text.strip():
+            notes.append(text)
+    content = _FOOTNOTE_MARK.sub(lambda m: f"[{plain(m.group(1))}]", content)
+    if not notes:
+        return content
+    listing = "<ol>" + "".join(f"<li>{text}</li>" for text in notes) + "</ol>"
+    if _FOOTNOTES_BLOCK.search(content):
+        return _FOOTNOTES_BLOCK.sub(lambda m: listing, content, count=1)
+    return f"{content}\n{listing}"
+
+
 def slug_of(post_name, title, fallback):
     """WordPress's slug (percent-encoded UTF-8 for non-Latin ones), or one from the title."""
     slug = slugify(unquote(post_name or ""), allow_unicode=True)
