@@ -44,6 +44,8 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _QUOTE_BLOCKS = {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure"}
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
+# Wider than any table a reader could read on a phone, or a damaged colspan.
+_MAX_COLUMNS = 50
 
 
 @dataclass
@@ -251,8 +253,10 @@ class _Converter:
             self.link_paragraph(node.get("src") or _first_src(node))
         elif name == "hr" or name == "br":
             return
-        elif name in ("table", "dl"):
+        elif name == "table":
             self.table(node)
+        elif name == "dl":
+            self.definitions(node)
         elif name == "pre":
             text = node.get_text()
             self.add_rich(self.clean(_text(text).replace("\n", "<br>"), "p"))
@@ -320,6 +324,10 @@ class _Converter:
         if image is not None:
             self.image(image, caption=caption)
             return
+        table = node.find("table")
+        if table is not None:  # a table block: its caption is the table's
+            self.table(table, caption=caption)
+            return
         self.walk(node)
         if caption:
             self.add_rich(self.clean(_text(caption), "p"))
@@ -360,14 +368,64 @@ class _Converter:
             {"type": "image", "value": {"image": image.pk, "caption": caption[:500], "credit": ""}}
         )
 
-    def table(self, node):
-        for row in node.find_all(["tr", "dt", "dd"]):
-            cells = [c.get_text(" ", strip=True) for c in row.find_all(["th", "td"])] or [
-                row.get_text(" ", strip=True)
-            ]
-            line = " | ".join(c for c in cells if c)
-            if line:
-                self.add_rich(self.clean(_text(line), "p"))
+    def table(self, node, caption=""):
+        """A table as a table block: its cells' text, the header row and column kept, a
+        cell spanning columns as that many (the first with the text), a nested table as
+        its text in the cell that holds it."""
+        rows = []
+        for row in node.find_all("tr"):
+            if row.find_parent("table") is not node:
+                continue
+            cells = []
+            for cell in row.find_all(["th", "td"], recursive=False):
+                span = min(parse_id(cell.get("colspan", "")) or 1, _MAX_COLUMNS)
+                cells.append((cell.name, cell.get_text(" ", strip=True)))
+                cells.extend(("td", "") for _ in range(span - 1))
+            if any(text for _, text in cells):
+                rows.append(cells[:_MAX_COLUMNS])
+        caption = caption or _caption_of(node)
+        if not rows:
+            if caption:
+                self.add_rich(self.clean(_text(caption), "p"))
+            return
+        width = max(len(cells) for cells in rows)
+        head = node.find("thead")
+        first = rows[0]
+        header_row = (head is not None and head.find_parent("table") is node) or all(
+            kind == "th" for kind, _ in first
+        )
+        body_rows = rows[1:] if header_row else rows
+        header_column = bool(body_rows) and all(cells[0][0] == "th" for cells in body_rows)
+        choice = {
+            (True, True): "both", (True, False): "row", (False, True): "column",
+            (False, False): "neither",
+        }[(header_row, header_column)]  # fmt: skip
+        self.add_block(
+            {
+                "type": "table",
+                "value": {
+                    "data": [
+                        [text for _, text in cells] + [""] * (width - len(cells)) for cells in rows
+                    ],  # fmt: skip
+                    "first_row_is_table_header": header_row,
+                    "first_col_is_header": header_column,
+                    "table_header_choice": choice,
+                    "table_caption": caption[:255],
+                },
+            }
+        )
+
+    def definitions(self, node):
+        """A definition list: each term and each definition a paragraph."""
+        for item in node.find_all(["dt", "dd"]):
+            text = item.get_text(" ", strip=True)
+            if text:
+                self.add_rich(self.clean(_text(text), "p"))
+
+
+def _caption_of(table):
+    caption = table.find("caption")
+    return caption.get_text(" ", strip=True) if caption is not None else ""
 
 
 def _first_src(node):

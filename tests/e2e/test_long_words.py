@@ -63,3 +63,31 @@ def test_the_report_page_does_not_widen_with_an_unbroken_name(
     page.goto(f"{live_server.url}/comments/{plain.pk}/report/")
     expect(page.locator(".comment-report__quote .comment__author")).to_have_text(LONG_NAME)
     assert page_width(page) <= PHONE["width"]
+
+
+def test_a_wide_table_scrolls_in_its_own_box_not_the_page(
+    live_server, new_context, transactional_db
+):
+    home = builders.make_home()
+    section = builders.make_section(home, "Kabar Internasional", slug="kabar-internasional")
+    columns = [f"Kecamatan {n}" for n in range(12)]
+    table = {
+        "data": [columns, [f"{n * 1000:,}".replace(",", ".") for n in range(12)]],
+        "first_row_is_table_header": True,
+        "first_col_is_header": False,
+        "table_header_choice": "row",
+        "table_caption": "Suara sah per kecamatan",
+    }
+    article = builders.make_article(section, body=[("table", table)])
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(live_server.url + article.url)
+    box = page.get_by_role("region", name="Suara sah per kecamatan")
+    expect(box.locator("th").first).to_have_text("Kecamatan 0")
+    assert page_width(page) <= PHONE["width"]
+    # The table is wider than the phone: its box scrolls, from the keyboard too.
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.data-table').scrollLeft > 0", timeout=5000
+    )

@@ -466,6 +466,48 @@ def test_footnotes_show_where_wordpress_shows_them(importer):
     assert "Angka[1] resmi." in reader_sees(page_of("post", 61))
 
 
+def test_a_table_stays_a_table(importer):
+    # The block editor's table (thead, a figcaption), and a classic one with a header column,
+    # a cell spanning two columns and a table nested in a cell.
+    block_table = (
+        '<!-- wp:table -->\n<figure class="wp-block-table"><table><thead><tr><th>Desa</th>'
+        "<th>Rumah rusak</th><th>Pengungsi</th></tr></thead><tbody><tr><td>Sukamaju</td>"
+        "<td>41</td><td>120</td></tr><tr><td>Cibeureum</td><td>7</td><td>35</td></tr>"
+        '</tbody></table><figcaption class="wp-element-caption">Sumber: posko desa</figcaption>'
+        "</figure>\n<!-- /wp:table -->"
+    )
+    classic = (
+        "<p>Harga di pasar:</p>\n<table><caption>Harga per kilogram</caption>"
+        "<tr><th>Beras</th><td>Rp14.000</td><td>naik</td></tr>"
+        '<tr><th>Cabai</th><td colspan="2">tidak dijual</td></tr>'
+        "<tr><th>Lainnya</th><td><table><tr><td>Garam</td><td>Rp5.000</td></tr></table></td>"
+        "<td></td></tr></table>"
+    )
+    report = importer(wxr(AUTHOR + item(70, "Pos bertabel", block_table + classic)))
+    assert report.total("failed") == 0
+    article = page_of("post", 70)
+    tables = [b.value for b in article.body if b.block_type == "table"]
+    assert tables[0]["data"] == [
+        ["Desa", "Rumah rusak", "Pengungsi"],
+        ["Sukamaju", "41", "120"],
+        ["Cibeureum", "7", "35"],
+    ]
+    assert tables[0]["first_row_is_table_header"] and not tables[0]["first_col_is_header"]
+    assert tables[0]["table_caption"] == "Sumber: posko desa"
+    assert tables[1]["data"] == [
+        ["Beras", "Rp14.000", "naik"],
+        ["Cabai", "tidak dijual", ""],
+        ["Lainnya", "Garam Rp5.000", ""],
+    ]
+    assert tables[1]["first_col_is_header"] and not tables[1]["first_row_is_table_header"]
+    assert tables[1]["table_caption"] == "Harga per kilogram"
+    body = reader_sees(article)
+    assert '<th scope="col"' in body and "Rumah rusak" in body
+    assert '<th scope="row"' in body and "Rp14.000" in body
+    assert "<caption>Sumber: posko desa</caption>" in body
+    assert 'class="data-table" role="region" tabindex="0"' in body
+
+
 def test_synced_patterns_with_overrides_show_and_unpublished_ones_do_not(importer):
     """WordPress 6.6 writes the texts a post overrides after the ref; a draft, private or
     password-protected block shows nothing in WordPress, nor here; one naming itself shows
