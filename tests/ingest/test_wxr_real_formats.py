@@ -572,6 +572,34 @@ ATTACHMENTS = "".join(
 )
 
 
+def test_an_image_file_cut_short_is_reported_and_its_post_comes_in(home, settings, tmp_path):
+    # A partial upload (a full disk, a broken transfer) is common in old sites' folders.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    uploads = tmp_path / "uploads"
+    whole = (UPLOADS / "2025/04/gedung-kpu.jpg").read_bytes()
+    (uploads / "2025/04").mkdir(parents=True)
+    (uploads / "2025/04/gedung-kpu.jpg").write_bytes(whole[: len(whole) // 2])
+    post = item(
+        71,
+        "Gedung baru",
+        f'<p>Isi berita.</p><img src="{SOURCE}/wp-content/uploads/2025/04/gedung-kpu.jpg" '
+        'class="wp-image-4"/>',
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(wxr(AUTHOR + ATTACHMENTS + post), encoding="utf-8")
+
+    report = import_wordpress(str(path), uploads=str(uploads))
+
+    problems = {wp_id: reason for kind, wp_id, _label, reason in report.problems}
+    assert problems["4"] == (
+        "not a readable image: 2025/04/gedung-kpu.jpg "
+        "(image file is truncated (34 bytes not processed))"
+    )
+    assert problems["5"].startswith("file missing")  # not in this uploads folder
+    assert Client().get(page_of("post", 71).url).status_code == 200
+    assert "Isi berita." in reader_sees(page_of("post", 71))
+
+
 def images_of(page):
     return [
         (b.value["image"].title, b.value["caption"]) for b in page.body if b.block_type == "image"

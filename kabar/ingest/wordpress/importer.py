@@ -604,8 +604,9 @@ class WordPressImport:
             raise ItemFailed(f"file missing from the uploads folder: {relative}")
         with open(path, "rb") as handle:
             image = Image(title=title, description=alt)
-            image.file = File(handle, name=os.path.basename(relative))
             try:
+                # Read whole here (its size is worked out): a file cut short fails now.
+                image.file = File(handle, name=os.path.basename(relative))
                 image.full_clean(exclude=["collection", "tags"])
                 image.save()
             except Exception as exc:
