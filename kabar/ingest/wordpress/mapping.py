@@ -62,7 +62,8 @@ class SiteClock:
     summer time included; with nothing learned, in the newsroom's time zone (TIME_ZONE)."""
 
     def __init__(self):
-        self._learned = []  # (GMT date, offset), kept in order of date
+        self._learned = []  # (GMT date, offset), put in order of date when first read
+        self._in_order = True
 
     def learn(self, date_gmt, date_local):
         local = _local_date(date_local)
@@ -71,7 +72,8 @@ class SiteClock:
         offset = local - date_gmt.replace(tzinfo=None)
         # WordPress offsets are whole quarter hours; a local date changed by hand is not one.
         if abs(offset) <= _FARTHEST_OFFSET and not offset.total_seconds() % 900:
-            bisect.insort(self._learned, (date_gmt, offset))
+            self._learned.append((date_gmt, offset))
+            self._in_order = False
 
     def dated(self, date_gmt, date_local):
         """The GMT date, or the local one read as the site's time; None when neither is."""
@@ -83,6 +85,9 @@ class SiteClock:
         if not self._learned:
             zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
             return local.replace(tzinfo=zone).astimezone(UTC)
+        if not self._in_order:  # sorted once for the whole file, not at each date learned
+            self._learned.sort()
+            self._in_order = True
         near = local.replace(tzinfo=UTC)
         at = bisect.bisect_left(self._learned, (near, timedelta.min))
         around = self._learned[max(at - 1, 0) : at + 1]
