@@ -150,7 +150,8 @@ class _Loader:
 
     def body_blocks(self, items):
         """StreamField data from the JSON body: a string is a paragraph, objects carry
-        raw `html`, a `quote` with its attribution, or a generated `image`."""
+        raw `html`, a `quote` with its attribution, a `table` (rows, the first the header)
+        with its caption, or a generated `image`."""
         blocks = []
         for item in items:
             if isinstance(item, str):
@@ -160,6 +161,15 @@ class _Loader:
             elif "quote" in item:
                 value = {"quote": item["quote"], "attribution": item["attribution"]}
                 blocks.append({"type": "quote", "value": value})
+            elif "table" in item:
+                value = {
+                    "data": item["table"],
+                    "first_row_is_table_header": True,
+                    "first_col_is_header": True,
+                    "table_header_choice": "both",
+                    "table_caption": item["caption"],
+                }
+                blocks.append({"type": "table", "value": value})
             elif "image" in item:
                 image = self.image(
                     f"Demo: {item['image']}",

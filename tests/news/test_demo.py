@@ -111,8 +111,14 @@ def test_every_article_in_the_data_file_is_live_with_its_byline_and_body(demo):
                 assert block.value.source == item["html"], spec["slug"]
             elif "quote" in item:
                 assert block.value["attribution"] == item["attribution"], spec["slug"]
+            elif "table" in item:
+                assert block.block_type == "table", spec["slug"]
+                assert block.value["data"] == item["table"], spec["slug"]
+                assert block.value["table_caption"] == item["caption"], spec["slug"]
             elif "image" in item:
                 assert block.value["image"].title == f"Demo: {item['image']}", spec["slug"]
+            else:
+                raise AssertionError(f"a demo block this test does not check: {item!r}")
 
 
 def test_demo_comment_parents_name_earlier_comments_of_the_same_thread():
