@@ -9,6 +9,7 @@ import nh3
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from kabar.core.ids import parse_id
+from kabar.news.blocks import TABLE_MAX_COLUMNS, TABLE_MAX_ROWS
 
 # What a paragraph block may hold (kabar/news/blocks.py PARAGRAPH_FEATURES): Wagtail's
 # rich-text format writes bold and italic as <b> and <i>.
@@ -44,8 +45,6 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _QUOTE_BLOCKS = {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure"}
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
-# Wider than any table a reader could read on a phone, or a damaged colspan.
-_MAX_COLUMNS = 50
 
 
 @dataclass
@@ -369,20 +368,37 @@ class _Converter:
         )
 
     def table(self, node, caption=""):
-        """A table as a table block: its cells' text, the header row and column kept, a
-        cell spanning columns as that many (the first with the text), a nested table as
-        its text in the cell that holds it."""
+        """A table as table blocks: its cells' text, the header row and column kept, a
+        cell spanning columns or rows as that many cells (the first with the text, so the
+        others stay under their own headers), a nested table as its text in the cell that
+        holds it; past TABLE_MAX_ROWS rows, more tables under the same header."""
         rows = []
+        below = {}  # column -> (rows it is still covered for, the covering cell's kind)
         for row in node.find_all("tr"):
             if row.find_parent("table") is not node:
                 continue
-            cells = []
+            placed, column, spans = {}, 0, {}
             for cell in row.find_all(["th", "td"], recursive=False):
-                span = min(parse_id(cell.get("colspan", "")) or 1, _MAX_COLUMNS)
-                cells.append((cell.name, cell.get_text(" ", strip=True)))
-                cells.extend(("td", "") for _ in range(span - 1))
+                while column in below:
+                    column += 1
+                across = min(parse_id(cell.get("colspan", "")) or 1, TABLE_MAX_COLUMNS)
+                down = min(parse_id(cell.get("rowspan", "")) or 1, TABLE_MAX_ROWS)
+                for offset in range(across):
+                    text = cell.get_text(" ", strip=True) if not offset else ""
+                    placed[column + offset] = (cell.name, text)
+                    if down > 1:
+                        spans[column + offset] = (down - 1, cell.name)
+                column += across
+            for covered, (left, kind) in list(below.items()):
+                placed.setdefault(covered, (kind, ""))
+                if left > 1:
+                    below[covered] = (left - 1, kind)
+                else:
+                    del below[covered]
+            below.update(spans)
+            cells = [placed.get(c, ("td", "")) for c in range(max(placed, default=-1) + 1)]
             if any(text for _, text in cells):
-                rows.append(cells[:_MAX_COLUMNS])
+                rows.append(cells[:TABLE_MAX_COLUMNS])
         caption = caption or _caption_of(node)
         if not rows:
             if caption:
@@ -400,20 +416,22 @@ class _Converter:
             (True, True): "both", (True, False): "row", (False, True): "column",
             (False, False): "neither",
         }[(header_row, header_column)]  # fmt: skip
-        self.add_block(
-            {
-                "type": "table",
-                "value": {
-                    "data": [
-                        [text for _, text in cells] + [""] * (width - len(cells)) for cells in rows
-                    ],  # fmt: skip
-                    "first_row_is_table_header": header_row,
-                    "first_col_is_header": header_column,
-                    "table_header_choice": choice,
-                    "table_caption": caption[:255],
-                },
-            }
-        )
+        data = [[text for _, text in cells] + [""] * (width - len(cells)) for cells in rows]
+        head, data = (data[:1], data[1:]) if header_row else ([], data)
+        step = TABLE_MAX_ROWS - len(head)
+        for start in range(0, len(data) or 1, step):
+            self.add_block(
+                {
+                    "type": "table",
+                    "value": {
+                        "data": head + data[start : start + step],
+                        "first_row_is_table_header": header_row,
+                        "first_col_is_header": header_column,
+                        "table_header_choice": choice,
+                        "table_caption": caption[:255],
+                    },
+                }
+            )
 
     def definitions(self, node):
         """A definition list: each term and each definition a paragraph."""

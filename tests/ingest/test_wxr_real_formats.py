@@ -20,6 +20,7 @@ from kabar.discussion.selectors import MAX_THREAD_DEPTH, comments_page_for, coun
 from kabar.ingest.bodies import html_to_body
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
 from kabar.ingest.wordpress.importer import import_wordpress
+from kabar.news.blocks import TABLE_MAX_ROWS, ArticleTableBlock
 from kabar.news.models import ArticlePage, Author, SectionPage
 from tests import builders
 from tests.ingest import test_wordpress_import as wordpress_import
@@ -506,6 +507,36 @@ def test_a_table_stays_a_table(importer):
     assert '<th scope="row"' in body and "Rp14.000" in body
     assert "<caption>Sumber: posko desa</caption>" in body
     assert 'class="data-table" role="region" tabindex="0"' in body
+
+
+def test_a_cell_spanning_rows_keeps_the_next_rows_under_their_headers():
+    html = (
+        "<table><thead><tr><th>Provinsi</th><th>Kabupaten</th><th>Pengungsi</th></tr></thead>"
+        '<tr><th rowspan="2">Jawa Barat</th><td>Garut</td><td>310</td></tr>'
+        "<tr><td>Cianjur</td><td>95</td></tr>"
+        "<tr><th>Banten</th><td>Lebak</td><td>48</td></tr></table>"
+    )
+    [block] = html_to_body(html).blocks
+    assert block["value"]["data"] == [
+        ["Provinsi", "Kabupaten", "Pengungsi"],
+        ["Jawa Barat", "Garut", "310"],
+        ["", "Cianjur", "95"],
+        ["Banten", "Lebak", "48"],
+    ]
+    assert block["value"]["first_col_is_header"]
+
+
+def test_a_table_longer_than_a_block_holds_goes_on_under_the_same_header():
+    rows = "".join(f"<tr><td>Desa {n}</td><td>{n}</td></tr>" for n in range(TABLE_MAX_ROWS + 5))
+    blocks = html_to_body(f"<table><tr><th>Desa</th><th>Suara</th></tr>{rows}</table>").blocks
+    assert [len(b["value"]["data"]) for b in blocks] == [TABLE_MAX_ROWS, 7]
+    assert blocks[1]["value"]["data"][:2] == [
+        ["Desa", "Suara"],
+        [f"Desa {TABLE_MAX_ROWS - 1}", f"{TABLE_MAX_ROWS - 1}"],
+    ]
+    # Each is a table the editor's block reads back (and an editor can save again).
+    for block in blocks:
+        ArticleTableBlock().clean(block["value"])
 
 
 def test_synced_patterns_with_overrides_show_and_unpublished_ones_do_not(importer):
