@@ -3,11 +3,17 @@ as a stream: <thread> elements (the page's <link> and <title>) and <post> elemen
 comments, each naming its <thread dsq:id> and <parent dsq:id>), in the namespace
 http://disqus.com, their ids in http://disqus.com/disqus-internals.
 
-A post's <message> is HTML; it becomes plain text as WordPress's comments do. Disqus's
+A post's <message> is HTML; it becomes plain text as WordPress's comments do, each link
+to the address its author gave rather than Disqus's redirect to it
+(https://disq.us/url?url=<the address, encoded>:<a signature>&cuid=<the forum>). Disqus's
 states: <isSpam> is spam, <isDeleted> a deleted comment (a placeholder here, so that its
 replies stay). `<isApproved>false</isApproved>`, which Disqus's own export does not write
 but Kabar's Disqus-style export does for held comments, is held for moderation. A thread's
 <isClosed> closes it here too."""
+
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
 
 from defusedxml import DefusedXmlException
 
@@ -21,6 +27,10 @@ NS = "http://disqus.com"
 INTERNALS = "http://disqus.com/disqus-internals"
 DSQ_ID = f"{{{INTERNALS}}}id"
 SYSTEM = "disqus"
+# An href to Disqus's outbound redirect, in a message's HTML.
+_REDIRECT_HREF = re.compile(r"""\bhref=(["'])(https?://disq\.us/(?:url)?\?[^"']*)\1""", re.I)
+# What Disqus appends to the address it redirects to: ":" and a 27-character signature.
+_REDIRECT_SIGNATURE = re.compile(r":[A-Za-z0-9_-]{27}$")
 
 
 def _tag(name):
@@ -41,8 +51,25 @@ def _ref(element, name):
     return found.get(DSQ_ID, "").strip(), (found.text or "").strip()
 
 
+def _redirect_target(href):
+    """The address a disq.us redirect leads to, or None when it names none."""
+    target = parse_qs(urlsplit(html.unescape(href)).query).get("url", [""])[0]
+    target = _REDIRECT_SIGNATURE.sub("", target.strip())
+    return target if target.lower().startswith(("http://", "https://")) else None
+
+
+def _unredirected(message):
+    """The message's HTML with each disq.us redirect replaced by the address it leads to."""
+
+    def replace(match):
+        target = _redirect_target(match.group(2))
+        return match.group(0) if target is None else f'href="{html.escape(target)}"'
+
+    return _REDIRECT_HREF.sub(replace, message) if "disq.us" in message else message
+
+
 def _post(element):
-    message = _text(element, "message")
+    message = _unredirected(_text(element, "message"))
     deleted = truthy(_text(element, "isDeleted"))
     if truthy(_text(element, "isSpam")):
         status = CommentStatus.SPAM
@@ -73,7 +100,7 @@ def read_disqus(path):
     threads = {}  # dsq:id -> SourceThread
     by_identifier = {}  # the thread's own <id> -> dsq:id
     deleted_threads = set()
-    posts = []  # (thread dsq:id or identifier, SourceComment)
+    posts = []  # (thread dsq:id, thread identifier, SourceComment)
     depth = 0
     root = None
     try:
@@ -106,7 +133,7 @@ def read_disqus(path):
                         deleted_threads.add(key)
                 elif element.tag == _tag("post"):
                     thread_id, thread_text = _ref(element, "thread")
-                    posts.append((thread_id or by_identifier.get(thread_text, ""), _post(element)))
+                    posts.append((thread_id, thread_text, _post(element)))
                 # Read: forget it, so memory holds what was kept and not the whole tree.
                 element.clear()
                 root.remove(element)
@@ -119,6 +146,8 @@ def read_disqus(path):
         raise FormatError(f"the file is damaged: {exc}") from exc
     if root is None:
         raise FormatError("the file is empty")
+    # Threads may come after their posts: an identifier is looked up once all are read.
+    posts = [(tid or by_identifier.get(text, ""), comment) for tid, text, comment in posts]
     return _source(threads, deleted_threads, posts)
 
 

@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from kabar.core.xmlsafe import xml_safe
 from kabar.discussion import sites
-from kabar.discussion.addresses import BadAddress, normalise_origin
+from kabar.discussion.addresses import BadAddress, normalise_origin, origin_of
 from kabar.discussion.export import parents_first
 from kabar.discussion.models import Comment
 from kabar.discussion.selectors import MAX_THREAD_DEPTH
@@ -40,6 +40,7 @@ from kabar.discussion.trust import commenters_recount
 from ..models import ImportedItem, ImportedKind
 from ..wordpress import mapping
 from ..wordpress.importer import ItemFailed
+from .origins import twin_address
 from .report import Report
 from .source import FormatError
 
@@ -166,8 +167,17 @@ class CommentImport:
         no thread at its address yet."""
         if thread.problem:
             raise ThreadRefused(thread.problem)
+        url = twin_address(thread.url)
+        if url:
+            tally.note(
+                "thread",
+                thread.key,
+                thread.url,
+                f"its site is registered under {origin_of(url)}: its comments go there",
+            )
+        url = url or thread.url
         try:
-            found = sites.resolve(thread.url)
+            found = sites.resolve(url)
             result = "unchanged"
             if found.site is not None and self.site is not None and found.site.pk != self.site.pk:
                 raise ThreadRefused(
@@ -175,7 +185,7 @@ class CommentImport:
                     f"not {self.site.slug!r}"
                 )
             if found.target is None:
-                found = sites.resolve(thread.url, title=thread.title, create=True)
+                found = sites.resolve(url, title=thread.title, create=True)
                 result = "created"
         except sites.Refused as exc:
             with override("en"):

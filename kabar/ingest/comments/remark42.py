@@ -4,13 +4,16 @@ first {"version": 1, "users": [...], "posts": [...]}, then one comment per line.
 
 A comment: {"id", "pid" (its parent, "" at the top), "text" (HTML, sanitised by
 Remark42), "user": {"name", "id", "ip" (an HMAC of the address, not an address), ...},
-"locator": {"site", "url"}, "time", "delete", "title", ...}. Addresses of commenters are
+"locator": {"site", "url"}, "time", "delete", "title", ...}. Remark42 keeps the
+user's name HTML-escaped (store.Comment.SanitizeText: "Tom &amp; Jerry", "&lt;3"); Kabar
+keeps the name it showed, and escapes it wherever it is shown. Addresses of commenters are
 in the users' details ({"id", "details": {"email"}}), written by Remark42 versions that
 keep them. A deleted comment (its text blanked by Remark42) becomes a placeholder, so that
 its replies stay; the comments of a user blocked at the time of the backup are trashed,
 as Remark42 hides them. A page Remark42 made read-only ({"url", "read_only": true} in the
 first line's posts) is closed here too."""
 
+import html
 import json
 from datetime import UTC, datetime
 
@@ -88,7 +91,7 @@ def _comment(data, users, number):
         id=_str(data, "id"),
         parent_id=_str(data, "pid"),
         body=mapping.comment_text(text).strip() if text.strip() else "",
-        author_name=_str(user, "name"),
+        author_name=html.unescape(_str(user, "name")),
         author_email=email,
         author_url="",
         ip=_str(user, "ip"),
