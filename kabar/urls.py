@@ -8,7 +8,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from kabar.api import widget as api_widget
-from kabar.core.admin_input import PageChosenMultipleView, WorkflowEditView
+from kabar.core.admin_corrections import (
+    PageChosenMultipleView,
+    PageCopyView,
+    PagePositionView,
+    WorkflowEditView,
+    redirects_import,
+)
 from kabar.core.guessing import (
     ThrottledPasswordResetView,
     throttled_login,
@@ -18,7 +24,7 @@ from kabar.core.language import switch_language
 from kabar.news import sitemaps as news_sitemaps
 from kabar.news import urls as news_urls
 
-# Wagtail admin views Kabar corrects (kabar/core/admin_input.py): at Wagtail's addresses,
+# Wagtail admin views Kabar corrects (kabar/core/admin_corrections.py): at Wagtail's addresses,
 # ahead of them, behind the same checks (admin access, the admin's 404 page, never cached).
 admin_corrections = [
     # The workflow editor's list of pages read a page number as its listings read one.
@@ -29,6 +35,12 @@ admin_corrections = [
         PageChosenMultipleView.as_view(),
         name="wagtailadmin_choose_page_chosen_multiple",
     ),
+    # Reordering a page took a position past the database's integers to the query.
+    path("admin/pages/<int:page_to_move_id>/set_position/", PagePositionView.as_view()),
+    # Copying a page looked the posted parent up before its form read it.
+    path("admin/pages/<int:page_id>/copy/", PageCopyView.as_view()),
+    # A redirects import's second step read a missing or forged signed field as a crash.
+    path("admin/redirects/import/process/", redirects_import),
 ]
 for decorator in (
     require_admin_access,

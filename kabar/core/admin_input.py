@@ -13,23 +13,22 @@ before the views run, for every admin address at once:
 - an id in the path (a chooser's "chosen" one too, which Wagtail takes as any text) is 1 to
   2**63 - 1 (404): no row has another.
 
-A workflow's list of pages takes its page number `p` as Wagtail's listings do: anything
-but a page of the list is its first or last page (WorkflowEditView). The page chooser's
-"chosen" answer leaves out the tree's root, which it never offers (PageChosenMultipleView).
-The admin API's listings answer an offset past their last row with no rows
-(ListedPagination, wagtail_hooks.py).
+Forms posted to the admin (AdminInputMiddleware too): a formset's management fields in the
+shape Wagtail's pages send them, else 400 with the field's name (admin_forms.py); a form a
+view could not read (a StreamField's or rich text's data, admin_forms.py) or that lacks a
+field the view reads with [] answered 400 with the field's name, nothing stored; a `next`
+that Django's redirect() would take for a view's name (a 500) refused with 400.
+
+What one view alone gets wrong is corrected at its own address (admin_corrections.py).
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.datastructures import MultiValueDictKeyError
 from django.utils.translation import gettext as _
 from wagtail.admin.localization import get_localized_response
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
-from wagtail.admin.views.chooser import ChosenMultipleView
-from wagtail.admin.views.workflows import Edit as WorkflowEdit
-from wagtail.api.v2.pagination import WagtailPagination
-from wagtail.models import Page
 
+from .admin_forms import UnreadableField, formset_fault
 from .ids import ID_MAX, parse_id
 from .security import ADMIN_PREFIX
 
@@ -43,9 +42,14 @@ IDS = "id"
 # kabar.search.backends for the admin API's `search`).
 SEARCHES = ("q", "search")
 BULK_ACTION = "wagtail_bulk_action"
+# Posted as row ids, by the view named (an editing session's ping: the revision edited).
+POSTED_IDS = {"ping": ("revision_id",)}
+# Where Wagtail's views go on to: Django's redirect() takes a text without a slash or a dot
+# for a view's name (NoReverseMatch, a 500); Kabar's desk goes on to it as an address.
+NEXT = "next"
 
 
-def _bad_input(request, status, message):
+def bad_input(request, status, message):
     return render(
         request,
         "core/admin_bad_input.html",
@@ -55,11 +59,19 @@ def _bad_input(request, status, message):
 
 
 def _not_an_id(request, name):
-    return _bad_input(
+    return bad_input(
         request,
         400,
         _("The address is not one the admin makes: “%(name)s” must be a whole number.")
         % {"name": name[:40]},
+    )
+
+
+def _not_in_the_form(request, name, reason):
+    return bad_input(
+        request,
+        400,
+        reason % {"name": name[:80]},
     )
 
 
@@ -81,30 +93,57 @@ class AdminInputMiddleware:
     def __call__(self, request):
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        # Anyone else is sent to sign in, or refused, by the view whatever the address holds.
-        if not request.path.startswith(ADMIN_PREFIX) or not request.user.has_perm(
+    def _in_the_admin(self, request):
+        # Anyone else is sent to sign in, or refused, by the view whatever the request holds.
+        return request.path.startswith(ADMIN_PREFIX) and request.user.has_perm(
             "wagtailadmin.access_admin"
-        ):
+        )
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not self._in_the_admin(request):
             return None
         # In the editor's own language, as the view would have answered.
-        return get_localized_response(self._refusal, request, view_kwargs)
+        # Kabar's own views (not its corrections of Wagtail's, here) read `next` themselves.
+        kabars_view = view_func.__module__.startswith("kabar.") and view_func.__module__ != __name__
+        return get_localized_response(self._refusal, request, view_kwargs, kabars_view)
 
-    def _refusal(self, request, view_kwargs):
-        """The page answering a bad address, or None to let the view answer."""
+    def process_exception(self, request, exception):
+        """A form Wagtail's view could not read (admin_forms.py), or one lacking a field
+        the view reads with [] (a StreamField's `-count`, a formset row's `-id`): 400."""
+        if not isinstance(exception, UnreadableField | MultiValueDictKeyError):
+            return None
+        if not self._in_the_admin(request):
+            return None
+        return get_localized_response(self._unread, request, exception)
+
+    def _unread(self, request, exception):
+        if isinstance(exception, UnreadableField):
+            return _not_in_the_form(
+                request,
+                exception.name,
+                _("The form sent is not one the admin makes: “%(name)s” could not be read."),
+            )
+        return _not_in_the_form(
+            request,
+            str(exception.args[0]),
+            _("The form sent is not one the admin makes: “%(name)s” is missing."),
+        )
+
+    def _refusal(self, request, view_kwargs, kabars_view):
+        """The page answering a bad address or form, or None to let the view answer."""
         url_name = request.resolver_match.url_name or ""
         if any(type(v) is int and not 0 < v <= ID_MAX for v in view_kwargs.values()) or (
             # A chooser's "chosen" view takes any text for the id of what was chosen.
             url_name == "chosen" and parse_id(view_kwargs.get("pk")) is None
         ):
-            return _bad_input(request, 404, _("There is nothing at this address."))
+            return bad_input(request, 404, _("There is nothing at this address."))
         query = request.GET
         if any(
             "\x00" in name or (name not in SEARCHES and any("\x00" in v for v in values))
             for name, values in query.lists()
         ):
             # PostgreSQL refuses NUL in any text (a tag's name, a locale, a term to complete).
-            return _bad_input(
+            return bad_input(
                 request, 400, _("The address holds a character no text may hold (NUL).")
             )
         for name in ID_PARAMETERS:
@@ -115,57 +154,31 @@ class AdminInputMiddleware:
             others = {"all"} if url_name == BULK_ACTION else set()
             if any(value not in others and parse_id(value) is None for value in query.getlist(IDS)):
                 return _not_an_id(request, IDS)
-        return None
+        if not kabars_view and any(
+            value and "/" not in value and "." not in value
+            for value in [*query.getlist(NEXT), *request.POST.getlist(NEXT)]
+        ):
+            return bad_input(request, 400, _("The address to go on to (“next”) is not an address."))
+        return self._form_refusal(request)
 
-
-class ListedPagination(WagtailPagination):
-    """The admin API's pages of a listing, an `offset` past its last row giving no rows:
-    a number past the database's integers (?offset=99999999999999999999) reached the query
-    and failed there ("datatype mismatch" on SQLite, a 500)."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        rows = super().paginate_queryset(queryset, request, view)
-        # super() refused an offset that is not a whole number with its own message.
-        if int(request.GET.get("offset", 0)) >= self.total_count:
-            return []
-        return rows
-
-
-def admin_api_listed(router):
-    """The admin API's endpoints (pages, images, documents) with ListedPagination."""
-    from wagtail.admin.api.views import PagesAdminAPIViewSet  # noqa: PLC0415 - apps ready
-    from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet  # noqa: PLC0415
-    from wagtail.images.api.admin.views import ImagesAdminAPIViewSet  # noqa: PLC0415
-
-    endpoints = {
-        "pages": PagesAdminAPIViewSet,
-        "images": ImagesAdminAPIViewSet,
-        "documents": DocumentsAdminAPIViewSet,
-    }
-    for name, endpoint in endpoints.items():
-        listed = type(endpoint.__name__, (endpoint,), {"pagination_class": ListedPagination})
-        router.register_endpoint(name, listed)
-
-
-class PageChosenMultipleView(ChosenMultipleView):
-    """The page chooser's "chosen" answer (?id=…) without the tree's root, which the chooser
-    never offers: Wagtail's view asked the root for its parent and crashed (a 500)."""
-
-    def get(self, request):
-        roots = set(Page.objects.filter(depth=1).values_list("pk", flat=True))
-        query = request.GET.copy()
-        query.setlist("id", [pk for pk in query.getlist("id") if parse_id(pk) not in roots])
-        request.GET = query
-        return super().get(request)
-
-
-class WorkflowEditView(WorkflowEdit):
-    """Wagtail's workflow editor, its list of the workflow's pages showing the first page
-    for a page number that is not one and the last for one past it, as Wagtail's listings
-    do: it took `p` with int() and asked for that page as given (ValueError, EmptyPage:
-    a 500)."""
-
-    def get_paginated_pages(self):
-        pages = Page.objects.filter(workflowpage__workflow=self.get_object())
-        pages.paginator = Paginator(pages, self.MAX_PAGES)
-        return pages.paginator.get_page(self.request.GET.get("p"))
+    def _form_refusal(self, request):
+        if request.method != "POST":
+            return None
+        url_name = request.resolver_match.url_name
+        for name in POSTED_IDS.get(url_name, ()):
+            if name in request.POST and parse_id(request.POST[name]) is None:
+                return _not_in_the_form(
+                    request,
+                    name,
+                    _("The form sent is not one the admin makes: “%(name)s” must be a row's id."),
+                )
+        fault = formset_fault(request.POST)
+        if fault is None:
+            return None
+        if fault.endswith("-id"):
+            reason = _("The form sent is not one the admin makes: “%(name)s” must be a row's id.")
+        else:
+            reason = _(
+                "The form sent is not one the admin makes: “%(name)s” does not count its rows."
+            )
+        return _not_in_the_form(request, fault, reason)

@@ -20,3 +20,7 @@ class CoreConfig(AppConfig):
         ForeignObject.register_lookup(RelatedExactInRange)
         ForeignObject.register_lookup(RelatedInInRange)
         IntegerField.register_lookup(InInRange)
+        # Wagtail's admin widgets refusing posted data they cannot read (admin_forms.py).
+        from .admin_forms import guard_admin_widgets  # noqa: PLC0415 - models are ready only now
+
+        guard_admin_widgets()

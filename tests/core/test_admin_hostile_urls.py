@@ -1,11 +1,10 @@
 """Bad input in the addresses of Wagtail's admin, signed in as an administrator, an editor or
 a moderator: a clear page (400, 404) or the listing it asks for, never a 500
-(kabar/core/admin_input.py, kabar/search/backends.py). Each case answered 500 before."""
+(kabar/core/admin_input.py, admin_corrections.py, kabar/search/backends.py). Each case
+answered 500 before."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.test import Client
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
@@ -19,37 +18,6 @@ pytestmark = pytest.mark.django_db
 HUGE = "99999999999999999999"
 NOT_A_LIST_PAGE = ["-1", "0", "abc", "", "1e9", "ü", HUGE, str(2**63), ["1", "9"]]
 NOT_AN_ID = ["-1", "abc", "1.5", "<script>", "ü"]
-
-
-def _client(user):
-    client = Client(raise_request_exception=False)
-    client.force_login(builders.in_english(user))
-    return client
-
-
-@pytest.fixture
-def root(django_user_model):
-    return _client(django_user_model.objects.create_superuser("root", "root@example.org", "x"))
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("redaktur", "redaktur@example.org", "x")
-    user.groups.add(Group.objects.get(name="Editor"))
-    return _client(user)
-
-
-@pytest.fixture
-def moderator(django_user_model):
-    user = django_user_model.objects.create_user("moderator", "moderator@example.org", "x")
-    user.groups.add(Group.objects.get(name="Moderator"))
-    return _client(user)
-
-
-@pytest.fixture(params=["root", "editor"])
-def newsroom(request):
-    """Someone who may choose pages and images: an administrator, an editor."""
-    return request.getfixturevalue(request.param)
 
 
 def _says(response, *words):
