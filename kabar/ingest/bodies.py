@@ -405,10 +405,9 @@ class _Converter:
                 self.add_rich(self.clean(_text(caption), "p"))
             return
         width = max(len(cells) for cells in rows)
-        head = node.find("thead")
-        first = rows[0]
-        header_row = (head is not None and head.find_parent("table") is node) or all(
-            kind == "th" for kind, _ in first
+        thead = node.find("thead")
+        header_row = (thead is not None and thead.find_parent("table") is node) or all(
+            kind == "th" for kind, _ in rows[0]
         )
         body_rows = rows[1:] if header_row else rows
         header_column = bool(body_rows) and all(cells[0][0] == "th" for cells in body_rows)
