@@ -9,6 +9,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from kabar.api import widget as api_widget
 from kabar.core.admin_corrections import (
+    DismissedItemsView,
     PageChosenMultipleView,
     PageCopyView,
     PagePositionView,
@@ -27,8 +28,11 @@ from kabar.news import urls as news_urls
 # Wagtail admin views Kabar corrects (kabar/core/admin_corrections.py): at Wagtail's addresses,
 # ahead of them, behind the same checks (admin access, the admin's 404 page, never cached).
 admin_corrections = [
-    # The workflow editor's list of pages read a page number as its listings read one.
+    # The workflow editor's list of pages read a page number as its listings read one, and
+    # its tasks' rows met each other's in the database.
     path("admin/workflows/edit/<int:pk>/", WorkflowEditView.as_view()),
+    # The items an editor dismissed took any JSON to the editor's profile.
+    path("admin/dismissibles/", DismissedItemsView.as_view()),
     # The page chooser's "chosen" answer without the tree's root (it has no parent).
     path(
         "admin/choose-page/chosen-multiple/",

@@ -11,7 +11,9 @@ before the views run, for every admin address at once:
 - no parameter but a search holds NUL, which PostgreSQL refuses in any text (400):
   Wagtail's views pass a tag's name, a locale, a term to complete to queries as given;
 - an id in the path (a chooser's "chosen" one too, which Wagtail takes as any text) is 1 to
-  2**63 - 1 (404): no row has another.
+  2**63 - 1 (404): no row has another; an editing session's object (any text to Wagtail,
+  looked up as given) is one its model's key can be: a page's a number, a snippet's maybe
+  text.
 
 Forms posted to the admin (AdminInputMiddleware too): a formset's management fields in the
 shape Wagtail's pages send them, else 400 with the field's name (admin_forms.py); a form a
@@ -22,6 +24,8 @@ that Django's redirect() would take for a view's name (a 500) refused with 400.
 What one view alone gets wrong is corrected at its own address (admin_corrections.py).
 """
 
+from django.apps import apps
+from django.contrib.admin.utils import unquote
 from django.shortcuts import render
 from django.utils.datastructures import MultiValueDictKeyError
 from django.utils.translation import gettext as _
@@ -29,7 +33,7 @@ from wagtail.admin.localization import get_localized_response
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 
 from .admin_forms import UnreadableField, formset_fault
-from .ids import ID_MAX, parse_id
+from .ids import ID_MAX, parse_id, parse_key
 from .security import ADMIN_PREFIX
 
 # Query-string parameters Wagtail's admin views read as row ids; an empty one is left alone
@@ -44,6 +48,8 @@ SEARCHES = ("q", "search")
 BULK_ACTION = "wagtail_bulk_action"
 # Posted as row ids, by the view named (an editing session's ping: the revision edited).
 POSTED_IDS = {"ping": ("revision_id",)}
+# Names its object in the path by any text (a snippet's key may be text).
+SESSION_PING = "wagtailadmin_editing_sessions:ping"
 # Where Wagtail's views go on to: Django's redirect() takes a text without a slash or a dot
 # for a view's name (NoReverseMatch, a 500); Kabar's desk goes on to it as an address.
 NEXT = "next"
@@ -84,6 +90,15 @@ def _wagtails_bulk_action(url_name, view_kwargs):
         view_kwargs.get("app_label"), view_kwargs.get("model_name"), view_kwargs.get("action")
     )
     return action is not None and not action.__module__.startswith("kabar.")
+
+
+def _no_key_of_its_model(view_kwargs):
+    """Whether an editing session's ping names its object by what its model's key is not."""
+    try:
+        model = apps.get_model(view_kwargs["app_label"], view_kwargs["model_name"])
+    except LookupError:
+        return False  # Wagtail's view answers 404.
+    return parse_key(model, unquote(view_kwargs["object_id"])) is None
 
 
 class AdminInputMiddleware:
@@ -132,9 +147,14 @@ class AdminInputMiddleware:
     def _refusal(self, request, view_kwargs, kabars_view):
         """The page answering a bad address or form, or None to let the view answer."""
         url_name = request.resolver_match.url_name or ""
-        if any(type(v) is int and not 0 < v <= ID_MAX for v in view_kwargs.values()) or (
+        if (
+            any(type(v) is int and not 0 < v <= ID_MAX for v in view_kwargs.values())
             # A chooser's "chosen" view takes any text for the id of what was chosen.
-            url_name == "chosen" and parse_id(view_kwargs.get("pk")) is None
+            or (url_name == "chosen" and parse_id(view_kwargs.get("pk")) is None)
+            or (
+                request.resolver_match.view_name == SESSION_PING
+                and _no_key_of_its_model(view_kwargs)
+            )
         ):
             return bad_input(request, 404, _("There is nothing at this address."))
         query = request.GET

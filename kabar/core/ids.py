@@ -6,7 +6,7 @@ PostgreSQL, which compares with a larger number without error, so one range serv
 A larger number reaching a query raises OverflowError on SQLite, so none gets that far.
 """
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import IntegerField
 from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
 from django.db.models.lookups import In
@@ -24,6 +24,21 @@ def parse_id(text):
         return None
     value = int(text)
     return value if 0 < value <= ID_MAX else None
+
+
+def parse_key(model, text):
+    """The primary key of `model` that `text` spells, or None: a row id (parse_id) where the
+    key is a whole number, else what the key's field reads (a snippet's may be any text)."""
+    field = model._meta.pk
+    # A page type's key is its page's.
+    while field.is_relation:
+        field = field.target_field
+    if isinstance(field, IntegerField):
+        return parse_id(text)
+    try:
+        return field.to_python(text)
+    except ValidationError:
+        return None
 
 
 class IdConverter:

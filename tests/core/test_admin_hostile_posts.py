@@ -8,6 +8,7 @@ from django.core.signing import Signer
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.users.models import UserProfile
 
 from kabar.news.models import ArticlePage, Author, LiveEntry
 from tests import builders
@@ -266,6 +267,37 @@ def test_an_editing_sessions_ping_for_a_revision_that_is_no_id(newsroom, article
 
     assert response.status_code == 400
     _says(response, "“revision_id” must be a row&#x27;s id.")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        *["[]", '[["tour", true]]', '"x"', "1", "null", "{bad json", b"\xff"],
+        *['{"tour": {"step": 1}}', '{"tour": NaN}', '{"tour": "a\\u0000"}'],
+        *['{"a\\u0000": true}', '{"tour": "\\ud800"}', "[" * 100_000],
+    ],
+)
+def test_dismissed_items_sent_as_anything_but_names_and_plain_values_are_refused(newsroom, body):
+    """Wagtail merged any JSON into the editor's profile: a 500 for text, a number, null or
+    nesting past Python's limit, and on PostgreSQL for NUL, a lone surrogate or NaN; a list
+    of pairs was merged, a nested value kept; a body that was no JSON had an empty 400."""
+    response = newsroom.patch("/admin/dismissibles/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    _says(
+        response,
+        "The data sent is not what the admin sends: a JSON object of names and plain values.",
+    )
+    assert [profile.dismissibles for profile in UserProfile.objects.all()] == [{}]
+
+
+def test_dismissed_items_as_the_admin_sends_them_are_kept(newsroom):
+    body = {"whats-new-in-wagtail": True, "editor-guide": "8.0"}
+
+    response = newsroom.patch("/admin/dismissibles/", body, content_type="application/json")
+
+    assert response.status_code == 200
+    assert UserProfile.objects.get().dismissibles == body
 
 
 def test_the_moderator_too_gets_a_bad_request_for_a_next_that_is_no_address(moderator, article):

@@ -4,11 +4,16 @@ a moderator: a clear page (400, 404) or the listing it asks for, never a 500
 answered 500 before."""
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
+from wagtail.admin.models import EditingSession
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Workflow, WorkflowPage
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
 from wagtail.search.backends import get_search_backend
 
 from tests import builders
@@ -161,6 +166,40 @@ def test_a_choosers_chosen_id_that_is_no_row_id_is_not_found(newsroom, path, val
 
     assert response.status_code == 404
     _says(response, "There is nothing at this address.")
+
+
+@pytest.mark.parametrize("model", ["wagtailcore/page", "news/articlepage"])
+@pytest.mark.parametrize("value", ["abc", "1.5", "1e3", "_31x", "0", HUGE])
+def test_an_editing_sessions_ping_for_a_page_id_that_is_no_row_id_is_not_found(
+    newsroom, article, model, value
+):
+    """Wagtail looked the page up by the path's text as given (ValueError, a 500)."""
+    response = newsroom.post(f"/admin/editing-sessions/ping/{model}/{value}/1/")
+
+    assert response.status_code == 404
+    _says(response, "There is nothing at this address.")
+    assert not EditingSession.objects.exists()
+
+
+def test_an_editing_sessions_ping_for_an_object_keyed_by_text_is_answered(root, monkeypatch):
+    """A model whose key is text (as a snippet's may be) keeps its sessions: here Django's
+    stored sessions, taken for a model Wagtail edits."""
+    stored = SessionStore()
+    stored.create()
+    key = stored.session_key
+    registered = policy_registry.get_by_type
+    monkeypatch.setattr(
+        policy_registry,
+        "get_by_type",
+        lambda model, **kwargs: (
+            ModelPermissionPolicy(model) if model is Session else registered(model, **kwargs)
+        ),
+    )
+
+    response = root.post(f"/admin/editing-sessions/ping/sessions/session/{key}/1/")
+
+    assert response.status_code == 200
+    assert EditingSession.objects.get().object_id == key
 
 
 def test_the_moderators_chooser_answers_a_comment_id_that_is_no_number(moderator):

@@ -1,11 +1,18 @@
 """Row ids from requests (kabar/core/ids.py): ASCII digits for 1 to 2**63 - 1, nothing else;
 URL patterns with <id:...> do not match anything else."""
 
+import uuid
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page, PageViewRestriction
 
-from kabar.core.ids import ID_MAX, IdConverter, parse_id
+from kabar.core.ids import ID_MAX, IdConverter, parse_id, parse_key
+from kabar.news.models import ArticlePage
+
+A_UUID = uuid.UUID("12345678-1234-5678-1234-567812345678")
 
 
 @pytest.mark.parametrize(("text", "expected"), [("1", 1), ("42", 42), (str(ID_MAX), ID_MAX)])
@@ -34,6 +41,23 @@ def test_an_id_in_range_is_read(text, expected):
 )
 def test_anything_else_is_none(text):
     assert parse_id(text) is None
+
+
+@pytest.mark.parametrize(
+    ("model", "text", "expected"),
+    [
+        (Page, "7", 7),
+        (ArticlePage, "7", 7),  # its key is its page's
+        (Page, "abc", None),
+        (ArticlePage, "1.5", None),
+        (ArticlePage, str(ID_MAX + 1), None),
+        (Session, "abc", "abc"),  # a key that is text
+        (DBTaskResult, "abc", None),
+        (DBTaskResult, str(A_UUID), A_UUID),
+    ],
+)
+def test_a_key_is_read_as_its_models_key_reads_it(model, text, expected):
+    assert parse_key(model, text) == expected
 
 
 def test_the_converter_refuses_an_id_out_of_range_so_the_pattern_does_not_match():
