@@ -11,7 +11,6 @@ memos): a candidate request asks the database.
 """
 
 import bisect
-import re
 from array import array
 from urllib.parse import urlsplit
 
@@ -25,12 +24,9 @@ from kabar.core.page_cache import config as page_cache_config
 from kabar.core.purge import page_generation_key
 
 from .models import LegacyRedirect
-from .redirects import CONTENT_PARAMETERS, key_for, redirects_key
+from .redirects import CONTENT_PARAMETERS, key_for, lookup_keys, redirect_for, redirects_key
 
 _MASK = (1 << 64) - 1
-# Parts WordPress adds after an address that show the same item: an archive's or a
-# post's further pages, its AMP copy, embed view or trackback address.
-_tails = re.compile(r"/(?:page/\d+|comment-page-\d+|amp|embed|trackback)$")
 
 _key_sets = StampedMemo(64)
 _rows = StampedMemo(4096)
@@ -53,16 +49,6 @@ def _may_hold(hashes, key):
     return i < len(hashes) and hashes[i] == value
 
 
-def _load_row(site_id, keys):
-    """(page id, target) of the first of `keys` with a redirect, or None."""
-    rows = LegacyRedirect.objects.filter(site_id=site_id, old_path__in=keys)
-    found = {
-        key: (page_id, target)
-        for key, page_id, target in rows.values_list("old_path", "page_id", "target")
-    }
-    return next((found[key] for key in keys if key in found), None)
-
-
 def _page_url(page_id, request):
     page = Page.objects.filter(pk=page_id, live=True).first()
     return page.get_url(request) if page is not None else None
@@ -70,12 +56,7 @@ def _page_url(page_id, request):
 
 def candidate_keys(request):
     """The keys the request's address may be stored under, the exact one first."""
-    path, query = request.path_info, request.META.get("QUERY_STRING", "")
-    keys = [key_for(path, query)]
-    shorter = _tails.sub("", path.rstrip("/"))
-    if shorter != path.rstrip("/"):
-        keys.append(key_for(shorter or "/", query))
-    return keys
+    return lookup_keys(request.path_info, request.META.get("QUERY_STRING", ""))
 
 
 def names_content(query_string):
@@ -87,7 +68,7 @@ def names_content(query_string):
 
 
 def _location_uncached(site, keys, request):
-    row = _load_row(site.pk, keys)
+    row = redirect_for(site.pk, keys)
     if row is None:
         return None
     page_id, target = row
@@ -110,7 +91,7 @@ def legacy_location(request):
     keys = [key for key in keys if _may_hold(hashes, key)]
     if not keys:
         return None
-    row = _rows.get((site.pk, *keys), stamp, lambda: _load_row(site.pk, keys))
+    row = _rows.get((site.pk, *keys), stamp, lambda: redirect_for(site.pk, keys))
     if row is None:
         return None
     page_id, target = row

@@ -26,6 +26,9 @@ CONTENT_PARAMETERS = frozenset(
 _NUMERIC_PARAMETERS = frozenset({"p", "page_id", "attachment_id", "cat", "author", "m"})
 _escapes = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _key_unsafe = re.compile(r"[%&=#\s]")
+# Parts WordPress adds after an address that show the same item: an archive's or a
+# post's further pages, its AMP copy, embed view or trackback address.
+_TAILS = re.compile(r"/(?:page/\d+|comment-page-\d+|amp|embed|trackback)$")
 MAX_KEY_LENGTH = LegacyRedirect._meta.get_field("old_path").max_length
 SITE_KIND = "site"
 
@@ -71,10 +74,15 @@ def _normal_query(query):
     return "&".join(f"{name}={kept[name]}" for name in sorted(kept))
 
 
-def key_for(path, query=""):
-    """The key of a request's path (as Django decoded it) and raw query string."""
+def key_for(path, query="", base_url=""):
+    """The key of a path (as Django decoded it, or raw) and raw query string, the path
+    taken relative to the WordPress site's root (see old_path_key)."""
+    path = _normal_path(path or "/")
+    base = _normal_path(urlsplit(base_url).path or "/") if base_url else "/"
+    if base != "/" and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :] or "/"
     query = _normal_query(query) if query else ""
-    return _normal_path(path or "/") + (f"?{query}" if query else "")
+    return path + (f"?{query}" if query else "")
 
 
 def old_path_key(url, base_url=""):
@@ -83,12 +91,37 @@ def old_path_key(url, base_url=""):
     decoded, in lower case, without a trailing slash, and only the content parameters of
     its query string, sorted. Scheme and host are dropped."""
     parts = urlsplit(url)
-    path = _normal_path(parts.path or "/")
-    base = _normal_path(urlsplit(base_url).path or "/") if base_url else "/"
-    if base != "/" and (path == base or path.startswith(base + "/")):
-        path = path[len(base) :] or "/"
-    query = _normal_query(parts.query) if parts.query else ""
-    return path + (f"?{query}" if query else "")
+    return key_for(parts.path, parts.query, base_url)
+
+
+# Looking an address up: what the middleware answers and comment imports follow.
+
+
+def lookup_keys(path, query="", base_url=""):
+    """The keys an address's item may be stored under, the exact one first: then without
+    what WordPress adds after an item's address to show the same item (_TAILS)."""
+    keys = [key_for(path, query, base_url)]
+    shorter = _TAILS.sub("", path.rstrip("/"))
+    if shorter != path.rstrip("/"):
+        keys.append(key_for(shorter or "/", query, base_url))
+    return keys
+
+
+def redirect_rows(site_id, keys):
+    """{key: (page id, target)} for those of `keys` the site's redirect table holds, in
+    one query."""
+    rows = LegacyRedirect.objects.filter(site_id=site_id, old_path__in=keys)
+    return {
+        key: (page_id, target)
+        for key, page_id, target in rows.values_list("old_path", "page_id", "target")
+    }
+
+
+def redirect_for(site_id, keys):
+    """(page id, target) of the first of `keys` (see lookup_keys) the site's redirect
+    table holds, or None."""
+    found = redirect_rows(site_id, keys)
+    return next((found[key] for key in keys if key in found), None)
 
 
 # What the importer writes.

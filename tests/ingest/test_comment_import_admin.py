@@ -288,3 +288,20 @@ def test_deleting_a_run_deletes_its_file_and_keeps_the_comments(
     assert not ImportRun.objects.exists()
     assert not stored.exists()
     assert Comment.objects.count() == 14
+
+
+def test_invalid_ip_addresses_are_counted_on_the_runs_page(
+    staff, django_capture_on_commit_callbacks
+):
+    export = (FIXTURES / "disqus.xml").read_text(encoding="utf-8")
+    export = export.replace("<ipAddress>192.0.2.15</ipAddress>", "<ipAddress>unknown</ipAddress>")
+    start(
+        staff,
+        django_capture_on_commit_callbacks,
+        upload("disqus.xml", export.encode()),
+        ImportFormat.DISQUS,
+    )
+
+    run = ImportRun.objects.get()
+    assert run.report["ips_left_out"] == 1
+    assert "IP addresses that were not valid, left out: 1." in detail(staff, run)

@@ -95,8 +95,9 @@ def test_text_dates_replies_and_anonymised_addresses(imported):
     assert comment(2).parent_id == first.pk
     assert comment(3).parent_id == first.pk  # Isso flattened it under the first comment
     assert comment(4).ip_address == "2001:db8:4f::"
-    # Isso's stand-in for an unknown address is no address.
+    # Isso's stand-in for an unknown address is no address, and not an invalid one.
     assert comment(6).ip_address is None
+    assert imported.ips_left_out == 0
     # Isso blanks a deleted comment's name: Anonim, as Kabar calls a nameless commenter.
     assert comment(4).author_name == "Anonim"
     assert comment(9).author_email.endswith("@no-email.invalid")

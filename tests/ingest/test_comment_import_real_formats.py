@@ -1,7 +1,8 @@
 """Comment imports against what the real tools write, in small hand-made files of their
 layouts: Disqus's export as it is mailed today (no emails, links through its disq.us
-redirect, threads under the http or www address a page first had, posts before threads),
-and Remark42's backup (user names kept HTML-escaped by Remark42's own sanitiser)."""
+redirect, threads under the http or www address a page first had, posts before threads,
+addresses that are no addresses), and Remark42's backup (user names and page addresses
+kept HTML-escaped by Remark42's own sanitiser, Go's zero time for a time never set)."""
 
 import gzip
 import json
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from kabar.discussion import sites
 from kabar.discussion.models import Comment, ExternalThread
 from kabar.discussion.selectors import comments_public_for
 from kabar.ingest.comments.disqus import read_disqus
@@ -45,7 +47,9 @@ def disqus_thread(dsq_id, link, *, identifier="", title="Jalan tol baru dibuka")
 """
 
 
-def disqus_post(dsq_id, message, *, thread="", thread_text="", parent="", name="Rina"):
+def disqus_post(
+    dsq_id, message, *, thread="", thread_text="", parent="", name="Rina", ip="203.0.113.61"
+):
     # As exported today: no <email>, a guest's name only.
     reference = f'<thread dsq:id="{thread}"/>' if thread else f"<thread>{thread_text}</thread>"
     parent = f'<parent dsq:id="{parent}"/>' if parent else ""
@@ -54,7 +58,7 @@ def disqus_post(dsq_id, message, *, thread="", thread_text="", parent="", name="
   <createdAt>2016-05-02T03:04:05Z</createdAt>
   <isDeleted>false</isDeleted><isSpam>false</isSpam>
   <author><name>{name}</name><isAnonymous>true</isAnonymous></author>
-  <ipAddress>203.0.113.61</ipAddress>
+  <ipAddress>{ip}</ipAddress>
   {reference}{parent}
 </post>
 """
@@ -199,7 +203,15 @@ def test_posts_naming_their_thread_by_identifier_before_it_is_listed_are_kept(bl
 # Remark42 ---------------------------------------------------------------------------------
 
 
-def remark42_line(comment_id, text, *, name, pid="", url="https://blog.example.org/kuliner/"):
+def remark42_line(
+    comment_id,
+    text,
+    *,
+    name,
+    pid="",
+    url="https://blog.example.org/kuliner/",
+    time="2026-11-20T09:41:07.918273645+07:00",
+):
     return json.dumps(
         {
             "id": comment_id,
@@ -216,7 +228,7 @@ def remark42_line(comment_id, text, *, name, pid="", url="https://blog.example.o
             "locator": {"site": "blogteman", "url": url},
             "score": 0,
             "vote": 0,
-            "time": "2026-11-20T09:41:07.918273645+07:00",
+            "time": time,
             "title": "Warung &amp; kedai di Banjarmasin",
         },
         ensure_ascii=False,
@@ -249,3 +261,93 @@ def test_remark42_names_are_kept_as_readers_saw_them_not_html_escaped(blog, tmp_
     page = Client().get(ExternalThread.objects.get().url).content.decode()
     assert "Warung Ani &amp; Budi" in page
     assert "&amp;amp;" not in page and "&amp;lt;" not in page
+
+
+def remark42_backup(tmp_path, *lines):
+    path = tmp_path / "backup-blogteman-20261201.gz"
+    meta = json.dumps({"version": 1, "users": [], "posts": []})
+    path.write_bytes(gzip.compress(("\n".join([meta, *lines]) + "\n").encode()))
+    return path
+
+
+def test_remark42_a_comment_at_gos_zero_time_is_reported_not_dated_year_one(blog, tmp_path):
+    # Remark42 is written in Go: a time it never had is written as Go's zero time.
+    path = remark42_backup(
+        tmp_path,
+        remark42_line("c0000000-0000-4000-8000-000000000001", "<p>Lama.</p>", name="Ani"),
+        remark42_line(
+            "c0000000-0000-4000-8000-000000000002",
+            "<p>Tanpa tanggal.</p>",
+            name="Budi",
+            time="0001-01-01T00:00:00Z",
+        ),
+    )
+
+    report = import_comments(read_remark42(str(path), now=NOW))
+
+    assert counts(report, "comment") == {"created": 1, "failed": 1}
+    assert [p[3] for p in report.problems] == [
+        "its time is Go's zero time (0001-01-01T00:00:00Z): Remark42 kept no date for it"
+    ]
+    assert Comment.objects.get().author_name == "Ani"
+    assert not Comment.objects.filter(created_at__year__lt=1970).exists()
+
+
+def test_remark42_an_address_kept_html_escaped_finds_its_thread(blog, tmp_path):
+    # Remark42 keeps locator.url as bluemonday writes an href (SanitizeAsURL): "&amp;".
+    blog.keep_query = True
+    blog.save()
+    page = "https://blog.example.org/forum?topik=7&bahasa=id"
+    thread = sites.resolve(page, create=True).target
+    path = remark42_backup(
+        tmp_path,
+        remark42_line(
+            "d0000000-0000-4000-8000-000000000001",
+            "<p>Setuju.</p>",
+            name="Ani",
+            url="https://blog.example.org/forum?topik=7&amp;bahasa=id",
+        ),
+    )
+
+    report = import_comments(read_remark42(str(path), now=NOW))
+
+    assert counts(report, "thread") == {"unchanged": 1}, report.lines()
+    assert list(ExternalThread.objects.values_list("address", flat=True)) == [page]
+    assert Comment.objects.get().page_id == thread.pk
+
+
+def test_remark42_ip_hashes_are_not_counted_as_invalid_addresses(blog, tmp_path):
+    path = remark42_backup(
+        tmp_path, remark42_line("e0000000-0000-4000-8000-000000000001", "<p>Ya.</p>", name="Ani")
+    )
+
+    report = import_comments(read_remark42(str(path), now=NOW))
+
+    assert report.ips_left_out == 0
+    assert Comment.objects.get().ip_address is None
+
+
+# Addresses of commenters ----------------------------------------------------------------------
+
+
+def test_invalid_ip_addresses_are_left_out_and_counted_in_one_line(blog, tmp_path):
+    path = disqus_file(
+        tmp_path,
+        disqus_thread(8800041, "https://blog.example.org/2016/06/ojek/"),
+        disqus_post(6600041, "<p>Satu.</p>", thread=8800041, ip="unknown"),
+        disqus_post(6600042, "<p>Dua.</p>", thread=8800041, ip="203.0.113.300"),
+        disqus_post(6600043, "<p>Tiga.</p>", thread=8800041),
+        disqus_post(6600044, "<p>Empat.</p>", thread=8800041, ip=""),
+    )
+
+    report = run_disqus(path)
+
+    assert counts(report, "comment") == {"created": 4}
+    assert report.ips_left_out == 2
+    assert [line for line in report.lines() if "IP" in line] == [
+        "IP addresses not valid, left out: 2"
+    ]
+    assert report.as_dict()["ips_left_out"] == 2
+    assert not report.problems
+    assert disqus_comment(6600041).ip_address is None
+    assert disqus_comment(6600043).ip_address == "203.0.113.61"

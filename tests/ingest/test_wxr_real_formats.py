@@ -34,7 +34,8 @@ NS = {
 }
 
 
-def wxr(body, version="1.2"):
+def wxr(body, version="1.2", source=SOURCE):
+    """An export of the WordPress site at `source` holding `body` (its terms and items)."""
     ns = NS[version]
     return f"""<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0"
@@ -46,11 +47,11 @@ def wxr(body, version="1.2"):
 >
 <channel>
 	<title>Warta Uji</title>
-	<link>{SOURCE}</link>
+	<link>{source}</link>
 	<language>id-ID</language>
 	<wp:wxr_version>{version}</wp:wxr_version>
-	<wp:base_site_url>{SOURCE}</wp:base_site_url>
-	<wp:base_blog_url>{SOURCE}</wp:base_blog_url>
+	<wp:base_site_url>{source}</wp:base_site_url>
+	<wp:base_blog_url>{source}</wp:base_blog_url>
 {body}
 </channel>
 </rss>
@@ -88,14 +89,18 @@ def item(wp_id, title, content="", *, post_type="post", status="publish", extra=
 
 
 def comment(wp_id, text, *, parent=0, kind="comment", approved="1", **fields):
-    values = {"date": "2015-06-02 12:00:00", "date_gmt": "2015-06-02 05:00:00"} | fields
+    values = {
+        "date": "2015-06-02 12:00:00",
+        "date_gmt": "2015-06-02 05:00:00",
+        "ip": f"2001:db8::{wp_id}",
+    } | fields
     return f"""
 		<wp:comment>
 			<wp:comment_id>{wp_id}</wp:comment_id>
 			<wp:comment_author><![CDATA[Pembaca {wp_id}]]></wp:comment_author>
 			<wp:comment_author_email><![CDATA[pembaca{wp_id}@contoh.example.id]]></wp:comment_author_email>
 			<wp:comment_author_url></wp:comment_author_url>
-			<wp:comment_author_IP><![CDATA[2001:db8::{wp_id}]]></wp:comment_author_IP>
+			<wp:comment_author_IP><![CDATA[{values["ip"]}]]></wp:comment_author_IP>
 			<wp:comment_date><![CDATA[{values["date"]}]]></wp:comment_date>
 			<wp:comment_date_gmt><![CDATA[{values["date_gmt"]}]]></wp:comment_date_gmt>
 			<wp:comment_content><![CDATA[{text}]]></wp:comment_content>
@@ -355,6 +360,24 @@ def test_a_reply_numbered_before_its_parent_stays_under_it(importer):
     html = Client().get(page_of("post", 17).url).content.decode()
     assert html.index("Komentar awal") < html.index("Balasan pertama")
     assert html.index("Balasan pertama") < html.index("Balasan atas balasan")
+
+
+def test_invalid_commenter_ip_addresses_are_left_out_and_counted_in_one_line(importer):
+    comments = (
+        comment(1, "Satu", ip="unknown")
+        + comment(2, "Dua", ip="")
+        + comment(3, "Tiga", ip="198.51.100.999")
+        + comment(4, "Empat")
+    )
+    report = importer(wxr(AUTHOR + item(18, "Pos", "Isi.", extra=comments)))
+    assert report.counts["comment"]["created"] == 4
+    assert report.ips_left_out == 2
+    assert [line for line in report.lines() if "IP" in line] == [
+        "IP addresses not valid, left out: 2"
+    ]
+    assert report.as_dict()["ips_left_out"] == 2
+    assert comment_of(1).ip_address is None
+    assert comment_of(4).ip_address == "2001:db8::4"
 
 
 # Items WordPress writes that are not posts -------------------------------------------------

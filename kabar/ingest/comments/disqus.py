@@ -1,7 +1,9 @@
 """Disqus's comments export (Admin > Moderation > Export: an XML file, mailed gzipped), read
 as a stream: <thread> elements (the page's <link> and <title>) and <post> elements (the
 comments, each naming its <thread dsq:id> and <parent dsq:id>), in the namespace
-http://disqus.com, their ids in http://disqus.com/disqus-internals.
+http://disqus.com, their ids in http://disqus.com/disqus-internals. A thread's <id> is the
+site's own name for the page: the WordPress plugin writes "<post id> <guid>", by which the
+importer finds the article the post became (old_addresses.py).
 
 A post's <message> is HTML; it becomes plain text as WordPress's comments do, each link
 to the address its author gave rather than Disqus's redirect to it
@@ -120,13 +122,14 @@ def read_disqus(path):
                     continue
                 if element.tag == _tag("thread"):
                     key = element.get(DSQ_ID, "").strip()
+                    identifier = _text(element, "id").strip()
                     threads[key] = SourceThread(
                         key=key,
                         url=_text(element, "link").strip(),
                         title=mapping.plain(_text(element, "title"), 255),
                         closed=truthy(_text(element, "isClosed")),
+                        identifier=identifier,
                     )
-                    identifier = _text(element, "id").strip()
                     if identifier:
                         by_identifier.setdefault(identifier, key)
                     if truthy(_text(element, "isDeleted")):

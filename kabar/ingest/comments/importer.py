@@ -35,11 +35,13 @@ from kabar.discussion.services import (
     comments_imported,
     discussion_close,
 )
+from kabar.discussion.targets import live_target
 from kabar.discussion.trust import commenters_recount
 
 from ..models import ImportedItem, ImportedKind
 from ..wordpress import mapping
 from ..wordpress.importer import ItemFailed
+from .old_addresses import OldAddresses
 from .origins import twin_address
 from .report import Report
 from .source import FormatError
@@ -77,9 +79,12 @@ def in_tree_order(comments):
 
 
 def _known_ip(value):
-    """A commenter's IP address, or None: Isso writes 0.0.0.0 for one it did not know."""
+    """(a commenter's IP address or None, whether the source gave one that is not valid):
+    Isso writes 0.0.0.0 for an address it did not know."""
     ip = mapping.valid_ip(value)
-    return None if ip is None or ipaddress.ip_address(ip).is_unspecified else ip
+    if ip is None:
+        return None, bool((value or "").strip())
+    return (None if ipaddress.ip_address(ip).is_unspecified else ip), False
 
 
 def _label(comment):
@@ -101,6 +106,7 @@ class CommentImport:
         self.changed_pages = set()
         self.imported_comments = []
         self.seen = set()
+        self.old_addresses = OldAddresses()
         with override(settings.LANGUAGE_CODE):
             self.anonymous = gettext("Anonymous")
             # Translators: stands in for the text of a comment deleted in another comment
@@ -163,37 +169,87 @@ class CommentImport:
             self.changed_pages.add(page.pk)
 
     def _target(self, thread, tally):
-        """The live page this thread's comments go to, made when a registered site has
-        no thread at its address yet."""
+        """The live page this thread's comments go to: the page or registered site's
+        thread at its address; else the article its WordPress post became, by the old
+        addresses Kabar's redirects answer (as a reader's browser would be led there);
+        else a thread made when a registered site has none at its address yet."""
+        url = "" if thread.problem else twin_address(thread.url) or thread.url
+        found = refused = None
+        if url:
+            try:
+                found = self._at_address(thread, url)
+            except ThreadRefused as exc:
+                refused = exc
+            if found is not None and found.target is not None:
+                return self._landed(thread, url, found.target, "unchanged", tally)
+        old = self.old_addresses.pages_for(thread.url, thread.identifier)
+        article = self._old_address_target(old)
+        if article is not None:
+            tally.count("thread", "unchanged")
+            return article
+        if (thread.problem or refused is not None) and old.wordpress:
+            post = f" or the post id {old.post_id}" if old.post_id else ""
+            raise ThreadRefused(
+                f"{thread.url or thread.identifier}: no article imported from WordPress "
+                f"had this address{post}"
+            )
         if thread.problem:
             raise ThreadRefused(thread.problem)
-        url = twin_address(thread.url)
-        if url:
+        if refused is not None:
+            raise refused
+        try:
+            found = sites.resolve(url, title=thread.title, create=True)
+        except sites.Refused as exc:
+            with override("en"):
+                raise ThreadRefused(f"{thread.url}: {exc.message}") from None
+        if found.target is None:
+            raise ThreadRefused("its discussion in Kabar is not live")
+        return self._landed(thread, url, found.target, "created", tally)
+
+    def _at_address(self, thread, url):
+        """What Kabar keeps at `url`, the thread's address or its twin (sites.Resolved,
+        its target None when a registered site has no thread there yet); ThreadRefused
+        when nothing may be there."""
+        try:
+            found = sites.resolve(url)
+        except sites.Refused as exc:
+            with override("en"):
+                raise ThreadRefused(f"{thread.url}: {exc.message}") from None
+        if found.site is not None and self.site is not None and found.site.pk != self.site.pk:
+            raise ThreadRefused(
+                f"the address is on the registered site {found.site.slug!r}, not {self.site.slug!r}"
+            )
+        return found
+
+    def _old_address_target(self, old):
+        """The live article a thread's old WordPress addresses lead to (`old`, an
+        old_addresses.Found), or None when they lead to none; ThreadRefused when they lead
+        to no single article that takes comments."""
+        if len(old.pages) > 1:
+            raise ThreadRefused(
+                "its old addresses (its link, its WordPress post id) lead to different "
+                f"articles (pages {', '.join(map(str, old.pages))}): none was chosen"
+            )
+        if not old.pages:
+            return None
+        target = live_target(old.pages[0])
+        if target is None:
+            raise ThreadRefused(
+                f"its old address leads to page {old.pages[0]}, "
+                "which is not live or takes no comments"
+            )
+        return target
+
+    def _landed(self, thread, url, target, result, tally):
+        if url != thread.url:
             tally.note(
                 "thread",
                 thread.key,
                 thread.url,
                 f"its site is registered under {origin_of(url)}: its comments go there",
             )
-        url = url or thread.url
-        try:
-            found = sites.resolve(url)
-            result = "unchanged"
-            if found.site is not None and self.site is not None and found.site.pk != self.site.pk:
-                raise ThreadRefused(
-                    f"the address is on the registered site {found.site.slug!r}, "
-                    f"not {self.site.slug!r}"
-                )
-            if found.target is None:
-                found = sites.resolve(url, title=thread.title, create=True)
-                result = "created"
-        except sites.Refused as exc:
-            with override("en"):
-                raise ThreadRefused(f"{thread.url}: {exc.message}") from None
-        if found.target is None:
-            raise ThreadRefused("its discussion in Kabar is not live")
         tally.count("thread", result)
-        return found.target
+        return target
 
     def _comments(self, thread, page, tally):
         """Write the thread's comments; whether any of them was in Kabar before this run."""
@@ -266,6 +322,8 @@ class CommentImport:
         label = _label(c)
         for note in c.notes:
             tally.note("comment", c.id, label, note)
+        if c.problem:
+            raise ItemFailed(c.problem)
         if c.created_at is None:
             raise ItemFailed("no readable date")
         # What no page can show goes (an Isso database, a Remark42 backup may hold NUL).
@@ -280,13 +338,16 @@ class CommentImport:
         url = mapping.valid_url(c.author_url)
         if c.author_url and not url:
             tally.note("comment", c.id, label, "website not valid: left out")
+        ip, ip_not_valid = _known_ip(c.ip)
+        if ip_not_valid:
+            tally.ips_left_out += 1  # one line in the report, not one per comment
         parent = by_id.get(c.parent_id) if c.parent_id else None
         data = ImportedComment(
             body=body,
             author_name=mapping.comment_name(c.author_name, self.anonymous),
             author_email=email,
             author_url=url,
-            ip_address=_known_ip(c.ip),
+            ip_address=ip,
             created_at=c.created_at,
             status=c.status,
             removed=c.removed,

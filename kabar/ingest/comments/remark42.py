@@ -3,18 +3,22 @@ Remark42's migrator writes it (backend/app/migrator/native.go): one JSON value p
 first {"version": 1, "users": [...], "posts": [...]}, then one comment per line.
 
 A comment: {"id", "pid" (its parent, "" at the top), "text" (HTML, sanitised by
-Remark42), "user": {"name", "id", "ip" (an HMAC of the address, not an address), ...},
-"locator": {"site", "url"}, "time", "delete", "title", ...}. Remark42 keeps the
-user's name HTML-escaped (store.Comment.SanitizeText: "Tom &amp; Jerry", "&lt;3"); Kabar
-keeps the name it showed, and escapes it wherever it is shown. Addresses of commenters are
-in the users' details ({"id", "details": {"email"}}), written by Remark42 versions that
-keep them. A deleted comment (its text blanked by Remark42) becomes a placeholder, so that
-its replies stay; the comments of a user blocked at the time of the backup are trashed,
-as Remark42 hides them. A page Remark42 made read-only ({"url", "read_only": true} in the
-first line's posts) is closed here too."""
+Remark42), "user": {"name", "id", "ip" (an HMAC of the address, not an address: not
+kept), ...}, "locator": {"site", "url"}, "time", "delete", "title", ...}. Remark42 keeps
+the user's name HTML-escaped (store.Comment.SanitizeText: "Tom &amp; Jerry", "&lt;3");
+Kabar keeps the name it showed, and escapes it wherever it is shown. It keeps the page's
+address as an href (SanitizeAsURL: "?a=1&amp;b=2"), read back here as the address it
+was. A time Remark42 never had is Go's zero time, 0001-01-01T00:00:00Z: no date, and the
+report says so. Addresses of commenters are in the users' details ({"id", "details":
+{"email"}}), written by Remark42 versions that keep them. A deleted comment (its text
+blanked by Remark42) becomes a placeholder, so that its replies stay; the comments of a
+user blocked at the time of the backup are trashed, as Remark42 hides them. A page
+Remark42 made read-only ({"url", "read_only": true} in the first line's posts) is closed
+here too."""
 
 import html
 import json
+import re
 from datetime import UTC, datetime
 
 from kabar.discussion.models import CommentStatus
@@ -24,6 +28,10 @@ from .source import DAMAGED, FormatError, Source, SourceComment, SourceThread, a
 
 SYSTEM = "remark42"
 VERSIONS = (0, 1)
+GO_ZERO_TIME = datetime(1, 1, 1, tzinfo=UTC)
+# What Go's html.EscapeString writes in an href, which Remark42 keeps page addresses as.
+_HREF_ESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&#34;": '"', "&#39;": "'"}
+_HREF_ESCAPE = re.compile("|".join(map(re.escape, _HREF_ESCAPES)))
 
 
 def _meta(line):
@@ -55,10 +63,16 @@ def _users(meta, now):
     return users
 
 
+def _address(value):
+    """A page's address as Remark42 keeps it, as it was: only Go's escapes undone (an
+    address may hold "&copy=" that an HTML unescape would take for "©")."""
+    return _HREF_ESCAPE.sub(lambda match: _HREF_ESCAPES[match.group(0)], value.strip())
+
+
 def _read_only(meta):
     """The addresses of the pages made read-only on Remark42."""
     return {
-        post["url"].strip()
+        _address(post["url"])
         for post in meta.get("posts") or ()
         if isinstance(post, dict)
         and isinstance(post.get("url"), str)
@@ -87,6 +101,12 @@ def _comment(data, users, number):
     else:
         status = CommentStatus.APPROVED
     text = _str(data, "text")
+    created_at = aware(_str(data, "time"))
+    if created_at == GO_ZERO_TIME:
+        created_at = None
+        problem = "its time is Go's zero time (0001-01-01T00:00:00Z): Remark42 kept no date for it"
+    else:
+        problem = ""
     return SourceComment(
         id=_str(data, "id"),
         parent_id=_str(data, "pid"),
@@ -94,11 +114,12 @@ def _comment(data, users, number):
         author_name=html.unescape(_str(user, "name")),
         author_email=email,
         author_url="",
-        ip=_str(user, "ip"),
-        created_at=aware(_str(data, "time")),
+        ip="",
+        created_at=created_at,
         status=status,
         removed=deleted,
         notes=notes,
+        problem=problem,
     )
 
 
@@ -124,7 +145,7 @@ def read_remark42(path, *, now=None):
                 except (ValueError, RecursionError) as exc:
                     raise FormatError(f"line {number} is not JSON ({exc})") from exc
                 comment = _comment(data, users, number)
-                url = _str(data, "locator", "url").strip()
+                url = _address(_str(data, "locator", "url"))
                 site = site or _str(data, "locator", "site")
                 thread = threads.get(url)
                 if thread is None:

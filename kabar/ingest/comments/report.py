@@ -17,6 +17,8 @@ class Report:
     replies_moved_up: int = 0
     # Threads closed in the other system, closed in Kabar by this run.
     threads_closed: int = 0
+    # Commenters' IP addresses that were not valid, left out (the comments kept).
+    ips_left_out: int = 0
     problems: list = field(default_factory=list)  # [(kind, source id, label, reason)]
 
     def count(self, kind, result, n=1):
@@ -36,6 +38,7 @@ class Report:
             self.counts[kind].update(other.counts[kind])
         self.replies_moved_up += other.replies_moved_up
         self.threads_closed += other.threads_closed
+        self.ips_left_out += other.ips_left_out
         self.problems += other.problems
 
     def total(self, result, kind="comment"):
@@ -53,6 +56,7 @@ class Report:
             "counts": {k: {r: c[r] for r in RESULTS} for k, c in self.counts.items()},
             "replies_moved_up": self.replies_moved_up,
             "threads_closed": self.threads_closed,
+            "ips_left_out": self.ips_left_out,
             "problems": [list(p) for p in self.problems],
         }
 
@@ -65,6 +69,8 @@ class Report:
             out.append(f"replies kept at the top level (parent missing): {self.replies_moved_up}")
         if self.threads_closed:
             out.append(f"threads closed, as they were in the source: {self.threads_closed}")
+        if self.ips_left_out:
+            out.append(f"IP addresses not valid, left out: {self.ips_left_out}")
         if self.problems:
             out.append(f"{len(self.problems)} item(s) not brought in as they were:")
             out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]

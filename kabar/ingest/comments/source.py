@@ -20,7 +20,8 @@ class FormatError(Exception):
 class SourceComment:
     """One comment as the other system kept it. `body` is already the text Kabar keeps
     (plain text); `parent_id` is "" for a top-level comment. `removed`: deleted there,
-    kept here as a placeholder so that its replies keep their place."""
+    kept here as a placeholder so that its replies keep their place. `problem`: why it
+    cannot be brought in, when the reader knows better than the importer would."""
 
     id: str
     parent_id: str
@@ -33,13 +34,15 @@ class SourceComment:
     status: str = CommentStatus.APPROVED
     removed: bool = False
     notes: list = field(default_factory=list)
+    problem: str = ""
 
 
 @dataclass(slots=True)
 class SourceThread:
     """The comments about one page. `url` is the page's full address ("" when the source
-    gives none that can be used; `problem` then says why). `closed`: closed to new
-    comments there."""
+    gives none that can be used; `problem` then says why). `identifier`: the source's own
+    name for the page, when it has one (Disqus's <id>). `closed`: closed to new comments
+    there."""
 
     key: str
     url: str
@@ -47,6 +50,7 @@ class SourceThread:
     comments: list = field(default_factory=list)
     problem: str = ""
     closed: bool = False
+    identifier: str = ""
 
 
 @dataclass

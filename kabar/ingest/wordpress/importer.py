@@ -85,6 +85,8 @@ class Report:
     redirects: Counter = field(default_factory=Counter)
     problems: list = field(default_factory=list)  # [(kind, wp_id, label, reason)]
     items_read: int = 0
+    # Commenters' IP addresses that were not valid, left out (the comments kept).
+    ips_left_out: int = 0
 
     def count(self, kind, result):
         self.counts[kind][result] += 1
@@ -105,6 +107,7 @@ class Report:
             "dry_run": self.dry_run,
             "counts": {k: {r: c[r] for r in RESULTS} for k, c in self.counts.items()},
             "redirects": {r: self.redirects[r] for r in ("created", "updated", "unchanged")},
+            "ips_left_out": self.ips_left_out,
             "problems": [list(p) for p in self.problems],
         }
 
@@ -117,6 +120,8 @@ class Report:
             "redirects   "
             + "".join(f"{self.redirects[r]:>11}" for r in ("created", "updated", "unchanged"))
         )
+        if self.ips_left_out:
+            out.append(f"IP addresses not valid, left out: {self.ips_left_out}")
         if self.problems:
             out.append(f"{len(self.problems)} item(s) not mapped as they were:")
             out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]
@@ -999,12 +1004,15 @@ class WordPressImport:
             )
         with override(settings.LANGUAGE_CODE):
             anonymous = gettext("Anonymous")
+        ip = mapping.valid_ip(c.ip)
+        if ip is None and (c.ip or "").strip():
+            self.report.ips_left_out += 1  # one line in the report, not one per comment
         data = ImportedComment(
             body=body,
             author_name=mapping.comment_name(c.author, anonymous),
             author_email=email,
             author_url=url,
-            ip_address=mapping.valid_ip(c.ip),
+            ip_address=ip,
             created_at=(
                 self.clock.dated(c.date_gmt, c.date_local)
                 or self.clock.dated(item.date_gmt, item.date_local)
