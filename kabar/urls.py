@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
@@ -103,7 +104,14 @@ if settings.DEBUG or settings.KABAR_SERVE_MEDIA:
         re_path(rf"^{media}(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT})
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's own, its page pattern (\w and "-") also taking any character past ASCII's and
+# C1's: a page whose slug keeps a script's vowel signs (core/slugs.py, marks are no \w) was
+# neither served nor given an address. ASCII paths match as before.
+PAGE_PATH = r"^((?:[-\w\u00a0-\U0010ffff]+/)*)$"
+urlpatterns += [
+    *(pattern for pattern in wagtail_urls.urlpatterns if pattern.name != "wagtail_serve"),
+    re_path(PAGE_PATH, wagtail_views.serve, name="wagtail_serve"),
+]
 
 handler404 = "kabar.news.views.page_not_found"
 handler500 = "kabar.news.views.server_error"

@@ -9,7 +9,7 @@ rows (WorkflowEditView). The page chooser's
 The admin API's listings answer an offset past their last row with no rows
 (ListedPagination, wagtail_hooks.py). Reordering a page (PagePositionView), copying one
 (PageCopyView) and the redirects import's second step (redirects_import) read what was
-posted before Wagtail does. The
+posted before Wagtail does; the copy's new slug is checked as every page slug is. The
 items an editor dismissed are updated with names and plain values only (DismissedItemsView).
 """
 
@@ -31,6 +31,7 @@ from wagtail.models import Page, Task, WorkflowTask
 
 from .admin_input import bad_input
 from .ids import ID_MAX, ID_MAX_DIGITS, parse_id
+from .slugs import marks_allowed
 
 
 class ListedPagination(WagtailPagination):
@@ -180,7 +181,16 @@ def redirects_import(request):
 class PageCopyView(CopyView):
     """Wagtail's copying of a page, a new parent that is no page's id refused by the form
     (shown again under the page's own parent, with its error): Wagtail looked the posted
-    parent up first, as given (ValueError, DoesNotExist: a 500)."""
+    parent up first, as given (ValueError, DoesNotExist: a 500). Its new slug is checked
+    as every page slug is (slugs.py): Wagtail's form refused a copy of a page whose slug
+    keeps a script's vowel signs, under the very slug it offered."""
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        field = form.fields.get("new_slug")
+        if field is not None:
+            field.validators = marks_allowed(field.validators)
+        return form
 
     def post(self, request, *args, **kwargs):
         parent = parse_id(request.POST.get("new_parent_page", ""))

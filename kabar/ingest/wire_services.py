@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from wagtail.log_actions import log
 
+from kabar.core.slugs import slugify
 from kabar.news.models import ArticlePage
 
 from .bodies import html_to_body
@@ -259,7 +259,7 @@ def _draft_article(source, entry):
 
 
 def _free_slug(section, entry):
-    base = slugify(entry.headline, allow_unicode=True)[:SLUG_MAX].strip("-")
+    base = slugify(entry.headline)[:SLUG_MAX].strip("-")
     base = base or "kawat-" + hashlib.sha256(entry.guid.encode()).hexdigest()[:10]
     taken = set(section.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 1

@@ -9,7 +9,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -27,6 +26,7 @@ from kabar.core.page_cache import request_generations
 from kabar.core.pagination import listing_page
 from kabar.core.restrictions import view_restrictions_on_path
 from kabar.core.site_address import site_url
+from kabar.core.slugs import SlugField, slugify
 from kabar.discussion import targets
 from kabar.discussion.targets import Commentable
 
@@ -114,7 +114,7 @@ def _find_article(home, section_slug, article_slug):
 # A snippet: registered with its viewset (a chooser that creates authors) in wagtail_hooks.py.
 class Author(index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
+    slug = SlugField(_("slug"), max_length=255, unique=True)
     job_title = models.CharField(_("job title"), max_length=255, blank=True)
     bio = models.TextField(_("biography"), blank=True)
     photo = models.ForeignKey(
@@ -169,7 +169,7 @@ class Author(index.Indexed, models.Model):
 
     def free_slug(self):
         """A slug made from the name that no other author has (-2, -3... when taken)."""
-        base = slugify(self.name, allow_unicode=True)[:240] or "penulis"
+        base = slugify(self.name)[:240] or "penulis"
         others = Author.objects.exclude(pk=self.pk) if self.pk else Author.objects.all()
         slug, n = base, 1
         while others.filter(slug=slug).exists():

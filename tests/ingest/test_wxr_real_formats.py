@@ -7,6 +7,7 @@ same file changes nothing)."""
 
 import functools
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -204,6 +205,36 @@ def test_a_percent_encoded_category_slug_becomes_a_readable_section_address(impo
     importer(wxr(AUTHOR + ENCODED_TERM + in_encoded_category(11), version="1.1"))
     section = page_of("post", 11).get_parent().specific
     assert section.slug == "新闻" and section.title == "新闻"
+
+
+# A Thai category and a Hindi post, their slugs percent-encoded as WordPress writes them:
+# tone marks, vowel signs and viramas are part of the words (Django's slugify drops them).
+THAI_TERM = """
+	<wp:category><wp:category_nicename>%e0%b8%82%e0%b9%88%e0%b8%b2%e0%b8%a7</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[ข่าว]]></wp:cat_name></wp:category>"""  # noqa: E501
+
+
+def test_slugs_in_scripts_with_vowel_signs_keep_their_words_and_are_served(importer, client):
+    post = item(
+        13,
+        "हिन्दी समाचार",
+        "<p>यह एक परीक्षण है।</p>",
+        post_name="%e0%a4%b9%e0%a4%bf%e0%a4%a8%e0%a5%8d%e0%a4%a6%e0%a5%80-%e0%a4%b8%e0%a4%ae%e0%a4%be%e0%a4%9a%e0%a4%be%e0%a4%b0",
+        extra='\n\t\t<category domain="category" '
+        'nicename="%e0%b8%82%e0%b9%88%e0%b8%b2%e0%b8%a7"><![CDATA[ข่าว]]></category>',
+    )  # fmt: skip
+    importer(wxr(AUTHOR + THAI_TERM + post))
+    article = page_of("post", 13)
+    section = article.get_parent().specific
+    assert section.slug == "ข่าว"
+    assert article.slug == "हिन्दी-समाचार"
+    assert unquote(article.url) == "/ข่าว/हिन्दी-समाचार/"
+    shown = client.get(article.url)
+    assert shown.status_code == 200
+    assert "यह एक परीक्षण है।" in shown.content.decode()
+    # The old address still leads there.
+    old = client.get("/", {"p": "13"})
+    assert old.status_code == 301
+    assert old["Location"] == article.url
 
 
 def test_a_section_an_earlier_run_made_is_found_again_whatever_its_address(importer, home):

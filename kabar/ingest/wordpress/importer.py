@@ -26,7 +26,6 @@ from django.contrib.auth.models import Group
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext, override
 from taggit.models import Tag
 from tqdm import tqdm
@@ -35,6 +34,7 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from kabar.core.purge import purge_everything
+from kabar.core.slugs import slugify
 from kabar.discussion.export import parents_first
 from kabar.discussion.models import Comment
 from kabar.discussion.selectors import MAX_THREAD_DEPTH
@@ -471,7 +471,7 @@ class WordPressImport:
         return user
 
     def _free_author_slug(self, login):
-        base = slugify(login, allow_unicode=True)[:240] or "penulis"
+        base = slugify(login)[:240] or "penulis"
         slug, n = base, 1
         while Author.objects.filter(slug=slug).exists():
             n += 1
@@ -551,7 +551,7 @@ class WordPressImport:
 
     def _section(self, slug, title, description):
         # Non-Latin slugs are percent-encoded UTF-8 in the export (%e0%b8%82...).
-        slug = slugify(unquote(slug), allow_unicode=True)[:255] or slugify(title) or "rubrik"
+        slug = slugify(unquote(slug))[:255] or slugify(title) or "rubrik"
         section = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
         if section is not None:
             return section

@@ -14,8 +14,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
-from django.utils.text import slugify
 
+from kabar.core.slugs import slugify
 from kabar.core.xmlsafe import xml_safe
 from kabar.discussion.models import (
     EMAIL_MAX_LENGTH,
@@ -147,8 +147,8 @@ def with_footnotes(content, footnotes):
 
 def slug_of(post_name, title, fallback):
     """WordPress's slug (percent-encoded UTF-8 for non-Latin ones), or one from the title."""
-    slug = slugify(unquote(post_name or ""), allow_unicode=True)
-    return (slug or slugify(title, allow_unicode=True) or fallback)[:255]
+    slug = slugify(unquote(post_name or ""))
+    return (slug or slugify(title) or fallback)[:255]
 
 
 def comment_text(content):
