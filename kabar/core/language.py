@@ -15,10 +15,11 @@ Setting a preference is all a request here can do, so it needs no CSRF protectio
 worst a link on another site can do is switch a reader's interface language.
 """
 
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.http import HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 LANGUAGE_PARAMETER = "language"
@@ -55,3 +56,53 @@ def switch_language(request):
         )
     add_never_cache_headers(response)
     return response
+
+
+# The languages an article may be written in (its lang attribute, its metadata), which are
+# not the interface's (settings.LANGUAGES): a newsroom writing in Javanese or Thai may run
+# its site in Indonesian. Django's list, and the languages of Indonesia and its neighbours
+# that it lacks.
+REGIONAL_LANGUAGES = [
+    ("ace", _("Acehnese")),
+    ("ban", _("Balinese")),
+    ("bjn", _("Banjar")),
+    ("bug", _("Buginese")),
+    ("fil", _("Filipino")),
+    ("jv", _("Javanese")),
+    ("mad", _("Madurese")),
+    ("min", _("Minangkabau")),
+    ("su", _("Sundanese")),
+    ("tet", _("Tetum")),
+]
+# Codes other systems write for a language Django names otherwise.
+LANGUAGE_ALIASES = {
+    "zh-cn": "zh-hans",
+    "zh-sg": "zh-hans",
+    "zh-my": "zh-hans",
+    "zh-tw": "zh-hant",
+    "zh-hk": "zh-hant",
+    "zh-mo": "zh-hant",
+    "tl": "fil",
+    "in": "id",  # Java's old code for Indonesian
+    "jw": "jv",  # Java's old code for Javanese
+}
+
+
+def content_languages():
+    """(code, name) of every language an article may be written in, by name."""
+    # Django's names are marked for its catalogue, not translated: here they are.
+    named = {code: _(name) for code, name in global_settings.LANGUAGES}
+    named.update(REGIONAL_LANGUAGES)
+    named.update(settings.LANGUAGES)
+    return sorted(named.items(), key=lambda item: str(item[1]))
+
+
+def content_language(code):
+    """The article language `code` names (en-US: en, zh_TW: zh-hant, th-TH: th), or None."""
+    code = (code or "").strip().lower().replace("_", "-")
+    known = {known for known, _name in content_languages()}
+    primary = code.split("-")[0]
+    for candidate in (code, LANGUAGE_ALIASES.get(code), primary, LANGUAGE_ALIASES.get(primary)):
+        if candidate in known:
+            return candidate
+    return None

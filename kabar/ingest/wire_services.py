@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from kabar.core.language import content_language
 from kabar.core.slugs import slugify
 from kabar.news.models import ArticlePage
 
@@ -270,11 +271,9 @@ def _free_slug(section, entry):
 
 
 def _article_language(*candidates):
-    known = {code for code, _name in settings.LANGUAGES}
     for candidate in candidates:
-        primary = (candidate or "").split("-")[0].split("_")[0].lower()
-        if primary in known:
-            return primary
+        if language := content_language(candidate):
+            return language
     return settings.LANGUAGE_CODE.split("-")[0]
 
 

@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kabar.core.generations import GEN_LISTS
+from kabar.core.language import content_languages
 from kabar.core.memo import StampedMemo, request_stamp
 from kabar.core.page_cache import request_generations
 from kabar.core.pagination import listing_page
@@ -355,8 +356,9 @@ class ArticlePage(Commentable, Page):
         blank=True,
         help_text=_("Wire or partner credit, e.g. Reuters."),
     )
+    # Any language an article may be written in, not only the interface's (core/language.py).
     language = models.CharField(
-        _("article language"), max_length=12, choices=settings.LANGUAGES, default="id"
+        _("article language"), max_length=12, choices=content_languages, default="id"
     )
     lead_image = models.ForeignKey(
         "wagtailimages.Image",

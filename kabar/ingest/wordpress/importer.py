@@ -393,9 +393,7 @@ class WordPressImport:
         self.source = (site.base_blog_url or site.base_site_url or site.link).rstrip("/")
         if not self.source:
             raise ItemFailed("the export names no site address")
-        self.language = mapping.language_of(
-            site.language, settings.LANGUAGES, settings.LANGUAGE_CODE
-        )
+        self.language = mapping.language_of(site.language, settings.LANGUAGE_CODE)
 
     def _author(self, author):
         if not author.login:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
+from kabar.core.language import content_language
 from kabar.core.slugs import slugify
 from kabar.core.xmlsafe import xml_safe
 from kabar.discussion.models import (
@@ -268,11 +269,6 @@ def seo_description(meta):
     return ""
 
 
-def language_of(channel_language, languages, default):
-    """The export's language (en-US) as one Kabar has (en), else the site's default."""
-    code = (channel_language or "").strip().lower()
-    codes = {c for c, _ in languages}
-    for candidate in (code, code.split("-")[0]):
-        if candidate in codes:
-            return candidate
-    return default
+def language_of(channel_language, default):
+    """The export's language (en-US, th) as an article language (en, th), else `default`."""
+    return content_language(channel_language) or default
