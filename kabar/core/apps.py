@@ -24,7 +24,7 @@ class CoreConfig(AppConfig):
         from .admin_forms import guard_admin_widgets  # noqa: PLC0415 - models are ready only now
 
         guard_admin_widgets()
-        # Page slugs in every script, vowel signs kept (slugs.py).
-        from .slugs import accept_marks_in_admin_slugs  # noqa: PLC0415 - as above
+        # Page, admin form and tag slugs in every script, vowel signs kept (slugs.py).
+        from .slugs import use_script_slugs  # noqa: PLC0415 - as above
 
-        accept_marks_in_admin_slugs()
+        use_script_slugs()

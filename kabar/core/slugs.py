@@ -6,8 +6,8 @@ keeps them, so an editor who types the right word is told it is not a valid slug
 
 Kabar's slugs keep marks: slugify() for the slugs Kabar makes (authors, imports, wire
 copy), validate_slug for every slug field and SlugFormField for the admin's forms (Wagtail's
-too: accept_marks_in_admin_slugs at start), and the admin's slug input keeps them as
-it types (static/core/slugs.js, the same rules in the browser)."""
+too: use_script_slugs at start), tags' slugs (taggit's), and the admin's slug input
+keeps them as it types (static/core/slugs.js, the same rules in the browser)."""
 
 import re
 import unicodedata
@@ -73,11 +73,13 @@ class SlugField(models.SlugField):
         return super().formfield(**{"form_class": SlugFormField, **kwargs})
 
 
-def accept_marks_in_admin_slugs():
-    """Wagtail's Page.slug validated as validate_slug does (every page type shares the
-    field) and every admin form's slug field a SlugFormField. Both are Wagtail's: changed
-    once at start, before any form is built (a wagtail_hooks module loads later)."""
-    from wagtail.admin.forms.models import register_form_field_override  # noqa: PLC0415 - imports models
+def use_script_slugs():
+    """Set at start: Wagtail's Page.slug validated as validate_slug does (every page type
+    shares the field), every admin form's slug field a SlugFormField, and tags' slugs made
+    by slugify(). Those are Wagtail's and taggit's, changed once before any form is built
+    or tag made (a wagtail_hooks module loads later)."""
+    from taggit.models import TagBase  # noqa: PLC0415 - models are ready only now
+    from wagtail.admin.forms.models import register_form_field_override  # noqa: PLC0415 - idem
     from wagtail.admin.widgets import SlugInput  # noqa: PLC0415 - imports models
     from wagtail.models import Page  # noqa: PLC0415 - models are ready only now
 
@@ -88,3 +90,10 @@ def accept_marks_in_admin_slugs():
     register_form_field_override(
         models.SlugField, override={"widget": SlugInput, "form_class": SlugFormField}
     )
+    TagBase.slugify = _tag_slug
+
+
+def _tag_slug(tag, name, i=None):
+    """taggit's TagBase.slugify, marks kept: "_2" and on for a name whose slug is taken."""
+    slug = slugify(name)
+    return slug if i is None else f"{slug}_{i}"

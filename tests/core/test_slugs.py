@@ -4,7 +4,9 @@ admin takes the slugs that keep them (pages, their copies, authors)."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.text import slugify as django_slugify
+from taggit.models import Tag
 from wagtail.models import Page
 
 from kabar.core.slugs import slugify, validate_slug
@@ -135,3 +137,15 @@ def test_an_author_named_in_devanagari_gets_a_slug_that_keeps_the_name(root, cli
     )
     assert typed.status_code == 302
     assert Author.objects.get(name="สมชาย").slug == "สมชาย"
+
+
+def test_tags_in_scripts_with_vowel_signs_keep_their_words(section, client):
+    article = builders.make_article(section, "Pasar desa ramai")
+    article.tags.add("हिन्दी समाचार", "ข่าว", "ขาว")  # "news" and "white": two words in Thai
+    article.save_revision().publish()
+
+    slugs = dict(Tag.objects.values_list("name", "slug"))
+    assert slugs == {"हिन्दी समाचार": "हिन्दी-समाचार", "ข่าว": "ข่าว", "ขาว": "ขาว"}
+    page = client.get(reverse("news:tag", kwargs={"slug": "हिन्दी-समाचार"}))
+    assert page.status_code == 200
+    assert "Pasar desa ramai" in page.content.decode()
