@@ -74,13 +74,22 @@ def _normal_query(query):
     return "&".join(f"{name}={kept[name]}" for name in sorted(kept))
 
 
+def _folder(base_url):
+    """The folder a WordPress site lived in, normalised ("/blog"); "/" at a domain's root."""
+    return _normal_path(urlsplit(base_url).path or "/") if base_url else "/"
+
+
+def _in_folder(path, folder):
+    return folder != "/" and (path == folder or path.startswith(folder + "/"))
+
+
 def key_for(path, query="", base_url=""):
     """The key of a path (as Django decoded it, or raw) and raw query string, the path
     taken relative to the WordPress site's root (see old_path_key)."""
     path = _normal_path(path or "/")
-    base = _normal_path(urlsplit(base_url).path or "/") if base_url else "/"
-    if base != "/" and (path == base or path.startswith(base + "/")):
-        path = path[len(base) :] or "/"
+    folder = _folder(base_url)
+    if _in_folder(path, folder):
+        path = path[len(folder) :] or "/"
     query = _normal_query(query) if query else ""
     return path + (f"?{query}" if query else "")
 
@@ -92,6 +101,29 @@ def old_path_key(url, base_url=""):
     its query string, sorted. Scheme and host are dropped."""
     parts = urlsplit(url)
     return key_for(parts.path, parts.query, base_url)
+
+
+class StoredKey(NamedTuple):
+    """A key an old address is stored under; `yields` when an address of another item
+    may have the same key, which then keeps the row (see old_path_keys)."""
+
+    key: str
+    yields: bool
+
+
+def old_path_keys(url, base_url=""):
+    """The keys an old address of a site in a folder is stored under: relative to the
+    folder (old_path_key: the folder's address now leads to Kabar's root) and with it (Kabar
+    took over the domain itself). http://example.com/blog/blog/x/ and .../blog/x/ both
+    claim "/blog/x": the address with its folder wins, whichever is written first, so a
+    second import changes nothing."""
+    relative = old_path_key(url, base_url)
+    whole = old_path_key(url)
+    if whole == relative:
+        return [StoredKey(relative, False)]
+    folder = _folder(base_url)
+    yields = _in_folder(relative.partition("?")[0], folder)
+    return [StoredKey(relative, yields), StoredKey(whole, False)]
 
 
 # Looking an address up: what the middleware answers and comment imports follow.
@@ -151,10 +183,11 @@ def _destination(key, page=None, target=""):
     return None, target
 
 
-def _write(site, wanted):
-    """Store {key: (page id, target)} for `site` in one read and one write of new rows;
-    {"created": n, "updated": n, "unchanged": n}."""
-    counts = dict.fromkeys(("created", "updated", "unchanged"), 0)
+def _write(site, wanted, yielding=frozenset()):
+    """Store {key: (page id, target)} for `site` in one read and one write of new rows,
+    leaving the rows of keys in `yielding` that point elsewhere as they are;
+    {"created": n, "updated": n, "unchanged": n, "skipped": n}."""
+    counts = dict.fromkeys(("created", "updated", "unchanged", "skipped"), 0)
     existing = {
         row.old_path: row for row in LegacyRedirect.objects.filter(site=site, old_path__in=wanted)
     }
@@ -166,6 +199,8 @@ def _write(site, wanted):
             counts["created"] += 1
         elif (row.page_id, row.target) == (page_id, target):
             counts["unchanged"] += 1
+        elif key in yielding:
+            counts["skipped"] += 1
         else:
             row.page_id, row.target = page_id, target
             row.save(update_fields=["page", "target"])
@@ -174,15 +209,30 @@ def _write(site, wanted):
     return counts
 
 
+def _want(wanted, yielding, url, base_url, where):
+    """Add the keys of old address `url` that are to answer `where` (the page or target
+    of _destination) to `wanted` and `yielding`; how many were left out."""
+    skipped = 0
+    for key, yields in old_path_keys(url, base_url):
+        destination = _destination(key, **where) if where is not None else None
+        if destination is None or key in wanted:
+            skipped += 1
+            continue
+        wanted[key] = destination
+        if yields:
+            yielding.add(key)
+    return skipped
+
+
 def redirect_set(site, old_url, base_url="", *, page=None, target="", renew=True):
     """Make `old_url` on `site` answer 301 to `page` (wherever it is then) or `target`;
     "created", "updated", "unchanged", or "skipped" (see _destination)."""
-    key = old_path_key(old_url, base_url)
-    destination = _destination(key, page, target)
-    if destination is None:
+    wanted, yielding = {}, set()
+    _want(wanted, yielding, old_url, base_url, {"page": page, "target": target})
+    if not wanted:
         return "skipped"
-    result = next(name for name, n in _write(site, {key: destination}).items() if n)
-    if renew and result != "unchanged":
+    result = next(name for name, n in _write(site, wanted, yielding).items() if n)
+    if renew and result in ("created", "updated"):
         redirects_changed(site)
     return result
 
@@ -303,18 +353,14 @@ def redirects_for_wordpress(
     feed_target = feed_default if feed_target is None else feed_target
     comments_target = comments_default if comments_target is None else comments_target
     counts = dict.fromkeys(("created", "updated", "unchanged", "skipped"), 0)
-    wanted = {}  # key -> (page id, target), in one read and one write for the whole item
+    wanted, yielding = {}, set()  # in one read and one write for the whole item
     for address in wordpress_old_addresses(
         kind, base_url, wp_id=wp_id, permalink=permalink, slug=slug
     ):
         where = _where(address.role, page, target, feed_target, comments_target)
-        key = old_path_key(address.url, base_url)
-        destination = _destination(key, **where) if where is not None else None
-        if destination is None or key in wanted:
-            counts["skipped"] += 1
-            continue
-        wanted[key] = destination
-    counts.update(_write(site, wanted))
+        counts["skipped"] += _want(wanted, yielding, address.url, base_url, where)
+    for result, n in _write(site, wanted, yielding).items():
+        counts[result] += n
     if counts["created"] or counts["updated"]:
         redirects_changed(site)
     return counts

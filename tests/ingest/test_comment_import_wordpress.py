@@ -276,6 +276,34 @@ def test_a_wordpress_site_in_a_folder_is_matched_below_its_folder_only(
     assert "not registered" in thread_problems(report)["8002"]
 
 
+def test_once_the_old_domain_is_kabars_a_folder_sites_threads_land_where_readers_go(
+    home, media, tmp_path, run_disqus, client
+):
+    # WordPress lived in /blog/; Kabar now answers example.com itself, where old links
+    # with the folder and links rewritten without it both lead to the articles.
+    articles = import_site(tmp_path, "http://example.com/blog")
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "example.com", 443
+    site.save()  # (not update(): Wagtail's cached site roots are cleared on save)
+    report = run_disqus(
+        ("https://example.com/blog/2019/05/banjir-rob/", ""),
+        ("http://example.com/2019/06/pasar-malam/", ""),
+        ("https://example.com/blog/?p=125", ""),
+    )
+    assert report.problems == []
+    assert comments_on(articles[123]) == ["Komentar 100."]
+    assert comments_on(articles[124]) == ["Komentar 101."]
+    assert comments_on(articles[125]) == ["Komentar 102."]
+    for path, wp_id in (
+        ("/blog/2019/05/banjir-rob/", 123),
+        ("/2019/06/pasar-malam/", 124),
+        ("/blog/?p=125", 125),
+    ):
+        answer = client.get(path)
+        assert answer.status_code == 301
+        assert answer["Location"] == articles[wp_id].url
+
+
 def test_the_thread_lands_where_the_old_address_sends_readers(wordpress, run_disqus, client):
     old = "http://example.com/2019/06/pasar-malam/amp/"
     run_disqus((old, ""))

@@ -11,7 +11,9 @@ from wagtail.models import Site
 from kabar.core.page_cache import HEADER
 from kabar.ingest.models import ImportedKind, LegacyRedirect
 from kabar.ingest.redirects import (
+    StoredKey,
     old_path_key,
+    old_path_keys,
     redirect_set,
     redirects_for_wordpress,
     wordpress_old_addresses,
@@ -21,6 +23,7 @@ from tests import builders
 pytestmark = pytest.mark.django_db
 
 OLD = "http://lama.example.id/"
+FOLDER = "http://example.id/blog/"
 MIDDLEWARE_LINE = "kabar.ingest.middleware.LegacyRedirectMiddleware"
 
 
@@ -76,6 +79,26 @@ def test_key_is_relative_to_a_site_installed_in_a_subfolder():
     assert old_path_key("http://example.id/blog", base) == "/"
     # A path beside the sub-folder is not shortened.
     assert old_path_key("http://example.id/blogger/x/", base) == "/blogger/x"
+
+
+def test_keys_of_a_folder_sites_address_are_without_and_with_its_folder():
+    assert old_path_keys(FOLDER + "2026/kabar/", FOLDER) == [
+        StoredKey("/2026/kabar", yields=False),
+        StoredKey("/blog/2026/kabar", yields=False),
+    ]
+    assert [k.key for k in old_path_keys(FOLDER + "?p=7", FOLDER)] == ["/?p=7", "/blog?p=7"]
+    # At a domain's root, and beside the folder, an address has one key.
+    assert old_path_keys(OLD + "2026/kabar/", OLD) == [StoredKey("/2026/kabar", yields=False)]
+    assert old_path_keys("http://example.id/blogger/x/", FOLDER) == [
+        StoredKey("/blogger/x", yields=False)
+    ]
+
+
+def test_a_relative_key_inside_the_folder_yields_to_the_address_with_the_folder():
+    # http://example.id/blog/blog/x/ without its folder is /blog/x, which is also the
+    # address http://example.id/blog/x/ with its folder.
+    assert old_path_keys(FOLDER + "blog/x/", FOLDER)[0] == StoredKey("/blog/x", yields=True)
+    assert old_path_keys(FOLDER + "blog/", FOLDER)[0] == StoredKey("/blog", yields=True)
 
 
 def test_key_keeps_only_content_parameters_sorted():
@@ -146,6 +169,31 @@ def test_redirect_set_is_an_idempotent_upsert(site, article, section):
     assert redirect_set(site, url, OLD, page=section) == "updated"
     row = LegacyRedirect.objects.get()
     assert (row.old_path, row.page_id, row.target) == ("/2026/11/03/banjir", section.pk, "")
+
+
+def test_redirect_set_stores_a_folder_sites_address_without_and_with_its_folder(site, article):
+    assert redirect_set(site, FOLDER + "2026/11/banjir/", FOLDER, page=article) == "created"
+    assert redirect_set(site, FOLDER + "2026/11/banjir/", FOLDER, page=article) == "unchanged"
+    rows = LegacyRedirect.objects.values_list("old_path", "page_id")
+    assert sorted(rows) == [("/2026/11/banjir", article.pk), ("/blog/2026/11/banjir", article.pk)]
+
+
+@pytest.mark.parametrize("inner_first", [True, False], ids=["inner-first", "outer-first"])
+def test_the_address_with_its_folder_wins_a_key_two_addresses_share(
+    site, article, section, inner_first
+):
+    # /blog/blog/x/ (the section) and /blog/x/ (the article) both claim "/blog/x".
+    writes = [
+        lambda: redirect_set(site, FOLDER + "blog/x/", FOLDER, page=section),
+        lambda: redirect_set(site, FOLDER + "x/", FOLDER, page=article),
+    ]
+    for write in writes if inner_first else writes[::-1]:
+        write()
+    assert LegacyRedirect.objects.get(old_path="/blog/x").page_id == article.pk
+    # A second import changes nothing, in either order.
+    assert [write() for write in writes] == ["unchanged", "unchanged"]
+    assert LegacyRedirect.objects.get(old_path="/blog/x").page_id == article.pk
+    assert LegacyRedirect.objects.get(old_path="/blog/blog/x").page_id == section.pk
 
 
 def test_redirect_set_skips_what_has_no_target_or_points_to_itself(site):
@@ -233,9 +281,16 @@ def test_encoded_unicode_permalink_answers_301(client, legacy_on, site, article)
 
 
 def test_subfolder_permalink_answers_at_the_site_root(client, legacy_on, site, article):
-    base = "http://example.id/blog/"
-    redirect_set(site, base + "2026/11/banjir/", base, page=article)
+    redirect_set(site, FOLDER + "2026/11/banjir/", FOLDER, page=article)
     assert client.get("/2026/11/banjir/")["Location"] == article.url
+
+
+def test_subfolder_permalink_answers_with_its_folder(client, legacy_on, site, article):
+    redirect_set(site, FOLDER + "2026/11/banjir/", FOLDER, page=article)
+    redirect_set(site, FOLDER + "?p=12", FOLDER, page=article)
+    assert client.get("/blog/2026/11/banjir/")["Location"] == article.url
+    assert client.get("/blog/2026/11/banjir/amp/")["Location"] == article.url
+    assert client.get("/blog/?p=12")["Location"] == article.url
 
 
 def test_archive_page_two_lands_on_the_new_archive(client, legacy_on, site, section):
@@ -327,14 +382,16 @@ def test_no_query_added_to_an_article_without_redirect(client, settings, page_ca
     [
         (("/tidak-ada-1/", "/tidak-ada-2/", "/tidak-ada-3/", "/tidak-ada-4/"), 404),
         (("/?p=901", "/?p=902", "/?p=903", "/?p=904"), 200),
+        (("/blog/tidak-ada-1/", "/blog/tidak-ada-2/", "/blog/x-3/", "/blog/?p=904"), 404),
     ],
-    ids=["404", "content-query"],
+    ids=["404", "content-query", "folder"],
 )
 def test_no_query_added_to_an_address_without_redirect(
     client, settings, page_cache, site, article, paths, status
 ):
     redirect_set(site, OLD + "2026/11/banjir/", OLD, page=article)
     redirect_set(site, OLD + "?p=12", OLD, page=article)
+    redirect_set(site, FOLDER + "?p=12", FOLDER, page=article)
     plain = settings.MIDDLEWARE
     client.get(paths[0])
     without = count_queries(client, paths[1])

@@ -871,3 +871,82 @@ def test_windows_1252_bytes_in_a_utf8_export_are_read_as_their_letters(importer)
     assert comment_of(9811).body == "Sangat naïve, terima kasih."
     # In the report's language: the count and the encoding either way.
     assert any(r.startswith("5 ") and "Windows-1252" in r for r in reasons(report))
+
+
+# A site that lived in a folder -------------------------------------------------------------
+
+FOLDER = "http://example.com/blog"
+FOLDER_SITE = (
+    AUTHOR
+    + """
+	<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>berita</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Berita]]></wp:cat_name></wp:category>
+	<wp:tag><wp:term_id>4</wp:term_id><wp:tag_slug>cuaca</wp:tag_slug><wp:tag_name><![CDATA[Cuaca]]></wp:tag_name></wp:tag>"""  # noqa: E501
+    + item(
+        21,
+        "Banjir rob",
+        "<p>Isi.</p>",
+        extra="""
+		<category domain="category" nicename="berita"><![CDATA[Berita]]></category>
+		<category domain="post_tag" nicename="cuaca"><![CDATA[Cuaca]]></category>""",
+    ).replace(f"<link>{SOURCE}/?p=21", f"<link>{FOLDER}/2019/05/banjir-rob/")
+    + item(22, "Profil", "<p>Kami.</p>", post_type="page").replace(
+        f"<link>{SOURCE}/?p=22", f"<link>{FOLDER}/profil/"
+    )
+    + item(
+        23,
+        "Denah",
+        post_type="attachment",
+        status="inherit",
+        post_parent="21",
+        extra=f"""
+		<wp:attachment_url>{FOLDER}/wp-content/uploads/2025/04/gedung-kpu.jpg</wp:attachment_url>""",
+    ).replace(f"<link>{SOURCE}/?p=23", f"<link>{FOLDER}/2019/05/banjir-rob/denah/")
+).replace(SOURCE, FOLDER)
+
+# Each old address as the site's root saw it; a reader's link also has the folder in front.
+FOLDER_ADDRESSES = [
+    "/2019/05/banjir-rob/",
+    "/2019/05/banjir-rob/amp/",
+    "/2019/05/banjir-rob/feed/",
+    "/?p=21",
+    "/profil/",
+    "/?page_id=22",
+    "/2019/05/banjir-rob/denah/",
+    "/?attachment_id=23",
+    "/category/berita/",
+    "/category/berita/page/2/",
+    "/category/berita/feed/",
+    "/?cat=3",
+    "/tag/cuaca/",
+    "/?tag=cuaca",
+    "/author/redaksi/",
+    "/?feed=rss2",
+]
+
+
+@pytest.mark.parametrize("address", FOLDER_ADDRESSES)
+def test_a_folder_sites_old_addresses_answer_with_and_without_the_folder(importer, client, address):
+    # Kabar on the old domain (example.com/blog/... links) or on the folder's own address
+    # (blog.example.com, or a rewrite that strips /blog): the same 301 either way.
+    importer(wxr(FOLDER_SITE, source=FOLDER))
+    path, _, query = address.partition("?")
+    bare = client.get(path, query_params=query and dict([query.split("=")]))
+    folder = client.get("/blog" + path, query_params=query and dict([query.split("=")]))
+    assert (bare.status_code, folder.status_code) == (301, 301)
+    assert folder["Location"] == bare["Location"]
+
+
+def test_a_folder_sites_post_leads_to_its_article_from_its_old_link(importer, client):
+    importer(wxr(FOLDER_SITE, source=FOLDER))
+    article = page_of("post", 21, source=FOLDER)
+    assert client.get("/blog/2019/05/banjir-rob/")["Location"] == article.url
+    assert client.get("/blog/", {"p": "21"})["Location"] == article.url
+    assert client.get("/blog/?p=21")["Location"] == article.url
+    assert client.get("/2019/05/banjir-rob/")["Location"] == article.url
+
+
+def test_a_folder_sites_feeds_lead_to_kabars_feeds_from_their_old_links(importer, client):
+    # Without the folder these are Kabar's own feeds' addresses, which answer themselves.
+    importer(wxr(FOLDER_SITE, source=FOLDER))
+    assert client.get("/blog/feed/")["Location"] == reverse("news:feed")
+    assert client.get("/blog/comments/feed/")["Location"] == reverse("discussion:feed")
