@@ -1,5 +1,6 @@
-"""Old WordPress addresses kept working: their normal form, the addresses each imported item
-had, and the one write path for the redirect table (LegacyRedirect)."""
+"""Old WordPress addresses kept working: their normal form, their lookup, and the one write
+path for the redirect table (LegacyRedirect). The addresses each kind of imported item had
+are wordpress/addresses.py's."""
 
 import re
 import unicodedata
@@ -7,14 +8,11 @@ from typing import NamedTuple
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.db import transaction
-from django.urls import reverse
 
 from kabar.core import generations
 from kabar.core.xmlsafe import CONTROL_RE
-from kabar.discussion.targets import is_target
-from kabar.news.models import SectionPage
 
-from .models import ImportedKind, LegacyRedirect
+from .models import LegacyRedirect
 
 # Query parameters by which WordPress addresses content (with any permalink structure):
 # only these are kept in a key, and any of them makes a request worth looking up even on
@@ -23,14 +21,13 @@ from .models import ImportedKind, LegacyRedirect
 CONTENT_PARAMETERS = frozenset(
     {"p", "page_id", "attachment_id", "cat", "tag", "author", "feed", "m"}
 )
-_NUMERIC_PARAMETERS = frozenset({"p", "page_id", "attachment_id", "cat", "author", "m"})
+NUMERIC_PARAMETERS = frozenset({"p", "page_id", "attachment_id", "cat", "author", "m"})
 _escapes = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _key_unsafe = re.compile(r"[%&=#\s]")
 # Parts WordPress adds after an address that show the same item: an archive's or a
 # post's further pages, its AMP copy, embed view or trackback address.
 _TAILS = re.compile(r"/(?:page/\d+|comment-page-\d+|amp|embed|trackback)$")
 MAX_KEY_LENGTH = LegacyRedirect._meta.get_field("old_path").max_length
-SITE_KIND = "site"
 
 
 def _decode_escapes(text):
@@ -67,7 +64,7 @@ def _normal_query(query):
         if name not in CONTENT_PARAMETERS:
             continue
         value = _decode_escapes(value.replace("+", " ")).strip().lower()
-        if name in _NUMERIC_PARAMETERS and value.isascii() and value.isdigit():
+        if name in NUMERIC_PARAMETERS and value.isascii() and value.isdigit():
             value = str(int(value))
         if value:
             kept[name] = _key_unsafe.sub(lambda m: f"%{ord(m.group(0)):02x}", value)
@@ -183,7 +180,7 @@ def _destination(key, page=None, target=""):
     return None, target
 
 
-def _write(site, wanted, yielding=frozenset()):
+def write_keys(site, wanted, yielding=frozenset()):
     """Store {key: (page id, target)} for `site` in one read and one write of new rows,
     leaving the rows of keys in `yielding` that point elsewhere as they are;
     {"created": n, "updated": n, "unchanged": n, "skipped": n}."""
@@ -209,9 +206,9 @@ def _write(site, wanted, yielding=frozenset()):
     return counts
 
 
-def _want(wanted, yielding, url, base_url, where):
+def want_keys(wanted, yielding, url, base_url, where):
     """Add the keys of old address `url` that are to answer `where` (the page or target
-    of _destination) to `wanted` and `yielding`; how many were left out."""
+    of _destination) to `wanted` and `yielding` (for write_keys); how many were left out."""
     skipped = 0
     for key, yields in old_path_keys(url, base_url):
         destination = _destination(key, **where) if where is not None else None
@@ -228,139 +225,10 @@ def redirect_set(site, old_url, base_url="", *, page=None, target="", renew=True
     """Make `old_url` on `site` answer 301 to `page` (wherever it is then) or `target`;
     "created", "updated", "unchanged", or "skipped" (see _destination)."""
     wanted, yielding = {}, set()
-    _want(wanted, yielding, old_url, base_url, {"page": page, "target": target})
+    want_keys(wanted, yielding, old_url, base_url, {"page": page, "target": target})
     if not wanted:
         return "skipped"
-    result = next(name for name, n in _write(site, wanted, yielding).items() if n)
+    result = next(name for name, n in write_keys(site, wanted, yielding).items() if n)
     if renew and result in ("created", "updated"):
         redirects_changed(site)
     return result
-
-
-# The addresses WordPress gave each kind of item.
-
-
-class OldAddress(NamedTuple):
-    """An old address, and what it showed: the item itself ("self"), a feed of it
-    ("feed") or a feed of its comments ("comments")."""
-
-    url: str
-    role: str
-
-
-def _join(base_url, tail):
-    return base_url.rstrip("/") + "/" + tail.lstrip("/")
-
-
-def _feeds_of(address, role):
-    """The feeds WordPress serves under an address (pretty or with ?feed=)."""
-    if "?" in address:
-        return [OldAddress(f"{address}&feed={f}", role) for f in ("rss2", "atom")]
-    tails = ("feed/", "feed/rss2/", "feed/atom/", "feed/rss/", "feed/rdf/")
-    return [OldAddress(_join(address, tail), role) for tail in tails]
-
-
-def wordpress_old_addresses(kind, base_url, *, wp_id=None, permalink="", slug=""):
-    """Every address an item had on the WordPress site at `base_url`, as absolute URLs
-    with their role. `kind` is an ImportedKind value or "site" (the site's own feeds);
-    `slug` is a category's path ("berita/dunia"), a tag's slug or an author's login."""
-    addresses = []
-
-    def add(url, role="self"):
-        if url:
-            addresses.append(OldAddress(url, role))
-
-    def add_query(name, value, *, feeds=None):
-        value = "" if value is None else str(value)
-        if value and (name not in _NUMERIC_PARAMETERS or value.isdigit()):
-            url = _join(base_url, f"?{name}={value}")
-            add(url)
-            if feeds:
-                addresses.extend(_feeds_of(url, feeds))
-
-    if kind in (ImportedKind.POST, ImportedKind.PAGE):
-        add(permalink)
-        if permalink:
-            addresses.extend(_feeds_of(permalink, "comments"))
-        name = "p" if kind == ImportedKind.POST else "page_id"
-        add_query(name, wp_id, feeds="comments")
-    elif kind == ImportedKind.ATTACHMENT:
-        add(permalink)
-        add_query("attachment_id", wp_id)
-    elif kind in (ImportedKind.CATEGORY, ImportedKind.TAG, ImportedKind.AUTHOR):
-        base = {"category": "category", "tag": "tag", "author": "author"}[kind]
-        archives = {permalink} if permalink else set()
-        if slug:
-            archives.add(_join(base_url, f"{base}/{slug.strip('/')}/"))
-        for archive in sorted(archives):
-            add(archive)
-            addresses.extend(_feeds_of(archive, "feed"))
-        name = {"category": "cat", "tag": "tag", "author": "author"}[kind]
-        add_query(name, slug if kind == ImportedKind.TAG else wp_id, feeds="feed")
-    elif kind == SITE_KIND:
-        addresses.extend(_feeds_of(_join(base_url, "/"), "feed"))
-        addresses.extend(_feeds_of(_join(base_url, "comments/"), "comments"))
-        for name in ("rss2", "atom", "rss", "rdf"):
-            add(_join(base_url, f"?feed={name}"), "feed")
-        for name in ("comments-rss2", "comments-atom"):
-            add(_join(base_url, f"?feed={name}"), "comments")
-    else:
-        raise ValueError(f"no old addresses known for kind {kind!r}")
-    return addresses
-
-
-def _default_targets(kind, page):
-    """(feed, comments) targets for an item when the importer names none; "" for the item
-    itself."""
-    if kind == SITE_KIND:
-        return reverse("news:feed"), reverse("discussion:feed")
-    feed = comments = ""
-    if isinstance(page, SectionPage):
-        feed = reverse("news:section_feed", args=[page.slug])
-    if page is not None and is_target(page):
-        comments = reverse("discussion:article_feed", args=[page.pk])
-    return feed, comments
-
-
-def _where(role, page, target, feed_target, comments_target):
-    chosen = {"self": "", "feed": feed_target, "comments": comments_target}[role]
-    if chosen:
-        return {"target": chosen}
-    if page is not None:
-        return {"page": page}
-    return {"target": target} if target else None
-
-
-def redirects_for_wordpress(
-    site,
-    base_url,
-    kind,
-    *,
-    wp_id=None,
-    permalink="",
-    slug="",
-    page=None,
-    target="",
-    feed_target=None,
-    comments_target=None,
-):
-    """Point every old address of one imported item (wordpress_old_addresses) at its
-    Kabar page or `target`; its feeds at `feed_target` and its comment feeds at
-    `comments_target`, by default the section's feed and the article's comments feed
-    (the site's: Kabar's feed and comments feed), else the item itself. Returns
-    {"created": n, "updated": n, "unchanged": n, "skipped": n}."""
-    feed_default, comments_default = _default_targets(kind, page)
-    feed_target = feed_default if feed_target is None else feed_target
-    comments_target = comments_default if comments_target is None else comments_target
-    counts = dict.fromkeys(("created", "updated", "unchanged", "skipped"), 0)
-    wanted, yielding = {}, set()  # in one read and one write for the whole item
-    for address in wordpress_old_addresses(
-        kind, base_url, wp_id=wp_id, permalink=permalink, slug=slug
-    ):
-        where = _where(address.role, page, target, feed_target, comments_target)
-        counts["skipped"] += _want(wanted, yielding, address.url, base_url, where)
-    for result, n in _write(site, wanted, yielding).items():
-        counts[result] += n
-    if counts["created"] or counts["updated"]:
-        redirects_changed(site)
-    return counts

@@ -10,14 +10,8 @@ from wagtail.models import Site
 
 from kabar.core.page_cache import HEADER
 from kabar.ingest.models import ImportedKind, LegacyRedirect
-from kabar.ingest.redirects import (
-    StoredKey,
-    old_path_key,
-    old_path_keys,
-    redirect_set,
-    redirects_for_wordpress,
-    wordpress_old_addresses,
-)
+from kabar.ingest.redirects import StoredKey, old_path_key, old_path_keys, redirect_set
+from kabar.ingest.wordpress.addresses import redirects_for_wordpress, wordpress_old_addresses
 from tests import builders
 
 pytestmark = pytest.mark.django_db

@@ -57,8 +57,8 @@ from kabar.news.models import (
 
 from ..bodies import html_to_body
 from ..models import ImportedItem, ImportedKind
-from ..redirects import SITE_KIND, redirects_for_wordpress
 from . import mapping
+from .addresses import SITE_KIND, redirects_for_wordpress
 from .wxr import Author as WPAuthor
 from .wxr import Item, Term, read_wxr
 from .wxr import Site as WPSite
