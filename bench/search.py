@@ -493,15 +493,17 @@ def fill(n, seed=SEED, progress=None):
 
 def _index_statements():
     # The index as the latest migrations leave it: on SQLite the FTS5 table keyed by
-    # SearchEntry.position (0003) and the headline index (0004); on PostgreSQL the tsvector
+    # SearchEntry.position (0003) with its words' marks kept (0005) and the headline index
+    # (0004); on PostgreSQL the tsvector
     # and its GIN index (0002), remade by 0004 over narrow rows, with (section_id, position).
     fulltext = importlib.import_module("kabar.search.migrations.0002_fulltext")
     position = importlib.import_module("kabar.search.migrations.0003_position")
     ranking = importlib.import_module("kabar.search.migrations.0004_ranking_indexes")
+    marks = importlib.import_module("kabar.search.migrations.0005_words_keep_marks")
     return {
         "sqlite": (
             [*ranking.SQLITE_BACKWARD, *position.SQLITE_BACKWARD],
-            [*position.SQLITE_FORWARD, *ranking.SQLITE_FORWARD],
+            [*marks.SQLITE_FORWARD, *ranking.SQLITE_FORWARD],
         ),
         "postgresql": (
             [*ranking.POSTGRES_BACKWARD, *fulltext.POSTGRES_BACKWARD],

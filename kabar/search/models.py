@@ -36,7 +36,7 @@ def position_bound(moment):
 class SearchEntry(models.Model):
     """An article as search sees it. The full-text index over it is the engine's own: an
     FTS5 table over the stemmed columns on SQLite, a generated tsvector column over the raw
-    text on PostgreSQL (migrations 0002 and 0003)."""
+    text on PostgreSQL (migrations 0002, 0003 and 0005)."""
 
     page = models.OneToOneField(
         ArticlePage, on_delete=models.CASCADE, related_name="search_entry", primary_key=True

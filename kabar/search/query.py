@@ -65,7 +65,7 @@ def _position_range(filters):
 
 
 def fts5_match(words, section_id=None):
-    """An FTS5 query for `words`: each a quoted string (they hold only letters and digits),
+    """An FTS5 query for `words`: each a quoted string (letters, digits and marks, no quote),
     all of them required, stemmed in the language of the article they are matched against;
     and the section, when given, as one more required term."""
 

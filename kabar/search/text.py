@@ -9,9 +9,6 @@ import snowballstemmer
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-# Letters and digits, as FTS5's unicode61 tokenizer takes them: each word a stem is made of
-# is one token in the FTS5 index too, so stems and words line up one to one.
-WORD = re.compile(r"[^\W_]+")
 # Marks put around matched words in a snippet (snippet()): control characters, which never
 # survive in indexed text (clean()).
 MARK_START, MARK_END, ELLIPSIS = "\x02", "\x03", "\x04"
@@ -39,6 +36,36 @@ def stem(word, language):
     return _stemmer(stemmer_name(language)).stemWord(word) or word
 
 
+# A word is a letter or digit, then letters, digits and combining marks (Mn, Mc, Me: the
+# vowel signs and viramas of Devanagari, Bengali, Tamil, Thai, Khmer, Myanmar, and accents
+# NFKC leaves apart), as FTS5's tokenizer takes them (migration 0005: categories
+# 'L* N* Co M*') and PostgreSQL's parser in a UTF-8 or C locale: each word a stem is made of
+# is one token in either index, so stems and words line up one to one. Without its marks
+# "हिन्दी" was "ह", "न", "द", found by every word of the same consonants.
+#
+# Python's \w holds no marks and its re has no \p{M}: their class is built from unicodedata
+# once, at the first search, over the planes Unicode assigns marks in (the others hold
+# ideographs, private use or nothing yet), some 25 ms.
+_MARK_PLANES = (0, 1, 14)
+
+
+@functools.cache
+def _patterns():
+    """(a word, two word characters), compiled once."""
+    ranges = []
+    for plane in _MARK_PLANES:
+        for code in range(plane << 16, (plane + 1) << 16):
+            if unicodedata.category(chr(code))[0] != "M":
+                continue
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    marks = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges)
+    char = rf"(?:[^\W_]|[{marks}])"
+    return re.compile(rf"[^\W_]{char}*"), re.compile(rf"{char}{{2}}")
+
+
 def clean(text):
     """Text as indexed and shown: composed characters, no control characters."""
     return _controls.sub(" ", unicodedata.normalize("NFKC", text or ""))
@@ -46,7 +73,7 @@ def clean(text):
 
 def words(text):
     # Lower-cased after splitting: lowering can add characters (İ) that would split a word.
-    return [word.lower() for word in WORD.findall(clean(text))]
+    return [word.lower() for word in _patterns()[0].findall(clean(text))]
 
 
 def stems(text, language):
@@ -59,8 +86,9 @@ def query_words(raw):
     operators, FTS syntax, NUL) is dropped, and long queries are cut short."""
     raw = raw or ""
     found = [word[:MAX_WORD_CHARS] for word in words(raw[:MAX_QUERY_CHARS])]
-    if len(raw) > MAX_QUERY_CHARS and raw[MAX_QUERY_CHARS - 1 : MAX_QUERY_CHARS + 1].isalnum():
-        found = found[:-1]  # cut in the middle of a word
+    cut = raw[MAX_QUERY_CHARS - 1 : MAX_QUERY_CHARS + 1]
+    if len(raw) > MAX_QUERY_CHARS and _patterns()[1].fullmatch(cut):
+        found = found[:-1]  # cut in the middle of a word (a letter and its vowel sign too)
     return list(dict.fromkeys(found))[:MAX_QUERY_WORDS] or None
 
 
@@ -90,7 +118,7 @@ def snippet(body_text, stemmed_body, wanted, size):
     opening when none is), in the words written, the matches marked. `stemmed_body` holds
     one stem per word of `body_text` (stems()), so a stem's place is its word's place."""
     source = clean(body_text)
-    matches = list(WORD.finditer(source))
+    matches = list(_patterns()[0].finditer(source))
     stemmed = stemmed_body.split()[: len(matches)]
     matches = matches[: len(stemmed)]
     if not matches:

@@ -23,23 +23,6 @@ from tests import builders
 URL = "/cari/"
 
 
-def paragraph(words):
-    return [("paragraph", f"<p>{words}</p>")]
-
-
-@pytest.fixture
-def publish(section, django_capture_on_commit_callbacks):
-    """make_article with the index updated as after a real commit."""
-
-    def make(title, body="Paragraf biasa tanpa kata kunci.", *, under=None, **fields):
-        with django_capture_on_commit_callbacks(execute=True):
-            return builders.make_article(
-                under or section, title, body=paragraph(body), standfirst="", **fields
-            )
-
-    return make
-
-
 def found(client, query, **params):
     response = client.get(URL, {"q": query, **params})
     assert response.status_code == 200
