@@ -20,6 +20,7 @@ from django.http import HttpResponseRedirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import to_locale
 from django.views.decorators.http import require_safe
 
 LANGUAGE_PARAMETER = "language"
@@ -76,6 +77,7 @@ REGIONAL_LANGUAGES = [
 ]
 # Codes other systems write for a language Django names otherwise.
 LANGUAGE_ALIASES = {
+    "zh": "zh-hans",
     "zh-cn": "zh-hans",
     "zh-sg": "zh-hans",
     "zh-my": "zh-hans",
@@ -98,11 +100,29 @@ def content_languages():
 
 
 def content_language(code):
-    """The article language `code` names (en-US: en, zh_TW: zh-hant, th-TH: th), or None."""
-    code = (code or "").strip().lower().replace("_", "-")
+    """The article language `code` names (en-US: en, zh_TW: zh-hant, zh-Hans-CN: zh-hans,
+    th-TH: th), or None: the code, then each shorter prefix of it, or what they stand for."""
+    parts = (code or "").strip().lower().replace("_", "-").split("-")
     known = {known for known, _name in content_languages()}
-    primary = code.split("-")[0]
-    for candidate in (code, LANGUAGE_ALIASES.get(code), primary, LANGUAGE_ALIASES.get(primary)):
-        if candidate in known:
-            return candidate
+    for end in range(len(parts), 0, -1):
+        candidate = "-".join(parts[:end])
+        for named in (candidate, LANGUAGE_ALIASES.get(candidate)):
+            if named in known:
+                return named
     return None
+
+
+# Django names Chinese by script; Google News and Open Graph want a country's code.
+_CHINESE = {"zh-hans": ("zh-cn", "zh_CN"), "zh-hant": ("zh-tw", "zh_TW")}
+
+
+def iso_language(code):
+    """An article language as Google News' sitemaps name it (ISO 639: the language's own
+    subtag; zh-cn or zh-tw for Chinese)."""
+    return _CHINESE[code][0] if code in _CHINESE else code.split("-")[0]
+
+
+def open_graph_locale(code):
+    """An article language as Open Graph's og:locale takes it (ll_CC where Kabar knows the
+    country, else the language's own subtag)."""
+    return _CHINESE[code][1] if code in _CHINESE else to_locale(code)

@@ -32,7 +32,8 @@ def slugify(value):
     value = str(value)
     if value.isascii():
         return ascii_slugify(value)
-    value = unicodedata.normalize("NFKC", value).lower()
+    # "İ" lowers to "i" and a combining dot above, which would stay in the slug unseen.
+    value = unicodedata.normalize("NFKC", value).replace("İ", "i").lower()
     value = "".join(ch for ch in value if _kept(ch) or ch == "-" or ch.isspace())
     return SEPARATORS.sub("-", value).strip("-_")
 

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from kabar.core.language import open_graph_locale
 from kabar.core.site_address import site_root_url, site_url
 
 from .pictures import ARTICLE_IMAGE_SPECS, SHARE_IMAGE_SPEC  # noqa: F401 - used as seo.*
@@ -40,7 +41,7 @@ def site_name(request):
 
 
 def og_locale(language):
-    return OG_LOCALES.get(language) or to_locale(language)
+    return OG_LOCALES.get(language) or open_graph_locale(language)
 
 
 def publisher(request):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 
+from kabar.core.language import iso_language
 from kabar.core.page_cache import expire_within
 from kabar.core.restrictions import without_restricted
 from kabar.core.site_address import site_root_url, site_url
@@ -199,7 +200,7 @@ def news_sitemap(request):
     entries = [
         {
             "location": article.get_full_url(request),
-            "language": article.language,
+            "language": iso_language(article.language),
             "published": article.published_at,
             "title": xml_safe(article.title),
         }

@@ -51,7 +51,7 @@ _MARK_PLANES = (0, 1, 14)
 
 @functools.cache
 def _patterns():
-    """(a word, two word characters), compiled once."""
+    """(a word, two word characters, a mark), compiled once."""
     ranges = []
     for plane in _MARK_PLANES:
         for code in range(plane << 16, (plane + 1) << 16):
@@ -63,7 +63,19 @@ def _patterns():
                 ranges.append([code, code])
     marks = "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges)
     char = rf"(?:[^\W_]|[{marks}])"
-    return re.compile(rf"[^\W_]{char}*"), re.compile(rf"{char}{{2}}")
+    return re.compile(rf"[^\W_]{char}*"), re.compile(rf"{char}{{2}}"), re.compile(f"[{marks}]")
+
+
+# Letters and digits only: a text without marks is split by this one, four times faster.
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
+def _word_pattern(text):
+    """The word pattern for `text`: with marks only where it holds any."""
+    if text.isascii():
+        return _PLAIN_WORD
+    word, _pair, mark = _patterns()
+    return word if mark.search(text) else _PLAIN_WORD
 
 
 def clean(text):
@@ -73,7 +85,8 @@ def clean(text):
 
 def words(text):
     # Lower-cased after splitting: lowering can add characters (İ) that would split a word.
-    return [word.lower() for word in _patterns()[0].findall(clean(text))]
+    text = clean(text)
+    return [word.lower() for word in _word_pattern(text).findall(text)]
 
 
 def stems(text, language):
@@ -118,7 +131,7 @@ def snippet(body_text, stemmed_body, wanted, size):
     opening when none is), in the words written, the matches marked. `stemmed_body` holds
     one stem per word of `body_text` (stems()), so a stem's place is its word's place."""
     source = clean(body_text)
-    matches = list(_patterns()[0].finditer(source))
+    matches = list(_word_pattern(source).finditer(source))
     stemmed = stemmed_body.split()[: len(matches)]
     matches = matches[: len(stemmed)]
     if not matches:

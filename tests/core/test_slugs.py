@@ -26,6 +26,7 @@ WORDS = [
     ("ｆｕｌｌ　ｗｉｄｔｈ", "full-width"),  # NFKC, as Django's
     ("kata\u200dkata", "katakata"),  # a zero-width joiner is no letter
     ("?!", ""),
+    ("İstanbul Haberleri", "istanbul-haberleri"),  # no combining dot left from "İ"
 ]
 
 

@@ -19,7 +19,7 @@ def editor_section(transactional_db, django_user_model):
     return section
 
 
-@pytest.mark.parametrize("title", ["हिन्दी समाचार आज", "ข่าวไทย วันนี้"])
+@pytest.mark.parametrize("title", ["हिन्दी समाचार आज", "ข่าวไทย วันนี้", "İstanbul'da Kabar Hari Ini"])
 def test_a_title_with_vowel_signs_gives_a_slug_that_keeps_them(
     live_server, new_context, editor_section, title
 ):

@@ -9,8 +9,11 @@ import pytest
 
 from kabar.core.language import content_language, content_languages
 from kabar.news.models import ArticlePage
+from tests import builders
 from tests.ingest import test_wxr_real_formats as real_formats
+from tests.news.test_metadata import head_of
 from tests.news.test_roles import add_url, article_form, member, signed_in
+from tests.news.test_sitemaps import NS, valid
 
 pytestmark = pytest.mark.django_db
 # The WordPress importer run twice, the second run changing nothing.
@@ -31,6 +34,9 @@ importer = real_formats.importer
         ("su-ID", "su"),
         ("in", "id"),
         ("tl", "fil"),
+        ("zh", "zh-hans"),
+        ("zh-Hans-CN", "zh-hans"),
+        ("sr-Latn-RS", "sr-latn"),
         ("tlh", None),
         ("", None),
         (None, None),
@@ -87,3 +93,22 @@ def test_a_wordpress_site_s_language_is_its_articles(importer, channel, language
     ).replace("<language>id-ID</language>", f"<language>{channel}</language>")
     importer(export)
     assert real_formats.page_of("post", 21).language == language
+
+
+@pytest.mark.parametrize(
+    ("language", "news", "locale"),
+    [
+        ("th", "th", "th"),
+        ("zh-hans", "zh-cn", "zh_CN"),
+        ("zh-hant", "zh-tw", "zh_TW"),
+        ("pt-br", "pt", "pt_BR"),
+    ],
+)
+def test_machines_get_a_language_code_in_the_form_each_reads(
+    client, section, language, news, locale
+):
+    # Google News' sitemap wants ISO 639 (zh-cn, zh-tw for Chinese), og:locale ll_CC.
+    article = builders.make_article(section, "Berita", language=language)
+    root = valid(client, "/sitemap-news.xml", "news_sitemap")
+    assert root.find("sm:url/news:news/news:publication/news:language", NS).text == news
+    assert head_of(article.url).one("og:locale") == locale

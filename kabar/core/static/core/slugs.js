@@ -18,6 +18,7 @@
       if (!value) return '';
       const slug = value
         .normalize('NFKC')
+        .replaceAll('İ', 'i') // lowers to "i" and a combining dot above, kept unseen
         .toLowerCase()
         .replace(dropped, '')
         .replace(/[-\s]+/g, '-')
@@ -33,7 +34,12 @@
       const { value: source = this.element.value } = (event && event.detail) || {};
       const value = this.prepareValue(source, { runFormat });
       if (!value) return '';
-      const slug = value.normalize('NFKC').replace(/\s+/g, '-').toLowerCase().replace(dropped, '');
+      const slug = value
+        .normalize('NFKC')
+        .replaceAll('İ', 'i')
+        .replace(/\s+/g, '-')
+        .toLowerCase()
+        .replace(dropped, '');
       if (!ignoreUpdate) this.applyUpdate('slugify', slug, source);
       return slug;
     }
