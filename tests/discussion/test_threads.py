@@ -20,6 +20,7 @@ from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.news.models import ArticlePage
 from tests import builders
+from tests.plans import comment_rows_read, generic_plan_reads
 
 pytestmark = pytest.mark.django_db
 POST_URL = reverse("discussion:post")
@@ -552,65 +553,6 @@ def test_outside_closed_hours_the_form_is_there(client, article):
     assert post(client, article).status_code == 302
 
 
-def comment_rows_read(sql, params):
-    """Where the database finds a query's comments: on SQLite the plan's searches of the
-    comment table (by index or key; a SCAN reads it all); on PostgreSQL the comment rows
-    the executed plan read (each index hit, and each row filtered out after it)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return [row[-1] for row in cursor.fetchall() if "discussion_comment" in row[-1]]
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-        return rows_read(cursor.fetchone()[0])
-
-
-def rows_read(plan):
-    """The comment rows a plan PostgreSQL executed (EXPLAIN ANALYZE, FORMAT JSON) read."""
-    read = 0
-    nodes = [plan[0]["Plan"]]
-    while nodes:
-        node = nodes.pop()
-        nodes += node.get("Plans", [])
-        if node.get("Relation Name") == "discussion_comment" or "discussion" in node.get(
-            "Index Name", ""
-        ):
-            read += node["Actual Rows"] * node["Actual Loops"]
-            read += node.get("Rows Removed by Filter", 0) + node.get(
-                "Rows Removed by Index Recheck", 0
-            )
-    return read
-
-
-def _generic_plan_reads(sql, params):
-    """The thread-page count's reading of the comment table as the server runs it for a
-    prepared statement: on PostgreSQL the comment rows read by the generic plan (made once
-    for any parameters, as for the statements psycopg prepares), executed; on SQLite the
-    steps of its query plan."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return [row[-1] for row in cursor.fetchall() if "discussion_comment" in row[-1]]
-        numbered = iter(range(1, len(params) + 1))
-        types = [{int: "bigint", str: "text"}.get(type(value), "timestamptz") for value in params]
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
-        try:
-            cursor.execute(
-                f"PREPARE kabar_count ({', '.join(types)}) AS "
-                + re.sub("%s", lambda _m: f"${next(numbered)}", sql)
-            )
-            args = ", ".join(f"%s::{name}" for name in types)
-            # The values written into the statement: EXECUTE's arguments cannot be bound.
-            cursor.execute(
-                connection.ops.compose_sql(
-                    f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE kabar_count({args})", params
-                )
-            )
-            return rows_read(cursor.fetchone()[0])
-        finally:
-            cursor.execute("DEALLOCATE ALL")
-            cursor.execute("RESET plan_cache_mode")
-
-
 @pytest.mark.parametrize("newest_first", [False, True])
 def test_the_thread_page_count_reads_no_held_comment(section, newest_first):
     """The count behind a posted comment's redirect (its page of the thread) reads none of
@@ -639,7 +581,7 @@ def test_the_thread_page_count_reads_no_held_comment(section, newest_first):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE discussion_comment")
     sql, params = _roots_ahead_query(shown[1], newest_first, [held.pk])
-    read = _generic_plan_reads(sql, params)
+    read = generic_plan_reads(sql, params)
     if connection.vendor == "sqlite":
         assert read and all(
             "discussion_visible_roots" in step or "PRIMARY KEY" in step for step in read

@@ -9,11 +9,18 @@ import re
 import pytest
 from django.core import signing
 from django.core.management import call_command
+from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
 from kabar.discussion import policy
-from kabar.discussion.models import Commenter, CommentStatus, DiscussionSettings, Subscription
+from kabar.discussion.models import (
+    Comment,
+    Commenter,
+    CommentStatus,
+    DiscussionSettings,
+    Subscription,
+)
 from kabar.discussion.own import trusted_proofs
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.discussion.trust import (
@@ -25,6 +32,7 @@ from kabar.discussion.trust import (
     confirmation_token,
 )
 from tests import builders
+from tests.plans import comment_rows_read, generic_plan_reads
 
 pytestmark = pytest.mark.django_db
 EMAIL = "budi@example.org"
@@ -345,3 +353,67 @@ def test_a_link_confirms_only_subscriptions_asked_for_before_it_was_issued(artic
     assert [s.pk for s in confirmed] == [earlier.pk]
     assert earlier.confirmed_at is not None and later.confirmed_at is None
     assert Commenter.objects.get(pk=commenter.pk).verified_at is not None
+
+
+def commenter_statement(author, rules):
+    """(sql, params) of the one statement commenter_for reads an address's row and history
+    with."""
+    seen = []
+
+    def keep(execute, sql, params, many, context):
+        if "discussion_commenter" in sql and not seen:
+            seen.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        commenter_for(author, rules)
+    return seen[0]
+
+
+@pytest.mark.parametrize("history", ["none", "one, the newest"])
+def test_a_commenters_history_is_read_through_its_index_however_few_write_the_rest(
+    article, history
+):
+    """A site where a few regulars wrote most comments: the commenter's statement reads the
+    comments of the address posting, not the table. (PostgreSQL took the regulars' many
+    rows per address as a sign that any address's first comment is found soon, and read
+    the table from its start for an address whose only comment is the newest, or that has
+    none: every comment on the site, on each comment posted.)"""
+    regulars = [
+        Commenter.objects.create(email=f"tetap{n}@example.org", name=f"Tetap {n}") for n in range(4)
+    ]
+    Comment.objects.bulk_create(
+        Comment(
+            page=article,
+            depth=1,
+            body=f"Komentar nomor {n} dari pembaca tetap.",
+            author_name="Tetap",
+            author_email=regulars[n % 4].email,
+            commenter=regulars[n % 4],
+            status=CommentStatus.PENDING if n % 3 else CommentStatus.APPROVED,
+        )
+        for n in range(4000)
+    )
+    newcomer = Commenter.objects.create(email=EMAIL, name="Budi", approved_count=1)
+    if history != "none":
+        builders.submit(article, body="Komentar pertama saya.", email=EMAIL)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE discussion_comment")
+    author = CommentAuthor(name="Budi", email=EMAIL)
+    sql, params = commenter_statement(author, policy.Rules(trust_after_approved=3))
+    for read in (comment_rows_read(sql, params), generic_plan_reads(sql, params)):
+        if connection.vendor == "sqlite":
+            comments = [step for step in read if " c " in step or " c_1 " in step]
+            assert comments and all("discussion_commenter_history" in s for s in comments), read
+        else:
+            assert read < 10, read
+    found = commenter_for(author, policy.Rules())
+    assert found.pk == newcomer.pk
+    assert found.has_comments is (history != "none")
+
+
+def test_approved_sorts_before_every_other_status():
+    """What the commenter's statement counts on: the first of an address's comments in
+    status order are its approved ones."""
+    assert min(CommentStatus.values) == CommentStatus.APPROVED
