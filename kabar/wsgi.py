@@ -22,6 +22,15 @@ if start_worker_thread() is not None:
     publishing_schedule_start()
     staff_round_sweep()
 
+# What a worker's first requests would otherwise pay for, done before they arrive (and
+# frozen below with the rest): the URL configuration read, the comment fields' checks ready.
+from django.urls import get_resolver  # noqa: E402
+
+from kabar.discussion.validation import warm_up  # noqa: E402
+
+get_resolver().url_patterns  # noqa: B018
+warm_up()
+
 # What is loaded by now (Django, Wagtail, the apps: some 200,000 objects) lives as long as
 # the process. Frozen, the cyclic collector stops walking it: each full collection took
 # about 0.1 s of a worker's time, every few hundred comment posts.

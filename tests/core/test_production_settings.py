@@ -454,6 +454,28 @@ def test_the_wsgi_module_freezes_what_it_loaded_for_the_cyclic_collector(tmp_pat
     assert tracked < frozen / 10
 
 
+def test_a_web_worker_is_ready_for_its_first_reader_before_one_arrives(tmp_path):
+    # The URL configuration and the regular expressions of Django's email and web-address
+    # validators (about 25 ms to compile) are made when the worker loads, not on the first
+    # page or comment a reader sends it, and frozen with the rest.
+    script = textwrap.dedent(
+        """
+        import json
+        from django.core.validators import EmailValidator, URLValidator
+        from django.urls import get_resolver
+        from django.utils.functional import empty
+        lazy = [EmailValidator.user_regex, EmailValidator.domain_regex, URLValidator.regex]
+        before = [pattern._wrapped is not empty for pattern in lazy]
+        import kabar.wsgi
+        after = [pattern._wrapped is not empty for pattern in lazy]
+        print(json.dumps([before, after, "url_patterns" in get_resolver().__dict__]))
+        """
+    )
+    line, stderr = in_production_process(tmp_path, script, KABAR_TASK_WORKER="external")
+    assert line is not None, stderr
+    assert json.loads(line) == [[False, False, False], [True, True, True], True]
+
+
 def test_a_web_worker_leaves_the_feed_parser_to_the_wire_ingest(tmp_path):
     """feedparser is about 10 MB of memory in each process that imports it; serving pages
     never parses a feed, so a web worker (the WSGI application, its URLs resolved) does not
