@@ -81,6 +81,9 @@ SOURCE_HOST_NAMES = """wikipedia.org wikimedia.org wikisource.org wiktionary.org
     perludem.org antikorupsi.org kontras.org walhi.or.id ylki.or.id lbhjakarta.org
     lokadata.id databoks.katadata.co.id"""
 SOURCE_HOSTS = frozenset(SOURCE_HOST_NAMES.split())
+# The most labels a name of SOURCE_HOSTS has: only so many of a host's last labels are read
+# (a comment's "www.www.www…" would otherwise be joined again from each of its labels).
+SOURCE_LABELS = max(name.count(".") + 1 for name in SOURCE_HOSTS)
 
 
 def is_source(host):
@@ -88,7 +91,7 @@ def is_source(host):
     if is_official(host):
         return True
     host = (host or "").lower().rstrip(".")
-    labels = host.split(".")
+    labels = host.split(".")[-SOURCE_LABELS:]
     return any(".".join(labels[start:]) in SOURCE_HOSTS for start in range(len(labels) - 1))
 
 
