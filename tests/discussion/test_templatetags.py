@@ -68,6 +68,38 @@ def test_a_long_body_is_rendered_in_full():
     assert html.count("Kalimat panjang.") == 400 and 'href="https://contoh.id/akhir"' in html
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"aAwWcCoOmMeEtTpPsShH.:/@<>&\"' -_()\t", "\n", "\r\n", "\u2028", "\x85"]),
+        max_size=40,
+    )
+    .map("".join)
+    .filter(lambda text: text.strip() and not discussion._PARAGRAPH_BREAK.search(text.strip()))
+)
+def test_a_paragraph_linked_in_one_pass_renders_as_each_line_would(text):
+    lines = text.strip().splitlines()
+    assert comment_body(text) == "<p>{}</p>".format("<br>".join(map(urlized, lines)))
+
+
+def test_a_body_of_thousands_of_lines_is_linked_once_per_paragraph(monkeypatch):
+    # 30,000 lines of "@" (each could be an address) took 0.7 s to render, one urlize
+    # call per line; a held comment is rendered for its author on each page view.
+    calls = []
+
+    def counted(text, **kwargs):
+        calls.append(text)
+        return urlize(text, **kwargs)
+
+    monkeypatch.setattr(discussion, "urlize", counted)
+    text = "@\n" * 30_000 + "\nsurat@contoh.id"
+    html = comment_body(text)
+    assert len(calls) == 2
+    assert html.count("<br>") == 29_999 and html.endswith(
+        '<a href="mailto:surat@contoh.id">surat@contoh.id</a></p>'
+    )
+
+
 def render(form, name):
     template = Template("{% load discussion %}{% form_widget form." + name + " %}")
     return template.render(Context({"form": form}))

@@ -59,8 +59,12 @@ _REMEMBERED_LENGTH = 4000
 @lru_cache(maxsize=1024)
 def _body_html(text):
     paragraphs = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+    # A paragraph's lines linked in one pass, then parted: urlize splits at white space, so
+    # no link spans a line break, and it reads a word met again from its own memory (one
+    # pass per line took 0.7 s for a comment of 30,000 lines of "@").
     return "".join(
-        "<p>{}</p>".format("<br>".join(_link(line) for line in p.splitlines())) for p in paragraphs
+        "<p>{}</p>".format(_link("\n".join(p.splitlines())).replace("\n", "<br>"))
+        for p in paragraphs
     )
 
 
