@@ -70,23 +70,51 @@ class Atom1Feed(XmlSafeFeedMixin, feedgenerator.Atom1Feed):
 
 # The encoding an XML declaration names, read from the file's first bytes.
 _DECLARED_ENCODING = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# The same declaration in the text read from it, to say UTF-8 once that text is UTF-8.
+_DECLARATION_TEXT = re.compile(r"""^(\ufeff?<\?xml[^>]*?\sencoding\s*=\s*["'])[A-Za-z0-9._-]+""")
 # What surrogateescape makes of a byte that is not UTF-8 (0x80-0xFF).
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
 _UTF8_NAMES = {"utf-8", "utf8"}
+# The encodings a declaration names read as the larger one that browsers read them as
+# (WHATWG's Encoding standard), the one such a site's text was really in: a page declared
+# ISO-8859-1 or GB2312 held Windows-1252's quotation marks or GBK's letters all the same.
+_READ_AS = {
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "big5": "big5hkscs",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+}
+# Characters XML 1.0 forbids that WordPress exports hold all the same (written raw into
+# its CDATA sections): C0 controls pasted from word processors, U+FFFE and U+FFFF. expat
+# refuses the whole file at the first; a vertical tab or a form feed (a word processor's
+# line and page break) is read as a line break, the others are left out.
+_FORBIDDEN_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_AS = {"\x0b": "\n", "\x0c": "\n"}
 
 
 def _windows_1252(match):
     return bytes([ord(match.group()) - 0xDC00]).decode("cp1252", errors="replace")
 
 
+def _control(match):
+    return _CONTROL_AS.get(match.group(), "")
+
+
 class Utf8Mender:
-    """The binary file `raw`, where it says (or, saying nothing, is taken to be) UTF-8, with
-    every byte that is not part of valid UTF-8 read as Windows-1252, the encoding such a
-    byte comes from in practice: a WordPress database that held Latin-1 text beside UTF-8
-    exports both into one file declared UTF-8, which expat refuses whole at the first such
-    byte ("not well-formed (invalid token)"). `mended` counts the bytes read so. A file
-    declaring another encoding, or in UTF-16 or UTF-32 (with a byte order mark or
-    without), is read as it is."""
+    """The binary file `raw` as UTF-8 that expat reads whole. Where it says (or, saying
+    nothing, is taken to be) UTF-8, every byte that is not part of valid UTF-8 is read as
+    Windows-1252, the encoding such a byte comes from in practice: a WordPress database
+    that held Latin-1 text beside UTF-8 exports both into one file declared UTF-8, which
+    expat refuses whole at the first such byte ("not well-formed (invalid token)").
+    `mended` counts the bytes read so. A file declaring another encoding Python knows is
+    read in it (expat reads no multi-byte one: EUC-JP, Shift_JIS, GBK, Big5, EUC-KR, which
+    old WordPress sites in those languages were in) and given on as UTF-8. Either way the
+    control characters XML forbids are left out (`controls` counts them). A file in UTF-16
+    or UTF-32 (with a byte order mark or without), or declaring an encoding Python does not
+    know, is read as it is."""
 
     CHUNK = 64 * 1024
     # Enough of the file's start to hold its XML declaration.
@@ -95,8 +123,10 @@ class Utf8Mender:
     def __init__(self, raw):
         self.raw = raw
         self.mended = 0
+        self.controls = 0
         self.pending = b""
         self.decoder = None
+        self.utf8 = False
         first = raw.read(self.CHUNK)
         while 0 < len(first) < self.DECLARATION:  # a stream that gives less than asked
             more = raw.read(self.CHUNK)
@@ -109,16 +139,35 @@ class Utf8Mender:
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
         ):
             declared = _DECLARED_ENCODING.match(first.removeprefix(codecs.BOM_UTF8))
-            if declared is None or declared.group(1).decode().lower() in _UTF8_NAMES:
+            name = declared.group(1).decode().lower() if declared else "utf-8"
+            if first.startswith(codecs.BOM_UTF8) or name in _UTF8_NAMES:
+                self.utf8 = True
                 self.decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
-        self.pending = self._mend(first, final=not first)
+            else:
+                self.decoder = self._decoder(name)
+        self.pending = self._mend(first, final=not first, first=True)
 
-    def _mend(self, data, *, final=False):
+    @staticmethod
+    def _decoder(name):
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            return None  # expat says it cannot read it, as the file's fault
+        if codec.startswith(("utf-16", "utf-32")):
+            return None  # declared so, yet not (its first bytes are ASCII): expat refuses it
+        return codecs.getincrementaldecoder(_READ_AS.get(codec, codec))("replace")
+
+    def _mend(self, data, *, final=False, first=False):
         if self.decoder is None:
             return data
         text = self.decoder.decode(data, final=final)
-        text, count = _ESCAPED_BYTE.subn(_windows_1252, text)
-        self.mended += count
+        if self.utf8:
+            text, count = _ESCAPED_BYTE.subn(_windows_1252, text)
+            self.mended += count
+        text, count = _FORBIDDEN_CONTROL.subn(_control, text)
+        self.controls += count
+        if first:
+            text = _DECLARATION_TEXT.sub(r"\1UTF-8", text, count=1)
         return text.encode()
 
     def read(self, size=-1):
@@ -143,6 +192,8 @@ def xml_events(source, *, on_mended=None):
     mender = Utf8Mender(source)
     try:
         yield from iterparse(mender, events=("start", "end"), forbid_dtd=True)
+        if mender.controls:
+            logger.warning("%d control characters XML forbids left out", mender.controls)
         if mender.mended:
             logger.warning("%d bytes not UTF-8 read as Windows-1252", mender.mended)
             if on_mended is not None:

@@ -69,14 +69,60 @@ def test_bytes_not_utf8_in_a_utf8_file_are_read_as_windows_1252(size, monkeypatc
     assert mender.mended == 4
 
 
-def test_a_file_of_valid_utf8_or_of_another_encoding_is_read_as_it_is():
+def test_a_file_of_valid_utf8_or_utf16_is_read_as_it_is():
     valid = '<?xml version="1.0"?><a>kafé “tubruk”</a>'.encode()
-    latin = '<?xml version="1.0" encoding="ISO-8859-1"?><a>café</a>'.encode("latin-1")
     utf16 = '<?xml version="1.0" encoding="UTF-16"?><a>café</a>'.encode("utf-16")
-    for data in (valid, latin, utf16):
+    for data in (valid, utf16):
         mender = Utf8Mender(BytesIO(data))
         assert _read_all(mender, 4) == data
         assert mender.mended == 0
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("ISO-8859-1", "café"),
+        ("windows-1251", "Новости дня"),
+        # expat reads no multi-byte encoding: old WordPress sites in Japanese, Chinese and
+        # Korean exported in these.
+        ("EUC-JP", "今日のニュース"),
+        ("Shift_JIS", "今日のニュース"),
+        ("GB2312", "今日新闻"),
+        ("Big5", "今日新聞"),
+        ("EUC-KR", "오늘의 뉴스"),
+    ],
+)
+def test_a_file_of_another_encoding_is_read_in_it(encoding, text, monkeypatch):
+    # Chunks of 5 bytes: letters of two bytes are split between reads too.
+    monkeypatch.setattr(Utf8Mender, "CHUNK", 5)
+    data = f'<?xml version="1.0" encoding="{encoding}"?><a>{text}</a>'.encode(encoding)
+    texts = [el.text for event, el in xml_events(BytesIO(data)) if event == "end"]
+    assert texts == [text]
+
+
+def test_a_declared_encoding_is_read_as_browsers_read_it():
+    # Word's quotation marks in a page declared ISO-8859-1, GBK's letters in one declared
+    # GB2312: what the site's readers saw.
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?><a>“kopi”</a>'.encode("cp1252")
+    gbk = '<?xml version="1.0" encoding="GB2312"?><a>镕基</a>'.encode("gbk")
+    for data, text in ((latin, "“kopi”"), (gbk, "镕基")):
+        assert [el.text for event, el in xml_events(BytesIO(data)) if event == "end"] == [text]
+
+
+def test_control_characters_xml_forbids_are_left_out_and_line_breaks_kept():
+    # Pasted from a word processor into WordPress, which exports them as they are: expat
+    # refused the whole file at the first.
+    data = (
+        '<?xml version="1.0" encoding="UTF-8"?><a>Baris\x0bkedua\x0c dan\x00 ketiga\x1a'
+        "\x08 \ufffe</a>"
+    ).encode()
+    mender = Utf8Mender(BytesIO(data))
+    texts = [el.text for event, el in xml_events(BytesIO(data)) if event == "end"]
+    assert texts == ["Baris\nkedua\n dan ketiga "]
+    _read_all(mender, -1)
+    assert mender.controls == 6
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?><a>caf\x1aé</a>'.encode("latin-1")
+    assert [el.text for event, el in xml_events(BytesIO(latin)) if event == "end"] == ["café"]
 
 
 def test_xml_events_reads_the_mended_text_and_says_how_many_bytes():

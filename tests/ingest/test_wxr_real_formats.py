@@ -873,6 +873,51 @@ def test_windows_1252_bytes_in_a_utf8_export_are_read_as_their_letters(importer)
     assert any(r.startswith("5 ") and "Windows-1252" in r for r in reasons(report))
 
 
+def test_control_characters_in_an_export_leave_the_post_and_its_comment_whole(importer):
+    """WordPress writes what was pasted into a post (a word processor's line break, \\x0b)
+    raw into its export, where XML forbids it: expat refused the whole file."""
+    text = wxr(
+        AUTHOR
+        + item(
+            812,
+            "Rapat\x0b anggaran\x1a ditunda",
+            "Rapat ditunda hingga pekan depan.\x0bKetua dewan belum hadir.\x08",
+            extra=comment(9812, "Semoga\x01 cepat selesai."),
+        )
+    )
+    importer(text)
+    page = page_of("post", 812)
+    assert page.title == "Rapat anggaran ditunda"
+    # The line break where the writer made one.
+    assert "<p>Rapat ditunda hingga pekan depan.<br>\nKetua dewan belum hadir.</p>" in (
+        reader_sees(page)
+    )
+    assert comment_of(9812).body == "Semoga cepat selesai."
+
+
+@pytest.mark.parametrize(
+    ("encoding", "title", "words"),
+    [
+        ("EUC-JP", "市議会が予算案を可決", "市議会は本日、来年度の予算案を可決した。"),
+        ("Shift_JIS", "市議会が予算案を可決", "市議会は本日、来年度の予算案を可決した。"),
+        ("GB2312", "市议会通过预算案", "市议会今天通过了明年的预算案。"),
+        ("Big5", "市議會通過預算案", "市議會今天通過了明年的預算案。"),
+        ("EUC-KR", "시의회 예산안 통과", "시의회는 오늘 내년 예산안을 통과시켰다."),
+    ],
+)
+def test_an_export_in_a_multi_byte_encoding_is_read_in_it(importer, encoding, title, words):
+    """WordPress writes its export in the site's charset: old Japanese, Chinese and Korean
+    sites were in one of these, which expat does not read (the whole file was refused)."""
+    text = wxr(AUTHOR + item(813, title, f"<p>{words}</p>", extra=comment(9813, words))).replace(
+        'encoding="UTF-8"', f'encoding="{encoding}"'
+    )
+    importer(text.encode(encoding))
+    page = page_of("post", 813)
+    assert page.title == title
+    assert words in reader_sees(page)
+    assert comment_of(9813).body == words
+
+
 # A site that lived in a folder -------------------------------------------------------------
 
 FOLDER = "http://example.com/blog"
