@@ -22,7 +22,7 @@ from kabar.ingest.bodies import html_to_body
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
 from kabar.ingest.wordpress.importer import import_wordpress
 from kabar.news.blocks import TABLE_MAX_ROWS, ArticleTableBlock
-from kabar.news.models import ArticlePage, Author, SectionPage
+from kabar.news.models import ArticlePage, Author, SectionPage, StandardPage
 from tests import builders
 from tests.ingest import test_wordpress_import as wordpress_import
 from tests.ingest.test_wordpress_import import UPLOADS
@@ -446,6 +446,36 @@ def test_types_kabar_has_no_place_for_are_reported_once_a_type(importer):
     assert set(told) == {"nav_menu_item", "event", "revision"}
     assert told["nav_menu_item"].startswith("2 ") and told["event"].startswith("1 ")
     assert ArticlePage.objects.count() == 1
+
+
+def test_a_section_whose_address_a_page_holds_takes_the_next_one(importer, home):
+    """A post in no category goes to the "Arsip" section, a category to its own; a
+    WordPress page "arsip" imported before it, or a page of Kabar's own of the category's
+    slug, held that address and the post failed."""
+    home.add_child(instance=StandardPage(title="Opini", slug="opini"))
+    body = (
+        AUTHOR
+        + """
+	<wp:category><wp:term_id>5</wp:term_id><wp:category_nicename>opini</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Opini]]></wp:cat_name></wp:category>"""  # noqa: E501
+        + item(
+            461, "Arsip berita", "<p>Semua berita lama.</p>", post_type="page", post_name="arsip"
+        )
+        + item(462, "Jalan desa diperbaiki", "<p>Warga bergotong royong.</p>")
+        + item(
+            463,
+            "Tentang trotoar",
+            "<p>Pejalan kaki butuh ruang.</p>",
+            extra='\n\t\t<category domain="category" nicename="opini"><![CDATA[Opini]]></category>',
+        )
+    )
+    report = importer(wxr(body))
+    assert report.total("failed") == 0, report.lines()
+    archive, opinion = page_of("post", 462), page_of("post", 463)
+    assert archive.live and archive.url == "/arsip-2/pos-462/"
+    assert opinion.live and opinion.url == "/opini-2/pos-463/"
+    assert SectionPage.objects.get(slug="opini-2").title == "Opini"
+    assert page_of("page", 461).url == "/arsip/"
+    assert Page.objects.get(slug="opini").specific_class is StandardPage
 
 
 def test_a_child_page_listed_before_its_parent_goes_under_it(importer):

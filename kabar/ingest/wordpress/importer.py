@@ -548,11 +548,17 @@ class WordPressImport:
         return SectionPage.objects.child_of(self.home).filter(pk=record.object_id).first()
 
     def _section(self, slug, title, description):
+        """The section of that slug under the home page, made if there is none. A slug
+        another page there holds (a WordPress page "arsip", a page of Kabar's own) is
+        followed by a number, the same one at each run."""
         # Non-Latin slugs are percent-encoded UTF-8 in the export (%e0%b8%82...).
-        slug = slugify(unquote(slug))[:255] or slugify(title) or "rubrik"
-        section = SectionPage.objects.child_of(self.home).filter(slug=slug).first()
-        if section is not None:
-            return section
+        base = slugify(unquote(slug))[:255] or slugify(title) or "rubrik"
+        slug, n = base, 1
+        while (taken := Page.objects.child_of(self.home).filter(slug=slug).first()) is not None:
+            if taken.specific_class is SectionPage:
+                return taken.specific
+            n += 1
+            slug = f"{base[:250]}-{n}"
         section = SectionPage(title=title, slug=slug, intro=mapping.plain(description))
         self.home.add_child(instance=section)
         section.save_revision().publish()
