@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from taggit.models import Tag
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from kabar.discussion.models import Comment, CommentStatus
@@ -391,6 +392,51 @@ def test_a_reply_numbered_before_its_parent_stays_under_it(importer):
     html = Client().get(page_of("post", 17).url).content.decode()
     assert html.index("Komentar awal") < html.index("Balasan pertama")
     assert html.index("Balasan pertama") < html.index("Balasan atas balasan")
+
+
+def test_an_id_listed_twice_keeps_the_first_item_and_comment(importer):
+    """A file joined by hand from two exports, or a damaged one, may list an id twice: the
+    second replaced the first one's words (and the first it again at the next run), and a
+    comment id twice on one post failed the whole post."""
+    body = (
+        AUTHOR
+        + item(474, "Harga cabai naik", "<p>Pasar induk ramai.</p>", extra=comment(9474, "Mahal."))
+        + item(474, "Harga cabai turun", "<p>Pasar induk sepi.</p>")
+        + item(
+            475,
+            "Banjir surut",
+            "<p>Warga kembali ke rumah.</p>",
+            extra=comment(9474, "Syukurlah.")
+            + comment(9475, "Jalan masih licin.")
+            + comment(9475, "Hati-hati di jalan."),
+        )
+    )
+    for title in ("Gedung KPU", "Gedung DPRD"):
+        body += item(
+            476,
+            title,
+            post_type="attachment",
+            status="inherit",
+            extra=f"""
+		<wp:attachment_url>{SOURCE}/wp-content/uploads/2025/04/gedung-kpu.jpg</wp:attachment_url>""",
+        )
+    report = importer(wxr(body))
+    assert get_image_model().objects.get().title == "Gedung KPU"
+    first, other = page_of("post", 474), page_of("post", 475)
+    assert first.title == "Harga cabai naik" and "Pasar induk ramai." in reader_sees(first)
+    assert comment_of(9474).body == "Mahal." and comment_of(9474).page_id == first.pk
+    assert other.live and [c.body for c in Comment.objects.filter(page=other)] == [
+        "Jalan masih licin."
+    ]
+    # Each said in the report, as left out.
+    said = [(kind, wp_id) for kind, wp_id, _, _ in report.problems]
+    assert said == [
+        ("attachment", "476"),
+        ("post", "474"),
+        ("comment", "9474"),
+        ("comment", "9475"),
+    ]
+    assert report.counts["post"]["skipped"] == 1 and report.counts["comment"]["skipped"] == 2
 
 
 def test_invalid_commenter_ip_addresses_are_left_out_and_counted_in_one_line(importer):

@@ -26,7 +26,7 @@ from django.contrib.auth.models import Group
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext, override
+from django.utils.translation import gettext, gettext_lazy, ngettext, override
 from taggit.models import Tag
 from tqdm import tqdm
 from wagtail.images import get_image_model
@@ -179,6 +179,10 @@ class WordPressImport:
         self.reusable_blocks = {}  # wp_block id -> its content, for <!-- wp:block ref -->
         self.skipped_types = Counter()  # post types Kabar has no place for
         self.undeclared_authors = set()
+        # The posts' and pages' ids read so far, and the comments': a file joined from two
+        # exports, or a damaged one, may list one twice.
+        self.posts_read = set()
+        self.comments_read = set()
 
     # The run ------------------------------------------------------------------------------
     def run(self):
@@ -584,6 +588,8 @@ class WordPressImport:
     def _attachment(self, item):
         if item.wp_id <= 0:
             raise _Skip(_NO_ID)
+        if item.wp_id in self.attachments:
+            raise _Skip(_LISTED_TWICE)
         relative = mapping.upload_path(item.attachment_url, item.meta.get("_wp_attached_file", ""))
         alt = mapping.plain(item.meta.get("_wp_attachment_image_alt", ""), 500)
         caption = mapping.plain(item.excerpt, 500)
@@ -659,6 +665,11 @@ class WordPressImport:
             raise _Skip(f"status {item.status!r} in WordPress")
         if item.wp_id <= 0:
             raise _Skip(_NO_ID)
+        if item.wp_id in self.posts_read:
+            # Two items cannot both be the one an id names: the first stays, as each run
+            # of the file keeps it (the second would replace it, and the first it again).
+            raise _Skip(_LISTED_TWICE)
+        self.posts_read.add(item.wp_id)
         record = self._record(kind, item.wp_id)
         page = None
         if record is not None:
@@ -922,6 +933,11 @@ class WordPressImport:
             if wp_comment.wp_id <= 0:
                 self.report.problem(ImportedKind.COMMENT, "", label, _NO_ID)
                 continue
+            if wp_comment.wp_id in self.comments_read:
+                # Stored as the first one, the second would have replaced its words.
+                self.report.problem(ImportedKind.COMMENT, wp_comment.wp_id, label, _LISTED_TWICE)
+                continue
+            self.comments_read.add(wp_comment.wp_id)
             if wp_comment.type in mapping.NOT_COMMENTS:
                 self.report.problem(
                     ImportedKind.COMMENT,
@@ -1070,6 +1086,9 @@ class _Skip(ItemFailed):
 
 # Every item is known by its id, from one run to the next: without one it cannot be.
 _NO_ID = "no id in the export (wp:post_id, wp:comment_id): it cannot be told from others"
+_LISTED_TWICE = gettext_lazy(
+    "another item of the export has the same id: the first one is imported, this one left out"
+)
 # A synced pattern where a post shows it: <!-- wp:block {"ref":12} /-->, since WordPress 6.6
 # with the texts it overrides after the ref ({"ref":12,"content":{"Judul":{…}}}).
 _REUSABLE_BLOCK = re.compile(r'<!--\s*wp:block\s+\{\s*"ref"\s*:\s*(\d+)(?:[^-]|-(?!->))*?-->')
