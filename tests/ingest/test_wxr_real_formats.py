@@ -6,6 +6,7 @@ hand-written, in WordPress's own layout; each run is checked twice (a second run
 same file changes nothing)."""
 
 import functools
+import shutil
 from datetime import UTC, datetime
 from urllib.parse import unquote
 
@@ -765,6 +766,55 @@ def images_of(page):
     return [
         (b.value["image"].title, b.value["caption"]) for b in page.body if b.block_type == "image"
     ]
+
+
+def test_images_of_a_network_site_and_of_wordpress_com_are_found(home, settings, tmp_path):
+    """A network (multisite) site's files are in wp-content/uploads/sites/<n>/, which its
+    record of the file (_wp_attached_file) leaves out; WordPress.com's addresses have no
+    wp-content/uploads and its exports may have no record: with the site's whole uploads
+    folder given, their images were missing and their posts came without them."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    uploads = tmp_path / "uploads"
+    network = uploads / "sites" / "3" / "2025" / "04"
+    network.mkdir(parents=True)
+    shutil.copy(UPLOADS / "2025" / "04" / "gedung-kpu.jpg", network)
+    shutil.copytree(UPLOADS / "2025" / "05", uploads / "2025" / "05")
+    body = (
+        AUTHOR
+        + item(
+            481,
+            "Gedung KPU",
+            post_type="attachment",
+            status="inherit",
+            post_parent="483",
+            extra=f"""
+		<wp:attachment_url>{SOURCE}/wp-content/uploads/sites/3/2025/04/gedung-kpu.jpg</wp:attachment_url>
+		<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value><![CDATA[2025/04/gedung-kpu.jpg]]></wp:meta_value></wp:postmeta>""",  # noqa: E501
+        )
+        + item(
+            482,
+            "Pasar beras",
+            post_type="attachment",
+            status="inherit",
+            post_parent="483",
+            extra="""
+		<wp:attachment_url>https://wartauji.files.wordpress.com/2025/05/pasar-beras-cipinang.jpg</wp:attachment_url>""",  # noqa: E501
+        )
+        + item(
+            483,
+            "Pemilu dan harga beras",
+            '<p>Dua foto.</p><img class="wp-image-481" src="x.jpg">'
+            '<img src="https://wartauji.files.wordpress.com/2025/05/pasar-beras-cipinang.jpg?w=300">',
+        )
+    )
+    path = tmp_path / "export.xml"
+    path.write_text(wxr(body), encoding="utf-8")
+    report = import_wordpress(str(path), uploads=str(uploads))
+    assert report.counts["attachment"]["created"] == 2, report.lines()
+    images = [b.value["image"] for b in page_of("post", 483).body if b.block_type == "image"]
+    assert [image.title for image in images] == ["Gedung KPU", "Pasar beras"]
+    again = import_wordpress(str(path), uploads=str(uploads))
+    assert again.total("created") == again.total("updated") == again.total("failed") == 0
 
 
 def test_a_gallery_block_keeps_every_image_and_caption(importer):

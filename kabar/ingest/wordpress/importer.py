@@ -590,7 +590,8 @@ class WordPressImport:
             raise _Skip(_NO_ID)
         if item.wp_id in self.attachments:
             raise _Skip(_LISTED_TWICE)
-        relative = mapping.upload_path(item.attachment_url, item.meta.get("_wp_attached_file", ""))
+        paths = mapping.upload_paths(item.attachment_url, item.meta.get("_wp_attached_file", ""))
+        relative = paths[0] if paths else ""
         alt = mapping.plain(item.meta.get("_wp_attachment_image_alt", ""), 500)
         caption = mapping.plain(item.excerpt, 500)
         credit = mapping.image_credit(item.meta.get("_wp_attachment_metadata", ""))
@@ -613,9 +614,12 @@ class WordPressImport:
             raise _Skip(f"not an image ({os.path.basename(relative) or 'no file'})")
         if not self.uploads:
             raise ItemFailed("no uploads folder given (--uploads): the image is left out")
-        path = os.path.realpath(os.path.join(self.uploads, relative))
         root = os.path.realpath(self.uploads)
-        if not path.startswith(root + os.sep) or not os.path.isfile(path):
+        for candidate in paths:
+            path = os.path.realpath(os.path.join(self.uploads, candidate))
+            if path.startswith(root + os.sep) and os.path.isfile(path):
+                break
+        else:
             raise ItemFailed(f"file missing from the uploads folder: {relative}")
         with open(path, "rb") as handle:
             image = Image(title=title, description=alt)

@@ -230,14 +230,24 @@ def comment_name(value, anonymous):
     return (name or str(anonymous))[:NAME_MAX_LENGTH]
 
 
-def upload_path(url, attached_file=""):
-    """The file's path inside wp-content/uploads: WordPress's own record of it
-    (_wp_attached_file) when there is one, else read from its address."""
-    if attached_file:
-        return attached_file.lstrip("/")
+_DATED_UPLOAD = re.compile(r"(?:^|/)(\d{4}/\d{2}/[^/]+)$")
+
+
+def upload_paths(url, attached_file=""):
+    """Where the file may be inside wp-content/uploads, the likeliest first: WordPress's own
+    record of it (_wp_attached_file), then as its address shows it: below
+    wp-content/uploads (a network site's files are in sites/<n>/ there, which the record
+    leaves out), or in its year and month folders (WordPress.com's and a CDN's addresses
+    have no wp-content/uploads)."""
     path = unquote(urlsplit(url).path)
     marker = "/wp-content/uploads/"
-    return path.split(marker, 1)[1] if marker in path else ""
+    dated = _DATED_UPLOAD.search(path)
+    found = (
+        attached_file.lstrip("/"),
+        path.split(marker, 1)[1] if marker in path else "",
+        dated.group(1) if dated else "",
+    )
+    return list(dict.fromkeys(p for p in found if p))
 
 
 def unsized(url):
