@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.db.models import ForeignObject, IntegerField
 from django.urls import register_converter
 
+from .content_type import read_content_types
 from .ids import IdConverter, InInRange, RelatedExactInRange, RelatedInInRange
 from .segments import SegmentConverter
 
@@ -15,6 +16,9 @@ class CoreConfig(AppConfig):
         # and <segment:...> (kabar/core/segments.py).
         register_converter(IdConverter, "id")
         register_converter(SegmentConverter, "segment")
+        # Before any request is built: a Content-Type Django cannot read is no error
+        # (content_type.py).
+        read_content_types()
         # Before any query: a relation's `=`, and an integer column's or a relation's `in`,
         # with a number out of range matches nothing (kabar/core/ids.py).
         ForeignObject.register_lookup(RelatedExactInRange)

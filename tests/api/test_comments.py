@@ -166,6 +166,8 @@ def test_posting_too_often_is_rate_limited_with_retry_after(api, thread, limits_
         (b"[" * 100_000 + b"]" * 100_000, "application/json", 400),
         (b"body=hai", "application/x-www-form-urlencoded", 415),
         (b"{}", "application/json; charset=latin-1", 415),
+        (b"{}", "application/json; charset*=bogus''x", 415),
+        (b"{}", "application/json; charset*=utf-8''%00", 415),
         (b"{}", "text/plain", 415),
         (b'{"body": "' + b"a" * MAX_BODY_BYTES + b'"}', "application/json", 413),
     ],

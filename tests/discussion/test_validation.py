@@ -369,10 +369,23 @@ def test_invalid_utf8_in_a_multipart_post_is_reported_too(article):
 
 
 @pytest.mark.django_db
-def test_a_multipart_post_in_another_charset_is_refused(article):
+@pytest.mark.parametrize("charset", ["latin-1", "base64", "rot13", "undefined"])
+def test_a_multipart_post_in_another_charset_is_refused(article, charset):
     """Django decodes the parts in the charset the request names: latin-1 makes any bytes
-    into letters, with no U+FFFD to find. Comments are UTF-8."""
-    response = post_multipart(article, b"Komentar \xff\xfe desa.", "; charset=latin-1")
+    into letters, with no U+FFFD to find. Comments are UTF-8. A codec that makes no text
+    of bytes (base64, rot13) or none of any (undefined) is refused the same, not a 500."""
+    response = post_multipart(article, b"Komentar \xff\xfe desa.", f"; charset={charset}")
+    assert response.status_code == 400
+    assert in_indonesian(UNDECODABLE) in response.content.decode()
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", ["; charset*=bogus''x", "; charset*=utf-8''%00"])
+def test_a_multipart_post_whose_content_type_cannot_be_read_is_refused(article, params):
+    """An RFC 2231 charset Python does not know, or one spelling a NUL: Django raised
+    reading the header; the body is no form, and the post is refused."""
+    response = post_multipart(article, "Komentar tentang désa.".encode(), params)
     assert response.status_code == 400
     assert Comment.objects.count() == 0
 
