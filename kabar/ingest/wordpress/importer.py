@@ -201,6 +201,10 @@ class WordPressImport:
         return self.report
 
     def _passes(self):
+        if not self.dry_run:
+            # The file read through first, nothing kept: one that is cut off or not XML is
+            # refused before anything of it is stored (a dry run's writes are undone anyway).
+            self._pass(0, lambda thing: None)
         self._pass(1, self._first_pass)
         self._pass(2, self._second_pass)
         self._second_pass_end()
@@ -218,7 +222,7 @@ class WordPressImport:
                 unit="B",
                 unit_scale=True,
                 desc=f"{number}/2 "
-                + ("authors, terms, images" if number == 1 else "posts, comments"),
+                + ("the file checked", "authors, terms, images", "posts, comments")[number],
                 disable=self.show_bar is False or None,
                 leave=False,
             ) as bar,
