@@ -351,3 +351,53 @@ def test_invalid_ip_addresses_are_left_out_and_counted_in_one_line(blog, tmp_pat
     assert not report.problems
     assert disqus_comment(6600041).ip_address is None
     assert disqus_comment(6600043).ip_address == "203.0.113.61"
+
+
+# Messages that are markup and no words --------------------------------------------------------
+
+
+def test_remark42_a_comment_that_is_only_a_picture_keeps_the_pictures_address(blog, tmp_path):
+    # Remark42 keeps an uploaded picture as Markdown's image, rendered: <img src alt>.
+    picture = "https://komentar.blog.example.org/api/v1/picture/github_5b1c/0a9f.png"
+    path = remark42_backup(
+        tmp_path,
+        remark42_line(
+            "f0000000-0000-4000-8000-000000000001",
+            f'<p><img src="{picture}" alt=""/></p>\n',
+            name="Ani",
+        ),
+        remark42_line(
+            "f0000000-0000-4000-8000-000000000002",
+            f'<p>Ini fotonya: <img src="{picture}" alt="antrean di loket"/></p>\n',
+            name="Budi",
+        ),
+    )
+
+    report = import_comments(read_remark42(str(path), now=NOW))
+
+    assert counts(report, "comment") == {"created": 2}
+    assert sorted(Comment.objects.values_list("body", flat=True)) == [
+        f"Ini fotonya: antrean di loket ({picture})",
+        picture,
+    ]
+
+
+def test_disqus_a_message_of_markup_without_words_is_no_comment_and_stores_no_markup(
+    blog, tmp_path
+):
+    path = disqus_file(
+        tmp_path,
+        disqus_thread(8800051, "https://blog.example.org/2016/07/listrik/"),
+        disqus_post(6600051, '<img src="x" onerror="alert(1)">', thread=8800051),
+        disqus_post(6600052, '<p><a href="javascript:alert(1)"></a></p>', thread=8800051),
+        disqus_post(6600053, "<p>Listrik padam lagi.</p>", thread=8800051),
+    )
+
+    report = run_disqus(path)
+
+    assert counts(report, "comment") == {"created": 1, "failed": 2}
+    assert [(p[1], p[3]) for p in report.problems] == [
+        ("6600051", "an empty comment"),
+        ("6600052", "an empty comment"),
+    ]
+    assert list(Comment.objects.values_list("body", flat=True)) == ["Listrik padam lagi."]

@@ -44,6 +44,13 @@ READER_COMMENTS = {"", "comment", "review"}
 _url = URLValidator(schemes=["http", "https"])
 _BREAK_TAGS = {"br"}
 _BLOCK_TAGS = {"p", "div", "blockquote", "li", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+# What makes a comment HTML rather than words in angle brackets: with only these and no
+# words, it showed nothing.
+_HTML_TAGS = [
+    *_BREAK_TAGS, *_BLOCK_TAGS, "a", "img", "script", "style", "span", "b", "i", "em",
+    "strong", "u", "s", "code", "ul", "ol", "iframe", "video", "audio", "source", "picture",
+    "figure", "svg", "object", "embed", "form", "input", "button",
+]  # fmt: skip
 _SPACES = re.compile(r"[ \t]+")
 _SIZED = re.compile(r"-\d+x\d+(?=\.\w+$)")
 _SEO_VARIABLE = re.compile(r"%%?[a-z_]+%%?", re.I)
@@ -155,8 +162,11 @@ def slug_of(post_name, title, fallback):
 def comment_text(content):
     """A comment's text as Kabar keeps it (plain text; blank lines part paragraphs).
     WordPress keeps readers' words with a little HTML (kses) and entities (&amp;): those
-    become the text they showed; a link keeps its address beside its words. Text with no
-    markup stays exactly as it was."""
+    become the text they showed; a link keeps its address beside its words, and so does a
+    picture (Remark42's uploads), its address alone when it has no alt text. Text with no
+    markup stays exactly as it was, and so does text whose only "tags" are no HTML
+    ("<tidak setuju>"); markup that shows no words (an empty link, a broken image) is
+    no text at all."""
     if "<" not in content and "&" not in content:
         return content
     soup = BeautifulSoup(content, "html.parser")
@@ -181,6 +191,13 @@ def comment_text(content):
                     parts.append(words)
                     if href and href != words.strip() and href.startswith(("http:", "https:")):
                         parts.append(f" ({href})")
+                elif name == "img":
+                    words = " ".join((child.get("alt") or "").split())
+                    src = (child.get("src") or "").strip()
+                    if not src.startswith(("http:", "https:")):
+                        parts.append(words)
+                    else:
+                        parts.append(f"{words} ({src})" if words else src)
                 else:
                     if name in _BLOCK_TAGS:
                         parts.append("\n\n")
@@ -191,7 +208,9 @@ def comment_text(content):
     walk(soup)
     text = "".join(parts)
     text = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
-    return text or content
+    if text.strip() or soup.find(_HTML_TAGS):
+        return text
+    return content
 
 
 def valid_email(value):
