@@ -175,6 +175,68 @@ def test_an_address_whose_twins_are_two_different_sites_is_not_guessed(blog, tmp
     assert not Comment.objects.exists()
 
 
+# Disqus: a page's address spelled otherwise than the reader's browser spells it -------------
+
+
+def test_a_link_kept_with_letters_beyond_ascii_lands_where_browsers_ask(blog, tmp_path):
+    # A site that gives Disqus its permalink as the page shows it (Hugo, Jekyll) gives an
+    # IRI; the reader's browser, and Kabar's widget with it, asks for the address with
+    # those letters percent-encoded as UTF-8.
+    asked = sites.resolve("https://blog.example.org/kuliner/kopi-caf%C3%A9/", create=True).target
+    path = disqus_file(
+        tmp_path,
+        disqus_thread(8800061, "https://blog.example.org/kuliner/kopi-café/"),
+        disqus_thread(8800062, "https://blog.example.org/عربي/سلام/?ref=رئيسية"),
+        disqus_post(6600061, "<p>Kopinya pahit, enak.</p>", thread=8800061),
+        disqus_post(6600062, "<p>السلام عليكم</p>", thread=8800062, name="أحمد"),
+    )
+
+    report = run_disqus(path)
+
+    assert counts(report, "comment") == {"created": 2}, report.lines()
+    assert disqus_comment(6600061).page_id == asked.pk
+    arabic = ExternalThread.objects.get(pk=disqus_comment(6600062).page_id)
+    assert arabic.address == (
+        "https://blog.example.org/%D8%B9%D8%B1%D8%A8%D9%8A/%D8%B3%D9%84%D8%A7%D9%85/"
+    )
+    assert disqus_comment(6600062).author_name == "أحمد"
+    assert ExternalThread.objects.count() == 2
+    assert counts(run_disqus(path), "comment") == {"unchanged": 2}
+
+
+def test_a_link_without_the_trailing_slash_finds_the_thread_kabar_has_with_it(blog, tmp_path):
+    # Disqus keeps a page under the first address it was seen at: before the site ended
+    # its addresses with "/", or with its escapes in other capitals than the site's now.
+    slash = sites.resolve("https://blog.example.org/2016/08/tol/", create=True).target
+    escaped = sites.resolve("https://blog.example.org/2016/08/caf%c3%a9", create=True).target
+    path = disqus_file(
+        tmp_path,
+        disqus_thread(8800071, "https://blog.example.org/2016/08/tol"),
+        disqus_thread(8800072, "https://blog.example.org/2016/08/caf%C3%A9/"),
+        disqus_thread(8800073, "https://blog.example.org/2016/08/pasar"),
+        disqus_thread(8800074, "https://blog.example.org/2016/08/pasar/"),
+        disqus_post(6600071, "<p>Macet total.</p>", thread=8800071),
+        disqus_post(6600072, "<p>Kafenya tutup.</p>", thread=8800072),
+        disqus_post(6600073, "<p>Pasarnya baru.</p>", thread=8800073),
+        disqus_post(6600074, "<p>Parkirnya sempit.</p>", thread=8800074),
+    )
+
+    report = run_disqus(path)
+
+    assert counts(report, "comment") == {"created": 4}, report.lines()
+    assert disqus_comment(6600071).page_id == slash.pk
+    assert disqus_comment(6600072).page_id == escaped.pk
+    # Two threads of one page in the export: one thread here, made at the first address.
+    assert disqus_comment(6600073).page_id == disqus_comment(6600074).page_id
+    assert ExternalThread.objects.count() == 3
+    notes = {p[1]: p[3] for p in report.problems if p[0] == "thread"}
+    assert notes["8800071"] == (
+        "Kabar keeps this page's thread at https://blog.example.org/2016/08/tol/: "
+        "its comments go there"
+    )
+    assert counts(run_disqus(path), "comment") == {"unchanged": 4}
+
+
 # Disqus: order of the file ---------------------------------------------------------------
 
 

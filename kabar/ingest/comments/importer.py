@@ -15,6 +15,7 @@ opened it again."""
 
 import ipaddress
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -42,7 +43,7 @@ from ..models import ImportedItem, ImportedKind
 from ..wordpress import mapping
 from ..wordpress.importer import ItemFailed
 from .old_addresses import OldAddresses
-from .origins import twin_address
+from .origins import as_browser_sends, path_twins, twin_address
 from .report import Report
 from .source import FormatError
 
@@ -173,7 +174,8 @@ class CommentImport:
         thread at its address; else the article its WordPress post became, by the old
         addresses Kabar's redirects answer (as a reader's browser would be led there);
         else a thread made when a registered site has none at its address yet."""
-        url = "" if thread.problem else twin_address(thread.url) or thread.url
+        url = "" if thread.problem else as_browser_sends(thread.url)
+        url = twin_address(url) or url
         found = refused = None
         if url:
             try:
@@ -181,7 +183,7 @@ class CommentImport:
             except ThreadRefused as exc:
                 refused = exc
             if found is not None and found.target is not None:
-                return self._landed(thread, url, found.target, "unchanged", tally)
+                return self._landed(thread, url, found, "unchanged", tally)
         old = self.old_addresses.pages_for(thread.url, thread.identifier)
         article = self._old_address_target(old)
         if article is not None:
@@ -204,7 +206,7 @@ class CommentImport:
                 raise ThreadRefused(f"{thread.url}: {exc.message}") from None
         if found.target is None:
             raise ThreadRefused("its discussion in Kabar is not live")
-        return self._landed(thread, url, found.target, "created", tally)
+        return self._landed(thread, url, found, "created", tally)
 
     def _at_address(self, thread, url):
         """What Kabar keeps at `url`, the thread's address or its twin (sites.Resolved,
@@ -219,6 +221,13 @@ class CommentImport:
             raise ThreadRefused(
                 f"the address is on the registered site {found.site.slug!r}, not {self.site.slug!r}"
             )
+        if found.site is not None and found.target is None:
+            # No thread there yet: the page's thread under another spelling of its path,
+            # when Kabar has one (readers asked for it, or an earlier thread of this file).
+            for twin in path_twins(found.address):
+                other = sites.resolve(twin)
+                if other.target is not None:
+                    return other
         return found
 
     def _old_address_target(self, old):
@@ -240,16 +249,23 @@ class CommentImport:
             )
         return target
 
-    def _landed(self, thread, url, target, result, tally):
-        if url != thread.url:
+    def _landed(self, thread, url, found, result, tally):
+        if origin_of(url) != origin_of(as_browser_sends(thread.url)):
             tally.note(
                 "thread",
                 thread.key,
                 thread.url,
                 f"its site is registered under {origin_of(url)}: its comments go there",
             )
+        elif urlsplit(found.address).path != urlsplit(url).path:
+            tally.note(
+                "thread",
+                thread.key,
+                thread.url,
+                f"Kabar keeps this page's thread at {found.address}: its comments go there",
+            )
         tally.count("thread", result)
-        return target
+        return found.target
 
     def _comments(self, thread, page, tally):
         """Write the thread's comments; whether any of them was in Kabar before this run."""
