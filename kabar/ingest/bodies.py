@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from kabar.core.ids import parse_id
 from kabar.news.blocks import TABLE_MAX_COLUMNS, TABLE_MAX_ROWS
 
+from .markup import shallow
+
 # What a paragraph block may hold (kabar/news/blocks.py PARAGRAPH_FEATURES): Wagtail's
 # rich-text format writes bold and italic as <b> and <i>.
 _RICH_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "b", "i", "br"}
@@ -464,6 +466,7 @@ def html_to_body(html, *, image_for_url=None, rewrite_url=None, image_for_id=Non
     attachment n (wp-image-n, [gallery ids]); `rewrite_url(href)` may turn a link into
     another (e.g. the old site's own links into paths its redirects answer)."""
     converter = _Converter(image_for_url, rewrite_url, image_for_id)
-    converter.walk(BeautifulSoup(_prepare(html, converter.body.notes), "html.parser"))
+    prepared = shallow(_prepare(html, converter.body.notes))
+    converter.walk(BeautifulSoup(prepared, "html.parser"))
     converter.flush()
     return converter.body

@@ -18,6 +18,8 @@ from html import escape, unescape
 import nh3
 from django.utils.dateparse import parse_datetime
 
+from .markup import shallow
+
 # The sizes of the fields an entry lands in (WireItem, ArticlePage): longer is refused,
 # never cut, so that a GUID or a link stays what the sender meant.
 MAX_GUID = 500
@@ -91,7 +93,7 @@ def html_to_text(html):
     styles contain is dropped with them."""
     if not html:
         return ""
-    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n\n", html)
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n\n", shallow(html))
     text = unescape(nh3.clean(marked, tags=set(), attributes={}))
     paragraphs = (" ".join(part.split()) for part in re.split(r"\n\s*\n", text))
     return "\n\n".join(p for p in paragraphs if p)

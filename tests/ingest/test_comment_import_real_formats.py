@@ -83,6 +83,24 @@ def counts(report, kind):
     return {result: n for result, n in report.counts[kind].items() if n}
 
 
+# Disqus: hostile messages --------------------------------------------------------------
+
+
+def test_a_message_nested_thousands_of_tags_deep_imports_as_its_words(blog, tmp_path):
+    # Its words were read by a function that recursed once per tag: the whole file failed.
+    message = "<p>Setuju.</p>" + "<blockquote>" * 20_000 + "Kutipan paling dalam."
+    path = disqus_file(
+        tmp_path,
+        disqus_thread("501", f"{blog.origin}/2016/05/jalan-tol/"),
+        disqus_post("9001", message, thread="501"),
+        disqus_post("9002", "<p>Komentar biasa.</p>", thread="501"),
+    )
+    report = run_disqus(path)
+    assert counts(report, "comment") == {"created": 2}
+    body = disqus_comment("9001").body
+    assert body.startswith("Setuju.") and body.endswith("Kutipan paling dalam.")
+
+
 # Disqus: links ---------------------------------------------------------------------------
 
 

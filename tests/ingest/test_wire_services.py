@@ -4,6 +4,7 @@ are reported, and the schedule checks only the sources that are due."""
 import json
 import shutil
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -266,6 +267,44 @@ def test_hostile_html_is_stripped_from_the_body_and_never_runs(section, tmp_path
     assert "alert(" not in html and "onerror" not in html and "javascript:" not in html
     # The headline is text: shown escaped, never as markup.
     assert "<script>alert('headline')" not in html
+
+
+@pytest.mark.parametrize(
+    "nesting",
+    [
+        "<div>" * 40_000 + "Isi berita yang terkubur." + "</div>" * 40_000,
+        "<ul><li>" * 40_000 + "Isi berita yang terkubur.",
+        "<figure>" * 40_000 + "Isi berita yang terkubur.",
+    ],
+    ids=["divs", "unclosed-lists", "unclosed-figures"],
+)
+def test_markup_nested_tens_of_thousands_deep_lands_flattened_in_linear_time(
+    section, tmp_path, client, nesting
+):
+    # A story must not be lost to a recursion limit, nor take minutes (sanitising nested
+    # markup took time in the square of its depth): its words land, its nesting does not.
+    story = {
+        "uri": "urn:newsml:wire.example.org:nested",
+        "type": "text",
+        "headline": "Berita dengan markup bersarang",
+        "body_html": "<p>Paragraf pembuka.</p>" + nesting,
+    }
+    source = make_source(section, folder_with(tmp_path, story__json=json.dumps(story).encode()))
+    started = time.monotonic()
+    result = wire_source_check(source)
+    assert time.monotonic() - started < 20
+    assert result.skipped == [] and len(result.new) == 1
+    article = ArticlePage.objects.get()
+    stored = body_text(article)
+    assert "Paragraf pembuka." in stored and "Isi berita yang terkubur." in stored
+    assert stored.count("<ul>") <= 100
+    assert "Isi berita yang terkubur." in article.original_text
+
+    article.get_latest_revision().publish()
+    article.refresh_from_db()
+    page = client.get(article.url)
+    assert page.status_code == 200
+    assert "Isi berita yang terkubur." in page.content.decode()
 
 
 def test_published_wire_article_credits_the_agency(section, tmp_path, client):

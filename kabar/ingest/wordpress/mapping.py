@@ -25,6 +25,8 @@ from kabar.discussion.models import (
     CommentStatus,
 )
 
+from ..markup import shallow
+
 # comment_approved as WordPress writes it; anything else (a plugin's own state) is held.
 COMMENT_STATUS = {
     "1": CommentStatus.APPROVED,
@@ -169,7 +171,7 @@ def comment_text(content):
     no text at all."""
     if "<" not in content and "&" not in content:
         return content
-    soup = BeautifulSoup(content, "html.parser")
+    soup = BeautifulSoup(shallow(content), "html.parser")
     if not soup.find(True) and "&" not in content:
         return content
     parts = []
