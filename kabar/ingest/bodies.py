@@ -2,6 +2,7 @@
 article body: paragraphs, headings, lists, quotes and images as Kabar's blocks, everything
 else reduced to its text or a link. An allow-list decides what stays; nothing runs."""
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -29,12 +30,15 @@ _BLOCK_LEVEL = re.compile(
     re.IGNORECASE,
 )
 _SIZED_UPLOAD = re.compile(r"-\d+x\d+(?=\.\w+$)")
-_MORE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b.*?-->", re.IGNORECASE)
-_CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\]]*\](.*?)\[/(?:wp_)?caption\]", re.S | re.I)
-_EMBED = re.compile(r"\[embed\b[^\]]*\](.*?)\[/embed\]", re.S | re.I)
-_MEDIA_SHORTCODE = re.compile(
-    r"\[(gallery|audio|video|playlist)\b([^\]]*)\](?:.*?\[/\1\])?", re.S | re.I
-)
+# Each opening tag's search for its end is bounded (a comment's words, a shortcode's
+# attributes stop at the next bracket) or made once (_closing_sub): an opening tag left
+# unclosed, 40,000 times over, was looked past to the end once for each.
+_MORE = re.compile(r"<!--\s*(?:more|nextpage|noteaser)\b[^\n]{0,200}?-->", re.IGNORECASE)
+_CAPTION = re.compile(r"\[(?:wp_)?caption\b[^\[\]]*\](.*?)\[/(?:wp_)?caption\]", re.S | re.I)
+_CAPTION_END = re.compile(r"\[/(?:wp_)?caption\]", re.I)
+_EMBED = re.compile(r"\[embed\b[^\[\]]*\](.*?)\[/embed\]", re.S | re.I)
+_EMBED_END = re.compile(r"\[/embed\]", re.I)
+_MEDIA_SHORTCODE = re.compile(r"\[(gallery|audio|video|playlist)\b([^\[\]]*)\]", re.I)
 _SHORTCODE_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # At most 50 attributes: a repetition without bound around the attributes' own would try
 # every split of a long run of them (tests/core/test_regexes.py).
@@ -100,6 +104,34 @@ def _media_shortcode(match):
     return ""
 
 
+def _closing_sub(pattern, end, replace, html):
+    """pattern.sub(replace, html) for a pattern that ends with `end`, over the text up to
+    the last `end` only: past it an opening tag has nothing to close it."""
+    last = None
+    for last in end.finditer(html):  # noqa: B007 - the last one is wanted
+        pass
+    if last is None:
+        return html
+    return pattern.sub(replace, html[: last.end()]) + html[last.end() :]
+
+
+def _media_shortcodes(html):
+    """[gallery], [audio], [video] and [playlist], with what is up to their closing tag
+    when they have one, replaced by _media_shortcode."""
+    out, position, unclosed = [], 0, set()
+    while found := _MEDIA_SHORTCODE.search(html, position):
+        out += [html[position : found.start()], _media_shortcode(found)]
+        position = found.end()
+        kind = found.group(1).lower()
+        if kind not in unclosed:
+            closing = re.compile(rf"\[/{kind}\]", re.I).search(html, position)
+            if closing is None:
+                unclosed.add(kind)  # none further on either: not looked for again
+            else:
+                position = closing.end()
+    return "".join(out) + html[position:]
+
+
 def _autop(html):
     """WordPress's wpautop, in short: blank lines part paragraphs, a single newline is a
     line break, and block-level markup is left as it is (classic-editor bodies)."""
@@ -126,7 +158,7 @@ def _plugin_shortcodes(html, notes):
         if match.group(1) == "/":
             if name.lower() not in opened:
                 return match.group(0)
-        elif not (_SHORTCODE_ATTR.search(attrs) or closing or f"[/{name}]".lower() in lowered):
+        elif not (_SHORTCODE_ATTR.search(attrs) or closing or closed(name.lower())):
             return match.group(0)
         else:
             opened.add(name.lower())
@@ -134,6 +166,10 @@ def _plugin_shortcodes(html, notes):
         if message not in notes:
             notes.append(message)
         return ""
+
+    @functools.cache
+    def closed(name):  # looked for once a name, not once a bracket
+        return f"[/{name}]" in lowered
 
     if "[" not in html:
         return html
@@ -143,9 +179,9 @@ def _plugin_shortcodes(html, notes):
 
 def _prepare(html, notes):
     html = _MORE.sub("", html or "")
-    html = _CAPTION.sub(_caption_shortcode, html)
-    html = _EMBED.sub(lambda m: f"\n\n{m.group(1).strip()}\n\n", html)
-    html = _MEDIA_SHORTCODE.sub(_media_shortcode, html)
+    html = _closing_sub(_CAPTION, _CAPTION_END, _caption_shortcode, html)
+    html = _closing_sub(_EMBED, _EMBED_END, lambda m: f"\n\n{m.group(1).strip()}\n\n", html)
+    html = _media_shortcodes(html)
     html = _plugin_shortcodes(html, notes)
     if "<!-- wp:" not in html:
         html = _autop(html)

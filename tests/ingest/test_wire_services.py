@@ -307,6 +307,25 @@ def test_markup_nested_tens_of_thousands_deep_lands_flattened_in_linear_time(
     assert "Isi berita yang terkubur." in page.content.decode()
 
 
+@pytest.mark.parametrize("filler", ["[caption]", "[embed]", "[gallery]", "[video]", "[tombol]"])
+def test_openings_never_closed_repeated_through_the_body_take_linear_time(
+    section, tmp_path, filler
+):
+    # Each unclosed opening was looked past to the end of the text: a minute per story.
+    story = {
+        "uri": "urn:newsml:wire.example.org:openings",
+        "type": "text",
+        "headline": "Berita dengan kode pendek terbuka",
+        "body_html": "<p>Paragraf pembuka.</p>" + filler * 35_000,
+    }
+    source = make_source(section, folder_with(tmp_path, story__json=json.dumps(story).encode()))
+    started = time.monotonic()
+    result = wire_source_check(source)
+    assert time.monotonic() - started < 20
+    assert len(result.new) == 1
+    assert "Paragraf pembuka." in body_text(ArticlePage.objects.get())
+
+
 def test_published_wire_article_credits_the_agency(section, tmp_path, client):
     source = make_source(section, folder_with(tmp_path, "ninjs1-superdesk.json"))
     wire_source_check(source)
