@@ -37,8 +37,8 @@ def _start_tag(tag):
 def shallow(html):
     """`html` as it is when its elements nest at most MAX_DEPTH deep; else as HTML whose
     elements past that depth are reduced to their text (comments and code left out)."""
-    if not html or "<" not in html:
-        return html or ""
+    if not html or html.count("<") <= MAX_DEPTH:
+        return html or ""  # too few tags to nest so deep: not parsed (most bodies)
     soup = BeautifulSoup(html, "html.parser")
     if _depth(soup) <= MAX_DEPTH:
         return html
