@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from kabar.core.ids import parse_id
 from kabar.news.blocks import TABLE_MAX_COLUMNS, TABLE_MAX_ROWS
 
-from .markup import shallow
+from .markup import shallow_soup
 
 # What a paragraph block may hold (kabar/news/blocks.py PARAGRAPH_FEATURES): Wagtail's
 # rich-text format writes bold and italic as <b> and <i>.
@@ -502,7 +502,6 @@ def html_to_body(html, *, image_for_url=None, rewrite_url=None, image_for_id=Non
     attachment n (wp-image-n, [gallery ids]); `rewrite_url(href)` may turn a link into
     another (e.g. the old site's own links into paths its redirects answer)."""
     converter = _Converter(image_for_url, rewrite_url, image_for_id)
-    prepared = shallow(_prepare(html, converter.body.notes))
-    converter.walk(BeautifulSoup(prepared, "html.parser"))
+    converter.walk(shallow_soup(_prepare(html, converter.body.notes)))
     converter.flush()
     return converter.body

@@ -34,6 +34,15 @@ def _start_tag(tag):
     return f"<{tag.name}{attributes}>"
 
 
+def shallow_soup(html):
+    """`html` parsed (html.parser), its elements past MAX_DEPTH reduced to their text: for
+    a caller that parses it anyway, parsed once when it nests no deeper (most bodies)."""
+    soup = BeautifulSoup(html or "", "html.parser")
+    if (html or "").count("<") <= MAX_DEPTH or _depth(soup) <= MAX_DEPTH:
+        return soup
+    return BeautifulSoup(_flattened(soup), "html.parser")
+
+
 def shallow(html):
     """`html` as it is when its elements nest at most MAX_DEPTH deep; else as HTML whose
     elements past that depth are reduced to their text (comments and code left out)."""
@@ -42,6 +51,10 @@ def shallow(html):
     soup = BeautifulSoup(html, "html.parser")
     if _depth(soup) <= MAX_DEPTH:
         return html
+    return _flattened(soup)
+
+
+def _flattened(soup):
     out = []
     stack = [(child, 1) for child in reversed(soup.contents)]
     while stack:

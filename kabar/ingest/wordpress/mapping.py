@@ -25,7 +25,7 @@ from kabar.discussion.models import (
     CommentStatus,
 )
 
-from ..markup import shallow
+from ..markup import shallow_soup
 
 # comment_approved as WordPress writes it; anything else (a plugin's own state) is held.
 COMMENT_STATUS = {
@@ -171,7 +171,7 @@ def comment_text(content):
     no text at all."""
     if "<" not in content and "&" not in content:
         return content
-    soup = BeautifulSoup(shallow(content), "html.parser")
+    soup = shallow_soup(content)
     if not soup.find(True) and "&" not in content:
         return content
     parts = []
