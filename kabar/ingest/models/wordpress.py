@@ -10,6 +10,8 @@ class ImportedKind(models.TextChoices):
     CATEGORY = "category", _("category")
     TAG = "tag", _("tag")
     ATTACHMENT = "attachment", _("attachment")
+    # An attachment that is a file readers download (its record's object is a document).
+    DOCUMENT = "document", _("document")
     POST = "post", _("post")
     PAGE = "page", _("page")
     COMMENT = "comment", _("comment")
