@@ -3,6 +3,7 @@ article body: paragraphs, headings, lists, quotes and images as Kabar's blocks, 
 else reduced to its text or a link. An allow-list decides what stays; nothing runs."""
 
 import functools
+import html as html_entities
 import re
 from dataclasses import dataclass, field
 
@@ -51,6 +52,9 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _QUOTE_BLOCKS = {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure"}
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
+# A link as nh3 writes it (clean()): every attribute double-quoted, a quote in one escaped.
+_CLEAN_LINK = re.compile(r'<a((?:\s+[\w-]+="[^"]*")*)>')
+_CLEAN_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 
 
 @dataclass
@@ -189,9 +193,10 @@ def _prepare(html, notes):
 
 
 class _Converter:
-    def __init__(self, image_for_url, rewrite_url, image_for_id=None):
+    def __init__(self, image_for_url, rewrite_url, image_for_id=None, document_for_url=None):
         self.image_for_url = image_for_url or (lambda url: None)
         self.image_for_id = image_for_id or (lambda wp_id: None)
+        self.document_for_url = document_for_url
         self.rewrite_url = rewrite_url or (lambda url: url)
         self.rewrites = rewrite_url is not None
         self.body = Body()
@@ -241,7 +246,19 @@ class _Converter:
         ).strip()
         if not BeautifulSoup(cleaned, "html.parser").get_text(strip=True):
             return ""
+        if self.document_for_url is not None and "<a " in cleaned:
+            cleaned = _CLEAN_LINK.sub(self.document_link, cleaned)
         return f"<{wrapper}>{cleaned}</{wrapper}>" if wrapper else cleaned
+
+    def document_link(self, match):
+        """A link to a file that is now a document as Wagtail's link to it, which follows
+        the document wherever it is served from. Made from nh3's output: a link the source
+        wrote with a linktype of its own never gets this far."""
+        href = dict(_CLEAN_ATTRIBUTE.findall(match.group(1))).get("href")
+        document = self.document_for_url(html_entities.unescape(href)) if href else None
+        if document is None:
+            return match.group(0)
+        return f'<a linktype="document" id="{int(document.pk)}">'
 
     def inner(self, node):
         return "".join(str(child) for child in node.children)
@@ -496,12 +513,16 @@ def _attr(value):
     return _text(value).replace('"', "&quot;")
 
 
-def html_to_body(html, *, image_for_url=None, rewrite_url=None, image_for_id=None):
+def html_to_body(
+    html, *, image_for_url=None, rewrite_url=None, image_for_id=None, document_for_url=None
+):
     """`html` as article body blocks. `image_for_url(src)` gives the Wagtail image an
     <img> shows (None: left out, noted), `image_for_id(n)` the one of WordPress's
-    attachment n (wp-image-n, [gallery ids]); `rewrite_url(href)` may turn a link into
-    another (e.g. the old site's own links into paths its redirects answer)."""
-    converter = _Converter(image_for_url, rewrite_url, image_for_id)
+    attachment n (wp-image-n, [gallery ids]); `document_for_url(href)` the Wagtail
+    document a link points at (None: the link stays as it is); `rewrite_url(href)` may
+    turn a link into another (e.g. the old site's own links into paths its redirects
+    answer)."""
+    converter = _Converter(image_for_url, rewrite_url, image_for_id, document_for_url)
     converter.walk(shallow_soup(_prepare(html, converter.body.notes)))
     converter.flush()
     return converter.body
