@@ -461,19 +461,19 @@ def test_invalid_commenter_ip_addresses_are_left_out_and_counted_in_one_line(imp
 # Items WordPress writes that are not posts -------------------------------------------------
 
 
-def test_trashed_posts_and_files_that_are_not_images_are_skipped_not_failed(importer):
-    pdf = item(
+def test_trashed_posts_and_files_neither_images_nor_documents_are_skipped_not_failed(importer):
+    page = item(
         30,
-        "Laporan tahunan",
+        "Arsip lama",
         post_type="attachment",
         status="inherit",
         extra="""
-		<wp:attachment_url>http://127.0.0.1:9/wp-content/uploads/2015/06/laporan.pdf</wp:attachment_url>
-		<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value><![CDATA[2015/06/laporan.pdf]]></wp:meta_value></wp:postmeta>""",  # noqa: E501
+		<wp:attachment_url>http://127.0.0.1:9/wp-content/uploads/2015/06/arsip.html</wp:attachment_url>
+		<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value><![CDATA[2015/06/arsip.html]]></wp:meta_value></wp:postmeta>""",  # noqa: E501
     )
     trashed = item(15, "Dibuang", "Isi.", status="trash")
     draft = item(16, "Draf otomatis", "", status="auto-draft", post_date_gmt="0000-00-00 00:00:00")
-    report = importer(wxr(AUTHOR + pdf + trashed + draft))
+    report = importer(wxr(AUTHOR + page + trashed + draft))
     assert report.total("failed") == 0
     assert report.counts["post"]["skipped"] == 2
     assert report.counts["attachment"]["skipped"] == 1

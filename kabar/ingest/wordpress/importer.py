@@ -18,20 +18,23 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext, override
 from taggit.models import Tag
 from tqdm import tqdm
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.utils.file import hash_filelike
 
 from kabar.core.purge import purge_everything
 from kabar.core.slugs import slugify
@@ -57,7 +60,8 @@ from kabar.news.models import (
 
 from ..bodies import html_to_body
 from ..models import ImportedItem, ImportedKind
-from . import mapping
+from ..redirects import redirect_set
+from . import files, mapping
 from .addresses import SITE_KIND, redirects_for_wordpress
 from .wxr import Author as WPAuthor
 from .wxr import Item, Term, read_wxr
@@ -65,6 +69,7 @@ from .wxr import Site as WPSite
 
 logger = logging.getLogger(__name__)
 Image = get_image_model()
+Document = get_document_model()
 User = get_user_model()
 
 KINDS = [k.value for k in ImportedKind]
@@ -136,6 +141,7 @@ class _Attachment:
     alt: str
     link: str
     parent: int
+    document_id: int | None = None
 
 
 class WordPressImport:
@@ -170,7 +176,8 @@ class WordPressImport:
         self.tags = {}  # slug -> name
         self.terms_seen = set()
         self.attachments = {}  # wp id -> _Attachment
-        self.images_by_url = {}  # upload address (unsized) -> image pk
+        self.images_by_url = files.Addresses()  # -> image pk
+        self.documents_by_url = files.Addresses()  # -> document pk
         self.pages_by_wp_id = {}  # for pages' parents and attachments' redirects
         self.changed_pages = set()
         self.imported_comments = []
@@ -183,6 +190,7 @@ class WordPressImport:
         # exports, or a damaged one, may list one twice.
         self.posts_read = set()
         self.comments_read = set()
+        self.files_stored = []  # a dry run's images and documents, deleted when it is undone
 
     # The run ------------------------------------------------------------------------------
     def run(self):
@@ -191,9 +199,13 @@ class WordPressImport:
         self.home = self.kabar_site.root_page.specific
         if self.dry_run:
             # Everything is done as for real, then undone: the counts are exact.
-            with transaction.atomic():
-                self._passes()
-                transaction.set_rollback(True)
+            try:
+                with transaction.atomic():
+                    self._passes()
+                    transaction.set_rollback(True)
+            finally:
+                for stored in self.files_stored:
+                    stored.storage.delete(stored.name)
         else:
             self._passes()
             if self.changed_pages or self.report.total("created") or self.report.total("updated"):
@@ -259,9 +271,8 @@ class WordPressImport:
         elif isinstance(thing, Term):
             self._term(thing)
         elif isinstance(thing, Item) and thing.post_type == "attachment":
-            self._guarded(
-                ImportedKind.ATTACHMENT, thing.wp_id, thing.title, self._attachment, thing
-            )
+            kind = _attachment_kind(thing)
+            self._guarded(kind, thing.wp_id, thing.title, self._attachment, thing, kind)
         elif isinstance(thing, Item) and thing.post_type == "page":
             self.page_ids.add(thing.wp_id)
         elif (
@@ -589,7 +600,7 @@ class WordPressImport:
         return result
 
     # Attachments ------------------------------------------------------------------------
-    def _attachment(self, item):
+    def _attachment(self, item, kind):
         if item.wp_id <= 0:
             raise _Skip(_NO_ID)
         if item.wp_id in self.attachments:
@@ -602,29 +613,21 @@ class WordPressImport:
         title = mapping.plain(item.title, 255) or os.path.basename(relative) or str(item.wp_id)
         info = _Attachment(None, caption, credit, alt, item.link, item.parent)
         self.attachments[item.wp_id] = info
+        if kind == ImportedKind.DOCUMENT:
+            return self._document(item, info, paths, title)
         record = self._record(ImportedKind.ATTACHMENT, item.wp_id)
         digest = mapping.digest(relative, title, alt, caption, credit)
         if record is not None and Image.objects.filter(pk=record.object_id).exists():
             info.image_id = int(record.object_id)
-            self._remember_url(item, info.image_id)
+            self.images_by_url.remember(item, info.image_id)
             if record.digest == digest:
                 return "unchanged"
             Image.objects.filter(pk=info.image_id).update(title=title, description=alt)
             self._remember(record, ImportedKind.ATTACHMENT, item.wp_id, info.image_id, digest)
             return "updated"
-        if not (item.meta.get("_wp_attached_file") or "").lower().endswith(_IMAGE_TYPES) and not (
-            relative.lower().endswith(_IMAGE_TYPES)
-        ):
-            raise _Skip(f"not an image ({os.path.basename(relative) or 'no file'})")
-        if not self.uploads:
-            raise ItemFailed("no uploads folder given (--uploads): the image is left out")
-        root = os.path.realpath(self.uploads)
-        for candidate in paths:
-            path = os.path.realpath(os.path.join(self.uploads, candidate))
-            if path.startswith(root + os.sep) and os.path.isfile(path):
-                break
-        else:
-            raise ItemFailed(f"file missing from the uploads folder: {relative}")
+        if _file_type(item) != "image":
+            raise _Skip(_not_served(relative))
+        path = self._uploaded(paths, relative)
         with open(path, "rb") as handle:
             image = Image(title=title, description=alt)
             try:
@@ -632,25 +635,84 @@ class WordPressImport:
                 image.file = File(handle, name=os.path.basename(relative))
                 image.full_clean(exclude=["collection", "tags"])
                 image.save()
+                self._stored(image.file)
             except Exception as exc:
                 raise ItemFailed(f"not a readable image: {relative} ({exc})") from exc
         info.image_id = image.pk
-        self._remember_url(item, image.pk)
+        self.images_by_url.remember(item, image.pk)
         self._remember(record, ImportedKind.ATTACHMENT, item.wp_id, image.pk, digest)
         return "created"
 
-    def _remember_url(self, item, image_id):
-        for url in (item.attachment_url, item.guid):
-            if url:
-                self.images_by_url[_url_key(url)] = image_id
+    def _document(self, item, info, paths, title):
+        """A file readers download (a report, a court ruling, a spreadsheet) as a Wagtail
+        document, its old address answering 301 with the document's."""
+        relative = paths[0]
+        digest = mapping.digest(relative, title)
+        record = self._record(ImportedKind.DOCUMENT, item.wp_id)
+        document = Document.objects.filter(pk=record.object_id).first() if record else None
+        if document is not None:
+            result = "unchanged"
+            if record.digest != digest:
+                document.title = title
+                document.save(update_fields=["title"])
+                self._remember(record, ImportedKind.DOCUMENT, item.wp_id, document.pk, digest)
+                result = "updated"
+        else:
+            # Only a name of an allowed type is looked for: the file found is of that type.
+            path = self._uploaded([p for p in paths if files.is_document(p)], relative)
+            document = Document(title=title)
+            try:
+                if not files.is_document(path):  # a link to a file of another type
+                    raise ItemFailed(_not_served(path))
+                with open(path, "rb") as handle:
+                    document.file = File(handle, name=os.path.basename(path))
+                    document.file_size = document.file.size
+                    document.file_hash = hash_filelike(handle)
+                    handle.seek(0)
+                    document.full_clean(exclude=["collection", "tags"])
+                    document.save()
+                    self._stored(document.file)
+            except (OSError, ValidationError) as exc:
+                raise ItemFailed(
+                    gettext("not a readable file: %(file)s (%(error)s)")
+                    % {"file": relative, "error": "; ".join(getattr(exc, "messages", [str(exc)]))}
+                ) from exc
+            self._remember(record, ImportedKind.DOCUMENT, item.wp_id, document.pk, digest)
+            result = "created"
+        info.document_id = document.pk
+        self.documents_by_url.remember(item, document.pk)
+        for url in dict.fromkeys((item.attachment_url, item.guid)):
+            if url and "?" not in url:  # a guid of ?attachment_id=12 is the attachment's page
+                found = redirect_set(self.kabar_site, url, self.source, target=document.url)
+                if found in ("created", "updated", "unchanged"):
+                    self.report.redirects[found] += 1
+        return result
+
+    def _stored(self, file):
+        if self.dry_run:
+            self.files_stored.append(file)
+
+    def _uploaded(self, candidates, relative):
+        """The file in the uploads folder, or the item fails saying why."""
+        if not self.uploads:
+            raise ItemFailed(
+                gettext("no uploads folder given (--uploads): %(file)s is left out")
+                % {"file": relative}
+            )
+        path = files.find(self.uploads, candidates)
+        if path is None:
+            raise ItemFailed(f"file missing from the uploads folder: {relative}")
+        return path
 
     def _image_for_url(self, url):
-        image_id = self.images_by_url.get(_url_key(url)) or self.images_by_url.get(
-            _url_key(mapping.unsized(url))
-        )
-        if image_id is None:
-            return None
-        return Image.objects.filter(pk=image_id).first()
+        return self._upload_for_url(self.images_by_url, Image, url)
+
+    def _document_for_url(self, url):
+        return self._upload_for_url(self.documents_by_url, Document, url)
+
+    def _upload_for_url(self, addresses, model, url):
+        pk = addresses.find(url)
+        return model.objects.filter(pk=pk).first() if pk is not None else None
 
     def _image_for_id(self, wp_id):
         info = self.attachments.get(wp_id)
@@ -818,6 +880,7 @@ class WordPressImport:
             self._content(item),
             image_for_url=self._image_for_url,
             image_for_id=self._image_for_id,
+            document_for_url=self._document_for_url,
             rewrite_url=self._rewrite_url,
         )
         for note in body.notes:
@@ -1081,6 +1144,9 @@ class WordPressImport:
             if page is None and info.image_id:
                 image = Image.objects.filter(pk=info.image_id).first()
                 target = image.file.url if image is not None else ""
+            elif page is None and info.document_id:
+                document = Document.objects.filter(pk=info.document_id).first()
+                target = document.url if document is not None else ""
             if page is None and not target:
                 continue
             self._redirects(
@@ -1102,12 +1168,37 @@ _LISTED_TWICE = gettext_lazy(
 _REUSABLE_BLOCK = re.compile(r'<!--\s*wp:block\s+\{\s*"ref"\s*:\s*(\d+)(?:[^-]|-(?!->))*?-->')
 # WordPress statuses of what is not content: deleted, never saved, attachments' own.
 _NOT_IMPORTED = ("trash", "auto-draft", "inherit")
-_IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
 
 
-def _url_key(url):
-    parts = urlsplit(url or "")
-    return parts.path
+def _not_served(name):
+    """Why a file is brought in as neither an image nor a document."""
+    name = os.path.basename(name)
+    if not name:
+        return gettext("an attachment without a file")
+    if files.extension(name) in files.NEVER_DOCUMENTS:
+        return gettext(
+            "%(file)s: a type of file Kabar never serves (it could run as a page or a "
+            "program of this site)"
+        ) % {"file": name}
+    return gettext(
+        "%(file)s: neither an image nor a type of document Kabar serves (WAGTAILDOCS_EXTENSIONS)"
+    ) % {"file": name}
+
+
+def _file_type(item):
+    """What the attachment's file is: an image, a document (files.is_document) or neither."""
+    paths = mapping.upload_paths(item.attachment_url, item.meta.get("_wp_attached_file", ""))
+    relative = paths[0] if paths else ""
+    if files.is_image(item.meta.get("_wp_attached_file") or "") or files.is_image(relative):
+        return "image"
+    return "document" if files.is_document(relative) else ""
+
+
+def _attachment_kind(item):
+    """Its record's kind: a document's, or an attachment's (an image, or a file that is
+    neither and is skipped as an attachment)."""
+    document = _file_type(item) == "document"
+    return ImportedKind.DOCUMENT if document else ImportedKind.ATTACHMENT
 
 
 def mapping_int(value):
