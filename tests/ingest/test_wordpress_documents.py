@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from wagtail.documents import get_document_model
 
 from kabar.ingest.models import ImportedItem
@@ -106,10 +107,11 @@ def uploads(tmp_path):
 
 @pytest.fixture
 def run(home, media, uploads, tmp_path):
-    def run(body=AUTHOR + ATTACHMENTS + POST, **options):
+    def run(body=AUTHOR + ATTACHMENTS + POST, *, language="en", **options):
         path = tmp_path / "export.xml"
         path.write_text(wxr(body), encoding="utf-8")
-        return import_wordpress(str(path), uploads=str(uploads), **options)
+        with translation.override(language):
+            return import_wordpress(str(path), uploads=str(uploads), **options)
 
     return run
 
@@ -219,6 +221,14 @@ def test_php_and_svg_files_are_skipped_and_never_become_documents(run, settings)
     names = [d.filename for d in Document.objects.all()]
     assert not [n for n in names if n.endswith((".php", ".svg"))]
     assert Document.objects.count() == 2
+
+
+def test_the_reasons_are_in_the_newsroom_s_language(run):
+    reasons = problems(run(language="id"))
+    assert reasons[("attachment", "42")] == (
+        "formulir.php: jenis berkas yang tidak pernah disajikan Kabar (bisa berjalan sebagai "
+        "halaman atau program di situs ini)"
+    )
 
 
 def test_a_type_the_settings_do_not_list_is_skipped_with_its_reason(run, settings):
