@@ -80,11 +80,19 @@ def _caption_shortcode(match):
         return inner
     holder = image.find_parent("a") or image
     holder.extract()
-    # Before WordPress 3.4 the caption was the shortcode's caption="..." attribute.
-    caption = soup.get_text(" ", strip=True) or _text(
-        _shortcode_attrs(match.group(0).split("]", 1)[0]).get("caption", "")
-    )
-    return f"<figure>{holder}<figcaption>{caption}</figcaption></figure>"
+    # Before WordPress 3.4 the caption was the shortcode's caption="..." attribute, which
+    # WordPress writes into the page as it is: HTML, its entities read once.
+    attribute = _shortcode_attrs(match.group(0).split("]", 1)[0]).get("caption", "")
+    caption = caption_text(soup) or caption_text(BeautifulSoup(attribute, "html.parser"))
+    return f"<figure>{holder}<figcaption>{_text(caption)}</figcaption></figure>"
+
+
+def caption_text(node):
+    """The words a caption's markup shows, as one line: inline markup ("oleh <em>Ani</em>,")
+    joined as it reads, a line break a space."""
+    for br in node.find_all("br"):
+        br.replace_with(" ")
+    return " ".join(node.get_text().split())
 
 
 def _media_shortcode(match):
@@ -366,7 +374,7 @@ class _Converter:
             self.gallery(node)
             return
         caption_node = node.find("figcaption")
-        caption = caption_node.extract().get_text(" ", strip=True) if caption_node else ""
+        caption = caption_text(caption_node.extract()) if caption_node else ""
         if "wp-block-embed" in classes:
             wrapper = node.find(class_="wp-block-embed__wrapper")
             url = wrapper.get_text(strip=True) if wrapper else _first_src(node)
@@ -394,11 +402,11 @@ class _Converter:
             caption = ""
             if holder is not None and holder is not node:
                 found = holder.find("figcaption")
-                caption = found.get_text(" ", strip=True) if found else ""
+                caption = caption_text(found) if found else ""
             self.image(image, caption=caption)
         own = node.find("figcaption", recursive=False)
         if own is not None:
-            self.add_rich(self.clean(_text(own.get_text(" ", strip=True)), "p"))
+            self.add_rich(self.clean(_text(caption_text(own)), "p"))
 
     def image(self, node, caption):
         src = (node.get("src") or "").strip()

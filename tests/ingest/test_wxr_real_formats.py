@@ -852,6 +852,35 @@ def test_classic_gallery_and_old_caption_shortcodes_show_their_images(importer):
     assert "[gallery" not in body and "Pembuka." in body and "Penutup." in body
 
 
+def test_a_caption_shows_its_words_once_whichever_form_it_has(importer):
+    """WordPress writes a caption attribute into the page as it is stored: HTML-escaped
+    ("&quot;"), its entities read once by the browser; the newer form's caption, after the
+    image, is HTML too, with inline markup."""
+    gedung = f"{SOURCE}/wp-content/uploads/2025/04/gedung-kpu.jpg"
+    pasar = f"{SOURCE}/wp-content/uploads/2025/05/pasar-beras-cipinang.jpg"
+    content = (
+        '[caption id="attachment_4" align="alignnone" width="300" caption="Foto: '
+        '&quot;Banjir&quot; di Jakarta &amp; sekitarnya"]'
+        f'<img src="{gedung}" />[/caption]\n\n'
+        f'[caption id="attachment_5" width="300"]<img src="{pasar}" /> Pasar &quot;Baru&quot; '
+        'oleh <em>Ani</em>, <a href="https://kabar.example.id">Kabar</a> &amp; '
+        "&lt;Redaksi&gt;[/caption]\n\n"
+        f'<figure class="wp-block-image"><img src="{gedung}" class="wp-image-4"/>'
+        "<figcaption>Gedung oleh <strong>Budi</strong>, 2025</figcaption></figure>"
+    )
+    importer(wxr(AUTHOR + ATTACHMENTS + item(71, "Banjir", content), version="1.1"))
+    article = page_of("post", 71)
+    assert images_of(article) == [
+        ("Gedung", 'Foto: "Banjir" di Jakarta & sekitarnya'),
+        ("Pasar", 'Pasar "Baru" oleh Ani, Kabar & <Redaksi>'),
+        ("Gedung", "Gedung oleh Budi, 2025"),
+    ]
+    body = reader_sees(article)
+    assert "Foto: &quot;Banjir&quot; di Jakarta &amp; sekitarnya" in body
+    assert "&amp;quot;" not in body and "&amp;amp;" not in body
+    assert "&lt;Redaksi&gt;" in body
+
+
 # Bodies ------------------------------------------------------------------------------------
 
 
