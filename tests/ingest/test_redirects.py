@@ -12,6 +12,7 @@ from kabar.core.page_cache import HEADER
 from kabar.ingest.models import ImportedKind, LegacyRedirect
 from kabar.ingest.redirects import StoredKey, old_path_key, old_path_keys, redirect_set
 from kabar.ingest.wordpress.addresses import redirects_for_wordpress, wordpress_old_addresses
+from kabar.ingest.wordpress.mapping import author_archive_names, user_nicename
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +146,34 @@ def test_tag_addresses_are_its_archive_and_its_slug():
 def test_author_addresses_are_its_archive():
     found = wordpress_old_addresses(ImportedKind.AUTHOR, OLD, wp_id=2, slug="rina")
     assert keys_of(found, "self") == {"/author/rina", "/?author=2"}
+
+
+@pytest.mark.parametrize(
+    ("login", "nicename"),
+    [
+        ("Budi.Santoso", "budi-santoso"),
+        ("redaksi@kabar.id", "redaksikabar-id"),
+        ("Jane  Doe", "jane-doe"),
+        ("-rina--w_-", "rina-w_"),
+        ("José Ñúñez", "jose-nunez"),  # remove_accents
+        ("新闻", "%e6%96%b0%e9%97%bb"),  # utf8_uri_encode
+        ("fran%c3%a7%ois", "fran%c3%a7ois"),  # octets kept, a lone % dropped
+        ("a\u2014b\u201cc\u201d", "a-bc"),  # a dash a hyphen, quotation marks dropped
+        ("x" * 60, "x" * 50),  # the first 50 characters of the login
+    ],
+)
+def test_an_authors_nicename_is_made_as_wordpress_makes_it(login, nicename):
+    assert user_nicename(login) == nicename
+
+
+def test_author_archive_names_keep_a_login_no_nicename_can_be():
+    assert author_archive_names("Budi.Santoso") == ["budi-santoso", "Budi.Santoso"]
+    assert author_archive_names("rina") == ["rina"]
+    assert author_archive_names("Rina") == ["rina"]  # the same address, in any case
+    found = wordpress_old_addresses(
+        ImportedKind.AUTHOR, OLD, wp_id=2, slug="budi-santoso", aliases=["Budi.Santoso"]
+    )
+    assert keys_of(found, "self") == {"/author/budi-santoso", "/author/budi.santoso", "/?author=2"}
 
 
 def test_site_addresses_are_its_feeds():

@@ -714,6 +714,35 @@ def test_an_author_the_export_does_not_list_still_signs_the_post(importer, djang
     assert any("77" in reason for reason in reasons(report))
 
 
+def author(wp_id, login, name):
+    return f"""
+	<wp:author><wp:author_id>{wp_id}</wp:author_id><wp:author_login><![CDATA[{login}]]></wp:author_login><wp:author_email><![CDATA[penulis{wp_id}@warta.example.id]]></wp:author_email><wp:author_display_name><![CDATA[{name}]]></wp:author_display_name><wp:author_first_name></wp:author_first_name><wp:author_last_name></wp:author_last_name></wp:author>"""  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("login", "archives"),
+    [
+        # WordPress's address is /author/<user_nicename>/; its query read the login's
+        # address as the same nicename, so that one answered too.
+        ("Budi.Santoso", ["/author/budi-santoso/", "/author/Budi.Santoso/"]),
+        ("redaksi@kabar.id", ["/author/redaksikabar-id/", "/author/redaksi@kabar.id/"]),
+        ("Jane Doe", ["/author/jane-doe/", "/author/Jane%20Doe/", "/author/jane-doe/feed/"]),
+        ("rina_w", ["/author/rina_w/"]),
+    ],
+)
+def test_an_authors_old_archive_is_its_nicename_as_wordpress_made_it(
+    importer, client, login, archives
+):
+    importer(
+        wxr(AUTHOR + author(7, login, "Penulis Tamu") + item(72, "Pos", "Isi.", creator=login))
+    )
+    profile = Author.objects.get(name="Penulis Tamu")
+    for address in archives:
+        response = client.get(address)
+        assert response.status_code == 301, address
+        assert response["Location"] == profile.get_absolute_url(), address
+
+
 # Images ------------------------------------------------------------------------------------
 
 ATTACHMENTS = "".join(

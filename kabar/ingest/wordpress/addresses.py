@@ -3,6 +3,7 @@ comment feeds; a category's archive and feeds; the site's own feeds), pointed at
 made of the item through the redirect table (redirects.py)."""
 
 from typing import NamedTuple
+from urllib.parse import quote
 
 from django.urls import reverse
 
@@ -36,10 +37,11 @@ def _feeds_of(address, role):
     return [OldAddress(_join(address, tail), role) for tail in tails]
 
 
-def wordpress_old_addresses(kind, base_url, *, wp_id=None, permalink="", slug=""):
+def wordpress_old_addresses(kind, base_url, *, wp_id=None, permalink="", slug="", aliases=()):
     """Every address an item had on the WordPress site at `base_url`, as absolute URLs
     with their role. `kind` is an ImportedKind value or "site" (the site's own feeds);
-    `slug` is a category's path ("berita/dunia"), a tag's slug or an author's login."""
+    `slug` is a category's path ("berita/dunia"), a tag's slug or an author's nicename;
+    `aliases` other names its archive answered to (an author's login)."""
     addresses = []
 
     def add(url, role="self"):
@@ -66,8 +68,9 @@ def wordpress_old_addresses(kind, base_url, *, wp_id=None, permalink="", slug=""
     elif kind in (ImportedKind.CATEGORY, ImportedKind.TAG, ImportedKind.AUTHOR):
         base = {"category": "category", "tag": "tag", "author": "author"}[kind]
         archives = {permalink} if permalink else set()
-        if slug:
-            archives.add(_join(base_url, f"{base}/{slug.strip('/')}/"))
+        for name in (slug, *aliases):
+            if name:
+                archives.add(_join(base_url, f"{base}/{quote(name.strip('/'), safe='/@%')}/"))
         for archive in sorted(archives):
             add(archive)
             addresses.extend(_feeds_of(archive, "feed"))
@@ -115,6 +118,7 @@ def redirects_for_wordpress(
     wp_id=None,
     permalink="",
     slug="",
+    aliases=(),
     page=None,
     target="",
     feed_target=None,
@@ -131,7 +135,7 @@ def redirects_for_wordpress(
     counts = dict.fromkeys(("created", "updated", "unchanged", "skipped"), 0)
     wanted, yielding = {}, set()  # in one read and one write for the whole item
     for address in wordpress_old_addresses(
-        kind, base_url, wp_id=wp_id, permalink=permalink, slug=slug
+        kind, base_url, wp_id=wp_id, permalink=permalink, slug=slug, aliases=aliases
     ):
         where = _where(address.role, page, target, feed_target, comments_target)
         counts["skipped"] += want_keys(wanted, yielding, address.url, base_url, where)

@@ -454,10 +454,12 @@ class WordPressImport:
         return result
 
     def _author_redirects(self, author, profile):
+        nicename, *aliases = mapping.author_archive_names(author.login)
         self._redirects(
             ImportedKind.AUTHOR,
             wp_id=author.wp_id,
-            slug=author.login,
+            slug=nicename,
+            aliases=aliases,
             target=profile.get_absolute_url(),
             feed_target="",
         )

@@ -6,6 +6,7 @@ import html
 import ipaddress
 import json
 import re
+import unicodedata
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
@@ -123,6 +124,87 @@ def plain(value, limit=None):
     text = BeautifulSoup(value or "", "html.parser").get_text(" ")
     text = " ".join(html.unescape(text).split())
     return text[:limit] if limit else text
+
+
+# sanitize_title_with_dashes's "save" context (wp-includes/formatting.php), on UTF-8 octets
+# already percent-encoded: no-break space, dashes and the spaces that show a width become a
+# hyphen; quotes, marks and the characters that show nothing are dropped; × is an x.
+_SAVE_HYPHENS = re.compile(r"%c2%a0|%e2%80%9[34]|%e2%80%8[0-9a]|%e2%80%a[89]|%e2%80%af")
+_SAVE_DROPPED = re.compile(
+    r"%c2%a[19be]|%c2%b[04bf]|%e2%80%9[89a-f]|%e2%80%b[9a]|%e2%80%a[26]"
+    r"|%e2%84%a2|%cb%8a|%cc%8[014c]|%cd%81|%e2%80%8[b-f]|%e2%80%a[a-e]|%ef%bb%bf|%ef%bf%bc"
+)
+_OCTET = re.compile(r"%([a-fA-F0-9]{2})")
+
+
+def _without_accents(text):
+    """remove_accents for Latin letters: a letter with marks as its base letter."""
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)
+        if len(base) > 1 and base[0].isascii() and all(unicodedata.combining(c) for c in base[1:]):
+            char = base[0]
+        out.append(_LATIN_LETTERS.get(char, char))
+    return "".join(out)
+
+
+_LATIN_LETTERS = {
+    "ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "đ": "d",
+    "Đ": "D", "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH", "ı": "i",
+}  # fmt: skip
+
+
+def _utf8_uri_encode(text, length=200):
+    """WordPress's utf8_uri_encode: non-ASCII as lower-case percent-encoded UTF-8 octets,
+    no more than `length` characters of it."""
+    out, used = [], 0
+    for char in text:
+        if char.isascii():
+            if used >= length:
+                break
+            out.append(char)
+            used += 1
+            continue
+        octets = char.encode("utf-8", "surrogatepass")
+        if used + 3 * len(octets) > length:
+            break
+        out.append("".join(f"%{octet:02x}" for octet in octets))
+        used += 3 * len(octets)
+    return "".join(out)
+
+
+def user_nicename(login):
+    """The user_nicename WordPress made of `login` when the account was created
+    (wp_insert_user: sanitize_title of its first 50 characters), the name in the author's
+    archive address (/author/<nicename>/). A WordPress export does not hold it."""
+    title = _without_accents(login[:50])
+    # sanitize_title_with_dashes
+    title = re.sub(r"<[^>]*>?", "", title)
+    title = _OCTET.sub(r"---\1---", title).replace("%", "")
+    title = re.sub(r"---([a-fA-F0-9]{2})---", r"%\1", title)
+    title = _utf8_uri_encode(title.lower()).lower()
+    title = _SAVE_HYPHENS.sub("-", title)
+    title = re.sub(r"&(?:nbsp|#160|ndash|#8211|mdash|#8212);", "-", title).replace("/", "-")
+    title = _SAVE_DROPPED.sub("", title).replace("%c3%97", "x")
+    title = re.sub(r"&.+?;", "", title).replace(".", "-")
+    title = re.sub(r"[^%a-z0-9 _-]", "", title)
+    title = re.sub(r"-+", "-", re.sub(r"\s+", "-", title))
+    return title.strip("-")[:50]
+
+
+# What a login may hold and a nicename never does (even with its octets decoded).
+_NOT_IN_NICENAME = re.compile(r"[^a-z0-9_%\-\x80-\U0010ffff]", re.I)
+
+
+def author_archive_names(login):
+    """The names an author's archive answered to: the nicename, then the login when it
+    holds a character no nicename holds ("Budi.Santoso": WordPress's query read
+    /author/Budi.Santoso/ as budi-santoso), so that it is no other author's nicename."""
+    nicename = user_nicename(login)
+    names = [nicename] if nicename else []
+    if _NOT_IN_NICENAME.search(login) or not nicename:
+        names.append(login)
+    return names
 
 
 # WordPress 6.3's footnotes: a mark in the text (<sup data-fn="…"><a href="#…">1</a></sup>),
