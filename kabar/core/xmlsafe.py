@@ -93,6 +93,12 @@ _READ_AS = {
 # line and page break) is read as a line break, the others are left out.
 _FORBIDDEN_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL_AS = {"\x0b": "\n", "\x0c": "\n"}
+# A character reference to such a character (&#11;, in a title, a term's or a commenter's
+# name) is refused by expat as much, except where a reference is only text: in a CDATA
+# section (a post's content), a comment or a processing instruction, up to their end.
+_LITERAL_END = {"<![CDATA[": "]]>", "<!--": "-->", "<?": "?>"}
+_MARKUP = re.compile(r"<!\[CDATA\[|<!--|<\?|&#(?:([0-9]+)|x([0-9a-fA-F]+));")
+_REFERENCE_START = re.compile(r"&(?:#(?:x[0-9a-fA-F]*|[0-9]*))?")
 
 
 def _windows_1252(match):
@@ -101,6 +107,32 @@ def _windows_1252(match):
 
 def _control(match):
     return _CONTROL_AS.get(match.group(), "")
+
+
+def _reference_as(match):
+    """What a character reference _MARKUP found is read as: itself, or for a character
+    XML forbids what that character is read as (_control)."""
+    digits = match.group(1) or match.group(2)
+    # More digits than zeros and seven: past U+10FFFF, however written (and never a number
+    # too long for int()).
+    if len(digits.lstrip("0")) > 7:
+        return ""
+    number = int(digits, 10 if match.group(1) else 16)
+    if number > 0x10FFFF:
+        return ""
+    char = chr(number)
+    return match.group() if is_xml_text(char) else _CONTROL_AS.get(char, "")
+
+
+def _unfinished(tail):
+    """Whether `tail`, the end of what was read, may be the start of a CDATA section, a
+    comment, a processing instruction or a character reference, cut by a read (one of more
+    than 64 characters, zeros in front, is not held: a file of digits is read once)."""
+    if len(tail) > 64:
+        return False
+    if tail.startswith("<"):
+        return any(start.startswith(tail) for start in _LITERAL_END)
+    return _REFERENCE_START.fullmatch(tail) is not None
 
 
 class Utf8Mender:
@@ -112,7 +144,8 @@ class Utf8Mender:
     `mended` counts the bytes read so. A file declaring another encoding Python knows is
     read in it (expat reads no multi-byte one: EUC-JP, Shift_JIS, GBK, Big5, EUC-KR, which
     old WordPress sites in those languages were in) and given on as UTF-8. Either way the
-    control characters XML forbids are left out (`controls` counts them). A file in UTF-16
+    control characters XML forbids are left out, and character references to them where
+    expat would read them (`controls` counts both). A file in UTF-16
     or UTF-32 (with a byte order mark or without), or declaring an encoding Python does not
     know, is read as it is."""
 
@@ -125,6 +158,8 @@ class Utf8Mender:
         self.mended = 0
         self.controls = 0
         self.pending = b""
+        self.held = ""  # text read that may be the start of markup, looked at with the next
+        self.literal_end = None  # in a CDATA section, a comment or a PI: what ends it
         self.decoder = None
         self.utf8 = False
         first = raw.read(self.CHUNK)
@@ -168,7 +203,46 @@ class Utf8Mender:
         self.controls += count
         if first:
             text = _DECLARATION_TEXT.sub(r"\1UTF-8", text, count=1)
-        return text.encode()
+        return self._references(self.held + text, final).encode()
+
+    def _references(self, text, final):
+        """`text` without character references to what XML forbids, outside the parts
+        where they are only text; what may be cut markup at its end is held for the next."""
+        out, position = [], 0
+        while True:
+            if self.literal_end is not None:
+                end = text.find(self.literal_end, position)
+                if end < 0:
+                    # Its end may be cut by the read: the last characters wait for the next.
+                    keep = len(text) if final else len(text) - len(self.literal_end) + 1
+                    keep = max(position, keep)
+                    out.append(text[position:keep])
+                    position = keep
+                    break
+                end += len(self.literal_end)
+                out.append(text[position:end])
+                position, self.literal_end = end, None
+                continue
+            found = _MARKUP.search(text, position)
+            if found is None:
+                keep = len(text)
+                last = max(text.rfind("<", position), text.rfind("&", position))
+                if not final and last >= 0 and _unfinished(text[last:]):
+                    keep = last
+                out.append(text[position:keep])
+                position = keep
+                break
+            out.append(text[position : found.start()])
+            markup = found.group()
+            if markup in _LITERAL_END:
+                self.literal_end = _LITERAL_END[markup]
+            else:
+                markup = _reference_as(found)
+                self.controls += markup != found.group()
+            out.append(markup)
+            position = found.end()
+        self.held = text[position:]
+        return "".join(out)
 
     def read(self, size=-1):
         while size < 0 or len(self.pending) < size:

@@ -125,6 +125,37 @@ def test_control_characters_xml_forbids_are_left_out_and_line_breaks_kept():
     assert [el.text for event, el in xml_events(BytesIO(latin)) if event == "end"] == ["café"]
 
 
+# Past the first read (which holds the declaration, at least 256 bytes), so that every
+# reference and every CDATA section's start and end is cut by reads of a byte or two.
+REFERENCES = (
+    '<?xml version="1.0" encoding="UTF-8"?><a><!-- ' + "x" * 300 + " -->"
+    '<b t="x&#x1;y">Judul&#11;baru&#0; &#65;&amp;&#xFFFE;&#1114112;&#xD800;&#00000011;</b>'
+    "<c><![CDATA[isi &#11; &#x1;]]]]><![CDATA[>&#0;]]></c><!-- &#11; --><?pi &#1; ?>"
+    "<d>&#x10FFFF;&#9;</d></a>"
+).encode()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, -1])
+def test_references_to_characters_xml_forbids_are_left_out_but_not_in_cdata(size, monkeypatch):
+    # expat refuses a reference to a character XML forbids as much as the character; in a
+    # CDATA section (WordPress writes a post's content in one), a comment or a processing
+    # instruction it is five characters of text.
+    monkeypatch.setattr(Utf8Mender, "CHUNK", 1)
+    mender = Utf8Mender(BytesIO(REFERENCES))
+    text = _read_all(mender, size).decode()
+    assert text.endswith(
+        '<b t="xy">Judul\nbaru &#65;&amp;\n</b>'
+        "<c><![CDATA[isi &#11; &#x1;]]]]><![CDATA[>&#0;]]></c><!-- &#11; --><?pi &#1; ?>"
+        "<d>&#x10FFFF;&#9;</d></a>"
+    )
+    assert mender.controls == 7
+    root = ET.fromstring(text)  # noqa: S314 - written by the test itself
+    assert root.find("b").get("t") == "xy"
+    assert root.find("b").text == "Judul\nbaru A&\n"  # a vertical tab a line break
+    assert root.find("c").text == "isi &#11; &#x1;]]>&#0;"
+    assert root.find("d").text == "\U0010ffff\t"
+
+
 def test_xml_events_reads_the_mended_text_and_says_how_many_bytes():
     told = []
     texts = [

@@ -23,6 +23,7 @@ from kabar.discussion.selectors import MAX_THREAD_DEPTH, comments_page_for, coun
 from kabar.ingest.bodies import html_to_body
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
 from kabar.ingest.wordpress.importer import import_wordpress
+from kabar.ingest.wordpress.wxr import read_wxr
 from kabar.news.blocks import TABLE_MAX_ROWS, ArticleTableBlock
 from kabar.news.models import ArticlePage, Author, SectionPage, StandardPage
 from tests import builders
@@ -1077,6 +1078,37 @@ def test_control_characters_in_an_export_leave_the_post_and_its_comment_whole(im
         reader_sees(page)
     )
     assert comment_of(9812).body == "Semoga cepat selesai."
+
+
+def test_references_to_control_characters_leave_every_post_whole(importer, tmp_path):
+    """A reference to a character XML forbids (&#11;, a pasted vertical tab, in a title,
+    a term's or a commenter's name written without CDATA) made expat refuse the whole file;
+    in a CDATA section it is text and stays as it is."""
+    category = """
+	<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>berita</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>Berita&#x1; Kota</wp:cat_name></wp:category>"""  # noqa: E501
+    posts = [
+        item(813, "Rapat&#11; anggaran&#0; ditunda", "Isi pertama &#11; dalam CDATA."),
+        item(
+            814,
+            "Hujan &amp; angin",
+            "Isi kedua.",
+            extra=comment(9814, "Semoga reda.").replace(
+                "<![CDATA[Pembaca 9814]]>", "Pembaca&#x0B;Setia"
+            )
+            + '\n\t\t<category domain="category" nicename="berita">Berita&#x1; Kota</category>',
+        ),
+        item(815, "Terakhir", "Isi ketiga."),
+    ]
+    text = wxr(AUTHOR + category + "".join(posts))
+    report = importer(text)
+    assert report.total("failed") == 0, report.lines()
+    assert page_of("post", 813).title == "Rapat anggaran ditunda"
+    assert page_of("post", 814).get_parent().title == "Berita Kota"
+    assert page_of("post", 815).title == "Terakhir"
+    assert comment_of(9814).author_name == "Pembaca Setia"
+    path = tmp_path / "export.xml"
+    content = next(i.content for i in read_wxr(path.open("rb")) if getattr(i, "wp_id", 0) == 813)
+    assert content == "Isi pertama &#11; dalam CDATA."
 
 
 @pytest.mark.parametrize(
