@@ -26,10 +26,22 @@ _DROP = {
     "input", "button", "select", "textarea", "svg", "math", "object", "applet", "frameset",
 }  # fmt: skip
 _MEDIA = {"iframe", "video", "audio", "embed", "source"}
-_BLOCK_LEVEL = re.compile(
-    r"^\s*<(?:p|div|h[1-6]|ul|ol|li|blockquote|figure|table|pre|hr|iframe|section|dl|address)\b",
+# wpautop's block-level tags ($allblocks), and iframe: an embed on a line of its own,
+# which a paragraph would hide. Each tag's end is looked for up to the next "<" only.
+_AUTOP_BLOCK = re.compile(
+    r"<(/?)(table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre"
+    r"|form|map|area|blockquote|address|math|style|p|h[1-6]|hr|fieldset|legend|section"
+    r"|article|aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary|iframe)"
+    r"(?=[\s/>])[^<>]*>",
     re.IGNORECASE,
 )
+_AUTOP_VOID = {"hr", "col", "area"}
+# Where wpautop's paragraphs stand: the top, and the blocks whose text is paragraphs (not
+# a list item's, a heading's, a cell's or a figure's, which hold text of their own).
+_AUTOP_HOLDERS = {
+    "blockquote", "div", "section", "article", "aside", "header", "footer", "nav", "details",
+    "form", "fieldset", "address",
+}  # fmt: skip
 _SIZED_UPLOAD = re.compile(r"-\d+x\d+(?=\.\w+$)")
 # Each opening tag's search for its end is bounded (a comment's words, a shortcode's
 # attributes stop at the next bracket) or made once (_closing_sub): an opening tag left
@@ -145,17 +157,34 @@ def _media_shortcodes(html):
 
 
 def _autop(html):
-    """WordPress's wpautop, in short: blank lines part paragraphs, a single newline is a
-    line break, and block-level markup is left as it is (classic-editor bodies)."""
-    chunks = []
-    for chunk in _PARAGRAPH_BREAK.split(html.replace("\r\n", "\n").strip()):
-        if not chunk.strip():
-            continue
-        if _BLOCK_LEVEL.match(chunk):
-            chunks.append(chunk)
-        else:
-            chunks.append("<p>" + chunk.strip().replace("\n", "<br>\n") + "</p>")
-    return "\n".join(chunks)
+    """WordPress's wpautop, in short (classic-editor bodies): blank lines part paragraphs,
+    a single newline is a line break, block-level markup is left as it is and parts the
+    text around it, so that no paragraph ever holds a block."""
+    html = html.replace("\r\n", "\n").strip()
+    out, open_blocks, position = [], [], 0
+
+    def text(run):
+        if not run.strip() or (open_blocks and open_blocks[-1] not in _AUTOP_HOLDERS):
+            out.append(run)  # a list item's, a heading's, a <pre>'s own text, as it is
+            return
+        for chunk in _PARAGRAPH_BREAK.split(run):
+            if chunk.strip():
+                out.append("<p>" + chunk.strip().replace("\n", "<br>\n") + "</p>\n")
+
+    for tag in _AUTOP_BLOCK.finditer(html):
+        text(html[position : tag.start()])
+        position = tag.end()
+        out.append(tag.group(0))
+        name = tag.group(2).lower()
+        if tag.group(1):  # a closing tag closes what is open inside it too
+            if name in open_blocks:
+                del open_blocks[len(open_blocks) - 1 - open_blocks[::-1].index(name) :]
+        elif name not in _AUTOP_VOID and not tag.group(0).endswith("/>"):
+            if open_blocks and open_blocks[-1] == "p":
+                open_blocks.pop()  # a block ends an open paragraph (HTML's own rule)
+            open_blocks.append(name)
+    text(html[position:])
+    return "".join(out).strip()
 
 
 def _plugin_shortcodes(html, notes):

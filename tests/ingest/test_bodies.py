@@ -1,0 +1,99 @@
+"""Classic-editor bodies into paragraphs as WordPress's wpautop makes them: text beside a
+block-level element on the same line is a paragraph of its own, never one around it."""
+
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kabar.ingest.bodies import _autop, html_to_body
+
+BLOCKS = {"p", "ul", "ol", "li", "blockquote", "div", "h2", "pre", "table", "figure", "hr"}
+
+
+def paragraphs_holding_blocks(html):
+    soup = BeautifulSoup(html, "html.parser")
+    return [p for p in soup.find_all("p") if p.find(BLOCKS)]
+
+
+def words(html):
+    return BeautifulSoup(html, "html.parser").get_text(" ").split()
+
+
+@pytest.mark.parametrize(
+    ("html", "blocks"),
+    [
+        (
+            "Pengantar singkat <ul><li>satu</li><li>dua</li></ul>",
+            [("paragraph", "<p>Pengantar singkat</p><ul><li>satu</li><li>dua</li></ul>")],
+        ),
+        ("Teks <p>lagi</p>", [("paragraph", "<p>Teks</p><p>lagi</p>")]),
+        (
+            "Teks <blockquote>kutipan</blockquote> sesudahnya",
+            [
+                ("paragraph", "<p>Teks</p>"),
+                ("quote", "kutipan"),
+                ("paragraph", "<p>sesudahnya</p>"),
+            ],
+        ),
+        (
+            "Pembuka\nbaris kedua <h2>Judul</h2>Isi <em>miring</em>.",
+            [
+                (
+                    "paragraph",
+                    "<p>Pembuka<br>\nbaris kedua</p><h2>Judul</h2><p>Isi <i>miring</i>.</p>",
+                )
+            ],
+        ),
+    ],
+)
+def test_text_beside_a_block_on_its_line_is_a_paragraph_of_its_own(html, blocks):
+    body = html_to_body(html)
+    got = [
+        (b["type"], b["value"]["quote"] if b["type"] == "quote" else b["value"])
+        for b in body.blocks
+    ]
+    assert got == blocks
+
+
+def test_a_list_item_and_a_preformatted_block_keep_their_own_text():
+    html = "<ul><li>satu\n\ndua</li></ul>\n<pre>kode\n\n  baris</pre>"
+    assert _autop(html) == html
+
+
+_WORD = st.sampled_from(["satu", "dua", "Teks", "a &amp; b", "kata-kata", "<em>miring</em>"])
+_GAP = st.sampled_from([" ", "\n", "\n\n", ""])
+_TEXT = st.lists(st.tuples(_WORD, _GAP), max_size=5).map(
+    lambda pairs: "".join(w + g for w, g in pairs)
+)
+
+
+def _blocks(inner):
+    return st.one_of(
+        _TEXT.map(lambda t: f"<p>{t}</p>"),
+        _TEXT.map(lambda t: f"<h2>{t}</h2>"),
+        st.lists(_TEXT, min_size=1, max_size=3).map(
+            lambda items: "<ul>" + "".join(f"<li>{t}</li>" for t in items) + "</ul>"
+        ),
+        _TEXT.map(lambda t: f"<pre>{t}</pre>"),
+        st.just("<hr>"),
+        st.lists(st.one_of(inner, _TEXT), max_size=3).map(
+            lambda parts: "<blockquote>" + "".join(parts) + "</blockquote>"
+        ),
+        st.lists(st.one_of(inner, _TEXT), max_size=3).map(
+            lambda parts: "<div>" + "".join(parts) + "</div>"
+        ),
+    )
+
+
+_BODY = st.lists(
+    st.one_of(_TEXT, st.recursive(_blocks(_TEXT), _blocks, max_leaves=6), _GAP), max_size=8
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_BODY)
+def test_no_paragraph_ever_holds_a_block_and_no_word_is_lost(html):
+    out = _autop(html)
+    assert not paragraphs_holding_blocks(out)
+    assert words(out) == words(html)
