@@ -179,10 +179,14 @@ def _autop(html):
         if tag.group(1):  # a closing tag closes what is open inside it too
             if name in open_blocks:
                 del open_blocks[len(open_blocks) - 1 - open_blocks[::-1].index(name) :]
-        elif name not in _AUTOP_VOID and not tag.group(0).endswith("/>"):
+        else:
             if open_blocks and open_blocks[-1] == "p":
-                open_blocks.pop()  # a block ends an open paragraph (HTML's own rule)
-            open_blocks.append(name)
+                # A block ends an open paragraph, as a browser reads it (the figure a
+                # [caption] in a <p> became); html.parser would put it inside.
+                open_blocks.pop()
+                out.insert(len(out) - 1, "</p>")
+            if name not in _AUTOP_VOID and not tag.group(0).endswith("/>"):
+                open_blocks.append(name)
     text(html[position:])
     return "".join(out).strip()
 

@@ -56,6 +56,25 @@ def test_text_beside_a_block_on_its_line_is_a_paragraph_of_its_own(html, blocks)
     assert got == blocks
 
 
+class _Image:
+    pk = 1
+
+
+def test_a_caption_shortcode_in_a_paragraph_keeps_its_caption():
+    # A browser ends the <p> where the [caption]'s figure starts; html.parser would put the
+    # figure inside it, its caption then read as the paragraph's words.
+    html = (
+        '<p>Sebelum [caption id="attachment_4" width="300"]<img src="https://x.example.id/a.jpg"/>'
+        " Gedung lama[/caption] sesudah</p>"
+    )
+    body = html_to_body(html, image_for_url=lambda url: _Image)
+    assert [(b["type"], b["value"]) for b in body.blocks] == [
+        ("paragraph", "<p>Sebelum</p>"),
+        ("image", {"image": 1, "caption": "Gedung lama", "credit": ""}),
+        ("paragraph", "<p>sesudah</p>"),
+    ]
+
+
 def test_a_list_item_and_a_preformatted_block_keep_their_own_text():
     html = "<ul><li>satu\n\ndua</li></ul>\n<pre>kode\n\n  baris</pre>"
     assert _autop(html) == html
@@ -71,6 +90,8 @@ _TEXT = st.lists(st.tuples(_WORD, _GAP), max_size=5).map(
 def _blocks(inner):
     return st.one_of(
         _TEXT.map(lambda t: f"<p>{t}</p>"),
+        # A paragraph a block is written in: the block ends it, as a browser reads it.
+        st.tuples(_TEXT, inner, _TEXT).map(lambda parts: "<p>{}{}{}</p>".format(*parts)),
         _TEXT.map(lambda t: f"<h2>{t}</h2>"),
         st.lists(_TEXT, min_size=1, max_size=3).map(
             lambda items: "<ul>" + "".join(f"<li>{t}</li>" for t in items) + "</ul>"
