@@ -2,6 +2,7 @@
 article body: paragraphs, headings, lists, quotes and images as Kabar's blocks, everything
 else reduced to its text or a link. An allow-list decides what stays; nothing runs."""
 
+import collections
 import functools
 import html as html_entities
 import re
@@ -162,6 +163,7 @@ def _autop(html):
     text around it, so that no paragraph ever holds a block."""
     html = html.replace("\r\n", "\n").strip()
     out, open_blocks, position = [], [], 0
+    how_many_open = collections.Counter()  # so that a stray closing tag is not looked for
 
     def text(run):
         if not run.strip() or (open_blocks and open_blocks[-1] not in _AUTOP_HOLDERS):
@@ -177,16 +179,19 @@ def _autop(html):
         out.append(tag.group(0))
         name = tag.group(2).lower()
         if tag.group(1):  # a closing tag closes what is open inside it too
-            if name in open_blocks:
-                del open_blocks[len(open_blocks) - 1 - open_blocks[::-1].index(name) :]
+            closed = None
+            while how_many_open[name] and closed != name:
+                closed = open_blocks.pop()
+                how_many_open[closed] -= 1
         else:
             if open_blocks and open_blocks[-1] == "p":
                 # A block ends an open paragraph, as a browser reads it (the figure a
                 # [caption] in a <p> became); html.parser would put it inside.
-                open_blocks.pop()
+                how_many_open[open_blocks.pop()] -= 1
                 out.insert(len(out) - 1, "</p>")
             if name not in _AUTOP_VOID and not tag.group(0).endswith("/>"):
                 open_blocks.append(name)
+                how_many_open[name] += 1
     text(html[position:])
     return "".join(out).strip()
 

@@ -80,6 +80,11 @@ def test_a_list_item_and_a_preformatted_block_keep_their_own_text():
     assert _autop(html) == html
 
 
+def test_a_closing_tag_closes_one_block_of_its_name():
+    html = "<ul><li><div><div>x</div>a\n\nb</div></li></ul>"
+    assert _autop(html) == "<ul><li><div><div><p>x</p>\n</div><p>a</p>\n<p>b</p>\n</div></li></ul>"
+
+
 _WORD = st.sampled_from(["satu", "dua", "Teks", "a &amp; b", "kata-kata", "<em>miring</em>"])
 _GAP = st.sampled_from([" ", "\n", "\n\n", ""])
 _TEXT = st.lists(st.tuples(_WORD, _GAP), max_size=5).map(
