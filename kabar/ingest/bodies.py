@@ -27,6 +27,7 @@ _DROP = {
     "input", "button", "select", "textarea", "svg", "math", "object", "applet", "frameset",
 }  # fmt: skip
 _MEDIA = {"iframe", "video", "audio", "embed", "source"}
+_PLAYERS = ["iframe", "video", "audio", "embed"]
 # wpautop's block-level tags ($allblocks), and iframe: an embed on a line of its own,
 # which a paragraph would hide. Each tag's end is looked for up to the next "<" only.
 _AUTOP_BLOCK = re.compile(
@@ -350,7 +351,7 @@ class _Converter:
         elif name == "img":
             self.image(node, caption="")
         elif name in _MEDIA:
-            self.link_paragraph(node.get("src") or _first_src(node))
+            self.link_paragraph(_player_src(node))
         elif name == "hr" or name == "br":
             return
         elif name == "table":
@@ -368,20 +369,24 @@ class _Converter:
             self.walk(node)
 
     def paragraph(self, node):
+        # A player in a paragraph (wpautop wraps a <video> on a line of its own in one,
+        # as it is no block to WordPress) is a link to its file after the paragraph's
+        # words, as one standing alone is: the paragraph's cleaning would drop it.
+        players = [(player.extract(), _player_src(player)) for player in node.find_all(_PLAYERS)]
         images = node.find_all("img")
         if images and not node.get_text(strip=True):
             for image in images:
                 self.image(image, caption="")
-            return
-        bare = _BARE_URL.match(node.get_text()) if not node.find("a") else None
-        if bare:
+        elif bare := (_BARE_URL.match(node.get_text()) if not node.find("a") else None):
             self.link_paragraph(bare.group(1))
-            return
-        for image in images:  # an image inside text: the image after the paragraph
-            image.extract()
-        self.add_rich(self.clean(self.inner(node), "p"))
-        for image in images:
-            self.image(image, caption="")
+        else:
+            for image in images:  # an image inside text: the image after the paragraph
+                image.extract()
+            self.add_rich(self.clean(self.inner(node), "p"))
+            for image in images:
+                self.image(image, caption="")
+        for _player, src in players:
+            self.link_paragraph(src)
 
     def quote(self, node):
         cite = node.find("cite")
@@ -549,6 +554,11 @@ def _caption_of(table):
 def _first_src(node):
     found = node.find(["iframe", "video", "audio", "embed", "source"])
     return found.get("src", "") if found else ""
+
+
+def _player_src(node):
+    """The file or page a player (<video>, <audio>, <iframe>, <embed>) plays."""
+    return node.get("src") or _first_src(node)
 
 
 def _text(value):

@@ -123,3 +123,31 @@ def test_no_paragraph_ever_holds_a_block_and_no_word_is_lost(html):
     out = _autop(html)
     assert not paragraphs_holding_blocks(out)
     assert words(out) == words(html)
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # wpautop wraps a player on a line of its own in a paragraph (it is no block to it).
+        (
+            'Sebelum.\n\n<video controls src="https://media.example.id/banjir.mp4"></video>'
+            "\n\nSesudah.",
+            ["Sebelum.", "Sesudah."],
+        ),
+        (
+            '<p>Dengarkan wawancaranya <audio controls><source src="https://media.example.id/'
+            'wawancara.mp3" type="audio/mpeg"></audio> di sini.</p>',
+            ["Dengarkan wawancaranya di sini."],
+        ),
+        (
+            '<p><video src="https://media.example.id/banjir.mp4"></video></p>',
+            [],
+        ),
+    ],
+)
+def test_a_player_in_a_paragraph_is_a_link_to_its_file(html, text):
+    rich = "".join(b["value"] for b in html_to_body(html).blocks if b["type"] == "paragraph")
+    paragraphs = BeautifulSoup(rich, "html.parser").find_all("p")
+    links = [p for p in paragraphs if p.find("a", href=lambda h: "media.example.id/" in h)]
+    assert len(links) == 1, rich
+    assert [" ".join(p.get_text(" ").split()) for p in paragraphs if p not in links] == text
