@@ -1111,6 +1111,16 @@ def test_references_to_control_characters_leave_every_post_whole(importer, tmp_p
     assert content == "Isi pertama &#11; dalam CDATA."
 
 
+def test_a_title_in_cdata_keeps_no_control_character(importer):
+    """In a CDATA section a reference is text, which the title's reading then decodes: a
+    control character there (`&#1;`, `&#11;`) is a space, never a character in the title."""
+    report = importer(
+        wxr(AUTHOR + item(816, "<![CDATA[Rapat&#1;anggaran&#11;ditunda&#x7F;]]>", "Isi."))
+    )
+    assert report.total("failed") == 0, report.lines()
+    assert page_of("post", 816).title == "Rapat anggaran ditunda"
+
+
 @pytest.mark.parametrize(
     ("encoding", "title", "words"),
     [

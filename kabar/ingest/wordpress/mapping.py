@@ -18,7 +18,7 @@ from django.core.validators import URLValidator, validate_email
 
 from kabar.core.language import content_language
 from kabar.core.slugs import slugify
-from kabar.core.xmlsafe import xml_safe
+from kabar.core.xmlsafe import CONTROL_RE, xml_safe
 from kabar.discussion.models import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -120,9 +120,10 @@ def digest(*values):
 
 
 def plain(value, limit=None):
-    """Text of a title or excerpt: tags gone, entities decoded, whitespace collapsed."""
+    """Text of a title or excerpt: tags gone, entities decoded, whitespace collapsed, no
+    control character (a title's CDATA may hold `&#1;`, which decodes to one)."""
     text = BeautifulSoup(value or "", "html.parser").get_text(" ")
-    text = " ".join(html.unescape(text).split())
+    text = " ".join(CONTROL_RE.sub(" ", html.unescape(text)).split())
     return text[:limit] if limit else text
 
 
