@@ -67,7 +67,8 @@ _QUOTE_BLOCKS = {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pr
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
 # A link as nh3 writes it (clean()): every attribute double-quoted, a quote in one escaped.
-_CLEAN_LINK = re.compile(r'<a((?:\s+[\w-]+="[^"]*")*)>')
+# (A ">" inside a value ends the match early: no href read, the link left as it is.)
+_CLEAN_LINK = re.compile(r"<a(\s[^>]*)>")
 _CLEAN_ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
 
 
