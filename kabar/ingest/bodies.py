@@ -9,12 +9,12 @@ import re
 from dataclasses import dataclass, field
 
 import nh3
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import Comment, NavigableString, Tag
 
 from kabar.core.ids import parse_id
 from kabar.news.blocks import TABLE_MAX_COLUMNS, TABLE_MAX_ROWS
 
-from .markup import shallow_soup
+from .markup import parse, shallow_soup
 
 # What a paragraph block may hold (kabar/news/blocks.py PARAGRAPH_FEATURES): Wagtail's
 # rich-text format writes bold and italic as <b> and <i>.
@@ -89,7 +89,7 @@ def _shortcode_attrs(text):
 
 def _caption_shortcode(match):
     inner = match.group(1).strip()
-    soup = BeautifulSoup(inner, "html.parser")
+    soup = parse(inner)
     image = soup.find("img")
     if image is None:
         return inner
@@ -98,7 +98,7 @@ def _caption_shortcode(match):
     # Before WordPress 3.4 the caption was the shortcode's caption="..." attribute, which
     # WordPress writes into the page as it is: HTML, its entities read once.
     attribute = _shortcode_attrs(match.group(0).split("]", 1)[0]).get("caption", "")
-    caption = caption_text(soup) or caption_text(BeautifulSoup(attribute, "html.parser"))
+    caption = caption_text(soup) or caption_text(parse(attribute))
     return f"<figure>{holder}<figcaption>{_text(caption)}</figcaption></figure>"
 
 
@@ -272,7 +272,7 @@ class _Converter:
     def clean(self, tag_or_html, wrapper=None):
         """Allow-listed rich text of a node (or HTML string), in `wrapper` if given."""
         html = str(tag_or_html)
-        soup = BeautifulSoup(html, "html.parser")
+        soup = parse(html)
         for node in soup.find_all(True):
             if node.name in _RENAME:
                 node.name = _RENAME[node.name]
@@ -292,7 +292,7 @@ class _Converter:
             link_rel=None,
             strip_comments=True,
         ).strip()
-        if not BeautifulSoup(cleaned, "html.parser").get_text(strip=True):
+        if not parse(cleaned).get_text(strip=True):
             return ""
         if self.document_for_url is not None and "<a " in cleaned:
             cleaned = _CLEAN_LINK.sub(self.document_link, cleaned)
@@ -309,7 +309,9 @@ class _Converter:
         return f'<a linktype="document" id="{int(document.pk)}">'
 
     def inner(self, node):
-        return "".join(str(child) for child in node.children)
+        """The markup inside `node`, as written: its text escaped again (a `&lt;br&gt;`
+        the source wrote stays words), its comments comments (cleaned out, never shown)."""
+        return node.decode_contents()
 
     def link_paragraph(self, url):
         url = (url or "").strip()

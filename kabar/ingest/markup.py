@@ -8,11 +8,42 @@ import re
 from html import escape
 
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
+from bs4.exceptions import ParserRejectedMarkup
 
 MAX_DEPTH = 100
 # Code, whose text is no reader's words: left out with its tags past the limit.
 _CODE = {"script", "style", "template"}
 _ATTRIBUTE_NAME = re.compile(r"^[^\s\"'<>/=]+$")
+# "<![" and a name: html.parser knows a CDATA section's and Word's conditional comments'
+# (<![if !supportLists]>) and refuses the whole markup for any other.
+_MARKED_SECTION = re.compile(r"<!\[([a-zA-Z][-_.a-zA-Z0-9]*)?")
+_MARKED_NAMES = {"cdata", "temp", "ignore", "include", "rcdata", "if", "else", "endif"}
+
+
+def parse(html):
+    """`html` parsed by html.parser in time in proportion to its length, and never refused.
+
+    html.parser (Python 3.11) reads a construct left unfinished (a tag, a comment, "<!" or
+    "<?" with no ">" after it) as text, but only at the end of the input and after looking
+    through the rest of it for its end, once for each: 65 KB of "<a " took 22 s. Every
+    construct ends with ">", so each "<" after the last ">" begins such a text: written
+    "&lt;", it is the same text, read at once. A marked section html.parser does not know
+    ("a <![ b") is text too, rather than a reason to refuse the whole story."""
+    html = html or ""
+    last = html.rfind(">")
+    if "<" in html[last + 1 :]:
+        html = html[: last + 1] + html[last + 1 :].replace("<", "&lt;")
+    if "<![" in html:
+        html = _MARKED_SECTION.sub(_marked_section, html)
+    try:
+        return BeautifulSoup(html, "html.parser")
+    except ParserRejectedMarkup:  # nothing known leads here: the markup's text, then
+        return BeautifulSoup(escape(html, quote=False), "html.parser")
+
+
+def _marked_section(match):
+    name = match.group(1)
+    return match.group() if name and name.lower() in _MARKED_NAMES else "&lt;" + match.group()[1:]
 
 
 def _depth(soup):
@@ -37,10 +68,10 @@ def _start_tag(tag):
 def shallow_soup(html):
     """`html` parsed (html.parser), its elements past MAX_DEPTH reduced to their text: for
     a caller that parses it anyway, parsed once when it nests no deeper (most bodies)."""
-    soup = BeautifulSoup(html or "", "html.parser")
+    soup = parse(html)
     if (html or "").count("<") <= MAX_DEPTH or _depth(soup) <= MAX_DEPTH:
         return soup
-    return BeautifulSoup(_flattened(soup), "html.parser")
+    return parse(_flattened(soup))
 
 
 def shallow(html):
@@ -48,7 +79,7 @@ def shallow(html):
     elements past that depth are reduced to their text (comments and code left out)."""
     if not html or html.count("<") <= MAX_DEPTH:
         return html or ""  # too few tags to nest so deep: not parsed (most bodies)
-    soup = BeautifulSoup(html, "html.parser")
+    soup = parse(html)
     if _depth(soup) <= MAX_DEPTH:
         return html
     return _flattened(soup)

@@ -11,7 +11,7 @@ import zoneinfo
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import NavigableString, Tag
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -26,7 +26,7 @@ from kabar.discussion.models import (
     CommentStatus,
 )
 
-from ..markup import shallow_soup
+from ..markup import parse, shallow_soup
 
 # comment_approved as WordPress writes it; anything else (a plugin's own state) is held.
 COMMENT_STATUS = {
@@ -122,7 +122,7 @@ def digest(*values):
 def plain(value, limit=None):
     """Text of a title or excerpt: tags gone, entities decoded, whitespace collapsed, no
     control character (a title's CDATA may hold `&#1;`, which decodes to one)."""
-    text = BeautifulSoup(value or "", "html.parser").get_text(" ")
+    text = parse(value).get_text(" ")
     text = " ".join(CONTROL_RE.sub(" ", html.unescape(text)).split())
     return text[:limit] if limit else text
 
