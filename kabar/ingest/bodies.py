@@ -26,8 +26,8 @@ _DROP = {
     "script", "style", "noscript", "template", "head", "title", "meta", "link", "form",
     "input", "button", "select", "textarea", "svg", "math", "object", "applet", "frameset",
 }  # fmt: skip
-_MEDIA = {"iframe", "video", "audio", "embed", "source"}
 _PLAYERS = ["iframe", "video", "audio", "embed"]
+_MEDIA = {*_PLAYERS, "source"}
 # wpautop's block-level tags ($allblocks), and iframe: an embed on a line of its own,
 # which a paragraph would hide. Each tag's end is looked for up to the next "<" only.
 _AUTOP_BLOCK = re.compile(
@@ -555,7 +555,7 @@ def _caption_of(table):
 
 
 def _first_src(node):
-    found = node.find(["iframe", "video", "audio", "embed", "source"])
+    found = node.find([*_PLAYERS, "source"])
     return found.get("src", "") if found else ""
 
 

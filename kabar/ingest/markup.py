@@ -31,7 +31,7 @@ def parse(html):
     ("a <![ b") is text too, rather than a reason to refuse the whole story."""
     html = html or ""
     last = html.rfind(">")
-    if "<" in html[last + 1 :]:
+    if html.find("<", last + 1) >= 0:
         html = html[: last + 1] + html[last + 1 :].replace("<", "&lt;")
     if "<![" in html:
         html = _MARKED_SECTION.sub(_marked_section, html)

@@ -271,8 +271,11 @@ class WordPressImport:
         elif isinstance(thing, Term):
             self._term(thing)
         elif isinstance(thing, Item) and thing.post_type == "attachment":
-            kind = _attachment_kind(thing)
-            self._guarded(kind, thing.wp_id, thing.title, self._attachment, thing, kind)
+            # A document's record is of its own kind (its object a document, never an image);
+            # an image's, or that of a file that is neither and is skipped, an attachment's.
+            file_type = _file_type(thing)
+            kind = ImportedKind.DOCUMENT if file_type == "document" else ImportedKind.ATTACHMENT
+            self._guarded(kind, thing.wp_id, thing.title, self._attachment, thing, file_type)
         elif isinstance(thing, Item) and thing.post_type == "page":
             self.page_ids.add(thing.wp_id)
         elif (
@@ -602,7 +605,7 @@ class WordPressImport:
         return result
 
     # Attachments ------------------------------------------------------------------------
-    def _attachment(self, item, kind):
+    def _attachment(self, item, file_type):
         if item.wp_id <= 0:
             raise _Skip(_NO_ID)
         if item.wp_id in self.attachments:
@@ -615,7 +618,7 @@ class WordPressImport:
         title = mapping.plain(item.title, 255) or os.path.basename(relative) or str(item.wp_id)
         info = _Attachment(None, caption, credit, alt, item.link, item.parent)
         self.attachments[item.wp_id] = info
-        if kind == ImportedKind.DOCUMENT:
+        if file_type == "document":
             return self._document(item, info, paths, title)
         record = self._record(ImportedKind.ATTACHMENT, item.wp_id)
         digest = mapping.digest(relative, title, alt, caption, credit)
@@ -627,7 +630,7 @@ class WordPressImport:
             Image.objects.filter(pk=info.image_id).update(title=title, description=alt)
             self._remember(record, ImportedKind.ATTACHMENT, item.wp_id, info.image_id, digest)
             return "updated"
-        if _file_type(item) != "image":
+        if file_type != "image":
             raise _Skip(_not_served(relative))
         path = self._uploaded(paths, relative)
         with open(path, "rb") as handle:
@@ -1194,13 +1197,6 @@ def _file_type(item):
     if files.is_image(item.meta.get("_wp_attached_file") or "") or files.is_image(relative):
         return "image"
     return "document" if files.is_document(relative) else ""
-
-
-def _attachment_kind(item):
-    """Its record's kind: a document's, or an attachment's (an image, or a file that is
-    neither and is skipped as an attachment)."""
-    document = _file_type(item) == "document"
-    return ImportedKind.DOCUMENT if document else ImportedKind.ATTACHMENT
 
 
 def mapping_int(value):
