@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -39,6 +40,58 @@ def browser():
         browser.close()
 
 
+class _Requests:
+    """The live server's requests still being handled.
+
+    On in-memory SQLite the live server's threads share the test's own connection, so a
+    request a page sent as the test ended (Wagtail's editor pings its editing session as it
+    loads) could still be running when the test database is flushed, and the flush failed
+    ("couldn't be flushed"). A test's browser contexts are closed, then these are waited for,
+    before the database is touched again."""
+
+    def __init__(self, httpd):
+        self.count = 0
+        self.idle = threading.Condition()
+        handle, start = httpd.process_request_thread, httpd.process_request
+
+        def process_request_thread(request, client_address):
+            try:
+                handle(request, client_address)
+            finally:
+                with self.idle:
+                    self.count -= 1
+                    self.idle.notify_all()
+
+        def process_request(request, client_address):
+            # Counted in the accepting thread, before the handling thread exists.
+            with self.idle:
+                self.count += 1
+            try:
+                start(request, client_address)
+            except BaseException:
+                with self.idle:
+                    self.count -= 1
+                    self.idle.notify_all()
+                raise
+
+        httpd.process_request_thread = process_request_thread
+        httpd.process_request = process_request
+
+    def wait(self):
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.count == 0, timeout=30):
+                pytest.fail(f"{self.count} live server request(s) still running after 30 s")
+
+
+_live_requests = []
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    _live_requests.append(_Requests(live_server.thread.httpd))
+    return live_server
+
+
 @pytest.fixture
 def new_context(browser):
     contexts = []
@@ -52,6 +105,8 @@ def new_context(browser):
     yield make
     for context in contexts:
         context.close()
+    for requests in _live_requests:
+        requests.wait()
 
 
 @pytest.fixture(autouse=True)
