@@ -622,9 +622,10 @@ class WordPressImport:
             return self._document(item, info, paths, title)
         record = self._record(ImportedKind.ATTACHMENT, item.wp_id)
         digest = mapping.digest(relative, title, alt, caption, credit)
-        if record is not None and Image.objects.filter(pk=record.object_id).exists():
-            info.image_id = int(record.object_id)
-            self.images_by_url.remember(item, info.image_id)
+        stored = Image.objects.filter(pk=record.object_id).first() if record else None
+        if stored is not None:
+            info.image_id = stored.pk
+            self._image_found(item, stored)
             if record.digest == digest:
                 return "unchanged"
             Image.objects.filter(pk=info.image_id).update(title=title, description=alt)
@@ -644,9 +645,18 @@ class WordPressImport:
             except Exception as exc:
                 raise ItemFailed(f"not a readable image: {relative} ({exc})") from exc
         info.image_id = image.pk
-        self.images_by_url.remember(item, image.pk)
+        self._image_found(item, image)
         self._remember(record, ImportedKind.ATTACHMENT, item.wp_id, image.pk, digest)
         return "created"
+
+    def _image_found(self, item, image):
+        """Posts' references to the upload lead to `image`, and so do its old addresses,
+        every size WordPress made of it included."""
+        self.images_by_url.remember(item, image.pk)
+        variants = mapping.upload_variants(
+            item.attachment_url, item.meta.get("_wp_attachment_metadata", "")
+        )
+        self._upload_redirects(item, image.file.url, variants)
 
     def _document(self, item, info, paths, title):
         """A file readers download (a report, a court ruling, a spreadsheet) as a Wagtail
@@ -686,12 +696,18 @@ class WordPressImport:
             result = "created"
         info.document_id = document.pk
         self.documents_by_url.remember(item, document.pk)
-        for url in dict.fromkeys((item.attachment_url, item.guid)):
+        self._upload_redirects(item, document.url)
+        return result
+
+    def _upload_redirects(self, item, target, variants=()):
+        """The upload's old addresses (and those of the `variants` WordPress made of it)
+        answer 301 with `target`, the file's address here: links and pages elsewhere, and
+        search engines' image results, still find it."""
+        for url in dict.fromkeys((item.attachment_url, item.guid, *variants)):
             if url and "?" not in url:  # a guid of ?attachment_id=12 is the attachment's page
-                found = redirect_set(self.kabar_site, url, self.source, target=document.url)
+                found = redirect_set(self.kabar_site, url, self.source, target=target)
                 if found in ("created", "updated", "unchanged"):
                     self.report.redirects[found] += 1
-        return result
 
     def _stored(self, file):
         if self.dry_run:

@@ -359,6 +359,23 @@ def unsized(url):
     return _SIZED.sub("", url)
 
 
+# The files WordPress made of an uploaded image (its sizes: "file" entries; since 5.3 the
+# original of a large image it scaled down: "original_image"), in its attachment metadata.
+# WordPress's file names hold no quote (sanitize_file_name), so a name ends at the first.
+_MADE_FILE = re.compile(r's:(?:4:"file"|14:"original_image");s:\d+:"([^"/\\]{1,255})";')
+
+
+def upload_variants(url, attachment_metadata):
+    """The addresses of the other files WordPress made of the upload at `url` (its
+    thumbnail, medium and large sizes, the unscaled original), read with a pattern from
+    its attachment metadata, never unserialised: beside `url`, in the same folder."""
+    folder, _, name = url.rpartition("/")
+    if not folder or "?" in url:
+        return []
+    names = dict.fromkeys(_MADE_FILE.findall(attachment_metadata or ""))
+    return [f"{folder}/{n}" for n in names if n not in (name, ".", "..")]
+
+
 _CREDIT = re.compile(r's:6:"credit";s:\d+:"(.*?)";', re.S)
 
 
