@@ -200,7 +200,13 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 # Wagtail's database backend; on SQLite with a query's quotes read as FTS5 reads them.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kabar.search.backends"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# What editors may upload as documents, and what a WordPress site's files become: what a
+# newsroom publishes for download (reports, rulings, budgets, recordings of an interview).
+# Never markup, SVG, scripts or programs (kabar.ingest.wordpress.files.NEVER_DOCUMENTS).
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "doc", "docx", "epub", "key", "m4a", "mp3", "odp", "ods", "odt", "oga", "ogg",
+    "pdf", "ppt", "pptx", "rtf", "txt", "wav", "xls", "xlsx", "zip",
+]  # fmt: skip
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False

@@ -288,3 +288,24 @@ def test_a_dry_run_stores_no_document_and_no_file(run, media):
     assert not Document.objects.exists()
     assert not ImportedItem.objects.exists()
     assert not [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_a_recording_and_an_old_office_file_become_documents_as_the_project_is_set(run, uploads):
+    # What newsrooms' WordPress sites hold besides PDFs: an interview's recording, a budget
+    # from before Office 2007.
+    (uploads / "2019/05/wawancara.mp3").write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\0" * 64)
+    (uploads / "2019/05/anggaran.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    report = run(
+        AUTHOR
+        + attachment(46, "Rekaman wawancara", "2019/05/wawancara.mp3")
+        + attachment(47, "Anggaran desa 2006", "2019/05/anggaran.xls")
+    )
+    assert report.counts["document"]["created"] == 2, report.lines()
+    client = Client()
+    for wp_id, path in ((46, "2019/05/wawancara.mp3"), (47, "2019/05/anggaran.xls")):
+        document = document_of(wp_id)
+        assert client.get(f"/wp-content/uploads/{path}")["Location"] == document.url
+        response = client.get(document.url)
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
+        assert response["Content-Security-Policy"] == "default-src 'none'"

@@ -11,8 +11,8 @@ from . import mapping
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff")
 # Documents when the project names none (WAGTAILDOCS_EXTENSIONS): files readers download.
 DOCUMENT_TYPES = (
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "rtf", "txt",
-    "csv", "zip", "mp3", "m4a", "ogg", "oga", "wav",
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "key", "rtf",
+    "txt", "csv", "epub", "zip", "mp3", "m4a", "ogg", "oga", "wav",
 )  # fmt: skip
 # Never a document whatever the settings say: what a server runs, or a browser renders as
 # a page of this site (markup, SVG, script) or runs as a program.
