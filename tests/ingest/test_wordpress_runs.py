@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from kabar.discussion.models import Comment, CommentStatus, SpamToken
 from kabar.ingest.models import ImportedItem
+from kabar.ingest.wordpress.importer import import_wordpress
 from kabar.ingest.wordpress.wxr import WXRError
 from kabar.news.models import ArticlePage
 from tests.ingest.test_wordpress_import import UPLOADS, V1, V2, comment_of, counts, page_of, run
@@ -155,3 +156,38 @@ def test_a_category_the_header_does_not_list_becomes_a_section(fresh, tmp_path):
     report = run(partial)
     assert counts(report, "created")["post"] == 10
     assert page_of("post", 7).get_parent().slug == "nasional"
+
+
+def test_a_run_with_the_uploads_after_one_without_puts_the_images_in_the_posts(fresh):
+    # A newsroom first brings in the words to look them over, then the files too: the
+    # posts are rebuilt with the images the second run found, though none of them changed.
+    import_wordpress(str(V1))
+    assert page_of("post", 8).lead_image is None
+    assert not [b for b in page_of("post", 9).body if b.block_type == "image"]
+    with_files = run(V1)
+    assert counts(with_files, "updated")["post"] >= 2
+    assert page_of("post", 8).lead_image is not None
+    assert [b for b in page_of("post", 9).body if b.block_type == "image"]
+    again = run(V1)
+    assert again.total("created") == again.total("updated") == 0
+
+
+def test_a_caption_given_in_the_media_library_reaches_the_post_s_lead_image(fresh, tmp_path):
+    run(V1)
+    assert page_of("post", 8).lead_image_caption == ""
+    # Attachment 4 (post 8's featured image) captioned in the media library; the post
+    # itself unchanged.
+    text = V1.read_text()
+    at = text.index("<wp:post_id>4</wp:post_id>")
+    empty = "<excerpt:encoded><![CDATA[]]></excerpt:encoded>"
+    cut = text.rindex(empty, 0, at)
+    caption = "Gedung KPU di Jakarta Pusat, sehari sebelum penetapan hasil."
+    edited = tmp_path / "edited.xml"
+    edited.write_text(
+        text[:cut]
+        + f"<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>"
+        + text[cut + len(empty) :]
+    )
+    again = run(edited)
+    assert counts(again, "updated") == {"attachment": 1, "post": 1}
+    assert page_of("post", 8).lead_image_caption == caption

@@ -176,6 +176,7 @@ class WordPressImport:
         self.tags = {}  # slug -> name
         self.terms_seen = set()
         self.attachments = {}  # wp id -> _Attachment
+        self._attachments_of = None  # post's wp id -> its attachments' (made after pass 1)
         self.images_by_url = files.Addresses()  # -> image pk
         self.documents_by_url = files.Addresses()  # -> document pk
         self.pages_by_wp_id = {}  # for pages' parents and attachments' redirects
@@ -797,7 +798,31 @@ class WordPressImport:
             # bare terms are no longer read, are brought up to date once by the first run
             # after this change.)
             *([description] if description else []),
+            # Likewise only for a post with uploads of its own or a featured image.
+            *([media] if (media := self._media_of(item)) else []),
         )  # fmt: skip
+
+    def _media_of(self, item):
+        """The post's own uploads and featured image as this run found them: what each
+        became (an image, a document, neither) and the caption, credit and alt text it
+        shows. A run that finds a file an earlier one did not (the uploads folder given
+        this time) or a caption changed brings the post up to date, its own fields the
+        same."""
+        if self._attachments_of is None:
+            self._attachments_of = {}
+            for wp_id, info in self.attachments.items():
+                self._attachments_of.setdefault(info.parent, []).append(wp_id)
+        ids = set(self._attachments_of.get(item.wp_id, ()))
+        thumbnail = mapping_int(item.meta.get("_thumbnail_id"))
+        if thumbnail in self.attachments:
+            ids.add(thumbnail)
+        shown = []
+        for wp_id in sorted(ids):
+            info = self.attachments[wp_id]
+            shown.append(
+                (wp_id, info.image_id, info.document_id, info.caption, info.credit, info.alt)
+            )
+        return shown
 
     def _placement(self, item, kind):
         """(parent page, tag names) for a post or page."""
