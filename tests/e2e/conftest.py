@@ -58,9 +58,7 @@ class _Requests:
             try:
                 handle(request, client_address)
             finally:
-                with self.idle:
-                    self.count -= 1
-                    self.idle.notify_all()
+                self._finished()
 
         def process_request(request, client_address):
             # Counted in the accepting thread, before the handling thread exists.
@@ -69,13 +67,16 @@ class _Requests:
             try:
                 start(request, client_address)
             except BaseException:
-                with self.idle:
-                    self.count -= 1
-                    self.idle.notify_all()
+                self._finished()
                 raise
 
         httpd.process_request_thread = process_request_thread
         httpd.process_request = process_request
+
+    def _finished(self):
+        with self.idle:
+            self.count -= 1
+            self.idle.notify_all()
 
     def wait(self):
         with self.idle:

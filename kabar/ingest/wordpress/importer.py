@@ -142,6 +142,8 @@ class _Attachment:
     link: str
     parent: int
     document_id: int | None = None
+    # The address of what it became here (the image's file, the document's), once made.
+    url: str = ""
 
 
 class WordPressImport:
@@ -654,10 +656,11 @@ class WordPressImport:
         """Posts' references to the upload lead to `image`, and so do its old addresses,
         every size WordPress made of it included."""
         self.images_by_url.remember(item, image.pk)
+        self.attachments[item.wp_id].url = image.file.url
         variants = mapping.upload_variants(
             item.attachment_url, item.meta.get("_wp_attachment_metadata", "")
         )
-        self._upload_redirects(item, image.file.url, variants)
+        self._upload_redirects(item, self.attachments[item.wp_id].url, variants)
 
     def _document(self, item, info, paths, title):
         """A file readers download (a report, a court ruling, a spreadsheet) as a Wagtail
@@ -695,9 +698,9 @@ class WordPressImport:
                 ) from exc
             self._remember(record, ImportedKind.DOCUMENT, item.wp_id, document.pk, digest)
             result = "created"
-        info.document_id = document.pk
+        info.document_id, info.url = document.pk, document.url
         self.documents_by_url.remember(item, document.pk)
-        self._upload_redirects(item, document.url)
+        self._upload_redirects(item, info.url)
         return result
 
     def _upload_redirects(self, item, target, variants=()):
@@ -1186,13 +1189,8 @@ class WordPressImport:
         for wp_id, info in self.attachments.items():
             page_pk = self.pages_by_wp_id.get(info.parent)
             page = Page.objects.filter(pk=page_pk).first() if page_pk else None
-            target = ""
-            if page is None and info.image_id:
-                image = Image.objects.filter(pk=info.image_id).first()
-                target = image.file.url if image is not None else ""
-            elif page is None and info.document_id:
-                document = Document.objects.filter(pk=info.document_id).first()
-                target = document.url if document is not None else ""
+            # Without a page, its file's address here (read when it was made or found).
+            target = "" if page is not None else info.url
             if page is None and not target:
                 continue
             self._redirects(
