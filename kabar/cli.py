@@ -16,7 +16,7 @@ import django
 from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import CommandError, call_command, execute_from_command_line
 from django.db import connections
 
 from kabar.core.dbguard import DATABASE_DOWN
@@ -376,7 +376,12 @@ def main(argv=None):
     manage.set_defaults(func=cmd_manage)
 
     args = parser.parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except CommandError as exc:
+        # What the operator got wrong (a missing file, a file that is not an export): said
+        # in one line, as manage.py says it, never as a traceback.
+        sys.exit(f"kabar {args.command}: {exc}")
 
 
 if __name__ == "__main__":

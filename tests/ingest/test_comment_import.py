@@ -326,6 +326,27 @@ def test_the_command_prints_the_report(blog, own_article):
     assert "Some threads or comments failed" in err.getvalue()
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import-comments", "disqus", "{missing}"],
+        ["import-comments", "disqus", "{disqus}", "--site", "tidak-ada"],
+        ["import-wordpress", "{missing}"],
+    ],
+)
+def test_the_kabar_command_says_what_went_wrong_in_one_line(argv, blog, tmp_path, capsys):
+    """An operator's mistake ends the command with its message and a failing status, not a
+    traceback (kabar.cli.main, not only the management command behind it)."""
+    paths = {"missing": tmp_path / "tidak-ada.xml", "disqus": DISQUS}
+    with pytest.raises(SystemExit) as exit_:
+        kabar_cli([part.format(**paths) for part in argv])
+    message = str(exit_.value.code)
+    assert message.startswith(f"kabar {argv[0]}: ")
+    assert "No such file" in message or "tidak-ada" in message
+    assert "\n" not in message and "Traceback" not in message
+    assert not Comment.objects.exists()
+
+
 def test_the_kabar_command_runs_the_import(blog, own_article, capsys):
     kabar_cli(["import-comments", "disqus", str(DISQUS), "--site", "blog-teman", "--dry-run"])
     assert capsys.readouterr().out.startswith("Dry run: nothing was written.")
