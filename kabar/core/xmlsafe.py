@@ -173,6 +173,13 @@ class Utf8Mender:
         if b"\x00" not in first[:4] and not first.startswith(
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
         ):
+            # Blank lines before the declaration, which a theme or plugin printing
+            # whitespace puts at the start of a WordPress export (and expat refuses: the
+            # declaration must come first), are left out.
+            bom = codecs.BOM_UTF8 if first.startswith(codecs.BOM_UTF8) else b""
+            start = first.removeprefix(bom).lstrip(b" \t\r\n")
+            if start.startswith(b"<?xml"):
+                first = bom + start
             declared = _DECLARED_ENCODING.match(first.removeprefix(codecs.BOM_UTF8))
             name = declared.group(1).decode().lower() if declared else "utf-8"
             if first.startswith(codecs.BOM_UTF8) or name in _UTF8_NAMES:

@@ -184,3 +184,16 @@ def test_a_stream_giving_less_than_asked_still_shows_its_declaration():
     data = '<?xml version="1.0" encoding="ISO-8859-1"?><a>café</a>'.encode("latin-1")
     texts = [el.text for event, el in xml_events(_Trickling(data)) if event == "end"]
     assert texts == ["café"]
+
+
+@pytest.mark.parametrize("before", [b"\n\n", b"\xef\xbb\xbf\r\n", b" \t\n"])
+def test_blank_lines_before_the_declaration_are_left_out(before):
+    """A WordPress theme or plugin that prints whitespace puts it before the export's
+    declaration, which expat refuses ("XML or text declaration not at start of entity");
+    WordPress's own importer reads such a file. The declared encoding is still read."""
+    for encoding, text in (("UTF-8", "kopi “tubruk”"), ("ISO-8859-1", "café")):
+        data = before + f'<?xml version="1.0" encoding="{encoding}"?><a>{text}</a>'.encode(
+            "utf-8" if encoding == "UTF-8" else "latin-1"
+        )
+        texts = [el.text for event, el in xml_events(BytesIO(data)) if event == "end"]
+        assert texts == [text]
