@@ -97,11 +97,12 @@ def comment(wp_id, text, *, parent=0, kind="comment", approved="1", **fields):
         "date": "2015-06-02 12:00:00",
         "date_gmt": "2015-06-02 05:00:00",
         "ip": f"2001:db8::{wp_id}",
+        "author": f"Pembaca {wp_id}",
     } | fields
     return f"""
 		<wp:comment>
 			<wp:comment_id>{wp_id}</wp:comment_id>
-			<wp:comment_author><![CDATA[Pembaca {wp_id}]]></wp:comment_author>
+			<wp:comment_author><![CDATA[{values["author"]}]]></wp:comment_author>
 			<wp:comment_author_email><![CDATA[pembaca{wp_id}@contoh.example.id]]></wp:comment_author_email>
 			<wp:comment_author_url></wp:comment_author_url>
 			<wp:comment_author_IP><![CDATA[{values["ip"]}]]></wp:comment_author_IP>
@@ -479,6 +480,28 @@ def test_trashed_posts_and_files_neither_images_nor_documents_are_skipped_not_fa
     assert report.counts["post"]["skipped"] == 2
     assert report.counts["attachment"]["skipped"] == 1
     assert not ArticlePage.objects.exists()
+
+
+def test_a_post_binned_in_wordpress_after_an_import_is_unpublished_and_comes_back_restored(
+    importer, client
+):
+    published = wxr(AUTHOR + item(31, "Ralat", "Isi.", extra=comment(310, "Komentar.")))
+    importer(published)
+    page = page_of("post", 31)
+    assert client.get(page.url).status_code == 200
+
+    binned = importer(wxr(AUTHOR + item(31, "Ralat", "Isi.", status="trash")))
+    assert binned.counts["post"]["updated"] == 1
+    page.refresh_from_db()
+    assert not page.live and client.get(page.url).status_code == 404
+    # Kept, with its comment, for the newsroom to delete or publish again.
+    assert comment_of(310).page_id == page.pk
+    # The next run of the same export leaves it as it is (the fixture's second run).
+
+    restored = importer(published)
+    assert restored.counts["post"]["updated"] == 1
+    page.refresh_from_db()
+    assert page.live and client.get(page.url).status_code == 200
 
 
 def test_types_kabar_has_no_place_for_are_reported_once_a_type(importer):
@@ -955,6 +978,20 @@ def test_comment_status_and_privacy_are_kept(importer):
     assert Tag.objects.count() == 0
 
 
+def test_commenters_names_are_shown_as_typed_not_as_wordpress_escaped_them(importer):
+    """WordPress keeps a commenter's name with &, < and > as entities; the page shows the
+    name once escaped, not the entity."""
+    comments = comment(11, "Setuju.", author="Budi &amp; Ani") + comment(
+        12, "Betul.", author="Tono &lt;3 &#8220;Pak RT&#8221;"
+    )
+    importer(wxr(AUTHOR + item(81, "Pos", "Isi.", extra=comments)))
+    assert comment_of(11).author_name == "Budi & Ani"
+    assert comment_of(12).author_name == "Tono <3 “Pak RT”"
+    html = Client().get(page_of("post", 81).url).content.decode()
+    assert "Budi &amp; Ani" in html and "&amp;amp;" not in html
+    assert "Tono &lt;3" in html
+
+
 def test_the_seo_plugins_description_is_the_pages_description(importer):
     meta = """
 		<wp:postmeta><wp:meta_key><![CDATA[_edit_last]]></wp:meta_key><wp:meta_value><![CDATA[1]]></wp:meta_value></wp:postmeta>
@@ -975,6 +1012,46 @@ def test_the_seo_plugins_description_is_the_pages_description(importer):
     assert page_of("post", 91).search_description == ""
     html = Client().get(described.url).content.decode()
     assert 'content="Banjir merendam tiga kecamatan &amp; ribuan warga mengungsi."' in html
+
+
+TWO_SECTIONS = """
+	<wp:category><wp:term_id>2</wp:term_id><wp:category_nicename>berita</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Berita]]></wp:cat_name></wp:category>
+	<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>olahraga</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Olahraga]]></wp:cat_name></wp:category>"""  # noqa: E501
+
+
+def in_both_sections(wp_id, primary_key=None, primary="3"):
+    meta = (
+        f"\n\t\t<wp:postmeta><wp:meta_key><![CDATA[{primary_key}]]></wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{primary}]]></wp:meta_value></wp:postmeta>"
+        if primary_key
+        else ""
+    )
+    categories = (
+        '\n\t\t<category domain="category" nicename="berita"><![CDATA[Berita]]></category>'
+        '\n\t\t<category domain="category" nicename="olahraga"><![CDATA[Olahraga]]></category>'
+    )
+    return item(wp_id, f"Pos {wp_id}", "Isi.", extra=categories + meta)
+
+
+def test_the_primary_category_an_seo_plugin_kept_is_the_posts_section(importer):
+    """Yoast and Rank Math keep the category chosen as the post's main one as the term's
+    id; without one, the first category listed is."""
+    importer(
+        wxr(
+            AUTHOR
+            + TWO_SECTIONS
+            + in_both_sections(120, "_yoast_wpseo_primary_category")
+            + in_both_sections(121, "rank_math_primary_category")
+            + in_both_sections(122)
+            # An id no category of the export has: the first category stands.
+            + in_both_sections(123, "_yoast_wpseo_primary_category", primary="99")
+        )
+    )
+    assert page_of("post", 120).url == "/olahraga/pos-120/"
+    assert page_of("post", 121).url == "/olahraga/pos-121/"
+    assert page_of("post", 122).url == "/berita/pos-122/"
+    assert page_of("post", 123).url == "/berita/pos-123/"
+    assert [tag.name for tag in page_of("post", 120).tags.all()] == ["Berita"]
 
 
 def test_other_plugins_shortcodes_are_not_shown_but_bracketed_words_are():

@@ -10,7 +10,8 @@ file change nothing and a newer export update only what changed.
 Categories: a top-level category becomes a section; a category under it becomes a tag,
 and its posts go to the top-level category's section (Kabar's sections are one level, the
 same as its addresses). A post in several categories goes to its first one's section
-(Yoast's primary category when the export names it); the others become tags."""
+(the primary category Yoast or Rank Math kept, when the export names one); the others
+become tags."""
 
 import logging
 import os
@@ -757,7 +758,7 @@ class WordPressImport:
     # Posts and pages --------------------------------------------------------------------
     def _post(self, item, kind):
         if item.status in _NOT_IMPORTED:
-            raise _Skip(f"status {item.status!r} in WordPress")
+            return self._withdraw(item, kind)
         if item.wp_id <= 0:
             raise _Skip(_NO_ID)
         if item.wp_id in self.posts_read:
@@ -788,6 +789,22 @@ class WordPressImport:
             self._comments(item, page)
         return result
 
+    def _withdraw(self, item, kind):
+        """A post or page in WordPress's bin (or never saved there) is not brought in. One
+        an earlier run brought in is unpublished: what the newsroom removed there is not
+        left public here. It stays as a draft with its comments, for the newsroom to
+        delete or publish again, and is published again when the export shows it restored."""
+        record = self._record(kind, item.wp_id) if item.wp_id > 0 else None
+        page = Page.objects.filter(pk=record.object_id).first() if record else None
+        if page is None or not page.live:
+            raise _Skip(f"status {item.status!r} in WordPress")
+        page = page.specific
+        page.unpublish(user=page.owner, log_action=True)
+        # Its digest now the bin's: the post restored is a change, and rebuilt.
+        self._remember(record, kind, item.wp_id, page.pk, self._post_digest(item))
+        self.changed_pages.add(page.pk)
+        return "updated"
+
     def _post_digest(self, item):
         description = mapping.seo_description(item.meta)
         return mapping.digest(
@@ -795,7 +812,7 @@ class WordPressImport:
             item.date_gmt,
             item.modified_gmt, item.post_name, sorted(item.terms), item.is_sticky,
             item.comment_status, item.creator, item.meta.get("_thumbnail_id"), item.password,
-            item.parent, item.meta.get("_yoast_wp_primary_category"),
+            item.parent, mapping.primary_category(item.meta),
             # Only when there is one: a post without any keeps the digest earlier runs gave
             # it. (Posts with one, with a reusable block, or from a WXR 1.0 file, whose
             # bare terms are no longer read, are brought up to date once by the first run
@@ -834,7 +851,7 @@ class WordPressImport:
             parent = StandardPage.objects.filter(pk=parent_pk).first() if parent_pk else None
             return parent or self.home, []
         categories = [slug for domain, slug, _ in item.terms if domain == "category"]
-        primary = item.meta.get("_yoast_wp_primary_category", "")
+        primary = mapping.primary_category(item.meta)
         by_id = {t.wp_id: t.slug for t in self.categories.values()}
         if by_id.get(primary) in categories:
             categories.remove(by_id[primary])
@@ -1149,7 +1166,7 @@ class WordPressImport:
             self.report.ips_left_out += 1  # one line in the report, not one per comment
         data = ImportedComment(
             body=body,
-            author_name=mapping.comment_name(c.author, anonymous),
+            author_name=mapping.comment_name(c.author, anonymous, escaped=True),
             author_email=email,
             author_url=url,
             ip_address=ip,

@@ -327,7 +327,12 @@ def valid_ip(value):
         return None
 
 
-def comment_name(value, anonymous):
+def comment_name(value, anonymous, *, escaped=False):
+    """A commenter's name as a page shows it. `escaped`: the name as WordPress keeps it,
+    its &, < and > written as entities (_wp_specialchars on pre_comment_author_name), so
+    "Budi &amp; Ani" is Budi & Ani."""
+    if escaped:
+        value = html.unescape(value or "")
     # What no page can show (NUL, control characters: a database or a JSON backup may
     # hold them) goes, with the line breaks; a name of nothing else is anonymous.
     name = " ".join(xml_safe(value or "").split())
@@ -397,6 +402,20 @@ def seo_description(meta):
         text = plain(meta.get(key, ""))
         if text and not _SEO_VARIABLE.search(text):
             return text
+    return ""
+
+
+# The category an SEO plugin was told is the post's main one (Yoast, Rank Math): the WordPress
+# id of a category term.
+PRIMARY_CATEGORY_KEYS = ("_yoast_wpseo_primary_category", "rank_math_primary_category")
+
+
+def primary_category(meta):
+    """The WordPress id of the post's primary category as its SEO plugin kept it, or ""."""
+    for key in PRIMARY_CATEGORY_KEYS:
+        value = meta.get(key, "").strip()
+        if value:
+            return value
     return ""
 
 
