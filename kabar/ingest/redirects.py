@@ -25,8 +25,9 @@ NUMERIC_PARAMETERS = frozenset({"p", "page_id", "attachment_id", "cat", "author"
 _escapes = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _key_unsafe = re.compile(r"[%&=#\s]")
 # Parts WordPress adds after an address that show the same item: an archive's or a
-# post's further pages, its AMP copy, embed view or trackback address.
-_TAILS = re.compile(r"/(?:page/\d+|comment-page-\d+|amp|embed|trackback)$")
+# post's further pages (a post split by <!--nextpage--> has /2/, /3/…), its AMP copy,
+# embed view or trackback address. Tried only after the address itself.
+_TAILS = re.compile(r"/(?:page/\d+|comment-page-\d+|[1-9]\d{0,3}|amp|embed|trackback)$")
 MAX_KEY_LENGTH = LegacyRedirect._meta.get_field("old_path").max_length
 
 

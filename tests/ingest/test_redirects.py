@@ -316,6 +316,20 @@ def test_subfolder_permalink_answers_with_its_folder(client, legacy_on, site, ar
     assert client.get("/blog/?p=12")["Location"] == article.url
 
 
+def test_a_posts_further_pages_land_on_the_article(client, legacy_on, site, article, section):
+    """A post WordPress split with <!--nextpage--> has its pages at /2/, /3/…: Kabar's
+    article is whole, so each lands on it. The address itself is looked up first: a
+    day's archive keeps its own redirect."""
+    redirect_set(site, OLD + "2026/11/03/banjir-di-jakarta/", OLD, page=article)
+    redirect_set(site, OLD + "2026/11/03/", OLD, page=section)
+    for path in ("/2026/11/03/banjir-di-jakarta/2/", "/2026/11/03/banjir-di-jakarta/12"):
+        response = client.get(path)
+        assert response.status_code == 301
+        assert response["Location"] == article.url
+    assert client.get("/2026/11/03/")["Location"] == section.url
+    assert client.get("/2026/11/03/banjir-di-jakarta/0/").status_code == 404
+
+
 def test_archive_page_two_lands_on_the_new_archive(client, legacy_on, site, section):
     redirect_set(site, OLD + "category/dunia/", OLD, page=section)
     response = client.get("/category/dunia/page/2/")
