@@ -43,7 +43,7 @@ def codes(bound, field):
 def field_error(html, field):
     """The message shown under `field` on the page, or None."""
     found = re.search(
-        rf'<span class="field-error" id="id_{field}-error" role="alert">(.*?)</span>', html
+        rf'<span class="field-error" id="id_{field}_error" role="alert">(.*?)</span>', html
     )
     return found and found.group(1)
 

@@ -60,6 +60,16 @@ def test_reader_comment_moderation_and_reply(live_server, new_context, demo_arti
     )
     expect(reader.locator("#id_body")).to_have_value(TEXT)
     expect(reader.locator("#id_author_name")).to_have_value("Laras")
+    # The page opens at the form, the field to put right focused, its message and the
+    # email note read out with it: every id it names is on the page.
+    assert reader.url.endswith("#respond")
+    email = reader.locator("#id_author_email")
+    expect(email).to_be_focused()
+    described = email.get_attribute("aria-describedby").split()
+    assert set(described) == {"email-notes", "id_author_email_error"}
+    for element_id in described:
+        expect(reader.locator(f"#{element_id}")).to_have_count(1)
+    expect(reader.locator("#id_author_email_error")).to_contain_text("Masukkan alamat email")
 
     # Properly sent: held for moderation, shown to its author only.
     reader.fill("#id_author_email", EMAIL)
@@ -103,6 +113,13 @@ def test_reader_comment_moderation_and_reply(live_server, new_context, demo_arti
     published.get_by_role("link", name=re.compile("Balas ke Laras")).click()
     expect(published.locator("#respond")).to_be_visible()
     expect(stranger.locator("#reply-title")).to_contain_text("Balas ke Laras")
+    # Cancelled, the form goes back and the keyboard is where the reader was.
+    stranger.locator("#cancel-comment-reply-link").click()
+    expect(published.locator("#respond")).to_have_count(0)
+    reply_link = published.get_by_role("link", name=re.compile("Balas ke Laras"))
+    expect(reply_link).to_be_focused()
+    reply_link.click()
+    expect(published.locator("#respond")).to_be_visible()
     stranger.fill("#id_body", REPLY)
     stranger.fill("#id_author_name", "Yosef")
     stranger.fill("#id_author_email", "yosef.e2e@example.net")

@@ -98,12 +98,17 @@ _blank_widgets = {}
 
 
 @register.simple_tag
-def form_widget(field):
+def form_widget(field, describedby=""):
     """The field's input, as {{ field }} gives it; kept in memory while it has no value
-    and no error (the signed form token and a reply target are rendered each time)."""
+    and no error (the signed form token and a reply target are rendered each time).
+    `describedby`: the id of a note about the field, read out with it (and with its error,
+    which Django names <id>_error)."""
     form = field.form
+    attrs = None
+    if describedby:
+        attrs = {"aria-describedby": " ".join(filter(None, (describedby, field.aria_describedby)))}
     if form.is_bound or form.errors or field.value() not in (None, ""):
-        return str(field)
+        return field.as_widget(attrs=attrs)
     widget = field.field.widget
     key = (
         type(form),
@@ -114,8 +119,9 @@ def form_widget(field):
         field.field.required,
         field.field.disabled,
         translation.get_language(),
+        describedby,
     )
     html = _blank_widgets.get(key)
     if html is None:
-        html = _blank_widgets[key] = str(field)
+        html = _blank_widgets[key] = field.as_widget(attrs=attrs)
     return html

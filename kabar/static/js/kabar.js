@@ -36,9 +36,12 @@
     var cancel = document.getElementById("cancel-comment-reply-link");
     var titleText = title.firstChild;
 
+    var opener = null;
+
     function moveTo(link) {
       var comment = document.getElementById("comment-" + link.dataset.commentId);
       if (!comment) return;
+      opener = link;
       comment.querySelector(".comment__body").after(respond);
       form.elements.parent.value = link.dataset.commentId;
       titleText.nodeValue = form.dataset.replyToTemplate.replace("__NAME__", link.dataset.author) + " ";
@@ -57,6 +60,9 @@
         form.elements.parent.value = "";
         titleText.nodeValue = form.dataset.replyTitle + " ";
         cancel.hidden = true;
+        // Back where the reader was: the reply link they followed (or the comment box).
+        (opener || form.elements.body).focus();
+        opener = null;
       }
     });
   }
@@ -67,5 +73,14 @@
     if (!respond || !form) return;
     fillRemembered(form);
     setUpReplies(respond, form);
+    // A post the server sent back with errors: the first field to put right has focus,
+    // its message read out with it.
+    var invalid = form.querySelector("[aria-invalid=true]");
+    if (!invalid) return;
+    invalid.focus();
+    // Chromium clears it when it scrolls to the address's #respond, after this runs.
+    window.addEventListener("load", function () {
+      if (document.activeElement === document.body) invalid.focus();
+    });
   });
 })();
