@@ -80,7 +80,7 @@ def _rows_sent(post, prefix):
     for key in post:
         if key.startswith(start):
             row = key[len(start) :].partition("-")[0]
-            if row.isascii() and row.isdigit():
+            if _whole_number(row):
                 rows.add(int(row))
     return rows
 

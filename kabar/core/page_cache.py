@@ -252,9 +252,12 @@ def _query_part(query_string, conf, keyed=frozenset()):
             continue
         name, _eq, value = pair.partition("=")
         if name in conf.page_parameters:
-            if name in kept or not (value.isascii() and value.isdigit()):
+            if name in kept or not (value.isascii() and value.isdigit()) or len(value) > 12:
                 return None
-            kept[name] = f"{name}={int(value)}"
+            # Leading zeros dropped as int() would, without converting: Python refuses to
+            # convert more than 4,300 digits (ValueError), and a page number of them is
+            # no page to keep.
+            kept[name] = f"{name}={value.lstrip('0') or '0'}"
         elif name in keyed:
             as_sent.append(pair)
         elif name in conf.ignored_exact or name.startswith(conf.ignored_prefixes or ("\0",)):

@@ -66,7 +66,8 @@ def _normal_query(query):
             continue
         value = _decode_escapes(value.replace("+", " ")).strip().lower()
         if name in NUMERIC_PARAMETERS and value.isascii() and value.isdigit():
-            value = str(int(value))
+            # As str(int(value)), which refuses more than 4,300 digits (ValueError).
+            value = value.lstrip("0") or "0"
         if value:
             kept[name] = _key_unsafe.sub(lambda m: f"%{ord(m.group(0)):02x}", value)
     return "&".join(f"{name}={kept[name]}" for name in sorted(kept))

@@ -111,6 +111,17 @@ def test_a_formset_counting_rows_it_does_not_hold_is_refused_at_once(newsroom, a
     _unchanged(article)
 
 
+def test_a_formset_row_numbered_past_what_python_converts_is_refused(newsroom, article):
+    """A row number of 4,301 digits, which int() refuses (ValueError): a 500 before."""
+    form = _article_form(**{"notices": inline_formset([{"kind": "correction"}])})
+    form[f"notices-{'1' * 4301}-kind"] = "correction"
+
+    response = newsroom.post(f"/admin/pages/{article.pk}/edit/", form)
+
+    assert response.status_code == 400
+    _unchanged(article)
+
+
 @pytest.mark.parametrize("value", NOT_AN_ID)
 def test_a_formset_row_whose_id_is_no_number_is_refused(newsroom, article, author, value):
     form = _article_form(
