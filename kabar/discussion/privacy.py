@@ -36,7 +36,7 @@ from .models import (
 )
 from .policy import site_rules
 from .tasks import BACKEND as TASK_BACKEND
-from .tasks import delivery_queue, prune_task_results
+from .tasks import delivery_queue, forget_task_arguments, prune_task_results
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +159,15 @@ def privacy_request_send(email, action):
 def privacy_request_task(email, action, language):
     """Mail a confirmation link for `action` to `email` if Kabar holds data under it, at
     most one in REQUEST_INTERVAL per address, so the form cannot flood an inbox. Returns
-    whether a mail was queued."""
+    whether a mail was queued. The address leaves the queue's row as the request is
+    answered: an erased address, or one Kabar never held, is not kept there for days."""
+    try:
+        return _privacy_request(email, action, language)
+    finally:
+        forget_task_arguments(privacy_request_task, email)
+
+
+def _privacy_request(email, action, language):
     if not cache.add(f"kabar:privacy:{keyed_hash(email, 'privacy-request')}", 1, REQUEST_INTERVAL):
         return False
     commenter = _commenter_with_data(email)

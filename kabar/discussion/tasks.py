@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django_tasks import task, task_backends
+from django_tasks import TaskResultStatus, task, task_backends
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -91,6 +91,17 @@ def announce_comment(comment_id, event):
     from .notifications import comment_announce  # noqa: PLC0415 - notifications queues here
 
     comment_announce(comment_id, event)
+
+
+def forget_task_arguments(task, first):
+    """Blank the arguments kept in the database queue's rows of `task` run with `first` as
+    its first argument (the queue keeps a finished row for KABAR_TASK_RESULTS_KEEP_DAYS):
+    for a task whose arguments are what a reader typed (a privacy request's email), kept
+    no longer than the task runs. The worker writes only the outcome back, not the
+    arguments; a row still waiting to run keeps what it needs."""
+    DBTaskResult.objects.filter(task_path=task.module_path, args_kwargs__args__0=first).exclude(
+        status=TaskResultStatus.READY
+    ).update(args_kwargs={"args": [], "kwargs": {}})
 
 
 def prune_task_results(days=None):

@@ -111,3 +111,44 @@ def test_the_queue_mails_only_a_known_address(dewi):
     assert [m.to for m in mail.outbox] == [[EMAIL]]
     assert not EmailDelivery.objects.filter(recipient="tidak.dikenal@example.org").exists()
     assert EmailDelivery.objects.get(kind=DeliveryKind.PRIVACY_EXPORT).recipient == EMAIL
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("wagtail_initial_data")
+def test_the_queue_keeps_no_address_a_request_named_once_it_is_answered(settings, mailoutbox):
+    """The database queue keeps a finished task's row for days (prune_task_results): a
+    privacy request's row held the address typed, an erased one or one Kabar never
+    had, in its arguments."""
+    from django_tasks_db.management.commands.db_worker import Worker  # noqa: PLC0415
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+        "kabar": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    article = builders.make_article(builders.make_section(builders.make_home()))
+    builders.submit(article, body="Komentar Dewi.", name="Dewi", email=EMAIL, approve=True)
+    DBTaskResult.objects.all().delete()
+    unknown = "tidak.dikenal@example.org"
+    ask(EMAIL, "erase")
+    ask(unknown)
+    held = [str(row.args_kwargs) for row in DBTaskResult.objects.all()]
+    assert any(EMAIL in args for args in held) and any(unknown in args for args in held)
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="kabar",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+
+    assert [m.to for m in mailoutbox] == [[EMAIL]]
+    rows = list(DBTaskResult.objects.filter(task_path__endswith="privacy_request_task"))
+    assert len(rows) == 2 and {row.status for row in rows} == {"SUCCESSFUL"}
+    assert sorted(row.return_value for row in rows) == [False, True]
+    kept = " ".join(str(row.args_kwargs) for row in DBTaskResult.objects.all())
+    assert EMAIL not in kept and unknown not in kept
