@@ -152,3 +152,20 @@ def admin_user_with(django_user_model, username, app_label, *codenames):
     )
     user.groups.add(group)
     return in_english(user)
+
+
+def work_database_queue():
+    """Run every task of the "kabar" database queue that is due, as `kabar worker` does, and
+    return (batch: it stops when none is left)."""
+    from django_tasks_db.management.commands.db_worker import Worker  # noqa: PLC0415
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="kabar",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()

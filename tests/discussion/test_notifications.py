@@ -377,7 +377,6 @@ def test_backoff_doubles_and_is_capped(settings):
 @pytest.mark.usefixtures("wagtail_initial_data")
 def test_database_queue_is_worked_by_the_worker_and_honours_run_after(settings, mailoutbox):
     """The embedded default's real path: tasks stored by django-tasks-db, run by its worker."""
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {
@@ -399,17 +398,7 @@ def test_database_queue_is_worked_by_the_worker_and_honours_run_after(settings, 
     )
     delivery_schedule(later.pk, run_after=timezone.now() + timedelta(hours=1))
 
-    def work():
-        Worker(
-            queue_names=["*"],
-            interval=0,
-            batch=True,
-            backend_name="kabar",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="test-worker",
-            excluded_queue_names=[],
-        ).run()
+    work = builders.work_database_queue
 
     work()
     assert [m.to for m in mailoutbox if m.to == [FOLLOWER]] == [[FOLLOWER]]

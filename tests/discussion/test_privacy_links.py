@@ -119,7 +119,6 @@ def test_the_queue_keeps_no_address_a_request_named_once_it_is_answered(settings
     """The database queue keeps a finished task's row for days (prune_task_results): a
     privacy request's row held the address typed, an erased one or one Kabar never
     had, in its arguments."""
-    from django_tasks_db.management.commands.db_worker import Worker  # noqa: PLC0415
     from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
 
     settings.TASKS = {
@@ -135,16 +134,7 @@ def test_the_queue_keeps_no_address_a_request_named_once_it_is_answered(settings
     held = [str(row.args_kwargs) for row in DBTaskResult.objects.all()]
     assert any(EMAIL in args for args in held) and any(unknown in args for args in held)
 
-    Worker(
-        queue_names=["*"],
-        interval=0,
-        batch=True,
-        backend_name="kabar",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    builders.work_database_queue()
 
     assert [m.to for m in mailoutbox] == [[EMAIL]]
     rows = list(DBTaskResult.objects.filter(task_path__endswith="privacy_request_task"))
