@@ -470,6 +470,24 @@ def test_the_widget_has_no_axe_violation(live_server, new_context, static_site, 
     assert violations == [], violations
 
 
+def test_a_long_name_and_word_stay_inside_a_phone_s_width(live_server, new_context, static_site):
+    """A commenter's name of one long word, in the flexible row above the comment, widened
+    the host page to 1,350 px on a 360 px phone; the checkboxes are as large to tap as the
+    site's own form's."""
+    blog = static_site()
+    thread, _first = registered_thread(blog)
+    approved(thread, "Setuju " + "panjang" * 30, name="Pembaca" + "Panjang" * 20, n=8)
+    url = blog.page("post.html", live_server.url, thread=live_server.url + thread.url)
+    page = new_context(viewport={"width": 360, "height": 640}, is_mobile=True).new_page()
+    page.goto(url)
+    widget = page.locator("#kabar-komentar")
+    expect(widget.get_by_text("Pembaca" + "Panjang" * 20)).to_be_visible()
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    for box in widget.locator("input[type=checkbox]").all():
+        size = box.bounding_box()
+        assert size["width"] >= 23.5 and size["height"] >= 23.5
+
+
 def test_a_big_thread_is_read_page_by_page_from_the_keyboard(live_server, new_context, static_site):
     blog = static_site()
     thread, _first = registered_thread(blog)

@@ -191,7 +191,7 @@ a{color:var(--a)}ol,nav ul{list-style:none;margin:0;padding:0}
 .children{margin-left:1em;padding-left:1em;border-left:2px solid #ddd}
 article{padding:.75em 0;border-top:1px solid #ddd}
 .m{display:flex;flex-wrap:wrap;gap:.25em .6em;align-items:center;font-size:.875em;color:var(--m)}
-.m a{color:var(--m)}.m b a{color:var(--a)}.av{border-radius:50%}.staff{font-weight:600}
+.m a{color:var(--m)}.m b a{color:var(--a)}.m b{min-width:0;overflow-wrap:anywhere}.av{border-radius:50%}.staff{font-weight:600}
 .t{overflow-wrap:anywhere}.t p{margin:.5em 0}.wait,.gone{font-style:italic;color:var(--m)}
 .act{display:flex;gap:1em;margin:.25em 0;font-size:.875em}
 button{font:inherit;cursor:pointer;min-height:24px}
@@ -199,7 +199,7 @@ button{font:inherit;cursor:pointer;min-height:24px}
 nav ul{display:flex;flex-wrap:wrap;gap:.5em 1em;margin:1em 0}
 label{display:block;font-weight:600}.ck label{display:inline;font-weight:400}
 input,textarea{font:inherit;color:inherit;background:#fff;width:100%;max-width:40em;padding:.4em;border:1px solid #767676;border-radius:3px}
-input[type=checkbox],input[type=radio]{width:auto}[aria-invalid=true]{border-color:#b3261e}
+input[type=checkbox],input[type=radio]{width:24px;height:24px;vertical-align:middle}[aria-invalid=true]{border-color:#b3261e}
 fieldset{border:0;padding:0;margin:.5em 0}legend{font-weight:600}fieldset label{font-weight:400}
 .err,.ferr{color:#b3261e}.err{display:block}.req{color:#b3261e}
 .go{background:var(--a);color:#fff;border:0;border-radius:3px;padding:.6em 1.2em}
