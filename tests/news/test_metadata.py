@@ -166,6 +166,13 @@ def test_home_head_and_website_data(home, section):
     assert "potentialAction" not in website  # Kabar has no reader search page to point at
 
 
+def test_the_home_page_title_names_the_site_once(client, home):
+    assert "<title>Kabar</title>" in client.get("/").content.decode()
+    home.seo_title = "Berita independen"
+    home.save_revision().publish()
+    assert "<title>Berita independen · Kabar</title>" in client.get("/").content.decode()
+
+
 def test_home_without_intro_has_a_sentence(home):
     assert head_of("/", HTTP_COOKIE=ENGLISH).one("description") == "The latest news from Kabar."
 
