@@ -128,6 +128,24 @@ def test_pressing_confirm_verifies_the_address_and_the_subscription(one_click, a
     assert commenter.verified_at is not None and subscription.confirmed_at is not None
 
 
+def test_a_confirmation_posted_from_another_site_is_refused(client, article):
+    """A page elsewhere posting the link of an address its author confirmed would make the
+    reader's browser speak for that address (its trusted-browser cookie); the button on
+    our own page names our origin, which the page's Referrer-Policy lets it send."""
+    commenter, subscription = pending_subscription(article)
+    url = reverse("discussion:confirm", args=[confirmation_token(commenter)])
+    assert client.get(url)["Referrer-Policy"] == "same-origin"
+    for origin in ("https://penipu.example", "null"):
+        refused = client.post(url, HTTP_ORIGIN=origin)
+        assert refused.status_code == 403 and "kabar_trusted" not in refused.cookies
+    commenter.refresh_from_db()
+    assert commenter.verified_at is None
+    done = client.post(url, HTTP_ORIGIN="http://testserver")
+    assert done.status_code == 200 and "kabar_trusted" in done.cookies
+    commenter.refresh_from_db()
+    assert commenter.verified_at is not None
+
+
 def test_confirming_twice_is_harmless(client, article):
     commenter, _subscription = pending_subscription(article)
     url = reverse("discussion:confirm", args=[confirmation_token(commenter)])

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from kabar.core.security import same_origin_problem
 from kabar.core.signing import LinkExpired, LinkInvalid
 
 from ..models import Comment, ExternalThread, Subscription
@@ -21,10 +22,10 @@ from ..subscriptions import subscription_cancel, unsubscribe_read
 from ..trust import commenter_confirm, confirmation_read
 
 
-def _private(response):
+def _private(response, referrer_policy="no-referrer"):
     response["X-Robots-Tag"] = "noindex, nofollow"
     # The token in this page's URL must not travel on in a Referer header.
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = referrer_policy
     return response
 
 
@@ -51,6 +52,10 @@ def confirm(request, token):
         return _invalid(request)
     commenter = confirmation.commenter
     if request.method == "POST":
+        if same_origin_problem(request):
+            # A page of another site posting the link of an address its author confirmed
+            # would make this browser speak for that address: refused.
+            return _private(render(request, "403_csrf.html", status=403))
         confirmed = commenter_confirm(confirmation)
         context = {
             "done": True,
@@ -70,7 +75,9 @@ def confirm(request, token):
         "commenter": commenter,
         "subscriptions": [s for s in pending if s.created_at.timestamp() <= confirmation.issued_at],
     }
-    return _private(render(request, "discussion/confirm.html", context))
+    # Its button's POST names this site as its origin (under "no-referrer" a browser sends
+    # "Origin: null"); the address, with its token, still goes to no other site.
+    return _private(render(request, "discussion/confirm.html", context), "same-origin")
 
 
 def _widget_return(request, commenter):
