@@ -10,6 +10,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kabar.core.site_address import site_root_url
 from kabar.discussion.forms import CommentForm
 from kabar.discussion.identicons import comment_avatar_url
 from kabar.discussion.models import CommentOrder, CommentStatus
@@ -71,7 +72,9 @@ class Reader:
 
     @classmethod
     def of(cls, request, rules, own=None):
-        return cls(origin=request.build_absolute_uri("/")[:-1], rules=rules, own=own or {})
+        # The site's own address, as its pages, feeds and mails give it: never what the
+        # request's Host or X-Forwarded-Proto header claimed.
+        return cls(origin=site_root_url(request), rules=rules, own=own or {})
 
     def link(self, url):
         return url if url.startswith(("https://", "http://")) else self.origin + url

@@ -5,6 +5,7 @@ by the rules they are shown under, and never holding what is one reader's own.""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
 from kabar.api import kept
 from kabar.discussion import fragments
@@ -113,20 +114,30 @@ def test_a_kept_answer_is_the_answer_built_from_the_database(api, thread, settin
         assert shown(api, **params) == built_whole(settings, api, **params)
 
 
-def test_each_language_and_each_address_of_kabar_has_its_own_copy(api, thread):
+def test_each_language_has_its_own_copy_and_links_go_to_the_sites_address(api, thread):
     builders.submit(thread, body="Satu komentar", approve=True)
+    root = Site.objects.get(is_default_site=True).root_url
     [plain] = shown(api, NOBODY)["comments"]
-    assert plain["permalink"].startswith("http://testserver/")
+    assert plain["permalink"].startswith(f"{root}/")
     with CaptureQueriesContext(connection) as queries:
         shown(api, NOBODY, lang="en")
     assert comment_reads(queries)
-    # Links are absolute, to the address Kabar was asked at.
-    secure = api.client.get(
-        "/api/v1/threads", QUERY, secure=True, headers={"Origin": api.origin, "Kabar-Own": "x"}
-    )
-    [comment] = secure.json()["comments"]
-    assert comment["permalink"].startswith("https://testserver/")
-    assert comment["author"]["avatar"].startswith("https://testserver/")
+    # Links are absolute, to the site's own address (as its pages and feeds give it),
+    # whatever scheme, host or forwarded scheme the request claimed.
+    for extra in (
+        {"secure": True},
+        {"HTTP_X_FORWARDED_PROTO": "https"},
+        {"HTTP_HOST": "127.0.0.1:6666"},
+    ):
+        asked = api.client.get(
+            "/api/v1/threads",
+            QUERY,
+            headers={"Origin": api.origin, "Kabar-Own": "x"},
+            **extra,
+        )
+        [comment] = asked.json()["comments"]
+        assert comment["permalink"].startswith(f"{root}/"), extra
+        assert comment["author"]["avatar"].startswith(f"{root}/"), extra
 
 
 # Renewed by every change readers could see.
