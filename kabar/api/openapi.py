@@ -476,8 +476,9 @@ PATHS = {
             "A page of a thread's comments, with what its comment form needs.",
             (
                 "The thread of the page at `url` (made now, on first use, for an address "
-                "of a registered site), its approved comments threaded and paginated as on "
-                "Kabar's own pages, and the form's signed token, fields and limits. With "
+                "of a registered site asked for from its origin), its approved comments "
+                "threaded and paginated as on Kabar's own pages, and the form's signed "
+                "token, fields and limits. With "
                 f"the {OWN_HEADER} header, also the reader's own comments awaiting moderation."
             ),
             answers(

@@ -43,6 +43,20 @@ def test_the_first_visit_makes_the_thread_named_by_the_page(api, blog):
     assert ExternalThread.objects.count() == 1
 
 
+def test_only_a_page_of_an_allowed_origin_makes_a_thread(blog):
+    """A request that names no origin (a script anywhere, not the widget in a browser)
+    reads existing threads but makes none: it could fill the site with thread pages
+    titled as it likes."""
+    nameless = ApiClient(origin=None)
+    refused = nameless.get("threads", {**QUERY, "title": "BELI OBAT MURAH"})
+    assert refused.status_code == 404
+    assert not ExternalThread.objects.exists()
+    assert ApiClient().get("threads", QUERY).status_code == 200
+    found = nameless.get("threads", QUERY)
+    assert found.status_code == 200
+    assert found.json()["thread"]["title"] == "Banjir di Jakarta"
+
+
 def test_the_form_token_is_bound_to_the_thread(api, thread):
     form = api.get("threads", QUERY).json()["form"]
     assert tokens.age_of(form["token"], thread.pk) < 60

@@ -40,8 +40,10 @@ NO_ADDRESSES = _("Give at least one address.")
 
 def thread_of(request, url, site_key, *, title=""):
     """The live page the address `url` is about, made now for an address of a registered
-    site that has none yet (unless the request comes from an origin that may not use the
-    API); Problem when there is none, or when it may not be read (behind a password or a
+    site that has none yet when the request comes from a page of an origin that may use
+    the API (the widget's browser names it; a request naming none, from a script
+    anywhere, could otherwise fill the site with thread pages titled as it likes);
+    Problem when there is none, or when it may not be read (behind a password or a
     sign-in: the API carries no session that could pass it)."""
     if not url:
         raise Problem(400, errors={"url": [BAD_ADDRESS]})
@@ -50,7 +52,7 @@ def thread_of(request, url, site_key, *, title=""):
             url,
             site_key=site_key,
             title=title,
-            create=request.origin_allowed,
+            create=request.origin_allowed and "Origin" in request.headers,
             client_ip=client_ip(request),
         )
     except sites.Refused as exc:
