@@ -821,6 +821,27 @@ def images_of(page):
     ]
 
 
+def test_links_to_the_site_itself_become_paths_and_links_to_wordpress_com_stay(importer):
+    """WordPress.com's exports name http://wordpress.com/ as base_site_url (a network's
+    address), the blog's own in base_blog_url; a site moved to https keeps its older
+    posts' http:// links, and the other way round."""
+    body = (
+        '<p><a href="http://wordpress.com/support/">Bantuan</a> '
+        '<a href="https://warta.example.id/tentang/">Tentang</a> '
+        '<a href="http://warta.example.id/?p=5">Lama</a> '
+        '<a href="https://warta.example.id.lain.example/x/">Lain</a></p>'
+    )
+    export = wxr(AUTHOR + item(95, "Tautan", body)).replace(
+        f"<wp:base_site_url>{SOURCE}</wp:base_site_url>",
+        "<wp:base_site_url>http://wordpress.com/</wp:base_site_url>",
+    )
+    importer(export)
+    html = reader_sees(page_of("post", 95))
+    assert 'href="http://wordpress.com/support/"' in html
+    assert 'href="/tentang/"' in html and 'href="/?p=5"' in html
+    assert 'href="https://warta.example.id.lain.example/x/"' in html
+
+
 def test_images_of_a_network_site_and_of_wordpress_com_are_found(home, settings, tmp_path):
     """A network (multisite) site's files are in wp-content/uploads/sites/<n>/, which its
     record of the file (_wp_attached_file) leaves out; WordPress.com's addresses have no

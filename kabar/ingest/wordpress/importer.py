@@ -747,11 +747,14 @@ class WordPressImport:
         return Image.objects.filter(pk=info.image_id).first()
 
     def _rewrite_url(self, href):
-        """The old site's own links as paths on this site, which its redirects answer."""
-        for base in {self.source, self.wp.base_site_url.rstrip("/")}:
-            if base and (
-                href == base or href.startswith(base + "/") or href.startswith(base + "?")
-            ):
+        """The old site's own links as paths on this site, which its redirects answer: links
+        to its address, in http or https (a site moved to https keeps its older posts'
+        http:// links). Not to the export's base_site_url where it is another site's: a
+        network's (WordPress.com's exports name http://wordpress.com/ there)."""
+        _scheme, _sep, rest = self.source.partition("://")
+        bases = {self.source, *(f"{other}://{rest}" for other in ("http", "https") if rest)}
+        for base in bases:
+            if href == base or href.startswith(base + "/") or href.startswith(base + "?"):
                 return href[len(base) :] or "/"
         return href
 
