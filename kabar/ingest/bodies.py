@@ -54,6 +54,20 @@ _CAPTION_END = re.compile(r"\[/(?:wp_)?caption\]", re.I)
 _EMBED = re.compile(r"\[embed\b[^\[\]]*\](.*?)\[/embed\]", re.S | re.I)
 _EMBED_END = re.compile(r"\[/embed\]", re.I)
 _MEDIA_SHORTCODE = re.compile(r"\[(gallery|audio|video|playlist)\b([^\[\]]*)\]", re.I)
+# Jetpack's and WordPress.com's embeds, written with the address after the name, with "="
+# or a space ([youtube=https://…], [tweet https://…], [googlemaps https://…]) or as a url
+# attribute ([soundcloud url="https://…"]), or a Vimeo video by its number ([vimeo 123]).
+_EMBED_NAMES = (
+    "youtube|vimeo|dailymotion|tweet|twitter|instagram|googlemaps|soundcloud|spotify|ted"
+    "|facebook|flickr|slideshare|scribd|gist|kickstarter|mixcloud|bandcamp|wufoo"
+)
+_EMBED_SHORTCODE = re.compile(
+    # The address taken whole (possessive): never given back, character by character, to
+    # the attributes' search for the closing bracket.
+    rf"""\[(?:{_EMBED_NAMES})(?:\s*=\s*|\s+(?:url\s*=\s*)?)["']?(https?://[^\s\[\]"']{{1,2000}}+)["']?[^\[\]]{{0,200}}\]""",
+    re.I,
+)
+_VIMEO_NUMBER = re.compile(r"\[vimeo\s+(?:id\s*=\s*)?[\"']?(\d{1,12})[\"']?[^\[\]]{0,200}\]", re.I)
 _SHORTCODE_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # At most 50 attributes: a repetition without bound around the attributes' own would try
 # every split of a long run of them (tests/core/test_regexes.py).
@@ -234,6 +248,9 @@ def _prepare(html, notes):
     html = _closing_sub(_CAPTION, _CAPTION_END, _caption_shortcode, html)
     html = _closing_sub(_EMBED, _EMBED_END, lambda m: f"\n\n{m.group(1).strip()}\n\n", html)
     html = _media_shortcodes(html)
+    # An embed as its address on a line of its own, which becomes a link (as [embed]).
+    html = _EMBED_SHORTCODE.sub(lambda m: f"\n\n{html_entities.unescape(m.group(1))}\n\n", html)
+    html = _VIMEO_NUMBER.sub(lambda m: f"\n\nhttps://vimeo.com/{m.group(1)}\n\n", html)
     html = _plugin_shortcodes(html, notes)
     if "<!-- wp:" not in html:
         html = _autop(html)

@@ -976,6 +976,38 @@ def test_audio_and_video_shortcodes_become_links_to_their_file():
     assert 'href="https://media.example.id/v.mp4"' in html and "Teks." in html
 
 
+@pytest.mark.parametrize(
+    ("shortcode", "address"),
+    [
+        (
+            "[youtube=http://www.youtube.com/watch?v=aBc123xYz_0&amp;w=640]",
+            "http://www.youtube.com/watch?v=aBc123xYz_0&amp;w=640",
+        ),
+        ("[youtube https://youtu.be/aBc123xYz_0]", "https://youtu.be/aBc123xYz_0"),
+        (
+            "[tweet https://twitter.com/warta/status/123456789]",
+            "https://twitter.com/warta/status/123456789",
+        ),
+        (
+            "[googlemaps https://maps.google.com/maps?q=Banjarmasin&amp;output=embed]",
+            "https://maps.google.com/maps?q=Banjarmasin&amp;output=embed",
+        ),
+        (
+            '[soundcloud url="https://api.soundcloud.com/tracks/42" params="auto_play=false"]',
+            "https://api.soundcloud.com/tracks/42",
+        ),
+        ("[vimeo 76979871]", "https://vimeo.com/76979871"),
+    ],
+)
+def test_jetpack_embeds_written_with_their_address_become_links(shortcode, address):
+    """Jetpack's and WordPress.com's embed shortcodes name the address after the name; they
+    showed as their own text."""
+    body = html_to_body(f"Sebelum.\n\n{shortcode}\n\nSesudah.")
+    html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
+    assert f'href="{address}"' in html
+    assert "[" not in html and "Sebelum." in html and "Sesudah." in html
+
+
 def test_comment_status_and_privacy_are_kept(importer):
     comments = (
         comment(1, "Disetujui")
