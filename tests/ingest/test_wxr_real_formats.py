@@ -23,6 +23,7 @@ from kabar.discussion.selectors import MAX_THREAD_DEPTH, comments_page_for, coun
 from kabar.ingest.bodies import html_to_body
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
 from kabar.ingest.wordpress.importer import import_wordpress
+from kabar.ingest.wordpress.mapping import image_credit
 from kabar.ingest.wordpress.wxr import read_wxr
 from kabar.news.blocks import TABLE_MAX_ROWS, ArticleTableBlock
 from kabar.news.models import ArticlePage, Author, SectionPage, StandardPage
@@ -1006,6 +1007,28 @@ def test_jetpack_embeds_written_with_their_address_become_links(shortcode, addre
     html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
     assert f'href="{address}"' in html
     assert "[" not in html and "Sebelum." in html and "Sesudah." in html
+
+
+def serialised_credit(credit):
+    """_wp_attachment_metadata's image_meta as PHP serialises it, the credit's length in
+    UTF-8 bytes."""
+    size = len(credit.encode())
+    return (
+        'a:2:{s:4:"file";s:18:"2025/05/pasar.jpg";s:10:"image_meta";a:2:{'
+        f's:6:"credit";s:{size}:"{credit}";s:7:"caption";s:5:"Pasar";}}}}'
+    )
+
+
+@pytest.mark.parametrize(
+    "credit", ['Foto "Antara"; Reuters', "Foto: Ani Ñúñez", 'Kredit ";', "Biasa"]
+)
+def test_an_image_credit_is_read_whole_by_its_length(credit):
+    assert image_credit(serialised_credit(credit)) == credit
+
+
+def test_an_image_credit_whose_length_does_not_fit_is_read_to_its_end():
+    # An export that re-encoded the text: its lengths in bytes no longer hold.
+    assert image_credit('s:6:"credit";s:3:"Foto Antara";s:7:"caption"') == "Foto Antara"
 
 
 def test_comment_status_and_privacy_are_kept(importer):

@@ -382,11 +382,20 @@ def upload_variants(url, attachment_metadata):
 
 
 _CREDIT = re.compile(r's:6:"credit";s:\d+:"(.*?)";', re.S)
+_CREDIT_LENGTH = re.compile(rb's:6:"credit";s:(\d{1,5}):"')
 
 
 def image_credit(attachment_metadata):
     """The photographer's credit WordPress read from the image's IPTC data (a PHP-serialised
-    array in _wp_attachment_metadata); read with a pattern, never unserialised."""
+    array in _wp_attachment_metadata); read with a pattern, never unserialised. The string
+    is as long as its length says (in UTF-8 bytes), so a credit holding '";' is whole;
+    where the length does not fit (the export re-encoded the text), up to the first '";'."""
+    data = (attachment_metadata or "").encode("utf-8", "surrogatepass")
+    found = _CREDIT_LENGTH.search(data)
+    if found:
+        start, length = found.end(), int(found.group(1))
+        if data[start + length : start + length + 2] == b'";':
+            return data[start : start + length].decode("utf-8", "replace")[:255]
     match = _CREDIT.search(attachment_metadata or "")
     return match.group(1)[:255] if match else ""
 
