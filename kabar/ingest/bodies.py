@@ -401,7 +401,13 @@ class _Converter:
             self.link_paragraph(bare.group(1))
         else:
             for image in images:  # an image inside text: the image after the paragraph
-                image.extract()
+                link = image.find_parent("a")
+                if link is not None and not link.get_text(strip=True):
+                    # Its link to the full-size file goes with it: left, it is a link
+                    # with nothing to click.
+                    link.extract()
+                else:
+                    image.extract()
             self.add_rich(self.clean(self.inner(node), "p"))
             for image in images:
                 self.image(image, caption="")

@@ -6,6 +6,7 @@ hand-written, in WordPress's own layout; each run is checked twice (a second run
 same file changes nothing)."""
 
 import functools
+import re
 import shutil
 from datetime import UTC, datetime
 from urllib.parse import unquote
@@ -1007,6 +1008,17 @@ def test_jetpack_embeds_written_with_their_address_become_links(shortcode, addre
     html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
     assert f'href="{address}"' in html
     assert "[" not in html and "Sebelum." in html and "Sesudah." in html
+
+
+def test_a_linked_image_inside_text_leaves_no_empty_link():
+    body = html_to_body(
+        '<p>Teks <a href="https://warta.example.id/wp-content/uploads/2025/01/A.JPG">'
+        '<img src="https://warta.example.id/wp-content/uploads/2025/01/A-300x200.JPG" alt="">'
+        '</a> dalam <a href="https://warta.example.id/lain/">paragraf</a>.</p>'
+    )
+    html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
+    assert "Teks" in html and "paragraf</a>." in html
+    assert "A.JPG" not in html and not re.search(r"<a [^>]*>\s*</a>", html)
 
 
 def serialised_credit(credit):
