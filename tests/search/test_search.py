@@ -210,6 +210,16 @@ def test_result_pages_are_not_indexed_by_search_engines(client, publish):
     assert response["X-Robots-Tag"] == "noindex"
 
 
+def test_the_pages_two_search_forms_are_told_apart(client, publish):
+    """The header's search and the page's own are both search landmarks: each is named,
+    so a screen reader's list of landmarks says which is which."""
+    publish("Banjir di kota")
+    html = found(client, "banjir").content.decode()
+    assert html.count('role="search"') == 2
+    assert 'role="search" aria-label="Cari di situs"' in html
+    assert 'role="search" aria-label="Cari artikel"' in html
+
+
 def test_results_come_in_pages_that_keep_the_query(client, publish):
     now = timezone.now()
     for n in range(12):
