@@ -64,10 +64,14 @@ _EMBED_NAMES = (
 _EMBED_SHORTCODE = re.compile(
     # The address taken whole (possessive): never given back, character by character, to
     # the attributes' search for the closing bracket.
-    rf"""\[(?:{_EMBED_NAMES})(?:\s*=\s*|\s+(?:url\s*=\s*)?)["']?(https?://[^\s\[\]"']{{1,2000}}+)["']?[^\[\]]{{0,200}}\]""",
+    rf"""\[(?:{_EMBED_NAMES})(?:\s*=\s*|\s+(?:url\s*=\s*)?)["']?(https?://[^\s\[\]"'<>]{{1,2000}}+)["']?[^\[\]]{{0,200}}\]""",
     re.I,
 )
-_VIMEO_NUMBER = re.compile(r"\[vimeo\s+(?:id\s*=\s*)?[\"']?(\d{1,12})[\"']?[^\[\]]{0,200}\]", re.I)
+# The number, then only attributes (w=640): "[vimeo 2024 terbaik]" is a reader's words.
+_VIMEO_NUMBER = re.compile(
+    r"""\[vimeo\s+(?:id\s*=\s*)?["']?(\d{1,12})["']?(?:\s+[\w-]+=[^\s\[\]]{0,100}){0,10}\s*\]""",
+    re.I,
+)
 _SHORTCODE_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # At most 50 attributes: a repetition without bound around the attributes' own would try
 # every split of a long run of them (tests/core/test_regexes.py).
@@ -249,7 +253,8 @@ def _prepare(html, notes):
     html = _closing_sub(_EMBED, _EMBED_END, lambda m: f"\n\n{m.group(1).strip()}\n\n", html)
     html = _media_shortcodes(html)
     # An embed as its address on a line of its own, which becomes a link (as [embed]).
-    html = _EMBED_SHORTCODE.sub(lambda m: f"\n\n{html_entities.unescape(m.group(1))}\n\n", html)
+    # (The address as the body writes it: HTML text, its entities read with the rest.)
+    html = _EMBED_SHORTCODE.sub(lambda m: f"\n\n{m.group(1)}\n\n", html)
     html = _VIMEO_NUMBER.sub(lambda m: f"\n\nhttps://vimeo.com/{m.group(1)}\n\n", html)
     html = _plugin_shortcodes(html, notes)
     if "<!-- wp:" not in html:

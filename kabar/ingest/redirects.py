@@ -27,7 +27,10 @@ _key_unsafe = re.compile(r"[%&=#\s]")
 # Parts WordPress adds after an address that show the same item: an archive's or a
 # post's further pages (a post split by <!--nextpage--> has /2/, /3/…), its AMP copy,
 # embed view or trackback address. Tried only after the address itself.
-_TAILS = re.compile(r"/(?:page/\d+|comment-page-\d+|[1-9]\d{0,3}|amp|embed|trackback)$")
+_TAILS = re.compile(r"/(?:page/\d+|comment-page-\d+|amp|embed|trackback)$")
+# A post's further page (/2/) is a bare number after its slug; after a number (/2026/11/13/)
+# or at the root (/2026/) it is an archive of its own.
+_PAGE_NUMBER = re.compile(r"[1-9]\d{0,3}")
 MAX_KEY_LENGTH = LegacyRedirect._meta.get_field("old_path").max_length
 
 
@@ -133,6 +136,10 @@ def lookup_keys(path, query="", base_url=""):
     what WordPress adds after an item's address to show the same item (_TAILS)."""
     keys = [key_for(path, query, base_url)]
     shorter = _TAILS.sub("", path.rstrip("/"))
+    if shorter == path.rstrip("/"):
+        head, _slash, last = shorter.rpartition("/")
+        if _PAGE_NUMBER.fullmatch(last) and head and not head.rpartition("/")[2].isdigit():
+            shorter = head
     if shorter != path.rstrip("/"):
         keys.append(key_for(shorter or "/", query, base_url))
     return keys

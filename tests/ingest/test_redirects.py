@@ -328,6 +328,12 @@ def test_a_posts_further_pages_land_on_the_article(client, legacy_on, site, arti
         assert response["Location"] == article.url
     assert client.get("/2026/11/03/")["Location"] == section.url
     assert client.get("/2026/11/03/banjir-di-jakarta/0/").status_code == 404
+    # A number after a number, or at the root, is an archive of its own: not a page of
+    # what comes before it.
+    redirect_set(site, OLD + "2026/11/", OLD, page=section)
+    redirect_set(site, OLD, OLD, page=article)
+    assert client.get("/2026/11/13/").status_code == 404
+    assert client.get("/2026/").status_code == 404
 
 
 def test_archive_page_two_lands_on_the_new_archive(client, legacy_on, site, section):

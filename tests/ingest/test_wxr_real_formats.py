@@ -498,12 +498,28 @@ def test_a_post_binned_in_wordpress_after_an_import_is_unpublished_and_comes_bac
     assert not page.live and client.get(page.url).status_code == 404
     # Kept, with its comment, for the newsroom to delete or publish again.
     assert comment_of(310).page_id == page.pk
-    # The next run of the same export leaves it as it is (the fixture's second run).
+    # The next run of the same export leaves it as it is (the fixture's second run), and
+    # so does one after the newsroom published it again: that was their choice.
+    page.save_revision().publish()
+    again = importer(wxr(AUTHOR + item(31, "Ralat", "Isi.", status="trash")), again=False)
+    assert again.counts["post"]["updated"] == 0
+    page.refresh_from_db()
+    assert page.live
+    page.unpublish()
 
     restored = importer(published)
     assert restored.counts["post"]["updated"] == 1
     page.refresh_from_db()
     assert page.live and client.get(page.url).status_code == 200
+
+
+def test_an_id_listed_published_and_binned_keeps_the_first(importer):
+    """Two exports joined into one file: the item listed first stays, run after run."""
+    report = importer(
+        wxr(AUTHOR + item(32, "Terbit", "Isi.") + item(32, "Terbit", "Isi.", status="trash"))
+    )
+    assert report.counts["post"]["created"] == 1
+    assert page_of("post", 32).live
 
 
 def test_types_kabar_has_no_place_for_are_reported_once_a_type(importer):
@@ -1008,6 +1024,24 @@ def test_jetpack_embeds_written_with_their_address_become_links(shortcode, addre
     html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
     assert f'href="{address}"' in html
     assert "[" not in html and "Sebelum." in html and "Sesudah." in html
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["classic", "html"])
+def test_words_in_brackets_after_vimeo_are_not_an_embed(wrapped):
+    text = "Tonton [vimeo 2024 terbaik] ini."
+    body = html_to_body(f"<p>{text}</p><p>Sesudah.</p>" if wrapped else f"{text}\n\nSesudah.")
+    html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
+    assert "[vimeo 2024 terbaik]" in html and "Sesudah." in html
+    assert "href" not in html
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["classic", "html"])
+def test_markup_written_into_an_embeds_address_stays_text(wrapped):
+    code = "[youtube=https://x.example/&lt;b&gt;t&lt;/b&gt;&lt;img src=x&gt;]"
+    body = html_to_body(f"<p>{code}</p><p>Sesudah.</p>" if wrapped else f"{code}\n\nSesudah.")
+    html = "".join(b["value"] for b in body.blocks if b["type"] == "paragraph")
+    assert html.endswith("</p><p>Sesudah.</p>") and html.count("<p>") == 2
+    assert "<b>" not in html and "<img" not in html
 
 
 def test_a_linked_image_inside_text_leaves_no_empty_link():

@@ -40,11 +40,12 @@ NO_ADDRESSES = _("Give at least one address.")
 
 def thread_of(request, url, site_key, *, title=""):
     """The live page the address `url` is about, made now for an address of a registered
-    site that has none yet when the request comes from a page of an origin that may use
-    the API (the widget's browser names it; a request naming none, from a script
-    anywhere, could otherwise fill the site with thread pages titled as it likes);
-    Problem when there is none, or when it may not be read (behind a password or a
-    sign-in: the API carries no session that could pass it)."""
+    site that has none yet when the request names an origin that may use the API (the
+    widget's browser names its page's, and a page elsewhere cannot name another); a
+    request naming none reads threads but makes none. A script can name any origin: what
+    bounds it is the per-address limit on new threads (sites.py), and staff correct a
+    title in the page editor. Problem when there is none, or when it may not be read
+    (behind a password or a sign-in: the API carries no session that could pass it)."""
     if not url:
         raise Problem(400, errors={"url": [BAD_ADDRESS]})
     try:

@@ -760,8 +760,6 @@ class WordPressImport:
 
     # Posts and pages --------------------------------------------------------------------
     def _post(self, item, kind):
-        if item.status in _NOT_IMPORTED:
-            return self._withdraw(item, kind)
         if item.wp_id <= 0:
             raise _Skip(_NO_ID)
         if item.wp_id in self.posts_read:
@@ -769,6 +767,8 @@ class WordPressImport:
             # of the file keeps it (the second would replace it, and the first it again).
             raise _Skip(_LISTED_TWICE)
         self.posts_read.add(item.wp_id)
+        if item.status in _NOT_IMPORTED:
+            return self._withdraw(item, kind)
         record = self._record(kind, item.wp_id)
         page = None
         if record is not None:
@@ -797,14 +797,17 @@ class WordPressImport:
         an earlier run brought in is unpublished: what the newsroom removed there is not
         left public here. It stays as a draft with its comments, for the newsroom to
         delete or publish again, and is published again when the export shows it restored."""
-        record = self._record(kind, item.wp_id) if item.wp_id > 0 else None
+        record = self._record(kind, item.wp_id)
         page = Page.objects.filter(pk=record.object_id).first() if record else None
-        if page is None or not page.live:
+        digest = self._post_digest(item)
+        if page is None or record.digest == digest or not page.live:
+            # Never brought in; or withdrawn by an earlier run already, and what the
+            # newsroom did with it since (published it again) is theirs.
             raise _Skip(f"status {item.status!r} in WordPress")
         page = page.specific
         page.unpublish(user=page.owner, log_action=True)
         # Its digest now the bin's: the post restored is a change, and rebuilt.
-        self._remember(record, kind, item.wp_id, page.pk, self._post_digest(item))
+        self._remember(record, kind, item.wp_id, page.pk, digest)
         self.changed_pages.add(page.pk)
         return "updated"
 
