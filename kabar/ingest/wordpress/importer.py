@@ -170,6 +170,7 @@ class WordPressImport:
         self.wp = WPSite()
         self.clock = mapping.SiteClock()  # the WordPress site's local time (first pass)
         self.source = ""
+        self.own_bases = set()
         self.language = settings.LANGUAGE_CODE
         self.authors = {}  # login -> (Author profile pk, user pk); wp author_id -> user pk
         self.users_by_wp_id = {}
@@ -420,6 +421,12 @@ class WordPressImport:
         if not self.source:
             raise ItemFailed("the export names no site address")
         self.language = mapping.language_of(site.language, settings.LANGUAGE_CODE)
+        # The site's own address as its links may spell it (_rewrite_url), worked out once.
+        _scheme, _sep, rest = self.source.partition("://")
+        self.own_bases = {
+            self.source,
+            *(f"{other}://{rest}" for other in ("http", "https") if rest),
+        }
 
     def _author(self, author):
         if not author.login:
@@ -751,9 +758,7 @@ class WordPressImport:
         to its address, in http or https (a site moved to https keeps its older posts'
         http:// links). Not to the export's base_site_url where it is another site's: a
         network's (WordPress.com's exports name http://wordpress.com/ there)."""
-        _scheme, _sep, rest = self.source.partition("://")
-        bases = {self.source, *(f"{other}://{rest}" for other in ("http", "https") if rest)}
-        for base in bases:
+        for base in self.own_bases:
             if href == base or href.startswith(base + "/") or href.startswith(base + "?"):
                 return href[len(base) :] or "/"
         return href
@@ -799,8 +804,8 @@ class WordPressImport:
         delete or publish again, and is published again when the export shows it restored."""
         record = self._record(kind, item.wp_id)
         page = Page.objects.filter(pk=record.object_id).first() if record else None
-        digest = self._post_digest(item)
-        if page is None or record.digest == digest or not page.live:
+        digest = self._post_digest(item) if page is not None and page.live else None
+        if digest is None or record.digest == digest:
             # Never brought in; or withdrawn by an earlier run already, and what the
             # newsroom did with it since (published it again) is theirs.
             raise _Skip(f"status {item.status!r} in WordPress")
