@@ -81,6 +81,9 @@ _SHORTCODE = re.compile(
 )
 _ATTACHMENT_ID = re.compile(r"\bwp-image-(\d+)\b")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A tag (or a comment) in text, looked for up to the next "<" only: an editor's tag may be
+# written over two lines, and its newline is no line break.
+_INLINE_TAG = re.compile(r"<[^<>]*>")
 _QUOTE_BLOCKS = {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure"}
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
@@ -186,12 +189,18 @@ def _autop(html):
     how_many_open = collections.Counter()  # so that a stray closing tag is not looked for
 
     def text(run):
-        if not run.strip() or (open_blocks and open_blocks[-1] not in _AUTOP_HOLDERS):
-            out.append(run)  # a list item's, a heading's, a <pre>'s own text, as it is
-            return
-        for chunk in _PARAGRAPH_BREAK.split(run):
-            if chunk.strip():
-                out.append("<p>" + chunk.strip().replace("\n", "<br>\n") + "</p>\n")
+        if not run.strip() or how_many_open["pre"]:
+            out.append(run)  # a <pre>'s own text, and the spacing between tags, as it is
+        elif open_blocks and open_blocks[-1] not in _AUTOP_HOLDERS:
+            # A list item's, a heading's, a cell's own text: no paragraph, its newlines
+            # line breaks, except next to the tags around it (as wpautop drops those).
+            core = run.strip()
+            start = run.index(core[0])
+            out.append(run[:start] + _line_breaks(core) + run[start + len(core) :])
+        else:
+            for chunk in _PARAGRAPH_BREAK.split(run):
+                if chunk.strip():
+                    out.append("<p>" + _line_breaks(chunk.strip()) + "</p>\n")
 
     for tag in _AUTOP_BLOCK.finditer(html):
         text(html[position : tag.start()])
@@ -214,6 +223,20 @@ def _autop(html):
                 how_many_open[name] += 1
     text(html[position:])
     return "".join(out).strip()
+
+
+def _line_breaks(text):
+    """Each newline of `text` a line break (<br>), as wpautop makes it: in the words only,
+    never inside a tag written over two lines (`<a\nhref=…>`), which a <br> would break."""
+    if "\n" not in text:
+        return text
+    out, position = [], 0
+    for tag in _INLINE_TAG.finditer(text):
+        out.append(text[position : tag.start()].replace("\n", "<br>\n"))
+        out.append(tag.group(0))
+        position = tag.end()
+    out.append(text[position:].replace("\n", "<br>\n"))
+    return "".join(out)
 
 
 def _plugin_shortcodes(html, notes):

@@ -76,8 +76,43 @@ def test_a_caption_shortcode_in_a_paragraph_keeps_its_caption():
 
 
 def test_a_list_item_and_a_preformatted_block_keep_their_own_text():
-    html = "<ul><li>satu\n\ndua</li></ul>\n<pre>kode\n\n  baris</pre>"
+    html = "<ul><li>satu dua</li></ul>\n<pre>kode\n\n  baris</pre>"
     assert _autop(html) == html
+
+
+@pytest.mark.parametrize(
+    ("html", "made"),
+    [
+        # wpautop: a newline in a list item's, a cell's, a heading's or a paragraph's text
+        # is a line break too (an address, a verse), but not next to the tags around it.
+        (
+            "<ul>\n<li>Jl. Merdeka 10\nJakarta</li>\n<li>\nsatu\n</li>\n</ul>",
+            "<ul>\n<li>Jl. Merdeka 10<br>\nJakarta</li>\n<li>\nsatu\n</li>\n</ul>",
+        ),
+        ("<table><tr><td>a\nb</td></tr></table>", "<table><tr><td>a<br>\nb</td></tr></table>"),
+        ("<h2>Judul\nlagi</h2>", "<h2>Judul<br>\nlagi</h2>"),
+        ("<p>Satu\ndua</p>", "<p>Satu<br>\ndua</p>"),
+        ("<pre><div>a\nb</div></pre>", "<pre><div>a\nb</div></pre>"),
+    ],
+)
+def test_a_newline_in_a_block_s_own_text_is_a_line_break(html, made):
+    assert _autop(html) == made
+
+
+def test_a_tag_written_over_two_lines_stays_a_tag():
+    # An editor's HTML with a tag's attributes on a line of their own: a <br> put there
+    # broke the tag, and the link became text showing its own markup.
+    body = html_to_body(
+        'Baca <a\nhref="https://contoh.id/berita">laporan lengkap</a> di sini.\n'
+        '<ul><li>Lihat <a\nhref="https://contoh.id/peta">peta</a>\nlokasi</li></ul>'
+    )
+    assert [(b["type"], b["value"]) for b in body.blocks] == [
+        (
+            "paragraph",
+            '<p>Baca <a href="https://contoh.id/berita">laporan lengkap</a> di sini.</p>'
+            '<ul><li>Lihat <a href="https://contoh.id/peta">peta</a><br>\nlokasi</li></ul>',
+        )
+    ]
 
 
 def test_a_closing_tag_closes_one_block_of_its_name():
