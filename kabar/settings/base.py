@@ -378,7 +378,8 @@ KABAR_PASSWORD_RESET_THROTTLE = {"MAILS": 3, "ADDRESS_MAILS": 10, "SECONDS": 60 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_faults_brief": {"()": "kabar.core.logfilters.ClientFaultsBrief"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_faults_brief"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"kabar": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
