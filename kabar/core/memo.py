@@ -19,6 +19,21 @@ from .page_cache import config, page_generations, request_generations, set_reque
 
 # What StampedMemo.known gives for a key it has no value for (None is a value).
 MISSING = object()
+# False while this context runs work that will be rolled back (nothing_kept).
+_keeping = contextvars.ContextVar("kabar_memo_keeping", default=True)
+
+
+@contextlib.contextmanager
+def nothing_kept():
+    """Within it, no memo of this process keeps what this context reads: for work done in a
+    transaction that is then rolled back (an import's dry run), whose rows other threads
+    of the process would otherwise be served (a thread's id, then a post to it failing on
+    a row that is not there). What was kept before is still read."""
+    token = _keeping.set(False)
+    try:
+        yield
+    finally:
+        _keeping.reset(token)
 
 
 class StampedMemo:
@@ -49,6 +64,8 @@ class StampedMemo:
         return default
 
     def keep(self, key, stamp, value):
+        if not _keeping.get():
+            return
         with self.lock:
             self.entries[key] = (stamp, value)
             self.entries.move_to_end(key)
@@ -110,6 +127,8 @@ class RecentMemo:
     def keep(self, fresh, stamp):
         """Keep the values `fresh` ({key: value}) read under `stamp` (lacking()), unless
         everything was forgotten since."""
+        if not _keeping.get():
+            return
         with self.lock:
             if self.entries is stamp:
                 stamp.update(fresh)

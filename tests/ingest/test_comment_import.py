@@ -351,3 +351,17 @@ def test_the_kabar_command_runs_the_import(blog, own_article, capsys):
     kabar_cli(["import-comments", "disqus", str(DISQUS), "--site", "blog-teman", "--dry-run"])
     assert capsys.readouterr().out.startswith("Dry run: nothing was written.")
     assert not Comment.objects.exists()
+
+
+def test_a_dry_run_leaves_no_thread_behind_for_readers(blog, own_article, page_cache):
+    # The import task runs in a web process's thread: the threads a dry run made, then
+    # undid, were kept as found by the process, and a reader's comment on one of them
+    # failed (a thread that is not there); the real run after it too.
+    run(dry_run=True)
+    assert sites.resolve(PASAR).target is None
+    assert not ExternalThread.objects.exists()
+
+    report = run()
+
+    assert counts(report, "comment")["created"] == 14
+    assert sites.resolve(PASAR).target.pk == thread_at(PASAR).pk

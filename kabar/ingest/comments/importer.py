@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from tqdm import tqdm
 
+from kabar.core.memo import nothing_kept
 from kabar.core.xmlsafe import xml_safe
 from kabar.discussion import sites
 from kabar.discussion.addresses import BadAddress, normalise_origin, origin_of
@@ -118,8 +119,9 @@ class CommentImport:
 
     def run(self):
         if self.dry_run:
-            # Everything is done as for real, then undone: the counts are exact.
-            with transaction.atomic():
+            # Everything is done as for real, then undone: the counts are exact. Nothing
+            # read meanwhile is kept for the process's other threads (its readers).
+            with nothing_kept(), transaction.atomic():
                 self._threads()
                 transaction.set_rollback(True)
         else:

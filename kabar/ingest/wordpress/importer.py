@@ -37,6 +37,7 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.utils.file import hash_filelike
 
+from kabar.core.memo import nothing_kept
 from kabar.core.purge import purge_everything
 from kabar.core.slugs import slugify
 from kabar.discussion.export import parents_first
@@ -203,9 +204,10 @@ class WordPressImport:
             raise ItemFailed(gettext("Kabar has no home page to import into."))
         self.home = self.kabar_site.root_page.specific
         if self.dry_run:
-            # Everything is done as for real, then undone: the counts are exact.
+            # Everything is done as for real, then undone: the counts are exact. Nothing
+            # read meanwhile is kept for the process's other threads (its readers).
             try:
-                with transaction.atomic():
+                with nothing_kept(), transaction.atomic():
                     self._passes()
                     transaction.set_rollback(True)
             finally:
