@@ -14,6 +14,7 @@ from django.utils.http import parse_header_parameters
 # What query strings and form bodies are written in (percent-escapes): a charset that
 # reads these bytes as anything else is no charset for a request.
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+FORM_URLENCODED = "application/x-www-form-urlencoded"
 
 
 def is_request_charset(name):
@@ -36,6 +37,12 @@ def read_content_type(request, meta):
         content_type, params = "", {}
     request.content_type, request.content_params = content_type, params
     charset = params.get("charset")
+    if content_type == FORM_URLENCODED:
+        # Such a form has no charset of its own: it is UTF-8 (the WHATWG URL standard),
+        # and Django refuses any other name for it, "utf8" included, with BadRequest
+        # when the form is read. Its 400 page (CSRF protected) read the form again, and
+        # every such post, to any address, was a server error.
+        return
     if charset is not None and is_request_charset(charset):
         request.encoding = charset
 

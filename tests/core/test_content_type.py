@@ -64,3 +64,21 @@ def test_the_charsets_a_request_is_read_in():
         "a\x00",
     ):
         assert not is_request_charset(name)
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "utf8", "us-ascii", "cp1252"])
+def test_a_form_naming_a_charset_is_read_as_utf_8(article, charset):
+    # Django refuses a urlencoded form naming any charset but "utf-8" (BadRequest), and
+    # its 400 page read the form again: a 500 for every such post, to any address.
+    client = Client(raise_request_exception=False, enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32
+    content_type = f"application/x-www-form-urlencoded; charset={charset}"
+    response = client.post(article.url, "x=1", content_type=content_type)
+    assert response.status_code == 403  # the CSRF check's answer, not a server error
+    response = client.post("/cari/", "q=caf%C3%A9", content_type=content_type)
+    assert response.status_code == 403
+    response = Client().post(
+        "/comments/post/", f"page={article.pk}&body=caf%C3%A9", content_type=content_type
+    )
+    assert response.status_code == 400
+    assert "café" in response.content.decode()  # the form again, with what was typed
