@@ -1,14 +1,10 @@
 """Brotli or gzip for the responses the page cache does not answer, as the client asks."""
 
-import re
-
 import brotli
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
-from .page_cache import BROTLI_QUALITY, compressible
-
-_accepts_br = re.compile(r"\bbr\b")
+from .page_cache import BROTLI_QUALITY, accepted_codings, compressible
 
 
 class CompressionMiddleware(GZipMiddleware):
@@ -21,8 +17,11 @@ class CompressionMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         if not compressible(response.get("Content-Type", "")):
             return response
-        accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
-        if response.streaming or not _accepts_br.search(accepted):
+        accepted = accepted_codings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+        if "br" not in accepted or response.streaming:
+            if "gzip" not in accepted:  # Django's would gzip for "gzip;q=0" too
+                patch_vary_headers(response, ("Accept-Encoding",))
+                return response
             return super().process_response(request, response)
         if len(response.content) < 200 or response.has_header("Content-Encoding"):
             return response

@@ -68,8 +68,8 @@ HEADER = "X-Kabar-Cache"
 GROUP_PATH = "path"
 GROUP_LISTS = "lists"
 GROUP_QUERY = "query"
-_accepts_gzip = re.compile(r"\bgzip\b")
-_accepts_br = re.compile(r"\bbr\b")
+# A weight (RFC 9110, 12.4.2): 0 to 1, three decimals at most.
+_WEIGHT = re.compile(r"(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)")
 # Brotli's quality 6 compresses a page in a few milliseconds, once per stored copy, and
 # smaller than gzip's best; 11 would take about ten times as long.
 BROTLI_QUALITY = 6
@@ -219,6 +219,24 @@ class LocalEntries:
             self.bytes = 0
 
 
+@functools.lru_cache(maxsize=256)
+def accepted_codings(accept_encoding):
+    """The content codings an Accept-Encoding header accepts, lower-case: named with no
+    weight or a weight above 0 (`br;q=0` refuses brotli); x-gzip is gzip (RFC 9110,
+    8.4.1.3). A browser sends one of a handful of headers, so the answers are kept."""
+    accepted = set()
+    for part in accept_encoding[:2000].split(","):
+        name, _, params = part.partition(";")
+        weight = params.strip().lower()
+        if weight.startswith("q"):
+            weight = weight[1:].lstrip().removeprefix("=").strip()
+            if not _WEIGHT.fullmatch(weight) or float(weight) == 0:
+                continue
+        name = name.strip().lower()
+        accepted.add("gzip" if name == "x-gzip" else name)
+    return frozenset(accepted)
+
+
 def compressible(content_type):
     """Whether a response of this type is text, which gzip and brotli make smaller."""
     return _compressible.match(content_type) is not None
@@ -337,9 +355,9 @@ def lookup(environ):
         key=key,
         path_key=path_key,
         generations=generations,
-        gzip=bool(_accepts_gzip.search(accept_encoding)),
+        gzip="gzip" in accepted_codings(accept_encoding),
         head=method == "HEAD",
-        brotli=bool(_accepts_br.search(accept_encoding)),
+        brotli="br" in accepted_codings(accept_encoding),
     )
     found.entry = _fresh_entry(conf, key, generations)
     return found

@@ -126,3 +126,31 @@ def test_collected_css_and_js_are_served_compressed_as_asked(collected, article)
             assert response.get("Content-Encoding") == encoding, (url, accept)
             assert "Accept-Encoding" in response["Vary"]
             assert decode(b"".join(response.streaming_content)) == original
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding"),
+    [
+        ("br;q=0, gzip", "gzip"),
+        ("gzip, br; q=0.000", "gzip"),
+        ("br;q=0.5, gzip;q=1", "br"),
+        ("gzip;q=0", None),
+        ("gzip;q=0, br;q=0", None),
+        ("x-br, gzip;q=0", None),
+        ("x-gzip", "gzip"),
+        ("br;q=nan, gzip", "gzip"),
+    ],
+)
+def test_a_coding_weighted_zero_is_refused(page_cache, article, accept, coding):
+    # RFC 9110: q=0 means "not acceptable"; the header used to be searched for the name.
+    for served in ("miss", "hit"):
+        response = get(article.url, accept)
+        assert response["X-Kabar-Cache"] == served
+        assert response.get("Content-Encoding") == coding
+
+
+@pytest.mark.parametrize(("accept", "coding"), [("br;q=0, gzip", "gzip"), ("gzip;q=0", None)])
+def test_django_s_responses_weigh_the_codings_too(article, accept, coding):
+    response = get(article.url, accept)  # no page cache: Django's compression middleware
+    assert response.get("Content-Encoding") == coding
+    assert "Accept-Encoding" in response["Vary"]
