@@ -20,6 +20,7 @@ from wagtail.models import Page, Site
 
 from kabar.core import ratelimit
 from kabar.core.memo import site_wide
+from kabar.core.restrictions import without_restricted
 from kabar.core.xmlsafe import CONTROL_RE, xml_safe
 
 from . import targets
@@ -169,12 +170,14 @@ def _thread_id(site, address):
 
 
 def _own_pages(roots):
-    """{address: live page id} for addresses of Kabar's own pages ({address: root path})."""
+    """{address: live page id} for addresses of Kabar's own pages ({address: root path}),
+    leaving out those behind a view restriction (theirs or an ancestor's)."""
     paths = {}
     for address, root in roots.items():
         path = urlsplit(address).path
         paths[root.rstrip("/") + (path if path.endswith("/") else path + "/")] = address
-    found = Page.objects.live().filter(url_path__in=paths).values_list("url_path", "pk")
+    found = without_restricted(Page.objects.live().filter(url_path__in=paths))
+    found = found.values_list("url_path", "pk")
     return {paths[url_path]: pk for url_path, pk in found}
 
 
@@ -241,9 +244,13 @@ def thread_counts(urls, *, site_key=""):
     if own:
         found = _own_pages({address: root for address, root in own.values()})
         ids.update({url: found[a] for url, (a, _root) in own.items() if a in found})
+    # Not the count of a thread that is not shown (a withdrawn article), nor of a page
+    # behind a view restriction (_own_pages): the API's thread answers 404 for those.
+    approved = Comment.objects.filter(page_id__in=set(ids.values()), status=CommentStatus.APPROVED)
+    for hidden in targets.hidden_threads():
+        approved = approved.exclude(page_id__in=hidden)
     counts = dict(
-        Comment.objects.filter(page_id__in=set(ids.values()), status=CommentStatus.APPROVED)
-        .order_by()
+        approved.order_by()
         .values_list("page_id")
         .annotate(n=Count("pk"))
         .values_list("page_id", "n")

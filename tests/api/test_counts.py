@@ -2,6 +2,7 @@
 address as the page wrote it; counting never makes a thread."""
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from kabar.discussion.models import ExternalThread
 from tests import builders
@@ -55,7 +56,17 @@ def test_many_addresses_cost_a_few_queries(
 ):
     urls = [f"https://blog.example.org/tulisan/{n}" for n in range(size - 1)]
     urls.append(f"http://localhost{article.url}")
-    api.post("counts", {"urls": urls[:1]})  # what a warm process keeps in memory
+    api.post("counts", {"urls": [urls[0], urls[-1]]})  # what a warm process keeps in memory
     # The threads of the site's addresses, Kabar's own pages, the counts.
     with django_assert_max_num_queries(3):
         assert len(api.post("counts", {"urls": urls}).json()["counts"]) == size
+
+
+def test_a_page_behind_a_password_counts_nothing(api, blog, article):
+    builders.submit(article, approve=True)
+    own = f"http://localhost{article.url}"
+    assert api.get("counts", {"url": own}).json() == {"counts": {own: 1}}
+    PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.PASSWORD, password="rahasia"
+    )
+    assert api.get("counts", {"url": own}).json() == {"counts": {own: 0}}

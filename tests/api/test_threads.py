@@ -257,3 +257,23 @@ def test_any_other_address_under_the_api_is_a_problem_not_a_page(api, blog, path
     missing = api.get(path)
     assert missing.status_code in (404, 405)
     assert missing["Content-Type"] == "application/problem+json"
+
+
+def test_a_withdrawn_article_s_thread_is_not_found(
+    article, page_cache, django_capture_on_commit_callbacks
+):
+    # Its comments leave with it (as from its page, its feed and the site's feeds).
+    api = ApiClient(origin=None)
+    builders.submit(article, body="Komentar di artikel yang ditarik", approve=True)
+    url = f"http://localhost{article.url}"
+    assert api.get("threads", {"url": url}).status_code == 200
+    article.withdrawn = True
+    article.withdrawal_notice = "Artikel ini ditarik karena keliru."
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save_revision().publish()
+
+    refused = api.get("threads", {"url": url})
+
+    assert refused.status_code == 404
+    assert "ditarik" not in refused.content.decode()
+    assert api.get("counts", {"url": url}).json() == {"counts": {url: 0}}

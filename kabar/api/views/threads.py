@@ -45,7 +45,8 @@ def thread_of(request, url, site_key, *, title=""):
     request naming none reads threads but makes none. A script can name any origin: what
     bounds it is the per-address limit on new threads (sites.py), and staff correct a
     title in the page editor. Problem when there is none, or when it may not be read
-    (behind a password or a sign-in: the API carries no session that could pass it)."""
+    (behind a password or a sign-in: the API carries no session that could pass it), or
+    is not shown at all (a withdrawn article)."""
     if not url:
         raise Problem(400, errors={"url": [BAD_ADDRESS]})
     try:
@@ -59,7 +60,8 @@ def thread_of(request, url, site_key, *, title=""):
     except sites.Refused as exc:
         raise Problem(exc.status, exc.message, retry_after=exc.retry_after) from None
     target = resolved.target
-    if target is None or target.discussion_view_restrictions():
+    # Nor a withdrawn article's: its comments leave with it (discussion_shown).
+    if target is None or not target.discussion_shown or target.discussion_view_restrictions():
         raise Problem(404)
     return resolved
 
