@@ -46,9 +46,6 @@ class LatestCommentsFeed(SiteFeed):
     def item_link(self, item):
         return reverse("discussion:permalink", args=[item.pk])
 
-    def item_guid(self, item):
-        return self.item_link(item)
-
     def item_pubdate(self, item):
         return item.created_at
 

@@ -17,6 +17,7 @@ from collections import defaultdict
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -154,7 +155,9 @@ class LatestArticlesFeed(SiteFeed):
         return item.title
 
     def item_description(self, item):
-        return item.standfirst
+        # A feed's description is HTML (RSS by custom, Atom's summary type="html"): the
+        # standfirst is text, escaped, so "< 5% & naik" reads as written.
+        return escape(item.standfirst)
 
     def item_link(self, item):
         return item.url

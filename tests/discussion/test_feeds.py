@@ -228,3 +228,14 @@ def test_replies_under_hidden_comments_do_not_crowd_visible_ones_out(article):
         Comment.objects.filter(pk=comment.pk).update(created_at=now + timedelta(seconds=n))
     comments_set_status([parent.pk], CommentStatus.SPAM)
     assert [c.pk for c in comments_for_feed(limit=3)] == [older[1].pk, older[0].pk]
+
+
+def test_each_comment_s_id_is_its_absolute_address(client, article):
+    # An RSS <guid> with no isPermaLink="false" is a permalink (a full address), and an
+    # Atom <id> an absolute IRI (RFC 4287, 4.2.6).
+    comment = say(article)
+    address = f"http://localhost{reverse('discussion:permalink', args=[comment.pk])}"
+    rss = ET.fromstring(client.get(SITE_RSS).content)
+    assert [guid.text for guid in rss.iter("guid")] == [address]
+    atom = ET.fromstring(client.get(SITE_ATOM).content)
+    assert [entry.findtext(f"{ATOM}id") for entry in atom.iter(f"{ATOM}entry")] == [address]

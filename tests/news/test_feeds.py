@@ -403,3 +403,14 @@ def test_switching_full_text_on_refreshes_cached_feeds(
         full_text(True)
     fresh = Client().get("/feed/")
     assert fresh.get(HEADER) == "miss" and b"<content:encoded>" in fresh.content
+
+
+def test_a_standfirst_is_text_in_every_feed_reader(client, section):
+    # A feed's description is HTML to its readers: the standfirst's "<" and "&" are
+    # escaped once more than the XML needs, and markup typed into it stays text.
+    article = builders.make_article(section, "Harga naik")
+    article.standfirst = "Harga naik < 5% & <b>stabil</b> ]]> akhir"
+    article.save_revision().publish()
+    rss = defused_fromstring(client.get("/feed/").content)
+    (description,) = [item.findtext("description") for item in rss.iter("item")]
+    assert description == "Harga naik &lt; 5% &amp; &lt;b&gt;stabil&lt;/b&gt; ]]&gt; akhir"
