@@ -235,7 +235,5 @@ def test_each_comment_s_id_is_its_absolute_address(client, article):
     # Atom <id> an absolute IRI (RFC 4287, 4.2.6).
     comment = say(article)
     address = f"http://localhost{reverse('discussion:permalink', args=[comment.pk])}"
-    rss = ET.fromstring(client.get(SITE_RSS).content)
-    assert [guid.text for guid in rss.iter("guid")] == [address]
-    atom = ET.fromstring(client.get(SITE_ATOM).content)
-    assert [entry.findtext(f"{ATOM}id") for entry in atom.iter(f"{ATOM}entry")] == [address]
+    assert [item.findtext("guid") for item in rss_items(client, SITE_RSS)] == [address]
+    assert [entry.findtext(f"{ATOM}id") for entry in atom_entries(client, SITE_ATOM)] == [address]
