@@ -8,6 +8,7 @@ import pytest
 
 from kabar.discussion.models import Comment, CommentStatus, ExternalThread
 from kabar.discussion.selectors import MAX_THREAD_DEPTH
+from kabar.discussion.services import comments_set_status
 from kabar.ingest.comments.importer import import_comments, in_tree_order
 from kabar.ingest.comments.source import Source, SourceComment, SourceThread
 from kabar.ingest.models import ImportedItem
@@ -115,6 +116,45 @@ def test_a_changed_comment_is_updated_on_the_next_run(blog):
     assert stored("a").status == CommentStatus.SPAM
     assert stored("b").body == "Komentar b, disunting."
     assert Comment.objects.count() == 2
+
+
+def test_the_newsroom_s_moderation_outlasts_the_next_run(blog):
+    # Approved, marked spam or edited here since the import: running the same export
+    # again (or a later one) leaves the newsroom's decision as it is.
+    import_comments(
+        source(
+            thread(
+                said("a", status=CommentStatus.PENDING),
+                said("b", minutes=1),
+                said("c", minutes=2),
+                said("d", minutes=3),
+            )
+        )
+    )
+    comments_set_status([stored("a").pk], CommentStatus.APPROVED)
+    comments_set_status([stored("b").pk], CommentStatus.SPAM)
+    Comment.objects.filter(pk=stored("c").pk).update(body="Disunting oleh redaksi.")
+
+    report = import_comments(
+        source(
+            thread(
+                said("a", status=CommentStatus.PENDING),
+                said("b", minutes=1),
+                said("c", minutes=2, body="Komentar c, disunting di sana."),
+                said("d", minutes=3, status=CommentStatus.SPAM),
+            )
+        )
+    )
+
+    assert report.counts["comment"] == {"unchanged": 3, "updated": 1}
+    assert report.kept_as_moderated == 3
+    assert stored("a").status == CommentStatus.APPROVED
+    assert stored("b").status == CommentStatus.SPAM
+    assert stored("c").body == "Disunting oleh redaksi."
+    assert stored("d").status == CommentStatus.SPAM  # untouched here: the source's change
+    assert "left as they are: 3" in "\n".join(report.lines())
+    again = import_comments(source(thread(said("a", status=CommentStatus.PENDING))))
+    assert stored("a").status == CommentStatus.APPROVED, again.counts
 
 
 def test_a_thread_that_fails_midway_is_undone_alone(blog):

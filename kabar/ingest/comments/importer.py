@@ -294,12 +294,17 @@ class CommentImport:
             try:
                 with transaction.atomic():
                     changes = []
-                    comment, result = self._comment(
-                        page, source_comment, by_id, existing, changes, tally
-                    )
-                    digest = mapping.digest(
-                        comment.pk, comment.status, comment.body, comment.removed_at is not None
-                    )
+                    if existing is not None and record.digest != _as_written(existing):
+                        # Moderated or edited here since an import wrote it (approved,
+                        # marked spam, restored): the newsroom's decision stands.
+                        comment, result = existing, "unchanged"
+                        tally.kept_as_moderated += 1
+                        digest = record.digest
+                    else:
+                        comment, result = self._comment(
+                            page, source_comment, by_id, existing, changes, tally
+                        )
+                        digest = _as_written(comment)
                     if record is not None and record.digest != digest:
                         record.object_id, record.digest = str(comment.pk), digest
                         record.updated_at = timezone.now()
@@ -389,6 +394,12 @@ class CommentImport:
                 "comment", c.id, label, "its parent comment is not in Kabar: shown at the top level"
             )
         return written
+
+
+def _as_written(comment):
+    """The digest of what an import wrote into `comment` (kept in its record): when the
+    comment no longer matches it, someone here changed it since."""
+    return mapping.digest(comment.pk, comment.status, comment.body, comment.removed_at is not None)
 
 
 def import_comments(source, **options):

@@ -19,6 +19,8 @@ class Report:
     threads_closed: int = 0
     # Commenters' IP addresses that were not valid, left out (the comments kept).
     ips_left_out: int = 0
+    # Comments moderated or edited in Kabar since an import wrote them: left as they are.
+    kept_as_moderated: int = 0
     problems: list = field(default_factory=list)  # [(kind, source id, label, reason)]
 
     def count(self, kind, result, n=1):
@@ -39,6 +41,7 @@ class Report:
         self.replies_moved_up += other.replies_moved_up
         self.threads_closed += other.threads_closed
         self.ips_left_out += other.ips_left_out
+        self.kept_as_moderated += other.kept_as_moderated
         self.problems += other.problems
 
     def total(self, result, kind="comment"):
@@ -57,6 +60,7 @@ class Report:
             "replies_moved_up": self.replies_moved_up,
             "threads_closed": self.threads_closed,
             "ips_left_out": self.ips_left_out,
+            "kept_as_moderated": self.kept_as_moderated,
             "problems": [list(p) for p in self.problems],
         }
 
@@ -71,6 +75,11 @@ class Report:
             out.append(f"threads closed, as they were in the source: {self.threads_closed}")
         if self.ips_left_out:
             out.append(f"IP addresses not valid, left out: {self.ips_left_out}")
+        if self.kept_as_moderated:
+            out.append(
+                "comments moderated or edited here since they were imported, left as they are: "
+                f"{self.kept_as_moderated}"
+            )
         if self.problems:
             out.append(f"{len(self.problems)} item(s) not brought in as they were:")
             out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]
