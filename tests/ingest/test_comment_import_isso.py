@@ -201,3 +201,53 @@ def test_characters_no_page_can_show_are_left_out_of_what_is_imported(blog, tmp_
     again = run(path=copy)
     assert counts(again, "comment")["unchanged"] == report.counts["comment"]["created"]
     assert not {"created", "updated"} & set(counts(again, "comment"))
+
+
+def test_what_isso_escaped_and_marked_up_reads_as_the_reader_saw_it(blog, tmp_path):
+    # Isso's views escape the name, email and website as HTML before storing them; its
+    # text is Markdown, or HTML where Isso's own migration from Disqus wrote it.
+    copy = tmp_path / "comments.db"
+    shutil.copy(ISSO, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.executemany(
+            "UPDATE comments SET text = ?, author = ?, website = ? WHERE id = ?",
+            [
+                (
+                    "Lihat [peta posko](https://peta.example.id/posko?kota=jakarta&jenis=banjir)"
+                    " dan **cepat**.",
+                    "Budi &amp; Sari",
+                    "https://budi.example.id/?a=1&amp;b=2",
+                    1,
+                ),
+                ("<p>Dapur umum &amp; posko</p><p>buka malam ini.</p>", "Rani", "", 2),
+                ("Alamat: https://x.example.id/?a=1&copy=2 [[tidak] (jelas)", "Sri", "", 3),
+            ],
+        )
+    run(path=copy)
+    first = comment(1)
+    assert first.body == (
+        "Lihat peta posko (https://peta.example.id/posko?kota=jakarta&jenis=banjir) dan **cepat**."
+    )
+    assert (first.author_name, first.author_url) == (
+        "Budi & Sari",
+        "https://budi.example.id/?a=1&b=2",
+    )
+    assert comment(2).body == "Dapur umum & posko\n\nbuka malam ini."
+    assert comment(3).body == "Alamat: https://x.example.id/?a=1&copy=2 [[tidak] (jelas)"
+
+
+def test_a_comments_view_that_never_ends_is_refused(blog, tmp_path):
+    # A file's "comments" may be a view (here over a query that never ends): only Isso's
+    # own tables are read.
+    copy = tmp_path / "comments.db"
+    shutil.copy(ISSO, copy)
+    with sqlite3.connect(copy) as connection:
+        connection.executescript(
+            """
+            ALTER TABLE comments RENAME TO real_comments;
+            CREATE VIEW comments AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+            SELECT c.* FROM real_comments c, n;
+            """
+        )
+    with pytest.raises(FormatError, match="not an Isso database: comments is not a table"):
+        run(path=copy)

@@ -6,9 +6,15 @@ Isso keeps only the page's path (`uri`), so the site it served is given: its ori
 makes the full addresses. `mode` is 1 for an accepted comment, 2 for one awaiting
 moderation and 4 for a deleted one that had replies (Isso blanks its text and keeps it so
 the replies keep their place; a deleted comment without replies is gone from the file).
-`text` is the reader's Markdown, kept as they typed it: Kabar shows text as text.
-`remote_addr` is already anonymised by Isso (the last part zeroed)."""
+`text` is the reader's Markdown, kept as they typed it: Kabar shows text as text, with a
+link's address beside its words (`[peta](https://…)` showed as typed, no link), and the
+HTML Isso's own migration from Disqus or WordPress stored there read as the text it
+showed. Isso escaped the name, email and website as HTML on the way in (`Budi &amp;
+Sari`): they are read back as typed. `remote_addr` is already anonymised by Isso (the last
+part zeroed)."""
 
+import html
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,13 +62,46 @@ def _connect(path):
 
 
 def _check_schema(connection):
+    tables = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
     for table, columns in COLUMNS.items():
+        # A view of the name could hold any query, one that never ends too.
+        if (
+            table not in tables
+            and connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (table,)
+            ).fetchone()
+        ):
+            raise FormatError(f"not an Isso database: {table} is not a table")
         found = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         if not found:
             raise FormatError(f"not an Isso database: it has no table {table!r}")
         missing = sorted(columns - found)
         if missing:
             raise FormatError(f"not an Isso database: {table} has no {', '.join(missing)}")
+
+
+# A Markdown link or picture, [words](address "title"): each part bounded, as a reader's
+# text may hold any number of brackets.
+_MARKDOWN_LINK = re.compile(
+    r"(!?)\[([^\[\]\n]{0,500})\]\(\s*(https?://[^\s()<>]{1,2000})(?:\s+\"[^\"\n]{0,300}\")?\s*\)"
+)
+
+_TAG = re.compile(r"<[A-Za-z!/]")
+
+
+def _text(markdown):
+    """A comment's Markdown as Kabar keeps text: a link's (or a picture's) words with its
+    address beside them, HTML as the text it showed (mapping.comment_text)."""
+
+    def link(match):
+        words, address = match.group(2).strip(), match.group(3)
+        return f"{words} ({address})" if words and words != address else address
+
+    text = _MARKDOWN_LINK.sub(link, markdown)
+    # Only markup is read as HTML: a reader's "&copy=2" in an address stays as typed.
+    return (mapping.comment_text(text) if _TAG.search(text) else text).strip()
 
 
 def _created(value):
@@ -82,10 +121,10 @@ def _comment(row):
     return SourceComment(
         id=str(cid),
         parent_id=str(parent) if parent else "",
-        body=(text or "").strip(),
-        author_name=author or "",
-        author_email=(email or "").strip(),
-        author_url=(site or "").strip(),
+        body=_text(text or ""),
+        author_name=html.unescape(author or ""),
+        author_email=html.unescape(email or "").strip(),
+        author_url=html.unescape(site or "").strip(),
         ip=(addr or "").strip(),
         created_at=_created(created),
         status=status,
