@@ -22,6 +22,7 @@ from kabar.cli import main as kabar_cli
 from kabar.discussion import sites
 from kabar.discussion.export import site_export_disqus, site_export_json
 from kabar.discussion.export_schema import EXPORT_SCHEMA
+from kabar.discussion.management.commands import export_comments
 from kabar.discussion.models import CommentStatus, ExternalSite, ExternalThread
 from kabar.discussion.services import (
     ImportedComment,
@@ -290,6 +291,24 @@ def test_the_command_refuses_an_unknown_site_and_an_unwritable_folder(filled, tm
         call_command(
             "export_comments", "blog-teman", "--output", str(tmp_path / "tidak" / "ada.json")
         )
+
+
+def test_the_command_names_a_folder_given_as_the_file(filled, tmp_path):
+    with pytest.raises(CommandError, match="is a folder: name a file to write"):
+        call_command("export_comments", "blog-teman", "--output", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_stops_early_ends_the_export_quietly(filled, monkeypatch):
+    # `kabar export-comments blog-teman | head -1`: the pipe closes under the writer.
+    class Closed(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    quieted = []
+    monkeypatch.setattr(export_comments, "_quiet_stdout", lambda: quieted.append(True))
+    call_command("export_comments", "blog-teman", stdout=Closed())
+    assert quieted == [True]
 
 
 def test_the_kabar_command_exports(filled, capsys):

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from kabar.discussion.models import Comment, CommentStatus, ExternalThread
 from kabar.discussion.selectors import comments_public_for
 from kabar.discussion.targets import DiscussionState
+from kabar.ingest.comments import remark42
 from kabar.ingest.comments.importer import import_comments
 from kabar.ingest.comments.remark42 import read_remark42
 from kabar.ingest.comments.source import FormatError
@@ -149,3 +150,16 @@ def test_a_bad_backup_is_refused_whole(case, blog, tmp_path):
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_comments", "remark42", str(path))
     assert not Comment.objects.exists() and not ExternalThread.objects.exists()
+
+
+def test_a_line_too_long_to_be_a_comment_is_refused_before_it_is_read_whole(
+    blog, tmp_path, monkeypatch
+):
+    # A few megabytes of gzip unpack to a line of gigabytes, read whole before.
+    monkeypatch.setattr(remark42, "MAX_LINE", 4096)
+    lines = BACKUP.read_bytes().splitlines(keepends=True)
+    huge = tmp_path / "backup.gz"
+    with gzip.open(huge, "wb") as out:
+        out.writelines([lines[0], b'{"id": "' + b"x" * 10_000 + b'"}\n', *lines[1:]])
+    with pytest.raises(FormatError, match="line 2 is longer than 4,096 bytes"):
+        read_remark42(str(huge), now=NOW)

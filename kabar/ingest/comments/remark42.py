@@ -123,6 +123,11 @@ def _comment(data, users, number):
     )
 
 
+# The longest line read: a comment is one line (Remark42 takes comments of a few thousand
+# characters), the first line the site's settings, users and blocks.
+MAX_LINE = 64 * 1024 * 1024
+
+
 def read_remark42(path, *, now=None):
     """The backup at `path` (plain or gzipped) as a Source; FormatError when it is not one
     or a line of it cannot be read, before anything is written."""
@@ -132,7 +137,10 @@ def read_remark42(path, *, now=None):
     meta = None
     try:
         with opened(path) as raw:
-            for number, line in enumerate(raw, start=1):
+            for number, line in enumerate(iter(lambda: raw.readline(MAX_LINE + 1), b""), 1):
+                if len(line) > MAX_LINE:
+                    # A line read whole may unpack to gigabytes (a small gzip can).
+                    raise FormatError(f"line {number} is longer than {MAX_LINE:,} bytes")
                 line = line.strip()
                 if not line:
                     continue

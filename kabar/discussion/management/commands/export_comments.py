@@ -9,6 +9,7 @@ private as the database. JSON is Kabar's own shape (kabar.discussion.export_sche
 """
 
 import os
+import sys
 import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,8 +34,13 @@ class Command(BaseCommand):
             raise CommandError(f"No registered site has the key {options['site']!r}.")
         write = WRITERS[options["format"]]
         if not options["output"]:
-            write(site, _Unended(self.stdout))
+            try:
+                write(site, _Unended(self.stdout))
+            except BrokenPipeError:  # `| head`: the reader has what it wanted
+                _quiet_stdout()
             return
+        if os.path.isdir(options["output"]):
+            raise CommandError(f"{options['output']} is a folder: name a file to write.")
         self._write_file(options["output"], lambda out: write(site, out))
         self.stderr.write(f"Written: {options['output']}")
 
@@ -64,3 +70,10 @@ class _Unended:
 
     def write(self, text):
         self.wrapper.write(text, ending="")
+
+
+def _quiet_stdout():
+    """After a broken pipe: standard output pointed at nothing, so that Python's own
+    flush at exit fails no more (the documented way, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
