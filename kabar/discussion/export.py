@@ -208,10 +208,10 @@ def _flag(value):
     return "true" if value else "false"
 
 
-def _disqus_thread(site, thread, now):
+def _disqus_thread(site, thread, now, ids):
     created = thread.first_published_at or thread.first_comment or now
     return (
-        f"  <thread dsq:id={quoteattr(str(thread.pk))}>\n"
+        f"  <thread dsq:id={quoteattr(ids + str(thread.pk))}>\n"
         f"    <id>{_xml(thread.address)}</id>\n"
         f"    <forum>{_xml(site.slug)}</forum>\n"
         '    <category dsq:id="1"/>\n'
@@ -226,11 +226,22 @@ def _disqus_thread(site, thread, now):
     )
 
 
-def _disqus_post(comment):
+def export_ids(site):
+    """The prefix of the ids a Disqus-style export of `site` gives its threads and comments:
+    Disqus's own are unique across Disqus, and an importer (Kabar's among them) knows a
+    comment imported before by its id alone. Kabar's row ids are unique in one database
+    only: two sites' exports, or two Kabars', would name different comments alike, and the
+    second import took the first one's comments for its own. So this Kabar's host name and
+    the site's key come first ("kabar.example.id/blog-teman/"), the same on every export."""
+    default = Site.objects.filter(is_default_site=True).values_list("hostname", flat=True).first()
+    return f"{default or 'kabar'}/{site.slug}/"
+
+
+def _disqus_post(comment, ids):
     removed = comment.removed_at is not None
     email = real_email(comment.author_email)
     parts = [
-        f"  <post dsq:id={quoteattr(str(comment.pk))}>\n",
+        f"  <post dsq:id={quoteattr(ids + str(comment.pk))}>\n",
         "    <id/>\n",
         f"    <message>{_cdata('' if removed else text_as_html(comment.body))}</message>\n",
         f"    <createdAt>{_disqus_date(comment.created_at)}</createdAt>\n",
@@ -246,8 +257,12 @@ def _disqus_post(comment):
         f"      <isAnonymous>{_flag(comment.user_id is None)}</isAnonymous>\n",
         "    </author>\n",
         f"    <ipAddress>{_xml(comment.ip_address)}</ipAddress>\n" if comment.ip_address else "",
-        f"    <thread dsq:id={quoteattr(str(comment.page_id))}/>\n",
-        f"    <parent dsq:id={quoteattr(str(comment.parent_id))}/>\n" if comment.parent_id else "",
+        f"    <thread dsq:id={quoteattr(ids + str(comment.page_id))}/>\n",
+        (
+            f"    <parent dsq:id={quoteattr(ids + str(comment.parent_id))}/>\n"
+            if comment.parent_id
+            else ""
+        ),
         "  </post>\n",
     ]
     return "".join(parts)
@@ -262,10 +277,11 @@ def site_export_disqus(site, out, *, now=None):
         f'  <category dsq:id="1"><forum>{_xml(site.slug)}</forum>'
         "<title>General</title><isDefault>true</isDefault></category>\n"
     )
+    ids = export_ids(site)
     threads = site_threads(site)
     for thread in threads.values():
-        out.write(_disqus_thread(site, thread, now or timezone.now()))
+        out.write(_disqus_thread(site, thread, now or timezone.now(), ids))
     for _thread_id, comments in thread_comments(site):
         for comment in comments:
-            out.write(_disqus_post(comment))
+            out.write(_disqus_post(comment, ids))
     out.write("</disqus>\n")

@@ -20,7 +20,7 @@ from wagtail.models import GroupPagePermission
 
 from kabar.cli import main as kabar_cli
 from kabar.discussion import sites
-from kabar.discussion.export import site_export_disqus, site_export_json
+from kabar.discussion.export import DISQUS_INTERNALS, site_export_disqus, site_export_json
 from kabar.discussion.export_schema import EXPORT_SCHEMA
 from kabar.discussion.management.commands import export_comments
 from kabar.discussion.models import CommentStatus, ExternalSite, ExternalThread
@@ -291,6 +291,16 @@ def test_the_command_refuses_an_unknown_site_and_an_unwritable_folder(filled, tm
         call_command(
             "export_comments", "blog-teman", "--output", str(tmp_path / "tidak" / "ada.json")
         )
+
+
+def test_two_sites_exports_name_no_comment_alike(filled):
+    # Row ids are unique in one database only; Disqus's ids, which importers key on, are
+    # unique everywhere. Each id names this Kabar and the site.
+    out = io.StringIO()
+    site_export_disqus(ExternalSite.objects.get(slug="blog-teman"), out)
+    dsq_id = f"{{{DISQUS_INTERNALS}}}id"
+    ids = [e.get(dsq_id) for e in fromstring(out.getvalue()) if e.tag.endswith("post")]
+    assert ids and all(i.startswith("localhost/blog-teman/") for i in ids)
 
 
 def test_the_command_names_a_folder_given_as_the_file(filled, tmp_path):

@@ -157,6 +157,19 @@ def test_the_newsroom_s_moderation_outlasts_the_next_run(blog):
     assert stored("a").status == CommentStatus.APPROVED, again.counts
 
 
+def test_an_id_imported_onto_another_page_is_not_that_comment_to_overwrite(blog):
+    # Another export reusing ids (two Kabars' exports named their rows alike): the second
+    # import overwrote the first one's comments on other pages with its own words.
+    import_comments(source(thread(said("1", body="Di halaman pertama."))))
+    other = "https://blog.example.org/tulisan/lain/"
+    report = import_comments(source(thread(said("1", body="Orang lain."), url=other, key="t2")))
+    assert report.counts["comment"] == {"skipped": 1}
+    ((_kind, _id, _label, reason),) = report.problems
+    assert reason.startswith("its id was imported before onto another page")
+    assert stored("1").body == "Di halaman pertama."
+    assert Comment.objects.count() == 1
+
+
 def test_a_thread_that_fails_midway_is_undone_alone(blog):
     # A record left broken (its Kabar object no number) stops its thread's comments.
     ImportedItem.objects.create(source="disqus", kind="comment", wp_id="a", object_id="rusak")

@@ -291,6 +291,18 @@ class CommentImport:
             self.seen.add(source_comment.id)
             record = records.get(source_comment.id)
             existing = stored.get(int(record.object_id)) if record else None
+            if existing is not None and existing.page_id != page.pk:
+                # Its id names a comment imported onto another page: another export reusing
+                # ids (Disqus's are unique, other systems' exports need not be). That
+                # comment is not this one to overwrite.
+                tally.problem(
+                    "comment",
+                    source_comment.id,
+                    _label(source_comment),
+                    f"its id was imported before onto another page (comment {existing.pk}): "
+                    "left out, that comment as it is",
+                )
+                continue
             try:
                 with transaction.atomic():
                     changes = []
