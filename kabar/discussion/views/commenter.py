@@ -62,9 +62,12 @@ class PrivacyRequestForm(forms.Form):
 
 
 def _private(response):
-    """Pages for one reader only: never stored by a cache, never leaking their address."""
+    """Pages for one reader only: never stored by a cache, never leaking their address
+    (nor a link's token) to another site. "same-origin", not "no-referrer": under that,
+    a browser names no origin on the page's own form ("Origin: null"), and the form
+    check refused every edit, deletion and data request."""
     response["Cache-Control"] = "private, no-store, max-age=0"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
