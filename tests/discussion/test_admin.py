@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from kabar.discussion.admin import bulk_actions
 from kabar.discussion.models import Comment, CommentStatus
 from tests import builders
 
@@ -384,3 +385,17 @@ def test_inspect_shows_submission_time_in_local_time(moderator_client, pending):
     local = timezone.localtime(pending.created_at, ZoneInfo("Asia/Jakarta"))
     with translation.override("en"):
         assert date_format(local, "DATETIME_FORMAT") in html
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_each_bulk_action_s_name_holds_the_words_it_shows(language):
+    # WCAG 2.5.3 (axe's label-content-name-mismatch): a voice user says what they see.
+    actions = [
+        bulk_actions.ApproveBulkAction,
+        bulk_actions.ApproveAndTrustBulkAction,
+        bulk_actions.SpamBulkAction,
+        bulk_actions.TrashBulkAction,
+    ]
+    with translation.override(language):
+        for action in actions:
+            assert str(action.display_name).lower() in str(action.aria_label).lower()

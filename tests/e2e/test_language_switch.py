@@ -40,6 +40,9 @@ def test_switching_id_en_id_on_a_cached_page(live_server, new_context, article, 
     first = page.goto(url)
     assert first.headers["x-kabar-cache"] == "hit"
     shows(page, INDONESIAN, "id")
+    # Each language by its own name, read in its own voice (lang).
+    expect(page.locator(".language-switch a[lang=en]")).to_have_text("English")
+    expect(page.locator(".language-switch [aria-current]")).to_have_text("Bahasa Indonesia")
 
     with page.expect_navigation():
         page.locator(".language-switch a[lang=en]").click()

@@ -96,7 +96,7 @@ class ApproveAndTrustBulkAction(CommentModerationBulkAction):
     status = CommentStatus.APPROVED
     action_type = "approve_and_trust"
     display_name = _("Approve and trust")
-    aria_label = _("Approve selected comments and trust their authors")
+    aria_label = _("Approve and trust: the selected comments and their authors")
     action_priority = 15
     confirm_question = ngettext_lazy(
         "Approve this comment and trust its author? Their later comments will be published "
@@ -121,7 +121,7 @@ class SpamBulkAction(CommentModerationBulkAction):
     status = CommentStatus.SPAM
     action_type = "spam"
     display_name = _("Mark as spam")
-    aria_label = _("Mark selected comments as spam")
+    aria_label = _("Mark as spam: the selected comments")
     action_priority = 20
     confirm_question = ngettext_lazy(
         "Mark this comment as spam?", "Mark these %(count)d comments as spam?", "count"
@@ -136,7 +136,7 @@ class TrashBulkAction(CommentModerationBulkAction):
     status = CommentStatus.TRASH
     action_type = "trash"
     display_name = _("Move to trash")
-    aria_label = _("Move selected comments to trash")
+    aria_label = _("Move to trash: the selected comments")
     action_priority = 25
     classes = {"serious"}
     confirm_question = ngettext_lazy(
