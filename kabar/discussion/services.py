@@ -374,11 +374,10 @@ def comments_set_status(comment_ids, status, *, by=None, action=None, lessons=No
     `lessons` is what the spam filter is to know of them after, for an undo (comments_undo)."""
     if status not in CommentStatus.values:
         raise ValueError(f"unknown comment status {status!r}")
+    comment_ids = list(comment_ids)
     with transaction.atomic():
         targets = list(
-            Comment.objects.select_for_update()
-            .filter(pk__in=list(comment_ids))
-            .exclude(status=status)
+            Comment.objects.select_for_update().filter(pk__in=comment_ids).exclude(status=status)
         )
         previous = {c.pk: c.status for c in targets}
         now = timezone.now()
@@ -387,6 +386,12 @@ def comments_set_status(comment_ids, status, *, by=None, action=None, lessons=No
         )
         for comment in targets:
             comment.status, comment.moderated_at, comment.moderated_by = status, now, by
+        if status == CommentStatus.APPROVED:
+            # Approved again after readers reported it: kept, the reports seen (the desk
+            # lists a comment reported since it was last moderated). No status changed.
+            Comment.objects.filter(pk__in=comment_ids, status=status, report_count__gt=0).exclude(
+                pk__in=previous
+            ).update(moderated_at=now, moderated_by=by)
     if targets:
         transaction.on_commit(
             lambda: signals.comments_moderated.send(

@@ -12,7 +12,12 @@ from wagtail.models import ModelLogEntry
 
 from kabar.discussion.admin.undo import UNDO_SESSION_KEY
 from kabar.discussion.models import Comment, Commenter, CommentStatus, SpamToken
-from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
+from kabar.discussion.services import (
+    CommentAuthor,
+    comment_report,
+    comment_submit,
+    comments_set_status,
+)
 from kabar.discussion.spam import classifier
 from kabar.discussion.targets import DiscussionState
 from kabar.discussion.trust import commenter_trust
@@ -431,3 +436,20 @@ def test_undo_is_logged_as_such():
     from wagtail.log_actions import registry
 
     assert registry.action_exists("kabar.comment.undo")
+
+
+def test_a_comment_a_reader_reported_waits_on_the_desk_until_moderated(desk, article):
+    # A reader with no history hides nothing by reporting, but their report is to be
+    # looked at: it is listed under the reason "Reader reports" until a moderator decides.
+    shown = builders.submit(article, body="Komentar yang dilaporkan.", approve=True)
+    other = builders.submit(article, body="Komentar lain.", approve=True)
+    assert comment_report(shown, "off_topic", "pelapor-1")
+    shown.refresh_from_db()
+    assert shown.status == CommentStatus.APPROVED  # still shown to readers
+    listed_now = listed(desk, reason="reports")
+    assert shown.pk in listed_now and other.pk not in listed_now
+
+    comments_set_status([shown.pk], CommentStatus.APPROVED, by=None)  # looked at: it stays
+    assert shown.pk not in listed(desk, reason="reports")
+    assert comment_report(shown, "spam", "pelapor-2")
+    assert shown.pk in listed(desk, reason="reports")

@@ -6,7 +6,7 @@ import json
 
 import django_filters
 from django import forms
-from django.db.models import Q, TextField
+from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -15,10 +15,12 @@ from wagtail.models import Page
 from kabar.core.hashing import keyed_hash
 from kabar.core.ids import parse_id
 
-from ..models import Comment, Commenter, CommentStatus
+from ..models import Comment, Commenter, CommentStatus, Report
 from .reasons import REASON_RULES
 
 SEARCH_FIELDS = ["body", "author_name", "author_email"]
+# The reason that lists the comments readers reported.
+READER_REPORTS = "reports"
 
 
 def _as_ip(query):
@@ -87,9 +89,15 @@ def reasons_recorded(queryset, name, rule):
     SQLite and PostgreSQL both spell `"rule": "<name>"`, so one query serves both."""
     if not rule:
         return queryset
-    return queryset.alias(reasons_text=Cast("reasons", TextField())).filter(
-        reasons_text__contains=json.dumps({"rule": rule})[1:-1]
-    )
+    named = Q(reasons_text__contains=json.dumps({"rule": rule})[1:-1])
+    if rule == READER_REPORTS:
+        # Every reader's report waits for a moderator here, also one that held nothing (a
+        # reader with no history reports without hiding the comment): a comment reported
+        # since a moderator last decided on it.
+        named |= Q(report_count__gt=0, moderated_at__isnull=True) | Exists(
+            Report.objects.filter(comment=OuterRef("pk"), created_at__gt=OuterRef("moderated_at"))
+        )
+    return queryset.alias(reasons_text=Cast("reasons", TextField())).filter(named)
 
 
 class CommentFilterSet(WagtailFilterSet):

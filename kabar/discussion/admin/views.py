@@ -237,7 +237,8 @@ class ModerationButtonsMixin:
         return [
             m
             for m in MODERATIONS
-            if comment.status != m.status
+            # "Approve" on a comment readers reported also keeps it, the reports seen.
+            if (comment.status != m.status or (m.name == "approve" and comment.report_count))
             and (m.name != "approve_and_trust" or comment.commenter_id is not None)
         ]
 
