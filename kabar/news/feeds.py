@@ -5,14 +5,17 @@ Every feed lists what the listing selectors list (live, public, not withdrawn), 
 first, FEED_SIZE at most, in a number of queries that does not grow with its items. An item
 carries its standfirst as description / summary, its byline, its section and tags as
 categories, its first publication and its latest one (corrections and updates are published
-with the article, so they move it). Its guid / Atom id is the article's address, as it
-always was. With "full text in feeds" on in the site's publishing settings (NewsSettings),
-RSS items also carry the whole body as HTML in <content:encoded> and Atom entries in
-<content type="html">, rendered as the article page renders it (the same picture renditions),
-with its links and pictures made absolute for readers elsewhere."""
+with the article, so they move it). Its guid / Atom id is the page's own, a tag URI (RFC
+4151) that stays when the article moves to another section or slug (RFC 4287, 4.2.6: a
+feed reader took a moved article, keyed by its address, for a new one). With "full text
+in feeds" on in the site's publishing settings (NewsSettings), RSS items also carry the
+whole body as HTML in <content:encoded> and Atom entries in <content type="html">, rendered
+as the article page renders it (the same picture renditions), with its links and pictures
+made absolute for readers elsewhere."""
 
 import copy
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
@@ -161,6 +164,14 @@ class LatestArticlesFeed(SiteFeed):
 
     def item_link(self, item):
         return item.url
+
+    # Not the address (isPermaLink="false"): the page's id, which no move changes.
+    item_guid_is_permalink = False
+
+    def item_guid(self, item):
+        host = urlsplit(self.root_url).hostname or "kabar"
+        first = item.first_published_at or item.published_at
+        return f"tag:{host},{first:%Y-%m-%d}:article-{item.pk}"
 
     def item_pubdate(self, item):
         return item.published_at

@@ -205,7 +205,12 @@ def test_items_carry_byline_categories_and_dates(client, section, author, tagged
         item.findtext("{http://purl.org/dc/elements/1.1/}creator") == "Rina Hartono, Dewi Lestari"
     )
     assert {c.text for c in item.findall("category")} == {"Ekonomi", "banjir"}
-    assert item.findtext("guid") == f"http://localhost{tagged['both'].url}"
+    both = tagged["both"]
+    assert item.findtext("guid") == (
+        f"tag:localhost,{both.first_published_at:%Y-%m-%d}:article-{both.pk}"
+    )
+    assert item.find("guid").get("isPermaLink") == "false"
+    assert item.findtext("link") == f"http://localhost{both.url}"
     (entry,) = [
         e
         for e in check_atom(client, "/feed/topik/banjir/atom/")
@@ -414,3 +419,20 @@ def test_a_standfirst_is_text_in_every_feed_reader(client, section):
     rss = defused_fromstring(client.get("/feed/").content)
     (description,) = [item.findtext("description") for item in rss.iter("item")]
     assert description == "Harga naik &lt; 5% &amp; &lt;b&gt;stabil&lt;/b&gt; ]]&gt; akhir"
+
+
+def test_an_article_keeps_its_id_when_it_moves(client, home, section):
+    # RFC 4287, 4.2.6: an entry's id never changes when it is relocated; keyed by the
+    # address, a feed reader showed a re-sectioned story twice.
+    article = builders.make_article(section, "Pindah rubrik")
+    before = {i.findtext("title"): i.findtext("guid") for i in check_rss(client, "/feed/")}
+    other = builders.make_section(home, "Ekonomi", slug="ekonomi")
+    article.move(other, pos="last-child")
+    article.refresh_from_db()
+    after = {i.findtext("title"): i.findtext("guid") for i in check_rss(client, "/feed/")}
+    assert after["Pindah rubrik"] == before["Pindah rubrik"]
+    atom = {
+        e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}id")
+        for e in check_atom(client, "/feed/atom/")
+    }
+    assert atom["Pindah rubrik"] == before["Pindah rubrik"]
