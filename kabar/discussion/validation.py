@@ -132,14 +132,32 @@ class OneLine:
         self.validator(value)
 
 
+# Characters drawn as nothing besides white space and the format characters (Cf: the
+# zero-width space, joiners, direction marks): Hangul's fillers, the braille blank.
+_DRAWN_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# The direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a name
+# needs none (its own script sets its direction), and one left open turned the words after
+# it around, the article's title after the name in a feed's "NAME on TITLE".
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def shows_nothing(value):
+    """Whether `value` shows no character at all: white space, format characters and the
+    characters drawn blank only ("\u200b", "\u3164" looked like a name or a comment)."""
+    return all(
+        char.isspace() or char in _DRAWN_BLANK or unicodedata.category(char) == "Cf"
+        for char in value
+    )
+
+
 class NotBlank:
-    """Refuses a value of white space only, as if it were left empty."""
+    """Refuses a value that shows nothing (shows_nothing), as if it were left empty."""
 
     def __init__(self, message):
         self.message = message
 
     def __call__(self, value):
-        if not value.strip():
+        if shows_nothing(value):
             raise ValidationError(self.message, code="required")
 
 
@@ -183,6 +201,7 @@ NAME = FieldRules(
         NotBlank(NAME_REQUIRED),
         MaxLengthValidator(NAME_MAX_LENGTH),
         TextOnly(is_one_line_text, NAME_NOT_TEXT),
+        TextOnly(lambda value: not DIRECTION_CONTROLS.search(value), NAME_NOT_TEXT),
         TextOnly(has_few_marks, NAME_PILED_MARKS),
     ),
 )

@@ -437,3 +437,20 @@ def test_valid_text_in_every_script_is_taken(article):
     response = post_raw(Client(), article, body=body, author_name="D%C3%A9wi")
     assert response.status_code == 302
     assert Comment.objects.get().body == "Kopi☕ café мир 中文 😀"
+
+
+@pytest.mark.parametrize("blank", ["\u200b", "\u200b\u200c \u2060", "\u3164", "\u2800\ufeff"])
+def test_a_name_or_comment_that_shows_nothing_is_left_empty(blank):
+    # Accepted before and shown as a real author or an empty-looking comment.
+    bound = form(author_name=blank, body=blank)
+    assert codes(bound, "author_name") == ["required"]
+    assert codes(bound, "body") == ["required"]
+    named = form(author_name="Redaksi\u200b", body="Baik.\u200b")
+    assert named.is_valid(), named.errors  # words with an invisible one are words
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202a", "\u2067", "\u2069"])
+def test_a_name_may_not_turn_the_text_after_it_around(control):
+    bound = form(author_name=f"Admin{control}ninmda")
+    assert codes(bound, "author_name") == ["not_text"]
+    assert form(author_name="محمد علي", body="نص\u202bمضمّن\u202c").is_valid()
