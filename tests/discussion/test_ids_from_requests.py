@@ -139,6 +139,10 @@ def test_reply_links_with_an_id_out_of_range_show_the_plain_form(anyone, article
 
 def test_a_page_id_with_non_ascii_digits_is_refused_in_the_readers_language(anyone, article):
     anyone.cookies["django_language"] = "en"
-    response = anyone.post(POST_URL, {"page": "²", "body": "x"})
+    response = anyone.post(POST_URL, {"page": "²", "body": "Yang saya tulis < dan & tetap."})
     assert response.status_code == 400
-    assert response.content.decode() == "This form is not attached to an article."
+    html = response.content.decode()
+    assert "This form is not attached to an article." in html
+    # What the reader typed comes back with the reason: nothing is lost.
+    assert "Yang saya tulis &lt; dan &amp; tetap." in html
+    assert response["Cache-Control"] == "private, no-store"

@@ -5,8 +5,8 @@ import json
 from urllib.parse import quote, unquote_to_bytes
 
 from django.conf import settings
-from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -102,7 +102,16 @@ def comment_post(request):
     if outcome.status == 404:
         raise Http404
     if outcome.target is None:
-        return HttpResponseBadRequest(outcome.error)
+        # No article to show the form again in (its id tampered with, or a page that takes
+        # no comments): the reason, and what the reader typed, so nothing is lost.
+        page = render(
+            request,
+            "discussion/not_sent.html",
+            {"message": outcome.error, "typed_comment": request.POST.get("body", "")},
+            status=400,
+        )
+        page["Cache-Control"] = "private, no-store"
+        return page
     if not outcome.stored:
         return _page_with_form(request, outcome)
 
