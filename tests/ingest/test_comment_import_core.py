@@ -185,3 +185,14 @@ def test_a_thread_that_fails_midway_is_undone_alone(blog):
     assert list(ExternalThread.objects.values_list("address", flat=True)) == [
         "https://blog.example.org/lain/"
     ]
+
+
+def test_names_a_reader_could_not_type_here_are_brought_in_cleaned(blog):
+    # The form refuses a name that shows nothing or holds a direction override; an
+    # import keeps the comment, its name cleaned (or anonymous).
+    blank, turned = said("a"), said("b", minutes=1)
+    blank.author_name, turned.author_name = "\u200b\u3164", "Admin\u202eninmda"
+    report = import_comments(source(thread(blank, turned)))
+    assert report.counts["comment"] == {"created": 2}
+    assert stored("a").author_name == "Anonim"
+    assert stored("b").author_name == "Adminninmda"

@@ -25,6 +25,7 @@ from kabar.discussion.models import (
     URL_MAX_LENGTH,
     CommentStatus,
 )
+from kabar.discussion.validation import DIRECTION_CONTROLS, shows_nothing
 
 from ..markup import parse, shallow_soup
 
@@ -334,9 +335,10 @@ def comment_name(value, anonymous, *, escaped=False):
     if escaped:
         value = html.unescape(value or "")
     # What no page can show (NUL, control characters: a database or a JSON backup may
-    # hold them) goes, with the line breaks; a name of nothing else is anonymous.
-    name = " ".join(xml_safe(value or "").split())
-    return (name or str(anonymous))[:NAME_MAX_LENGTH]
+    # hold them) goes, with the line breaks and the direction controls a name may not
+    # hold (validation.DIRECTION_CONTROLS); a name that shows nothing is anonymous.
+    name = " ".join(DIRECTION_CONTROLS.sub("", xml_safe(value or "")).split())
+    return (name if not shows_nothing(name) else str(anonymous))[:NAME_MAX_LENGTH]
 
 
 _DATED_UPLOAD = re.compile(r"(?:^|/)(\d{4}/\d{2}/[^/]+)$")
