@@ -198,6 +198,9 @@ WAGTAIL_SITE_NAME = "Kabar"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 # A reader's language choice lasts a year, not only until the browser closes.
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+# Sent with a reader's own visits and links from elsewhere, not with other sites' requests
+# (Django sets no SameSite on it unless told).
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Wagtail's database backend; on SQLite with a query's quotes read as FTS5 reads them.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "kabar.search.backends"}}
 # What editors may upload as documents, and what a WordPress site's files become: what a

@@ -55,6 +55,7 @@ READ_SETTINGS = textwrap.dedent(
         "frontend": {k: v["BACKEND"] for k, v in s.WAGTAILFRONTENDCACHE.items()},
         "hsts": s.SECURE_HSTS_SECONDS,
         "ssl_redirect": s.SECURE_SSL_REDIRECT,
+        "language_cookie": [s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE],
         "static": s.STORAGES["staticfiles"]["BACKEND"],
         "shared_max_age": s.KABAR_PAGE_CACHE["SHARED_MAX_AGE"],
     }, default=str))
@@ -95,6 +96,8 @@ def test_defaults_are_sqlite_and_shared_file_caches(tmp_path):
     assert all(str(tmp_path) in loc for loc in found["cache_locations"].values())
     assert found["hosts"] == ["kabar.example", "www.kabar.example"]
     assert found["hsts"] == 31536000 and found["ssl_redirect"] is True
+    # Over HTTPS the language cookie is Secure too, as the session's and the CSRF one are.
+    assert found["language_cookie"] == [True, "Lax"]
     assert found["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert found["frontend"] == {}
     assert found["proxies"] == []
