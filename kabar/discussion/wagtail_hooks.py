@@ -1,3 +1,3 @@
 """Wagtail loads each app's wagtail_hooks: the moderators' desk registers its hooks there."""
 
-from .admin import deliveries, desk, exports, sites  # noqa: F401
+from .admin import deleting, deliveries, desk, exports, sites  # noqa: F401

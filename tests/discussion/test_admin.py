@@ -399,3 +399,15 @@ def test_each_bulk_action_s_name_holds_the_words_it_shows(language):
     with translation.override(language):
         for action in actions:
             assert str(action.display_name).lower() in str(action.aria_label).lower()
+
+
+def test_deleting_a_page_warns_of_its_comments(admin_client, article):
+    # Its comments go with it, for good: Wagtail's confirmation said only how often the
+    # page was linked to.
+    builders.submit(article, body="Satu.", approve=True)
+    builders.submit(article, body="Dua.")
+    url = reverse("wagtailadmin_pages:delete", args=[article.pk])
+    html = admin_client.get(url).content.decode()
+    assert "Menghapus halaman ini juga menghapus 2 komentar, untuk selamanya." in html
+    admin_client.post(url)
+    assert not Comment.objects.exists()
