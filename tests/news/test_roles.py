@@ -223,6 +223,18 @@ def test_a_moderator_opens_the_discussion_desk_but_cannot_edit_pages(article):
     assert not ArticlePage.objects.filter(slug="tidak-boleh").exists()
 
 
+def test_a_moderator_is_not_offered_the_registered_sites_it_may_not_open(article):
+    # The listing asks for a page permission; the menu offered it to a moderator anyway,
+    # who then found "permission denied" behind it.
+    listing = reverse("registered_sites:index")
+    moderator = signed_in(member("Moderator"))
+    assert listing not in moderator.get(reverse("wagtailadmin_home")).content.decode()
+    assert moderator.get(listing).status_code in (302, 403)
+    editor = signed_in(member("Editor"))
+    assert listing in editor.get(reverse("wagtailadmin_home")).content.decode()
+    assert editor.get(listing).status_code == 200
+
+
 def test_a_writer_does_not_get_the_discussion_desk(home):
     response = signed_in(member("Penulis")).get(reverse("discussion_comments:list"))
     assert response.status_code in (302, 403)

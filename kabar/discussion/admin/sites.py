@@ -1,12 +1,26 @@
 """The registered sites in the admin menu: a flat list of them, each opening in the page
 editor (origins, moderation), with a button to register another at the top of the tree."""
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from ..models import ExternalSite
+
+
+class _ShownToPageEditors(MenuItem):
+    """Shown to those the listing lets in (its view asks for one of these page
+    permissions anywhere): a moderator with comment permissions only found "permission
+    denied" behind it."""
+
+    def is_shown(self, request):
+        return PagePermissionPolicy().user_has_any_permission(
+            request.user, self.index_view_class.any_permission_required
+        )
 
 
 class RegisteredSiteListingViewSet(PageListingViewSet):
@@ -21,6 +35,14 @@ class RegisteredSiteListingViewSet(PageListingViewSet):
         Column("origin", label=_("origin"), sort_key="origin"),
         Column("discussion", label=_("discussion"), accessor="get_discussion_display"),
     ]
+
+    @cached_property
+    def menu_item_class(self):
+        return type(
+            "RegisteredSitesMenuItem",
+            (_ShownToPageEditors,),
+            {"index_view_class": self.index_view_class},
+        )
 
 
 @hooks.register("register_admin_viewset")
