@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kabar.discussion.models import Comment, CommentStatus, ExternalThread
+from kabar.discussion.models import Comment, CommentStatus, ExternalSite, ExternalThread
 from kabar.discussion.selectors import MAX_THREAD_DEPTH
 from kabar.discussion.services import comments_set_status
 from kabar.ingest.comments.importer import import_comments, in_tree_order
@@ -196,3 +196,23 @@ def test_names_a_reader_could_not_type_here_are_brought_in_cleaned(blog):
     assert report.counts["comment"] == {"created": 2}
     assert stored("a").author_name == "Anonim"
     assert stored("b").author_name == "Adminninmda"
+
+
+def test_pages_told_apart_by_their_query_are_reported_when_the_site_drops_it(blog):
+    # WordPress's plain links (/?p=456): on a site whose threads leave queries out they
+    # share one thread, which the report said nothing of.
+    first = thread(said("a"), url="https://blog.example.org/?p=456", key="t1")
+    second = thread(said("b", minutes=1), url="https://blog.example.org/?p=789", key="t2")
+    report = import_comments(source(first, second))
+    notes = [reason for kind, _id, _label, reason in report.problems if kind == "thread"]
+    assert len(notes) == 2
+    assert all("keep the query string" in note for note in notes)
+    assert ExternalThread.objects.count() == 1
+
+    site = ExternalSite.objects.get(pk=blog.pk)  # as it is now, with its new thread
+    site.keep_query = True
+    site.save()
+    third = thread(said("c", minutes=2), url="https://blog.example.org/?p=999", key="t3")
+    report = import_comments(source(third))
+    assert not report.problems
+    assert ExternalThread.objects.filter(address="https://blog.example.org/?p=999").exists()

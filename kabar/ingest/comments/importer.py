@@ -266,6 +266,18 @@ class CommentImport:
                 thread.url,
                 f"Kabar keeps this page's thread at {found.address}: its comments go there",
             )
+        elif urlsplit(url).query and not urlsplit(found.address).query:
+            # Pages told apart by their query (WordPress's plain ?p=123 links) share the
+            # thread of their path on a site that drops queries: say so, with the way out.
+            tally.note(
+                "thread",
+                thread.key,
+                thread.url,
+                f"the site's threads leave out an address's query: its comments go to "
+                f"{found.address}, with those of any page there that differs by its query "
+                "alone (if its pages are told apart by their query, as ?p=123 is, turn on "
+                'the site\'s "keep the query string" and import again)',
+            )
         tally.count("thread", result)
         return found.target
 
