@@ -411,3 +411,11 @@ def test_deleting_a_page_warns_of_its_comments(admin_client, article):
     assert "Menghapus halaman ini juga menghapus 2 komentar, untuk selamanya." in html
     admin_client.post(url)
     assert not Comment.objects.exists()
+
+
+def test_the_desk_s_breadcrumb_is_in_the_user_s_language(moderator_client):
+    # Wagtail's snippet viewsets translated "Home" once, when the viewset was made at
+    # start (Indonesian, the site's language): an English-speaking moderator read "Beranda".
+    html = moderator_client.get(reverse("discussion_comments:list")).content.decode()
+    assert "Home</a>" in html
+    assert "Beranda" not in html

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.db.models import Case, IntegerField, Value, When
-from django.urls import path
+from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -181,6 +181,13 @@ class CommentViewSet(SnippetViewSet):
                 ),
             ]
         )
+
+    @property
+    def breadcrumbs_items(self):
+        # Wagtail's snippet viewsets name "Home" with a gettext run once, when the viewset
+        # is made at start: every user then read it in the language of that moment
+        # ("Beranda" in an English admin). Lazy, it follows each user's language.
+        return [{"url": reverse_lazy("wagtailadmin_home"), "label": _("Home")}]
 
     @property
     def url_finder_class(self):
