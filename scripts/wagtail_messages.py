@@ -40,6 +40,7 @@ APPS = (
     "wagtail.users",
     "wagtail.embeds",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.table_block",
     "wagtail.sites",
     "taggit",
 )
