@@ -2,6 +2,8 @@
 the HTML form's checks and messages, answered in JSON; whatever cannot be read is a 4xx
 problem, never a 500, and nothing is half-written."""
 
+import gzip
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -178,6 +180,19 @@ def test_what_cannot_be_read_is_a_problem_not_a_500(api, thread, body, content_t
     assert refused["Content-Type"] == "application/problem+json"
     assert refused.json()["status"] == status
     assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "deflate"])
+def test_a_compressed_body_is_refused_as_such(api, thread, encoding):
+    # Read as it came: a gzip body was "invalid UTF-8", and plain JSON labelled gzip
+    # was taken as plain.
+    plain = json.dumps(comment_fields(thread)).encode()
+    for body in (plain, gzip.compress(plain)):
+        refused = api.post("comments", body, **{"Content-Encoding": encoding})
+        assert refused.status_code == 415
+        assert "uncompressed" in refused.json()["detail"]
+    assert not Comment.objects.exists()
+    assert api.post("comments", plain, **{"Content-Encoding": "identity"}).status_code == 201
 
 
 @pytest.mark.parametrize(
