@@ -1,7 +1,8 @@
-"""Values every public template needs: the site's sections for the navigation, and the
-page's own address as a page shared between readers may show it (the language switch)."""
+"""Values every public template needs: the site's name and sections for the header, and
+the page's own address as a page shared between readers may show it (the language
+switch)."""
 
-from kabar.core.memo import site_wide
+from kabar.core.memo import site_for_request, site_wide
 from kabar.core.page_cache import shareable_path
 
 from .selectors import sections_for_navigation
@@ -12,7 +13,18 @@ def navigation():
     return site_wide.get(("navigation",), sections_for_navigation)
 
 
+def site_name(request):
+    """The name the newsroom gave its Site (Wagtail's settings), "Kabar" when it gave none:
+    renaming it renews the site-wide generation, so every kept page shows the new one."""
+    site = site_for_request(request)
+    return (site.site_name if site is not None else "") or "Kabar"
+
+
 def site_chrome(request):
     if request.path.startswith("/admin/"):
         return {}
-    return {"nav_sections": navigation, "shareable_path": lambda: shareable_path(request)}
+    return {
+        "nav_sections": navigation,
+        "site_name": lambda: site_name(request),
+        "shareable_path": lambda: shareable_path(request),
+    }

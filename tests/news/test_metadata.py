@@ -13,6 +13,7 @@ from django.test import Client
 from PIL import Image
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
+from wagtail.models import Site
 
 from kabar.news import seo
 from kabar.news.models import StandardPage
@@ -305,3 +306,21 @@ def test_metadata_cannot_be_broken_out_of(section):
     html = Client().get(article.url).content.decode()
     assert "<script>alert(1)" not in html
     assert re.search(r'<meta property="og:title" content="Judul &quot;&gt;&lt;script', html)
+
+
+def test_the_site_s_own_name_heads_every_page(
+    client, home, article, page_cache, django_capture_on_commit_callbacks
+):
+    # The newsroom names its Site in Wagtail's settings: the titles and the header said
+    # "Kabar" whatever it was called (its feeds and structured data followed already).
+    for url in ("/", article.url):
+        assert "<title>" in client.get(url).content.decode()  # kept by the page cache
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Warta Uji"
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
+    for url in ("/", article.url):
+        html = client.get(url).content.decode()
+        assert re.search(r"<title>[^<]*Warta Uji</title>", html), url
+        assert '<a class="site-title" href="/">Warta Uji</a>' in html
+        assert "· Kabar</title>" not in html
