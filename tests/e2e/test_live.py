@@ -98,3 +98,21 @@ def test_live_page_with_the_banner_has_no_axe_violation(live_server, new_context
     axe = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in axe["violations"]]
     assert violations == []
+
+
+def test_the_pinned_label_stays_one_word_on_a_phone(live_server, new_context, live_article):
+    # At 360 px the entry's meta line squeezed "DISEMATKAN" and the entry's
+    # overflow-wrap: anywhere cut it ("DISEMATKA / N").
+    page = new_context(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(live_server.url + live_article.url)
+    label = page.locator(".live-entry__pin")
+    expect(label).to_have_text("Disematkan")
+    lines = page.evaluate(
+        """(el) => {
+            const range = document.createRange();
+            range.selectNodeContents(el);
+            return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        }""",
+        label.element_handle(),
+    )
+    assert lines == 1
