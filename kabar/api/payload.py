@@ -32,7 +32,7 @@ def json_object(request):
         raise Problem(415, NOT_JSON)
     # A compressed body (Content-Encoding) is not read here: refused as such, not taken
     # for plain JSON (a mislabelled one was) or for broken UTF-8 (a gzip one was).
-    if request.headers.get("Content-Encoding", "identity").strip().lower() != "identity":
+    if request.headers.get("Content-Encoding", "").strip().lower() not in ("", "identity"):
         raise Problem(415, NOT_UNCOMPRESSED)
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
