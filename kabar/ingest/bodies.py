@@ -84,6 +84,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # A tag (or a comment) in text, looked for up to the next "<" only: an editor's tag may be
 # written over two lines, and its newline is no line break.
 _INLINE_TAG = re.compile(r"<[^<>]*>")
+_BR = re.compile(r"<br\b", re.IGNORECASE)
 _QUOTE_BLOCKS = {"p", "div", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figure"}
 _ABSOLUTE = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 _BARE_URL = re.compile(r"^\s*(https?://\S+)\s*$")
@@ -230,13 +231,23 @@ def _line_breaks(text):
     never inside a tag written over two lines (`<a\nhref=…>`), which a <br> would break."""
     if "\n" not in text:
         return text
-    out, position = [], 0
+    out, position, after_break = [], 0, False
     for tag in _INLINE_TAG.finditer(text):
-        out.append(text[position : tag.start()].replace("\n", "<br>\n"))
+        out.append(_breaks(text[position : tag.start()], after_break))
         out.append(tag.group(0))
         position = tag.end()
-    out.append(text[position:].replace("\n", "<br>\n"))
+        after_break = _BR.match(tag.group(0)) is not None
+    out.append(_breaks(text[position:], after_break))
     return "".join(out)
+
+
+def _breaks(words, after_break):
+    """`words`' newlines as <br>, but not a newline right after a <br> of the text's own
+    (as wpautop leaves one): "Jl. Merdeka<br />⏎Jakarta" is one break."""
+    if after_break:
+        lead = len(words) - len(words.lstrip())
+        return words[:lead] + words[lead:].replace("\n", "<br>\n")
+    return words.replace("\n", "<br>\n")
 
 
 def _plugin_shortcodes(html, notes):

@@ -93,6 +93,10 @@ def test_a_list_item_and_a_preformatted_block_keep_their_own_text():
         ("<h2>Judul\nlagi</h2>", "<h2>Judul<br>\nlagi</h2>"),
         ("<p>Satu\ndua</p>", "<p>Satu<br>\ndua</p>"),
         ("<pre><div>a\nb</div></pre>", "<pre><div>a\nb</div></pre>"),
+        # A <br> the text already has is the line's break: none added after it.
+        ("<li>Jl. Merdeka<br />\nJakarta</li>", "<li>Jl. Merdeka<br />\nJakarta</li>"),
+        ("Satu<br>\n dua\ntiga", "<p>Satu<br>\n dua<br>\ntiga</p>"),
+        ("<ul><li>satu\n\ndua</li></ul>", "<ul><li>satu<br>\n<br>\ndua</li></ul>"),
     ],
 )
 def test_a_newline_in_a_block_s_own_text_is_a_line_break(html, made):

@@ -220,7 +220,13 @@ def test_what_isso_escaped_and_marked_up_reads_as_the_reader_saw_it(blog, tmp_pa
                     1,
                 ),
                 ("<p>Dapur umum &amp; posko</p><p>buka malam ini.</p>", "Rani", "", 2),
-                ("Alamat: https://x.example.id/?a=1&copy=2 [[tidak] (jelas)", "Sri", "", 3),
+                (
+                    "Alamat: https://x.example.id/?a=1&copy=2 [[tidak] (jelas) <https://y.example.id/a>"
+                    " atau <posko@contoh.id>",
+                    "Sri",
+                    "",
+                    3,
+                ),
             ],
         )
     run(path=copy)
@@ -233,7 +239,10 @@ def test_what_isso_escaped_and_marked_up_reads_as_the_reader_saw_it(blog, tmp_pa
         "https://budi.example.id/?a=1&b=2",
     )
     assert comment(2).body == "Dapur umum & posko\n\nbuka malam ini."
-    assert comment(3).body == "Alamat: https://x.example.id/?a=1&copy=2 [[tidak] (jelas)"
+    assert comment(3).body == (
+        "Alamat: https://x.example.id/?a=1&copy=2 [[tidak] (jelas) https://y.example.id/a"
+        " atau posko@contoh.id"
+    )
 
 
 def test_a_comments_view_that_never_ends_is_refused(blog, tmp_path):
@@ -245,7 +254,7 @@ def test_a_comments_view_that_never_ends_is_refused(blog, tmp_path):
         connection.executescript(
             """
             ALTER TABLE comments RENAME TO real_comments;
-            CREATE VIEW comments AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+            CREATE VIEW COMMENTS AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
             SELECT c.* FROM real_comments c, n;
             """
         )

@@ -62,17 +62,16 @@ def _connect(path):
 
 
 def _check_schema(connection):
-    tables = {
-        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
     for table, columns in COLUMNS.items():
-        # A view of the name could hold any query, one that never ends too.
-        if (
-            table not in tables
-            and connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = ?", (table,)
-            ).fetchone()
-        ):
+        # A view of the name (SQLite's names ignore case) could hold any query, one that
+        # never ends too.
+        kinds = {
+            row[0]
+            for row in connection.execute(
+                "SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE", (table,)
+            )
+        }
+        if kinds - {"table"}:
             raise FormatError(f"not an Isso database: {table} is not a table")
         found = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         if not found:
@@ -88,7 +87,14 @@ _MARKDOWN_LINK = re.compile(
     r"(!?)\[([^\[\]\n]{0,500})\]\(\s*(https?://[^\s()<>]{1,2000})(?:\s+\"[^\"\n]{0,300}\")?\s*\)"
 )
 
-_TAG = re.compile(r"<[A-Za-z!/]")
+# Markdown's autolinks (<https://…>, <nama@contoh.id>): their address, as Isso shows it.
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^\s<>]{1,2000}|[^\s<>@]{1,200}@[^\s<>@]{1,200})>")
+# Markup as Isso's own migration writes it (and readers may type): HTML's text tags only.
+_TAG = re.compile(
+    r"</?(?:p|a|br|em|strong|b|i|u|s|del|code|pre|blockquote|ul|ol|li|img|div|span|h[1-6]|"
+    r"sup|sub|hr)\b[^<>]{0,2000}>",
+    re.IGNORECASE,
+)
 
 
 def _text(markdown):
@@ -99,7 +105,7 @@ def _text(markdown):
         words, address = match.group(2).strip(), match.group(3)
         return f"{words} ({address})" if words and words != address else address
 
-    text = _MARKDOWN_LINK.sub(link, markdown)
+    text = _AUTOLINK.sub(lambda match: match.group(1), _MARKDOWN_LINK.sub(link, markdown))
     # Only markup is read as HTML: a reader's "&copy=2" in an address stays as typed.
     return (mapping.comment_text(text) if _TAG.search(text) else text).strip()
 
