@@ -231,10 +231,10 @@ def export_ids(site):
     Disqus's own are unique across Disqus, and an importer (Kabar's among them) knows a
     comment imported before by its id alone. Kabar's row ids are unique in one database
     only: two sites' exports, or two Kabars', would name different comments alike, and the
-    second import took the first one's comments for its own. So this Kabar's host name and
-    the site's key come first ("kabar.example.id/blog-teman/"), the same on every export."""
-    default = Site.objects.filter(is_default_site=True).values_list("hostname", flat=True).first()
-    return f"{default or 'kabar'}/{site.slug}/"
+    second import took the first one's comments for its own. So the site's own random id
+    comes first (its page's translation key, made once when it was registered, the same on
+    every export and after a change of domain): "kabar-<uuid>-123"."""
+    return f"kabar-{site.translation_key}-"
 
 
 def _disqus_post(comment, ids):

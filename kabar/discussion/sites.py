@@ -246,9 +246,10 @@ def thread_counts(urls, *, site_key=""):
         ids.update({url: found[a] for url, (a, _root) in own.items() if a in found})
     # Not the count of a thread that is not shown (a withdrawn article), nor of a page
     # behind a view restriction (_own_pages): the API's thread answers 404 for those.
-    approved = Comment.objects.filter(page_id__in=set(ids.values()), status=CommentStatus.APPROVED)
+    page_ids = set(ids.values())
+    approved = Comment.objects.filter(page_id__in=page_ids, status=CommentStatus.APPROVED)
     for hidden in targets.hidden_threads():
-        approved = approved.exclude(page_id__in=hidden)
+        approved = approved.exclude(page_id__in=hidden.filter(pk__in=page_ids))
     counts = dict(
         approved.order_by()
         .values_list("page_id")

@@ -146,3 +146,9 @@ def test_a_page_id_with_non_ascii_digits_is_refused_in_the_readers_language(anyo
     # What the reader typed comes back with the reason: nothing is lost.
     assert "Yang saya tulis &lt; dan &amp; tetap." in html
     assert response["Cache-Control"] == "private, no-store"
+    # Not for another site's page posting here: Kabar would show whatever words it chose.
+    forged = anyone.post(
+        POST_URL, {"page": "²", "body": "Kata-kata orang lain."}, HTTP_ORIGIN="https://lain.example"
+    )
+    assert forged.status_code == 400
+    assert "Kata-kata orang lain." not in forged.content.decode()

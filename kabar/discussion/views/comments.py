@@ -103,11 +103,13 @@ def comment_post(request):
         raise Http404
     if outcome.target is None:
         # No article to show the form again in (its id tampered with, or a page that takes
-        # no comments): the reason, and what the reader typed, so nothing is lost.
+        # no comments): the reason, and what the reader typed, so nothing is lost. Not
+        # for a post from another site's page, which could have Kabar show any words.
+        typed = "" if same_origin_problem(request) else request.POST.get("body", "")
         page = render(
             request,
             "discussion/not_sent.html",
-            {"message": outcome.error, "typed_comment": request.POST.get("body", "")},
+            {"message": outcome.error, "typed_comment": typed},
             status=400,
         )
         page["Cache-Control"] = "private, no-store"

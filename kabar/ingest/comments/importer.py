@@ -276,7 +276,8 @@ class CommentImport:
                 f"the site's threads leave out an address's query: its comments go to "
                 f"{found.address}, with those of any page there that differs by its query "
                 "alone (if its pages are told apart by their query, as ?p=123 is, turn on "
-                'the site\'s "keep the query string" and import again)',
+                'the site\'s "keep the query string" before importing: comments imported '
+                "already stay where they are)",
             )
         tally.count("thread", result)
         return found.target
