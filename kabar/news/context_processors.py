@@ -2,7 +2,9 @@
 the page's own address as a page shared between readers may show it (the language
 switch)."""
 
-from kabar.core.memo import site_for_request, site_wide
+from wagtail.models import Site
+
+from kabar.core.memo import site_wide
 from kabar.core.page_cache import shareable_path
 
 from .selectors import sections_for_navigation
@@ -15,8 +17,10 @@ def navigation():
 
 def site_name(request):
     """The name the newsroom gave its Site (Wagtail's settings), "Kabar" when it gave none:
-    renaming it renews the site-wide generation, so every kept page shows the new one."""
-    site = site_for_request(request)
+    renaming it renews the site-wide generation, so every kept page shows the new one.
+    The request's Site as Wagtail found it to route the page, or as SiteMiddleware keeps
+    it (no query then); kept on the request for a view that found none."""
+    site = Site.find_for_request(request)
     return (site.site_name if site is not None else "") or "Kabar"
 
 

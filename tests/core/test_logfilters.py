@@ -19,10 +19,12 @@ def server_log():
         for h in logging.getLogger().handlers
         if any(isinstance(f, ClientFaultsBrief) for f in h.filters)
     )
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
+    # Swapped in place: setStream() flushes the stream it replaces, which may be an
+    # earlier test's captured stderr, closed by now.
+    stream, previous = io.StringIO(), handler.stream
+    handler.stream = stream
     yield stream
-    handler.setStream(previous)
+    handler.stream = previous
 
 
 @pytest.mark.django_db
