@@ -350,14 +350,14 @@ def lookup(environ):
     path_key = path_generation_key(path)
     # The path's own is provisional: store() makes it last once a copy is kept.
     generations = _generations.read([GEN_ALL, GEN_LISTS, path_key], provisional=(path_key,))
-    accept_encoding = environ.get("HTTP_ACCEPT_ENCODING", "")
+    codings = accepted_codings(environ.get("HTTP_ACCEPT_ENCODING", ""))
     found = Lookup(
         key=key,
         path_key=path_key,
         generations=generations,
-        gzip="gzip" in accepted_codings(accept_encoding),
+        gzip="gzip" in codings,
         head=method == "HEAD",
-        brotli="br" in accepted_codings(accept_encoding),
+        brotli="br" in codings,
     )
     found.entry = _fresh_entry(conf, key, generations)
     return found

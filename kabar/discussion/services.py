@@ -386,9 +386,10 @@ def comments_set_status(comment_ids, status, *, by=None, action=None, lessons=No
         )
         for comment in targets:
             comment.status, comment.moderated_at, comment.moderated_by = status, now, by
-        if status == CommentStatus.APPROVED:
+        if status == CommentStatus.APPROVED and len(previous) < len(set(comment_ids)):
             # Approved again after readers reported it: kept, the reports seen (the desk
-            # lists a comment reported since it was last moderated). No status changed.
+            # lists a comment reported since it was last moderated). No status changed;
+            # asked only when some of them were approved already.
             Comment.objects.filter(pk__in=comment_ids, status=status, report_count__gt=0).exclude(
                 pk__in=previous
             ).update(moderated_at=now, moderated_by=by)

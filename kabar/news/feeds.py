@@ -24,13 +24,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 from wagtail.images import get_image_model
-from wagtail.models import Site
 from wagtail.rich_text import RichText, expand_db_html
 
 from kabar.core.site_address import SiteFeed, site_root_url, site_url
 from kabar.core.xmlsafe import Atom1Feed, Rss201rev2Feed
 
-from . import corrections, pictures
+from . import corrections, pictures, seo
 from .models import Author, NewsSettings
 from .ninjs import absolute_body_html
 from .selectors import latest_articles, public_section, with_latest_notice
@@ -135,8 +134,7 @@ class LatestArticlesFeed(SiteFeed):
         return SiteFeed.__call__(feed, request, *args, **kwargs)
 
     def site_name(self):
-        site = Site.find_for_request(self.request)
-        return (site.site_name if site else "") or "Kabar"
+        return seo.site_name(self.request)
 
     def title(self):
         return self.site_name()

@@ -1,7 +1,6 @@
 """The registered sites in the admin menu: a flat list of them, each opening in the page
 editor (origins, moderation), with a button to register another at the top of the tree."""
 
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -12,14 +11,14 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from ..models import ExternalSite
 
 
-class _ShownToPageEditors(MenuItem):
+class RegisteredSitesMenuItem(MenuItem):
     """Shown to those the listing lets in (its view asks for one of these page
     permissions anywhere): a moderator with comment permissions only found "permission
     denied" behind it."""
 
     def is_shown(self, request):
         return PagePermissionPolicy().user_has_any_permission(
-            request.user, self.index_view_class.any_permission_required
+            request.user, PageListingViewSet.index_view_class.any_permission_required
         )
 
 
@@ -36,13 +35,7 @@ class RegisteredSiteListingViewSet(PageListingViewSet):
         Column("discussion", label=_("discussion"), accessor="get_discussion_display"),
     ]
 
-    @cached_property
-    def menu_item_class(self):
-        return type(
-            "RegisteredSitesMenuItem",
-            (_ShownToPageEditors,),
-            {"index_view_class": self.index_view_class},
-        )
+    menu_item_class = RegisteredSitesMenuItem
 
 
 @hooks.register("register_admin_viewset")

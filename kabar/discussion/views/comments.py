@@ -98,14 +98,15 @@ def _page_with_form(request, outcome):
 @site_when_asked
 @require_POST
 def comment_post(request):
-    outcome = submission.submit(request.POST, facts_of(request))
+    facts = facts_of(request)
+    outcome = submission.submit(request.POST, facts)
     if outcome.status == 404:
         raise Http404
     if outcome.target is None:
         # No article to show the form again in (its id tampered with, or a page that takes
         # no comments): the reason, and what the reader typed, so nothing is lost. Not
         # for a post from another site's page, which could have Kabar show any words.
-        typed = "" if same_origin_problem(request) else request.POST.get("body", "")
+        typed = "" if facts.cross_site else request.POST.get("body", "")
         page = render(
             request,
             "discussion/not_sent.html",
