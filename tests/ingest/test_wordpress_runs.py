@@ -115,8 +115,11 @@ def test_learn_teaches_the_spam_filter(fresh, tmp_path):
 # The command --------------------------------------------------------------------------
 
 
-def test_the_command_prints_the_report(fresh, capsys):
-    call_command("import_wordpress", str(V1), uploads=str(UPLOADS))
+def test_the_command_prints_the_report_and_fails_when_items_failed(fresh, capsys):
+    # One attachment's file is missing: the report is printed, and the exit status is not 0
+    # (kabar's CLI turns the CommandError into exit status 1), so a script notices.
+    with pytest.raises(CommandError, match=r"^1 item\(s\) failed; the rest were imported"):
+        call_command("import_wordpress", str(V1), uploads=str(UPLOADS))
     out = capsys.readouterr().out
     assert "Import finished." in out
     assert re.search(r"post\s+10\s+0\s+0\s+0\s+0", out)

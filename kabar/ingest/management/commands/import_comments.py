@@ -53,7 +53,9 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if report.total("failed", "thread") or report.total("failed"):
-            self.stderr.write(
+            # A non-zero exit status, so that a script or a scheduler running the import
+            # notices: the report above says which items.
+            raise CommandError(
                 "Some threads or comments failed; the rest were imported. "
                 "Fix them and run the import again: what is in place stays as it is."
             )

@@ -35,7 +35,9 @@ class Command(BaseCommand):
         for line in report.lines():
             self.stdout.write(line)
         if report.total("failed"):
-            self.stderr.write(
+            # A non-zero exit status, so that a script or a scheduler running the import
+            # notices: the report above says which items.
+            raise CommandError(
                 f"{report.total('failed')} item(s) failed; the rest were imported. "
                 "Fix them and run the import again: what is in place stays as it is."
             )
