@@ -1,9 +1,12 @@
 """Live entries in the admin: a listing filtered by article, a short form, and an "Add live
 entry" button on a live article's own admin pages that opens the form with it chosen."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
@@ -18,9 +21,38 @@ from kabar.core.ids import parse_id
 from .models import ArticlePage, LiveEntry
 
 ARTICLE_PARAMETER = "article"
+# A reporter's clock may run a little ahead of the server's.
+FUTURE_TOLERANCE = timedelta(minutes=5)
 
 
 class LiveEntryForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        posted_at = self.fields.get("posted_at")
+        if posted_at is not None and self.instance._state.adding:
+            # A new entry's time is the moment it is saved, not the moment the form was
+            # opened: a reporter writing for ten minutes would otherwise see their entry
+            # land below the ones colleagues posted meanwhile.
+            posted_at.required = False
+            self.initial.pop("posted_at", None)
+            posted_at.initial = None
+            posted_at.help_text = _(
+                "Leave empty for the moment you save; give a time only to back-date the entry."
+            )
+
+    def clean_posted_at(self):
+        posted_at = self.cleaned_data.get("posted_at")
+        now = timezone.now()
+        if posted_at is None:
+            return now
+        if posted_at > now + FUTURE_TOLERANCE:
+            # An entry shows on the live page as soon as it is saved: a time ahead would
+            # put it at the top, dated in the future, until then.
+            raise forms.ValidationError(
+                _("A live entry shows as soon as it is saved: its time cannot be in the future.")
+            )
+        return posted_at
+
     def clean_article(self):
         article = self.cleaned_data.get("article")
         if article is not None and not article.live_coverage:

@@ -423,6 +423,65 @@ def test_reporter_posts_an_entry_that_shows_on_the_page(client, reporter, live_a
     assert "Antrean pemilih mengular sejak pagi." in client.get(live_article.url).content.decode()
 
 
+def _entry_form(live_article, posted_at):
+    return {
+        "article": live_article.pk,
+        "posted_at": posted_at,
+        "headline": "Dari posko",
+        "body": json.dumps(
+            {
+                "blocks": [
+                    {
+                        "key": "b1",
+                        "text": "Hujan reda, pemungutan suara dilanjutkan.",
+                        "type": "unstyled",
+                        "depth": 0,
+                        "inlineStyleRanges": [],
+                        "entityRanges": [],
+                    }
+                ],
+                "entityMap": {},
+            }
+        ),
+    }
+
+
+def test_a_new_entry_left_without_a_time_takes_the_moment_it_is_saved(
+    client, reporter, live_article
+):
+    client.force_login(reporter)
+    form = client.get(reverse("live_entries:add"), {"article": live_article.pk})
+    field = re.search(r'<input[^>]*name="posted_at"[^>]*>', form.content.decode()).group(0)
+    # Not the moment the form was opened: empty, to be filled in when it is saved.
+    assert 'value="' not in field or 'value=""' in field
+    before = timezone.now()
+    response = client.post(reverse("live_entries:add"), _entry_form(live_article, ""))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = LiveEntry.objects.get()
+    assert before <= entry.posted_at <= timezone.now()
+
+
+def test_a_back_dated_entry_keeps_its_time(client, reporter, live_article):
+    client.force_login(reporter)
+    earlier = timezone.localtime() - timedelta(hours=2)
+    response = client.post(
+        reverse("live_entries:add"), _entry_form(live_article, earlier.strftime("%Y-%m-%d %H:%M"))
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert LiveEntry.objects.get().posted_at == earlier.replace(second=0, microsecond=0)
+
+
+def test_an_entry_dated_in_the_future_is_refused(client, reporter, live_article):
+    client.force_login(reporter)
+    later = timezone.localtime() + timedelta(hours=1)
+    response = client.post(
+        reverse("live_entries:add"), _entry_form(live_article, later.strftime("%Y-%m-%d %H:%M"))
+    )
+    assert response.status_code == 200
+    assert "its time cannot be in the future" in response.content.decode()
+    assert not LiveEntry.objects.exists()
+
+
 def test_entry_for_an_article_that_is_not_live_is_refused(client, reporter, section):
     plain = builders.make_article(section)
     client.force_login(reporter)
