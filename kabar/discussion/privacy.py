@@ -251,10 +251,19 @@ def personal_data_export(commenter):
     }
 
 
+ERASED_EMAIL_DOMAIN = "anonymous.invalid"
+
+
 def erased_email(commenter):
     # Unique per commenter (Commenter.email is unique) and undeliverable: .invalid is
     # reserved (RFC 2606), so no mail can ever reach anybody through it.
-    return f"erased-{commenter.pk}@anonymous.invalid"
+    return f"erased-{commenter.pk}@{ERASED_EMAIL_DOMAIN}"
+
+
+def is_erased(comment):
+    """Whether `comment`'s author had their personal data erased (personal_data_erase)."""
+    email = comment.author_email or ""
+    return email.startswith("erased-") and email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
 
 
 def personal_data_erase(commenter, *, now=None):

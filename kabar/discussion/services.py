@@ -29,6 +29,7 @@ from .models import (
 )
 from .own import created_stamp
 from .policy import Rules, is_open_now, rules_for, rules_for_page
+from .privacy import is_erased
 from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
 from .spam.classifier import counts_alongside, learn_from_decisions, lessons_of
@@ -326,6 +327,14 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
         ),
     }
     if existing is not None:
+        if is_erased(existing):
+            # Its author had their data erased here: an export made before that still
+            # holds it, and must not bring it back.
+            return existing, "unchanged"
+        if existing.ip_address is None:
+            # Forgotten here at the end of the retention period (or never known): an
+            # import does not bring an address back.
+            values["ip_address"] = None
         changed = [name for name in _IMPORTED_FIELDS if getattr(existing, name) != values[name]]
         if not changed:
             return existing, "unchanged"

@@ -10,6 +10,7 @@ from wagtail.images.models import Image
 from wagtail.models import Page
 
 from kabar.discussion.models import Comment, CommentStatus, SpamToken
+from kabar.discussion.privacy import personal_data_erase
 from kabar.ingest.models import ImportedItem
 from kabar.ingest.wordpress.importer import import_wordpress
 from kabar.ingest.wordpress.wxr import WXRError
@@ -43,6 +44,37 @@ def test_a_newer_export_updates_what_changed_and_adds_what_is_new(fresh):
     assert comment_of(16).status == CommentStatus.APPROVED
     assert comment_of(29).parent == comment_of(5)
     assert page_of("post", 21).live
+
+
+def test_a_second_run_leaves_what_moderators_decided_here(fresh):
+    # Comment 12 was approved in WordPress; a moderator here marked it spam after the
+    # import. The same export, run again (and again), must not publish it again.
+    run(V1)
+    spammed = comment_of(12)
+    spammed.status = CommentStatus.SPAM
+    spammed.save(update_fields=["status"])
+    again = run(V1)
+    assert comment_of(12).status == CommentStatus.SPAM
+    assert again.kept_as_moderated == 1
+    assert any("left as they are: 1" in line for line in again.lines())
+    run(V1)
+    assert comment_of(12).status == CommentStatus.SPAM
+
+
+def test_a_second_run_brings_back_no_erased_or_forgotten_personal_data(fresh):
+    run(V1)
+    # Rina asked for her data to be erased (her texts kept), and comment 17's address
+    # reached the end of its retention period.
+    rina = comment_of(3).commenter
+    personal_data_erase(rina)
+    Comment.objects.filter(pk=comment_of(17).pk).update(ip_address=None, ip_hash="")
+    run(V1)
+    for wp_id in (3, 11, 18):
+        comment = comment_of(wp_id)
+        assert "rina" not in comment.author_email and comment.ip_address is None
+        assert comment.author_name != "Rina" and not comment.ip_hash
+    assert comment_of(17).ip_address is None and not comment_of(17).ip_hash
+    assert not Comment.objects.filter(author_email__icontains="rina@").exists()
 
 
 def test_a_dry_run_writes_nothing_and_counts_what_a_run_would(fresh):

@@ -81,6 +81,12 @@ PRIVATE_GROUPS = ("Editor",)
 FALLBACK_SECTION = ("arsip", "Arsip")
 
 
+def _comment_digest(comment):
+    """The digest of what an import wrote into `comment` (kept in its record): when the
+    comment no longer matches it, someone here changed it since."""
+    return mapping.digest(comment.pk, comment.status, comment.body)
+
+
 class ItemFailed(Exception):
     """One item could not be brought in; the run goes on without it."""
 
@@ -94,6 +100,8 @@ class Report:
     items_read: int = 0
     # Commenters' IP addresses that were not valid, left out (the comments kept).
     ips_left_out: int = 0
+    # Comments moderated or edited here since an import wrote them: left as they are.
+    kept_as_moderated: int = 0
 
     def count(self, kind, result):
         self.counts[kind][result] += 1
@@ -115,6 +123,7 @@ class Report:
             "counts": {k: {r: c[r] for r in RESULTS} for k, c in self.counts.items()},
             "redirects": {r: self.redirects[r] for r in ("created", "updated", "unchanged")},
             "ips_left_out": self.ips_left_out,
+            "kept_as_moderated": self.kept_as_moderated,
             "problems": [list(p) for p in self.problems],
         }
 
@@ -129,6 +138,11 @@ class Report:
         )
         if self.ips_left_out:
             out.append(f"IP addresses not valid, left out: {self.ips_left_out}")
+        if self.kept_as_moderated:
+            out.append(
+                "comments moderated or edited here since they were imported, left as they are: "
+                f"{self.kept_as_moderated}"
+            )
         if self.problems:
             out.append(f"{len(self.problems)} item(s) not mapped as they were:")
             out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]
@@ -1110,10 +1124,17 @@ class WordPressImport:
                 with transaction.atomic():
                     record = records.get(str(wp_comment.wp_id))
                     existing = stored.get(int(record.object_id)) if record else None
-                    comment, result = self._comment(
-                        item, page, wp_comment, by_wp_id, existing, changes
-                    )
-                    digest = mapping.digest(comment.pk, comment.status, comment.body)
+                    if existing is not None and record.digest != _comment_digest(existing):
+                        # Moderated or edited here since an import wrote it (approved,
+                        # marked spam, its text erased): the newsroom's decision stands.
+                        comment, result = existing, "unchanged"
+                        self.report.kept_as_moderated += 1
+                        digest = record.digest  # so that the next import leaves it too
+                    else:
+                        comment, result = self._comment(
+                            item, page, wp_comment, by_wp_id, existing, changes
+                        )
+                        digest = _comment_digest(comment)
                     if record is not None and record.digest != digest:
                         self._remember(
                             record, ImportedKind.COMMENT, wp_comment.wp_id, comment.pk, digest
