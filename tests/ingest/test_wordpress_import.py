@@ -108,6 +108,9 @@ def test_publication_dates_are_wordpress_gmt_dates(site):
     assert article.first_published_at.tzinfo is not None
     assert article.first_published_at.year == 2025
     assert article.first_published_at <= article.last_published_at
+    # Last changed when WordPress says (post_modified_gmt), not at the import: a page and
+    # its structured data would say every imported article was updated today.
+    assert article.last_published_at.year == 2025
 
 
 def test_top_categories_are_sections_and_child_categories_tags(site):

@@ -1030,13 +1030,16 @@ class WordPressImport:
                 page.go_live_at = published_at
             revision = page.save_revision(user=page.owner, log_action=True)
             revision.publish(user=page.owner, skip_permission_checks=True)
-            if page.live and published_at:
+            if published_at:
                 last = (
                     item.modified_gmt
                     if (item.modified_gmt or published_at) >= published_at
                     else published_at
                 )
-                type(page).objects.filter(pk=page.pk).update(
+                # The dates of a page that went live (not one scheduled): publish() saved
+                # its own copy of the page, so `page.live` here is still what it was before
+                # (False for a new one, whose dates then stayed the import's time).
+                type(page).objects.filter(pk=page.pk, live=True).update(
                     first_published_at=published_at,
                     last_published_at=last or published_at,
                     **({"published_at": published_at} if isinstance(page, ArticlePage) else {}),
