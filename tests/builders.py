@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.users.models import UserProfile
 
-from kabar.discussion.models import Commenter, ExternalSite
+from kabar.discussion.models import Commenter, DiscussionSettings, ExternalSite
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
 from kabar.discussion.spam import tokens
 from kabar.discussion.trust import commenter_trust
@@ -169,3 +169,11 @@ def work_database_queue():
         worker_id="test-worker",
         excluded_queue_names=[],
     ).run()
+
+
+def discussion_settings(**values):
+    """Set the default site's discussion settings (comments per page, order, …)."""
+    stored = DiscussionSettings.for_site(Site.objects.get(is_default_site=True))
+    for name, value in values.items():
+        setattr(stored, name, value)
+    stored.save()

@@ -375,10 +375,23 @@ def page_generations(path):
     return _generations.read_safely([GEN_ALL, GEN_LISTS, path_key], provisional=(path_key,))
 
 
+SHOWN_AS_ATTR = "_kabar_shown_as"
+
+
+def show_as(request, path):
+    """The page a view renders is shown at another address (a form's, after a refused post):
+    shareable_path gives `path`, the page's own, for the links that name the page."""
+    setattr(request, SHOWN_AS_ATTR, path)
+
+
 def shareable_path(request):
     """The request's path and query string as far as a shared copy of its page may show
     them: what its cache key holds (page numbers; campaign tags left out). A query string
-    that keeps the page out of the cache is given back whole: that page is the reader's own."""
+    that keeps the page out of the cache is given back whole: that page is the reader's own.
+    For a page shown at another address (show_as), the page's own path."""
+    shown_as = getattr(request, SHOWN_AS_ATTR, None)
+    if shown_as is not None:
+        return shown_as
     query = _query_part(request.META.get("QUERY_STRING", ""), config())
     if query is None:
         return request.get_full_path()

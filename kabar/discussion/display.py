@@ -78,6 +78,9 @@ def _discussion_context(request, target, form=None, error=None):
     return {
         **thread,
         "page": target,
+        # Links to the thread's pages name the article: the page is also shown at the
+        # form's address, after a refused comment, where a relative "?cpage=2" would not.
+        "page_address": targets.page_url(target),
         "comments_open_now": is_open,
         # Shown where the form would be when only the clock keeps the article closed.
         "comments_closed_reason": why

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kabar.discussion import signals
-from kabar.discussion.models import Comment, Commenter, CommentStatus, DiscussionSettings
+from kabar.discussion.models import Comment, Commenter, CommentStatus
 from kabar.discussion.own import (
     OWN_COOKIE,
     TRUSTED_COOKIE,
@@ -66,13 +66,7 @@ def approved(article, body="Komentar pertama saya.", email=EMAIL, **fields):
     return comment
 
 
-def discussion_settings(**values):
-    from wagtail.models import Site
-
-    stored = DiscussionSettings.for_site(Site.objects.get(is_default_site=True))
-    for name, value in values.items():
-        setattr(stored, name, value)
-    stored.save()
+discussion_settings = builders.discussion_settings
 
 
 def later(monkeypatch, minutes):

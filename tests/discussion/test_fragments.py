@@ -9,11 +9,10 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Site
 
 from kabar.core import generations
 from kabar.discussion import fragments
-from kabar.discussion.models import Comment, CommentStatus, DiscussionSettings
+from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.own import address_proof
 from kabar.discussion.privacy import personal_data_erase
 from kabar.discussion.services import (
@@ -40,11 +39,7 @@ def ids_in(html):
     return {int(pk) for pk in re.findall(r'<li id="comment-(\d+)"', html)}
 
 
-def configure(**values):
-    stored = DiscussionSettings.for_site(Site.objects.get(is_default_site=True))
-    for name, value in values.items():
-        setattr(stored, name, value)
-    stored.save()
+configure = builders.discussion_settings
 
 
 def test_the_second_render_reads_no_comments(client, article):

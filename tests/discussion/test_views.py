@@ -250,8 +250,36 @@ def test_post_to_unknown_article_is_a_clean_error(client, article, page_value):
     assert Comment.objects.count() == 0
 
 
-def test_get_on_post_endpoint_is_refused(client):
-    assert client.get(POST_URL).status_code == 405
+def test_the_page_shown_after_a_refused_comment_links_to_its_article(client, article):
+    # That page is served at the form's address: links relative to it (?cpage=2, the
+    # language switch's way back) went to /comments/post/, a blank error in a browser.
+    for n in range(3):
+        builders.submit(article, body=f"Komentar nomor {n} di halaman.", approve=True)
+    client.cookies["kabar_language"] = "id"
+    builders.discussion_settings(comments_per_page=2)
+    html = post(client, article, author_email="").content.decode()
+    assert f'href="{article.url}?cpage=2#comments"' in html
+    assert "?cpage=" not in html.replace(f'"{article.url}?cpage=', "")
+    assert f'next={article.url}"' in html
+    assert f"next={POST_URL}" not in html
+
+
+def test_a_reply_link_followed_from_the_form_address_opens_the_reply_on_its_article(
+    client, article
+):
+    parent = builders.submit(article, name="Budi", approve=True)
+    response = client.get(POST_URL, {"replytocom": parent.pk})
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.url}?replytocom={parent.pk}#respond"
+    assert "Balas ke Budi" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("query", [{}, {"replytocom": "x"}, {"replytocom": "999999"}, "held"])
+def test_other_gets_of_the_form_address_go_to_the_front_page(client, article, query):
+    if query == "held":
+        query = {"replytocom": builders.submit(article).pk}  # not shown to readers
+    response = client.get(POST_URL, query)
+    assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_comment_count_on_article_and_section_listing(client, article):

@@ -8,10 +8,12 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from kabar.core.clientip import client_ip
+from kabar.core.ids import parse_id
 from kabar.core.memo import keep_site, site_when_asked
+from kabar.core.page_cache import show_as
 from kabar.core.security import same_origin_problem
 
 from .. import submission, targets
@@ -84,6 +86,9 @@ def _page_with_form(request, outcome):
     if target.get_deferred_fields():
         target = type(target).objects.get(pk=target.pk)
     show_with_form(request, target, outcome.form, outcome.error or None)
+    # Shown at the form's address: the links that name the page (the language switch's way
+    # back) name the article's own.
+    show_as(request, targets.page_url(target))
     response = target.serve(request)
     response.status_code = outcome.status
     if outcome.retry_after:
@@ -94,10 +99,29 @@ def _page_with_form(request, outcome):
 # No CSRF token: the form sits on pages served to every reader from the page cache, and a
 # token is personal. A same-origin check (kabar.core.security) and the signed form token
 # stand in for it.
+def _reply_on_its_page(request):
+    """A GET of the form's address: a reply link followed on the page shown here after a
+    refused comment (a relative link, resolved against this address), sent on to the reply
+    form on the comment's article; anything else to the front page."""
+    comment_id = parse_id(request.GET.get("replytocom", ""))
+    if comment_id is not None:
+        try:
+            found = comment_permalink(request, comment_id)
+        except Http404:
+            found = None
+        if found is not None:
+            page_address = found["Location"].split("#", 1)[0]
+            joiner = "&" if "?" in page_address else "?"
+            return HttpResponseRedirect(f"{page_address}{joiner}replytocom={comment_id}#respond")
+    return HttpResponseRedirect("/")
+
+
 @csrf_exempt
 @site_when_asked
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_post(request):
+    if request.method != "POST":
+        return _reply_on_its_page(request)
     facts = facts_of(request)
     outcome = submission.submit(request.POST, facts)
     if outcome.status == 404:
