@@ -12,6 +12,7 @@ KABAR_SITE_URL    the site's public address, e.g. https://kabar.example.id: ever
 KABAR_HTTPS       "true" (default) behind TLS: HSTS, secure cookies, redirect to https
 CSRF_TRUSTED_ORIGINS, KABAR_TRUSTED_PROXIES (comma-separated CIDRs of our own proxies)
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+                  (without EMAIL_HOST, mail is kept unsent in KABAR_DATA_DIR/mail-not-sent)
 KABAR_PURGE_URL   comma-separated HTTP PURGE endpoints (Varnish, nginx with a purge module)
 CLOUDFLARE_BEARER_TOKEN + CLOUDFLARE_ZONE_ID   purge Cloudflare as well
 KABAR_SHARED_MAX_AGE  seconds a shared cache (nginx, CDN) may keep a page (default 1)
@@ -101,7 +102,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-if os.environ.get("EMAIL_HOST"):
+if not os.environ.get("EMAIL_HOST"):
+    # No mail server yet: messages are kept in files only this user may read (with one
+    # warning in the log), never printed into the log as base's console backend would.
+    EMAIL_BACKEND = "kabar.core.outbox.OutboxBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail-not-sent")
+else:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))

@@ -498,3 +498,28 @@ def test_a_web_worker_leaves_the_feed_parser_to_the_wire_ingest(tmp_path):
     line, stderr = in_production_process(tmp_path, script, KABAR_TASK_WORKER="external")
     assert line is not None, stderr
     assert json.loads(line) == [False, True]
+
+
+SEND_A_MAIL = textwrap.dedent(
+    """
+    import django, logging
+    django.setup()
+    from django.core.mail import send_mail
+    send_mail("Konfirmasi komentar", "Tautan: https://kabar.example/comments/confirm/abc/",
+              "Kabar <redaksi@kabar.example>", ["pembaca.rahasia@example.org"])
+    print("sent")
+    """
+)
+
+
+def test_without_a_mail_server_mail_is_kept_in_private_files_not_printed(tmp_path):
+    # Base settings' console backend printed every message (addresses, working links) into
+    # the server's log when production had no EMAIL_HOST.
+    line, err = in_production_process(tmp_path, SEND_A_MAIL)
+    assert line == "sent", err
+    outbox = tmp_path / "mail-not-sent"
+    assert (outbox.stat().st_mode & 0o777) == 0o700
+    [kept] = list(outbox.iterdir())
+    assert "pembaca.rahasia@example.org" in kept.read_text()
+    assert "EMAIL_HOST is not set" in err
+    assert "pembaca.rahasia@example.org" not in err and "comments/confirm" not in err
