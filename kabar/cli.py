@@ -229,6 +229,7 @@ def cmd_worker(args):
     """Send queued mail and run other background tasks (for KABAR_TASK_WORKER=external)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
+    from kabar.discussion.delivery import deliveries_sweep  # noqa: PLC0415 - needs the settings
     from kabar.discussion.staff import staff_round_sweep  # noqa: PLC0415 - needs the settings
     from kabar.news.tasks import publishing_sweep  # noqa: PLC0415 - needs the settings chosen
 
@@ -236,9 +237,10 @@ def cmd_worker(args):
         try:
             # What fell due while no worker ran (a scheduled article, an expiry) is done
             # before anything else, and the publishing schedule's chain is started; so is
-            # the round of any staff digest that waits.
+            # the round of any staff digest that waits, and the mail no task would send.
             publishing_sweep()
             staff_round_sweep()
+            deliveries_sweep()
             call_command("db_worker", "--backend", "kabar", "--queue-name", "*", "--no-reload")
             return
         except DATABASE_DOWN as exc:

@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .messages import NotSendable, message_build
@@ -16,6 +17,10 @@ from .models import DeliveryStatus, EmailDelivery
 from .tasks import delivery_schedule
 
 logger = logging.getLogger(__name__)
+# A try this recent may still be under way in another worker (a mail server may take
+# EMAIL_TIMEOUT, 20 s, per step): the sweep leaves its delivery alone.
+SWEEP_AFTER = timedelta(minutes=10)
+SWEEP_AT_MOST = 1000
 
 
 def backoff_delay(attempts):
@@ -74,3 +79,30 @@ def deliver(delivery_id):
         status=DeliveryStatus.SENT, sent_at=timezone.now(), subject=delivery.subject[:255]
     )
     return DeliveryStatus.SENT
+
+
+def deliveries_sweep(now=None):
+    """At a worker's start: schedule again every delivery still queued that no task will
+    send (a worker killed in the middle of a send leaves it claimed and never finished; a
+    queue lost with its worker, its job gone). At least once: a message cut off after the
+    mail server took it is sent again. Returns how many were scheduled; never raises."""
+    now = now or timezone.now()
+    stale = now - SWEEP_AFTER
+    try:
+        lost = EmailDelivery.objects.filter(status=DeliveryStatus.QUEUED).filter(
+            # never tried, its job lost
+            Q(last_attempt_at__isnull=True, created_at__lte=stale)
+            # tried, cut off before it finished (no next try planned)
+            | Q(next_attempt_at__isnull=True, last_attempt_at__lte=stale)
+            # a next try long overdue, its job lost
+            | Q(next_attempt_at__lte=stale)
+        )
+        ids = list(lost.order_by("created_at").values_list("pk", flat=True)[:SWEEP_AT_MOST])
+        for delivery_id in ids:
+            delivery_schedule(delivery_id)
+    except Exception:
+        logger.exception("the start-up sweep of queued mail failed")
+        return 0
+    if ids:
+        logger.warning("%s queued message(s) no task would send: scheduled again", len(ids))
+    return len(ids)

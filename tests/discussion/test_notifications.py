@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 
 from kabar.discussion import notifications, staff
-from kabar.discussion.delivery import backoff_delay
+from kabar.discussion.delivery import backoff_delay, deliveries_sweep
 from kabar.discussion.models import (
     Comment,
     Commenter,
@@ -353,6 +353,38 @@ def test_a_retry_that_gets_through_is_marked_sent(article, settings, deferred_qu
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
     assert delivery.sent_at is not None
     assert len(mails_to(mailoutbox, FOLLOWER)) == 1
+
+
+def test_a_send_cut_off_by_a_killed_worker_is_sent_by_the_next_worker(
+    article, deferred_queue, mailoutbox
+):
+    # A worker killed mid-send leaves its delivery claimed (an attempt counted, no next try
+    # planned) and its task gone; a job lost with the queue leaves one never tried. The
+    # next worker's start-up sweep sends both, and leaves a try still under way alone.
+    follower(article)
+    reply = builders.submit(article, email=REPLIER)
+    Comment.objects.filter(pk=reply.pk).update(status=CommentStatus.APPROVED)
+    notifications.comment_announce(reply.pk, "approved")
+    cut_off = EmailDelivery.objects.get(recipient=FOLLOWER)
+    long_ago = timezone.now() - timedelta(minutes=30)
+    EmailDelivery.objects.filter(pk=cut_off.pk).update(
+        attempts=1, last_attempt_at=long_ago, created_at=long_ago
+    )
+    under_way = EmailDelivery.objects.create(
+        kind="reply", recipient="lain@example.org", subject="Balasan", comment=reply,
+        attempts=1, last_attempt_at=timezone.now(), created_at=long_ago,
+    )  # fmt: skip
+    deferred_queue.results.clear()
+
+    assert deliveries_sweep() == 1
+    run_queued(deferred_queue)
+
+    cut_off.refresh_from_db()
+    assert (cut_off.status, cut_off.attempts) == (DeliveryStatus.SENT, 2)
+    assert len(mails_to(mailoutbox, FOLLOWER)) == 1
+    under_way.refresh_from_db()
+    assert under_way.status == DeliveryStatus.QUEUED and under_way.attempts == 1
+    assert deliveries_sweep() == 0
 
 
 def test_a_dead_mail_server_never_breaks_the_readers_request(article, run, settings):
