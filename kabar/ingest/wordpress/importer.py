@@ -78,6 +78,8 @@ KINDS = [k.value for k in ImportedKind]
 RESULTS = ("created", "updated", "unchanged", "skipped", "failed")
 # Who may read a private post in WordPress (editors and administrators): the Editor role.
 PRIVATE_GROUPS = ("Editor",)
+# The role an imported author's account gets: write and submit for review, not publish.
+AUTHOR_GROUP = "Penulis"
 FALLBACK_SECTION = ("arsip", "Arsip")
 
 
@@ -496,7 +498,9 @@ class WordPressImport:
 
     def _staff_user(self, author, name):
         """The newsroom account for an author who owns content: staff, no usable password
-        (they set one through "forgot password"), an editor as in most WordPress sites."""
+        (they set one through "forgot password"), a writer (Penulis). An export names no
+        WordPress role: a contributor there could not publish, and whoever holds an old
+        author's mailbox could set a password, so editors are promoted by hand."""
         email = mapping.valid_email(author.email) or ""
         user = User.objects.filter(username=author.login).first()
         if user is not None and email and user.email.lower() != email.lower():
@@ -514,9 +518,9 @@ class WordPressImport:
             )
             user.set_unusable_password()
             user.save()
-            editors = Group.objects.filter(name="Editor").first()
-            if editors is not None:
-                user.groups.add(editors)
+            writers = Group.objects.filter(name=AUTHOR_GROUP).first()
+            if writers is not None:
+                user.groups.add(writers)
         return user
 
     def _free_author_slug(self, login):
