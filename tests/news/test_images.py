@@ -108,6 +108,19 @@ def test_article_images_are_pictures_with_avif_and_webp_sources(client, illustra
             assert stored_format(found[0][0]) == extension.upper()
 
 
+def test_an_image_described_for_the_blind_has_that_description_as_alt(client, illustrated):
+    # Wagtail's description field is an image's alt text (WordPress's, when imported): a
+    # caption under the image is read out besides, so it makes a poor alt of its own.
+    lead = illustrated.lead_image
+    lead.description = "Genangan air setinggi lutut di depan rumah warga"
+    lead.save()
+    inline = illustrated.body[1].value["image"]
+    inline.description = "Dua relawan mendorong perahu karet"
+    inline.save()
+    first, second = images_in(client.get(illustrated.url).content.decode())
+    assert first["alt"] == lead.description and second["alt"] == inline.description
+
+
 def test_article_images_have_a_jpeg_srcset_sizes_and_dimensions(client, illustrated):
     html = client.get(illustrated.url).content.decode()
     for image in images_in(html):
