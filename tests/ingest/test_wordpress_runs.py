@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
 from wagtail.models import Page
 
@@ -161,6 +162,8 @@ def test_the_command_prints_the_report_and_fails_when_items_failed(fresh, capsys
 def test_the_command_refuses_what_is_not_an_export(fresh, tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_wordpress", str(tmp_path / "none.xml"))
+    with pytest.raises(CommandError, match="is a folder, not a file"):
+        call_command("import_wordpress", str(tmp_path))
     html = tmp_path / "page.xml"
     html.write_text("<html><body>not an export</body></html>")
     with pytest.raises(CommandError, match="root element is <html>"):
@@ -180,7 +183,16 @@ def test_the_command_refuses_what_is_not_an_export(fresh, tmp_path):
     entities.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><rss>&a;</rss>')
     with pytest.raises(CommandError, match="declares a DTD"):
         call_command("import_wordpress", str(entities))
+    feed = tmp_path / "feed.xml"  # a site's RSS feed: <link> and <item>s, no wp: data
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Blog</title>'
+        "<link>http://blog.example.id</link><item><title>Pos</title>"
+        "<link>http://blog.example.id/pos/</link></item></channel></rss>"
+    )
+    with pytest.raises(CommandError, match="not a WordPress export: no wp:wxr_version"):
+        call_command("import_wordpress", str(feed))
     assert not ArticlePage.objects.exists()
+    assert not Redirect.objects.exists()
 
 
 def test_a_category_the_header_does_not_list_becomes_a_section(fresh, tmp_path):

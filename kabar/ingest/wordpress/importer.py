@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext, override
 from taggit.models import Tag
 from tqdm import tqdm
+from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
@@ -81,6 +82,12 @@ PRIVATE_GROUPS = ("Editor",)
 # The role an imported author's account gets: write and submit for review, not publish.
 AUTHOR_GROUP = "Penulis"
 FALLBACK_SECTION = ("arsip", "Arsip")
+
+
+def _unpublish(page):
+    """Unpublish `page` in its owner's name, as the import publishes it: an imported
+    author's account is a writer, who may not unpublish in the admin."""
+    UnpublishPageAction(page, user=page.owner, log_action=True).execute(skip_permission_checks=True)
 
 
 def _comment_digest(comment):
@@ -830,7 +837,7 @@ class WordPressImport:
             # newsroom did with it since (published it again) is theirs.
             raise _Skip(f"status {item.status!r} in WordPress")
         page = page.specific
-        page.unpublish(user=page.owner, log_action=True)
+        _unpublish(page)
         # Its digest now the bin's: the post restored is a change, and rebuilt.
         self._remember(record, kind, item.wp_id, page.pk, digest)
         self.changed_pages.add(page.pk)
@@ -1050,7 +1057,7 @@ class WordPressImport:
                 )
         else:
             if page.live:
-                page.unpublish(user=page.owner)
+                _unpublish(page)
             page.save_revision(user=page.owner, log_action=True)
 
     def _restrict(self, page, item):

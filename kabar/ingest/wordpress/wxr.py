@@ -300,8 +300,13 @@ def read_wxr(fileobj, *, on_read=None, on_mended=None):
         raise WXRError("the file is empty")
     if not site_sent:
         yield site
-    if not site.base_site_url and not site.link:
-        raise WXRError("not a WordPress export: no wp:base_site_url")
+    if not site.base_site_url and not site.wxr_version:
+        # A feed (RSS 2.0 has <link> and <item>s too) is not an export: its items would be
+        # taken for posts with nothing in them, and its <link> for the old site's address.
+        raise WXRError(
+            "not a WordPress export: no wp:wxr_version or wp:base_site_url (a feed? "
+            "WordPress writes the export under Tools → Export)"
+        )
 
 
 _SITE_FIELDS = {

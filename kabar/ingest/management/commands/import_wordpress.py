@@ -30,6 +30,8 @@ class Command(BaseCommand):
             )
         except FileNotFoundError as exc:
             raise CommandError(f"No such file: {exc.filename}") from exc
+        except IsADirectoryError as exc:
+            raise CommandError(f"{exc.filename} is a folder, not a file") from exc
         except (WXRError, ItemFailed) as exc:
             raise CommandError(str(exc)) from exc
         for line in report.lines():
