@@ -15,7 +15,7 @@ from array import array
 from urllib.parse import urlsplit
 
 from django.http import HttpResponsePermanentRedirect
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from kabar.core import generations
 from kabar.core.generations import GEN_ALL
@@ -49,9 +49,19 @@ def _may_hold(hashes, key):
     return i < len(hashes) and hashes[i] == value
 
 
+# Pages for signed-in readers only (a WordPress private post): their old addresses are not
+# sent on, as WordPress told a visitor nothing of them, with a 301 naming where they are
+# (their slug, often the title). A password-protected page is: WordPress showed its title.
+_HIDDEN_BEHIND = (PageViewRestriction.LOGIN, PageViewRestriction.GROUPS)
+
+
 def _page_url(page_id, request):
     page = Page.objects.filter(pk=page_id, live=True).first()
-    return page.get_url(request) if page is not None else None
+    if page is None:
+        return None
+    if any(r.restriction_type in _HIDDEN_BEHIND for r in page.get_view_restrictions()):
+        return None
+    return page.get_url(request)
 
 
 def candidate_keys(request):

@@ -100,6 +100,10 @@ def test_statuses_become_live_draft_scheduled_and_private(site):
     assert restriction.restriction_type == PageViewRestriction.GROUPS
     response = Client().get(private.url)
     assert response.status_code == 302 and "login" in response["Location"]
+    # Its old address tells a visitor nothing of where it is now (its slug is its title).
+    old_address = Client().get("/", {"p": 16})
+    assert old_address.status_code != 301 and private.slug not in old_address.content.decode()
+    assert Client().get("/", {"p": 7})["Location"] == page_of("post", 7).url
 
 
 def test_publication_dates_are_wordpress_gmt_dates(site):
