@@ -229,8 +229,8 @@ def cmd_worker(args):
     """Send queued mail and run other background tasks (for KABAR_TASK_WORKER=external)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kabar.settings.production")
     _django(os.environ["DJANGO_SETTINGS_MODULE"])
-    from kabar.discussion.delivery import deliveries_sweep  # noqa: PLC0415 - needs the settings
     from kabar.discussion.staff import staff_round_sweep  # noqa: PLC0415 - needs the settings
+    from kabar.discussion.tasks import deliveries_sweep  # noqa: PLC0415 - needs the settings
     from kabar.news.tasks import publishing_sweep  # noqa: PLC0415 - needs the settings chosen
 
     while True:

@@ -13,7 +13,7 @@ application = PageCacheApp(application)
 
 # The embedded default sends mail from a worker thread in this process (settings decide).
 from kabar.discussion.staff import staff_round_sweep  # noqa: E402
-from kabar.discussion.tasks import start_worker_thread  # noqa: E402
+from kabar.discussion.tasks import deliveries_sweep, start_worker_thread  # noqa: E402
 from kabar.news.tasks import publishing_schedule_start  # noqa: E402
 
 # With the worker in this process, scheduled articles are swept and their chain started here,
@@ -21,6 +21,7 @@ from kabar.news.tasks import publishing_schedule_start  # noqa: E402
 if start_worker_thread() is not None:
     publishing_schedule_start()
     staff_round_sweep()
+    deliveries_sweep()
 
 # What a worker's first requests would otherwise pay for, done before they arrive (and
 # frozen below with the rest): the URL configuration read, the comment fields' checks ready.

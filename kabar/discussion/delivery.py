@@ -1,8 +1,10 @@
 """Sending a queued EmailDelivery: one try at a time, retried with exponential backoff.
 
 Every message is first an EmailDelivery row (kind, recipient, comment; unique together, so
-nothing is mailed twice about one comment), then a background task sends it, retrying with
-exponential backoff (tasks.delivery_queue); the row is what the admin's delivery log shows.
+one message is queued once about one comment), then a background task sends it, retrying
+with exponential backoff (tasks.delivery_queue); the row is what the admin's delivery log
+shows. A try cut off (its worker killed) is tried again (tasks.deliveries_sweep): at least
+once, so a message the mail server took just before the cut may go twice.
 """
 
 import logging
@@ -14,13 +16,9 @@ from django.utils import timezone
 
 from .messages import NotSendable, message_build
 from .models import DeliveryStatus, EmailDelivery
-from .tasks import delivery_schedule
+from .tasks import SWEEP_AFTER, delivery_schedule
 
 logger = logging.getLogger(__name__)
-# A try this recent may still be under way in another worker (a mail server may take
-# EMAIL_TIMEOUT, 20 s, per step): the sweep leaves its delivery alone.
-SWEEP_AFTER = timedelta(minutes=10)
-SWEEP_AT_MOST = 1000
 
 
 def backoff_delay(attempts):
@@ -44,10 +42,25 @@ def deliver(delivery_id):
     if delivery is None or delivery.status != DeliveryStatus.QUEUED:
         return delivery.status if delivery else None
     now = timezone.now()
-    # Claim this attempt, so two workers never send the same message.
-    claimed = EmailDelivery.objects.filter(
-        pk=delivery.pk, status=DeliveryStatus.QUEUED, attempts=delivery.attempts
-    ).update(attempts=delivery.attempts + 1, last_attempt_at=now, next_attempt_at=None)
+    if delivery.attempts >= settings.KABAR_MAIL["MAX_ATTEMPTS"]:
+        # Queued still after its last try: every try was cut off (a worker killed while it
+        # sent, each time), and each may have reached the mail server. No more.
+        EmailDelivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.FAILED, last_error="Not sent: every try was cut off"
+        )
+        return DeliveryStatus.FAILED
+    # Claim this attempt, so two workers never send the same message; never one whose try
+    # another worker began lately and has not finished (claimed, no next try planned).
+    under_way = Q(
+        attempts__gt=0, next_attempt_at__isnull=True, last_attempt_at__gt=now - SWEEP_AFTER
+    )
+    claimed = (
+        EmailDelivery.objects.filter(
+            pk=delivery.pk, status=DeliveryStatus.QUEUED, attempts=delivery.attempts
+        )
+        .exclude(under_way)
+        .update(attempts=delivery.attempts + 1, last_attempt_at=now, next_attempt_at=None)
+    )
     if not claimed:
         return None
     attempts = delivery.attempts + 1
@@ -79,30 +92,3 @@ def deliver(delivery_id):
         status=DeliveryStatus.SENT, sent_at=timezone.now(), subject=delivery.subject[:255]
     )
     return DeliveryStatus.SENT
-
-
-def deliveries_sweep(now=None):
-    """At a worker's start: schedule again every delivery still queued that no task will
-    send (a worker killed in the middle of a send leaves it claimed and never finished; a
-    queue lost with its worker, its job gone). At least once: a message cut off after the
-    mail server took it is sent again. Returns how many were scheduled; never raises."""
-    now = now or timezone.now()
-    stale = now - SWEEP_AFTER
-    try:
-        lost = EmailDelivery.objects.filter(status=DeliveryStatus.QUEUED).filter(
-            # never tried, its job lost
-            Q(last_attempt_at__isnull=True, created_at__lte=stale)
-            # tried, cut off before it finished (no next try planned)
-            | Q(next_attempt_at__isnull=True, last_attempt_at__lte=stale)
-            # a next try long overdue, its job lost
-            | Q(next_attempt_at__lte=stale)
-        )
-        ids = list(lost.order_by("created_at").values_list("pk", flat=True)[:SWEEP_AT_MOST])
-        for delivery_id in ids:
-            delivery_schedule(delivery_id)
-    except Exception:
-        logger.exception("the start-up sweep of queued mail failed")
-        return 0
-    if ids:
-        logger.warning("%s queued message(s) no task would send: scheduled again", len(ids))
-    return len(ids)

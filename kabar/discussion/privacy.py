@@ -36,7 +36,7 @@ from .models import (
 )
 from .policy import site_rules
 from .tasks import BACKEND as TASK_BACKEND
-from .tasks import delivery_queue, forget_task_arguments, prune_task_results
+from .tasks import deliveries_sweep, delivery_queue, forget_task_arguments, prune_task_results
 
 logger = logging.getLogger(__name__)
 
@@ -351,6 +351,8 @@ def forget_ips_task():
     forgotten = comments_forget_ips()
     if forgotten:
         logger.info("forgot the IP addresses of %s comments", forgotten)
+    # Mail no task would send (its try cut off by a worker killed since): sent again.
+    deliveries_sweep()
     # The queue's own finished rows would otherwise pile up forever.
     pruned = prune_task_results()
     if pruned:

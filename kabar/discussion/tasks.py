@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import TaskResultStatus, task, task_backends
@@ -22,13 +23,18 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from .models import EmailDelivery
+from .models import DeliveryStatus, EmailDelivery
 
 logger = logging.getLogger(__name__)
 
 BACKEND = "kabar"
 WORKER_POLL_SECONDS = 1
 WORKER_RESTART_SECONDS = 30
+# A try this recent may still be under way in another worker (a mail server may take
+# EMAIL_TIMEOUT, 20 s, per step): the sweep leaves its delivery alone, and no second
+# worker claims it (delivery.deliver).
+SWEEP_AFTER = timedelta(minutes=10)
+SWEEP_AT_MOST = 1000
 
 
 def delivery_queue(kind, recipient, subject, comment=None, *, data=None):
@@ -165,3 +171,47 @@ def start_worker_thread():
         _worker_thread.start()
         logger.info("in-process task worker started")
         return _worker_thread
+
+
+def deliveries_sweep(now=None):
+    """At a worker's start and with the hourly retention (privacy.forget_ips_task): schedule
+    again every delivery still queued that no task will send (a worker killed in the middle
+    of a send leaves it claimed and never finished; a queue lost with its worker, its job
+    gone), not one whose job still waits in the queue. At least once: a message cut off
+    after the mail server took it is sent again. Returns how many were scheduled; never
+    raises."""
+    now = now or timezone.now()
+    stale = now - SWEEP_AFTER
+    try:
+        lost = EmailDelivery.objects.filter(status=DeliveryStatus.QUEUED).filter(
+            # never tried, its job lost
+            Q(last_attempt_at__isnull=True, created_at__lte=stale)
+            # tried, cut off before it finished (no next try planned)
+            | Q(next_attempt_at__isnull=True, last_attempt_at__lte=stale)
+            # a next try long overdue, its job lost
+            | Q(next_attempt_at__lte=stale)
+        )
+        ids = list(lost.order_by("created_at").values_list("pk", flat=True)[:SWEEP_AT_MOST])
+        waiting = _waiting_to_send(ids)
+        ids = [pk for pk in ids if pk not in waiting]
+        for delivery_id in ids:
+            delivery_schedule(delivery_id)
+    except Exception:
+        logger.exception("the start-up sweep of queued mail failed")
+        return 0
+    if ids:
+        logger.warning("%s queued message(s) no task would send: scheduled again", len(ids))
+    return len(ids)
+
+
+def _waiting_to_send(delivery_ids):
+    """Of `delivery_ids`, those with a send still waiting or running in the database queue."""
+    backend = task_backends[BACKEND]
+    if not isinstance(backend, DatabaseBackend) or not delivery_ids:
+        return set()
+    rows = DBTaskResult.objects.filter(
+        backend_name=backend.alias,
+        task_path=send_delivery.module_path,
+        args_kwargs__args__0__in=delivery_ids,
+    ).exclude(status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED])
+    return {row.args_kwargs["args"][0] for row in rows.only("args_kwargs")}

@@ -244,6 +244,7 @@ def article_meta(page, request, *, credits, tags, share_rendition=None):
             url=absolute_url(request, share_rendition.url),
             width=share_rendition.width,
             height=share_rendition.height,
-            alt=page.lead_image_caption or page.lead_image.title,
+            # As the article page's: the image's description (its alt text) first.
+            alt=page.lead_image.description or page.lead_image_caption or page.lead_image.title,
         )
     return meta

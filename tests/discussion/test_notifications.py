@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 
 from kabar.discussion import notifications, staff
-from kabar.discussion.delivery import backoff_delay, deliveries_sweep
+from kabar.discussion.delivery import backoff_delay
 from kabar.discussion.models import (
     Comment,
     Commenter,
@@ -25,14 +25,19 @@ from kabar.discussion.models import (
     EmailDelivery,
     Subscription,
 )
-from kabar.discussion.privacy import FORGET_IPS_CACHE_KEY
+from kabar.discussion.privacy import FORGET_IPS_CACHE_KEY, forget_ips_task
 from kabar.discussion.services import (
     CommentAuthor,
     SubmitContext,
     comment_submit,
     comments_set_status,
 )
-from kabar.discussion.tasks import delivery_schedule, send_delivery, start_worker_thread
+from kabar.discussion.tasks import (
+    deliveries_sweep,
+    delivery_schedule,
+    send_delivery,
+    start_worker_thread,
+)
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -331,14 +336,19 @@ def test_failed_sends_are_retried_with_exponential_backoff_then_marked_failed(
     assert delivery.sent_at is None and delivery.next_attempt_at is None
 
 
-def test_a_retry_that_gets_through_is_marked_sent(article, settings, deferred_queue, mailoutbox):
-    settings.EMAIL_BACKEND = "tests.discussion.test_notifications.FailOnceBackend"
-    FailOnceBackend.failures.clear()
+def approved_reply_to_follow(article):
+    """A reply approved, announced: its follow-up mail to FOLLOWER queued (the delivery)."""
     follower(article)
     reply = builders.submit(article, email=REPLIER)
     Comment.objects.filter(pk=reply.pk).update(status=CommentStatus.APPROVED)
     notifications.comment_announce(reply.pk, "approved")
-    delivery = EmailDelivery.objects.get(recipient=FOLLOWER)
+    return EmailDelivery.objects.get(recipient=FOLLOWER), reply
+
+
+def test_a_retry_that_gets_through_is_marked_sent(article, settings, deferred_queue, mailoutbox):
+    settings.EMAIL_BACKEND = "tests.discussion.test_notifications.FailOnceBackend"
+    FailOnceBackend.failures.clear()
+    delivery, reply = approved_reply_to_follow(article)
     delivery_schedule(delivery.pk)
     first = deferred_queue.results.pop(0)
     first.task.call(*first.args, **first.kwargs)
@@ -361,11 +371,7 @@ def test_a_send_cut_off_by_a_killed_worker_is_sent_by_the_next_worker(
     # A worker killed mid-send leaves its delivery claimed (an attempt counted, no next try
     # planned) and its task gone; a job lost with the queue leaves one never tried. The
     # next worker's start-up sweep sends both, and leaves a try still under way alone.
-    follower(article)
-    reply = builders.submit(article, email=REPLIER)
-    Comment.objects.filter(pk=reply.pk).update(status=CommentStatus.APPROVED)
-    notifications.comment_announce(reply.pk, "approved")
-    cut_off = EmailDelivery.objects.get(recipient=FOLLOWER)
+    cut_off, reply = approved_reply_to_follow(article)
     long_ago = timezone.now() - timedelta(minutes=30)
     EmailDelivery.objects.filter(pk=cut_off.pk).update(
         attempts=1, last_attempt_at=long_ago, created_at=long_ago
@@ -385,6 +391,50 @@ def test_a_send_cut_off_by_a_killed_worker_is_sent_by_the_next_worker(
     under_way.refresh_from_db()
     assert under_way.status == DeliveryStatus.QUEUED and under_way.attempts == 1
     assert deliveries_sweep() == 0
+
+
+def test_a_try_under_way_is_not_claimed_again_by_a_second_job(article, mailoutbox):
+    # Another worker claimed it a minute ago and is talking to the mail server.
+    delivery, reply = approved_reply_to_follow(article)
+    a_minute_ago = timezone.now() - timedelta(minutes=1)
+    EmailDelivery.objects.filter(pk=delivery.pk).update(attempts=1, last_attempt_at=a_minute_ago)
+    assert send_delivery.call(delivery.pk) is None
+    assert deliveries_sweep() == 0
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.QUEUED, 1)
+    assert not mails_to(mailoutbox, FOLLOWER)
+
+
+def test_a_message_cut_off_at_every_try_is_given_up(article, settings, mailoutbox):
+    delivery, reply = approved_reply_to_follow(article)
+    long_ago = timezone.now() - timedelta(hours=2)
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=settings.KABAR_MAIL["MAX_ATTEMPTS"], last_attempt_at=long_ago
+    )
+    assert send_delivery.call(delivery.pk) == DeliveryStatus.FAILED
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED and "cut off" in delivery.last_error
+    assert not mails_to(mailoutbox, FOLLOWER)
+
+
+def test_the_hourly_retention_sends_mail_cut_off_since_the_worker_started(
+    article, deferred_queue, mailoutbox
+):
+    # A worker restarted right after the cut: its start-up sweep left the try (then a
+    # minute old) alone; the retention round, later, sends it.
+    delivery, reply = approved_reply_to_follow(article)
+    cut_at = timezone.now() - timedelta(minutes=1)
+    EmailDelivery.objects.filter(pk=delivery.pk).update(attempts=1, last_attempt_at=cut_at)
+    deferred_queue.results.clear()
+    assert deliveries_sweep() == 0
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        last_attempt_at=timezone.now() - timedelta(minutes=30)
+    )
+    forget_ips_task.call()
+    run_queued(deferred_queue)
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.SENT
+    assert len(mails_to(mailoutbox, FOLLOWER)) == 1
 
 
 def test_a_dead_mail_server_never_breaks_the_readers_request(article, run, settings):
@@ -439,6 +489,29 @@ def test_database_queue_is_worked_by_the_worker_and_honours_run_after(settings, 
     later.refresh_from_db()
     assert later.status == DeliveryStatus.QUEUED and later.attempts == 0
     assert DBTaskResult.objects.ready().count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("wagtail_initial_data")
+def test_the_sweep_leaves_a_delivery_whose_job_still_waits_in_the_queue(settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": INLINE},
+        "kabar": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    long_ago = timezone.now() - timedelta(minutes=30)
+    waiting, lost = (
+        EmailDelivery.objects.create(
+            kind="staff_held", recipient=f"{name}@kabar.test", subject="x", created_at=long_ago
+        )
+        for name in ("menunggu", "hilang")
+    )
+    delivery_schedule(waiting.pk)  # its job still in the queue (a worker down a while)
+    assert deliveries_sweep() == 1
+    jobs = DBTaskResult.objects.filter(task_path=send_delivery.module_path)
+    assert jobs.filter(args_kwargs__args__0=waiting.pk).count() == 1
+    assert jobs.filter(args_kwargs__args__0=lost.pk).count() == 1
 
 
 def test_no_worker_thread_when_tasks_run_inline():

@@ -117,8 +117,10 @@ def test_an_image_described_for_the_blind_has_that_description_as_alt(client, il
     inline = illustrated.body[1].value["image"]
     inline.description = "Dua relawan mendorong perahu karet"
     inline.save()
-    first, second = images_in(client.get(illustrated.url).content.decode())
+    html = client.get(illustrated.url).content.decode()
+    first, second = images_in(html)
     assert first["alt"] == lead.description and second["alt"] == inline.description
+    assert f'<meta property="og:image:alt" content="{lead.description}">' in html
 
 
 def test_article_images_have_a_jpeg_srcset_sizes_and_dimensions(client, illustrated):

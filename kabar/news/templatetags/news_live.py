@@ -13,7 +13,13 @@ def live_coverage(context, page):
     request = context.get("request")
     if request is None:
         return {"live": None}
-    return {"live": live.live_view(page, request, request.GET.get("page")), "request": request}
+    # Links to its pages name the article: it is also shown at the comment form's address,
+    # after a refused comment, where a relative "?page=2" would not lead back to it.
+    return {
+        "live": live.live_view(page, request, request.GET.get("page")),
+        "request": request,
+        "page_address": page.get_url(request),
+    }
 
 
 @register.inclusion_tag("news/_breaking.html", takes_context=True)
