@@ -19,7 +19,10 @@ class OutboxBackend(FileBackend):
         # Its files are left to the umask, as the file backend writes them: the folder is
         # what keeps them from other users.
         os.makedirs(self.file_path, mode=0o700, exist_ok=True)
-        os.chmod(self.file_path, 0o700)
+        if os.stat(self.file_path).st_uid == os.getuid():
+            # Another user's folder (made by `sudo kabar manage …`) is left as it is: the
+            # send then fails, and the delivery log says why.
+            os.chmod(self.file_path, 0o700)
 
     def send_messages(self, email_messages):
         if email_messages and not _warned.is_set():
