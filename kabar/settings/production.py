@@ -72,12 +72,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 600
 
 if os.environ.get("REDIS_URL"):
+    # Django's Redis cache, answering as an empty one while Redis is unreachable (a restart
+    # made every page a 500); a server that stops answering is given up on within seconds.
     CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kabar.core.rediscache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": f"kabar.{alias}",
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
         for alias in ("default", "pages")
     }

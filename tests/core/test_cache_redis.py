@@ -39,7 +39,7 @@ def redis_caches(settings):
     prefix = f"kabar-test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {
         alias: {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kabar.core.rediscache.ResilientRedisCache",  # as production's
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"{prefix}.{alias}",
         }
@@ -196,3 +196,56 @@ def test_comments_posted_to_ids_of_no_page_leave_no_lasting_key_in_redis(redis_c
     keys = list(client.scan_iter(f"{redis_caches}.pages:*"))
     assert [k for k in keys if b":gen:page:" in k]  # read, as the post looked the id up
     assert not [k for k in keys if b":gen:page:" in k and client.ttl(k) == -1]
+
+
+# Redis unreachable: the site slower, never down.
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/15"  # nothing listens on port 1
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = {
+        alias: {
+            "BACKEND": "kabar.core.rediscache.ResilientRedisCache",
+            "LOCATION": UNREACHABLE_REDIS,
+            "KEY_PREFIX": f"down.{alias}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+        for alias in ("default", "pages")
+    }
+    settings.KABAR_PAGE_CACHE = {**settings.KABAR_PAGE_CACHE, "ENABLED": True}
+    yield
+    for alias in ("default", "pages"):
+        caches[alias].close()
+
+
+def test_with_redis_down_pages_render_editors_save_and_readers_comment(redis_down, home):
+    # Django's own backend raised on every read and write: every public page was a 500,
+    # and so was saving a page (its purge writes generations).
+    from tests import builders
+
+    section = builders.make_section(home, "Kabar Internasional", slug="kabar-internasional")
+    article = builders.make_article(section)
+    client = Client()
+    for url in (home.url, section.url, article.url, "/cari/?q=banjir"):
+        assert client.get(url).status_code == 200, url
+    posted = client.post(
+        "/comments/post/",
+        {
+            "page": article.pk,
+            "body": "Komentar saat Redis mati.",
+            "author_name": "Dewi",
+            "author_email": "dewi@example.org",
+            "author_url": "",
+            "form_token": builders.form_token(article),
+        },
+    )
+    assert posted.status_code == 302
+    assert article.url in posted["Location"]
+
+
+@pytest.mark.parametrize("count", [1, 5])  # an interval, a window
+def test_with_redis_down_rate_limits_let_readers_through(redis_down, count):
+    limit = ratelimit.Limit(name="uji", count=count, seconds=60)
+    assert all(ratelimit.hit(limit, "203.0.113.9").allowed for _ in range(count + 3))

@@ -130,7 +130,7 @@ def test_environment_switches_integrations_on(tmp_path):
     assert db["CONN_HEALTH_CHECKS"] is True
     # Bound by the server, and prepared once run often (tests/core/test_postgres_options.py).
     assert db["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
-    assert set(found["caches"].values()) == {"django.core.cache.backends.redis.RedisCache"}
+    assert set(found["caches"].values()) == {"kabar.core.rediscache.ResilientRedisCache"}
     assert found["proxies"] == ["10.0.0.0/8", "2001:db8::/32"]
     assert found["email"] == [
         "django.core.mail.backends.smtp.EmailBackend",
