@@ -6,7 +6,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -96,26 +96,22 @@ def _page_with_form(request, outcome):
     return response
 
 
-# No CSRF token: the form sits on pages served to every reader from the page cache, and a
-# token is personal. A same-origin check (kabar.core.security) and the signed form token
-# stand in for it.
 def _reply_on_its_page(request):
     """A GET of the form's address: a reply link followed on the page shown here after a
     refused comment (a relative link, resolved against this address), sent on to the reply
     form on the comment's article; anything else to the front page."""
     comment_id = parse_id(request.GET.get("replytocom", ""))
-    if comment_id is not None:
-        try:
-            found = comment_permalink(request, comment_id)
-        except Http404:
-            found = None
-        if found is not None:
-            page_address = found["Location"].split("#", 1)[0]
-            joiner = "&" if "?" in page_address else "?"
-            return HttpResponseRedirect(f"{page_address}{joiner}replytocom={comment_id}#respond")
-    return HttpResponseRedirect("/")
+    shown_at = _shown_at(request, comment_id) if comment_id is not None else None
+    if shown_at is None:
+        return HttpResponseRedirect("/")
+    page_address = shown_at.split("#", 1)[0]
+    joiner = "&" if "?" in page_address else "?"
+    return HttpResponseRedirect(f"{page_address}{joiner}replytocom={comment_id}#respond")
 
 
+# No CSRF token: the form sits on pages served to every reader from the page cache, and a
+# token is personal. A same-origin check (kabar.core.security) and the signed form token
+# stand in for it.
 @csrf_exempt
 @site_when_asked
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -170,13 +166,19 @@ def comment_permalink(request, comment_id):
     """/comments/<id>/: a lasting address for a comment, sent on to wherever it is shown
     now. The same for every reader who may see the article, so a held or hidden comment, or
     one on an article behind a password or sign-in the reader has not passed, is not found."""
-    comment = get_object_or_404(Comment.objects.select_related("page"), pk=comment_id)
-    if not comment.page.live:
-        raise Http404
-    target = targets.as_target(comment.page)
-    if target is None or not may_view(request, target.discussion_view_restrictions()):
-        raise Http404
-    url = comment_url(target, comment)
+    url = _shown_at(request, comment_id)
     if url is None:
         raise Http404
     return HttpResponseRedirect(url)
+
+
+def _shown_at(request, comment_id):
+    """The address that shows comment `comment_id` to this reader (its page of the thread
+    and its anchor), or None: held or hidden, or on an article the reader may not see."""
+    comment = Comment.objects.select_related("page").filter(pk=comment_id).first()
+    if comment is None or not comment.page.live:
+        return None
+    target = targets.as_target(comment.page)
+    if target is None or not may_view(request, target.discussion_view_restrictions()):
+        return None
+    return comment_url(target, comment)

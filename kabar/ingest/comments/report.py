@@ -8,6 +8,11 @@ KINDS = ("thread", "comment")
 RESULTS = ("created", "updated", "unchanged", "skipped", "failed")
 
 
+# The report's line for comments an import left as the newsroom moderated them (every
+# importer's: Disqus, Isso, Remark42 here, WordPress in ingest.wordpress.importer).
+KEPT_AS_MODERATED = "comments moderated or edited here since they were imported, left as they are"
+
+
 @dataclass
 class Report:
     system: str = ""
@@ -76,10 +81,7 @@ class Report:
         if self.ips_left_out:
             out.append(f"IP addresses not valid, left out: {self.ips_left_out}")
         if self.kept_as_moderated:
-            out.append(
-                "comments moderated or edited here since they were imported, left as they are: "
-                f"{self.kept_as_moderated}"
-            )
+            out.append(f"{KEPT_AS_MODERATED}: {self.kept_as_moderated}")
         if self.problems:
             out.append(f"{len(self.problems)} item(s) not brought in as they were:")
             out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]

@@ -62,6 +62,7 @@ from kabar.news.models import (
 )
 
 from ..bodies import html_to_body
+from ..comments.report import KEPT_AS_MODERATED
 from ..models import ImportedItem, ImportedKind
 from ..redirects import redirect_set
 from . import files, mapping
@@ -148,10 +149,7 @@ class Report:
         if self.ips_left_out:
             out.append(f"IP addresses not valid, left out: {self.ips_left_out}")
         if self.kept_as_moderated:
-            out.append(
-                "comments moderated or edited here since they were imported, left as they are: "
-                f"{self.kept_as_moderated}"
-            )
+            out.append(f"{KEPT_AS_MODERATED}: {self.kept_as_moderated}")
         if self.problems:
             out.append(f"{len(self.problems)} item(s) not mapped as they were:")
             out += [f"  {k} {i} “{label}”: {reason}" for k, i, label, reason in self.problems]
