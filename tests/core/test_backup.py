@@ -86,3 +86,11 @@ def test_restore_drill_fails_on_a_damaged_backup(content, tmp_path):
 def test_restore_drill_refuses_what_is_not_a_backup(tmp_path):
     with pytest.raises(CommandError, match="not a Kabar backup"):
         drill(tmp_path)
+
+
+def test_a_backup_that_fails_half_way_leaves_nothing_behind(content, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))  # no pg_dump to run
+    with pytest.raises((CommandError, OSError)):
+        backup(tmp_path / "cadangan")
+    # No folder that could pass for a backup, whole or partial.
+    assert list((tmp_path / "cadangan").iterdir()) == []

@@ -1,13 +1,19 @@
 """Back up the database (a consistent snapshot), the media files, and a manifest of row
-counts that `restore_drill` checks a restore against.
+counts that `restore_drill` checks a restore against and `restore` puts back.
+
+A backup holds every commenter's email and address: it is written readable by its owner
+only (directories 0700, files 0600), under a name ending in ".partial" until its manifest
+is written, and removed if any step fails, so no half-written backup passes for one.
 
 SQLite: SQLite's online backup API, safe while the site runs (WAL readers and writers go
 on). PostgreSQL: pg_dump in custom format, run inside an exported snapshot so that the
 counts in the manifest are those of exactly the data dumped.
 """
 
+import contextlib
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -17,6 +23,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
+
+
+def read_manifest(folder):
+    """The manifest of the backup in `folder`; CommandError if there is none (not a backup,
+    or one whose writing never finished)."""
+    try:
+        return json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise CommandError(f"{folder} is not a Kabar backup: {exc}") from exc
 
 
 def pg_params(settings_dict, dbname=None):
@@ -61,6 +76,17 @@ def sqlite_counts(conn):
     return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
 
 
+@contextlib.contextmanager
+def private_files():
+    """What is made inside is readable by its owner only: pg_dump's file, SQLite's and
+    tarfile's, and the folders (the process's umask, which pg_dump inherits)."""
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
 class Command(BaseCommand):
     help = "Back up the database and media files into a new directory, with a manifest."
 
@@ -74,27 +100,39 @@ class Command(BaseCommand):
         root = Path(options["output"] or Path(settings.DATA_DIR) / "backups")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
         target = root / f"kabar-{stamp}"
-        target.mkdir(parents=True)
+        partial = root / f"kabar-{stamp}.partial"
         vendor = connection.vendor
-        if vendor == "sqlite":
-            counts = self.backup_sqlite(target / "database.sqlite3")
-        elif vendor == "postgresql":
-            counts = self.backup_postgresql(target / "database.dump")
-        else:
+        if vendor not in {"sqlite", "postgresql"}:
             raise CommandError(f"Backing up a {vendor} database is not supported.")
-        media_files = None
-        if not options["no_media"]:
-            media_files = self.backup_media(target / "media.tar.gz")
+        with private_files():
+            root.mkdir(parents=True, exist_ok=True)
+            partial.mkdir()
+            try:
+                manifest = self.write(partial, vendor, media=not options["no_media"])
+                partial.rename(target)
+            except BaseException:
+                shutil.rmtree(partial, ignore_errors=True)
+                raise
+        counts = manifest["counts"]
+        total = sum(counts.values())
+        self.stdout.write(f"Backup written to {target} ({len(counts)} tables, {total} rows).")
+        return str(target)
+
+    def write(self, folder, vendor, *, media):
+        if vendor == "sqlite":
+            counts = self.backup_sqlite(folder / "database.sqlite3")
+        else:
+            counts = self.backup_postgresql(folder / "database.dump")
+        media_files = self.backup_media(folder / "media.tar.gz") if media else None
         manifest = {
             "engine": vendor,
             "created_at": timezone.now().isoformat(),
             "counts": counts,
             "media_files": media_files,
         }
-        (target / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        total = sum(counts.values())
-        self.stdout.write(f"Backup written to {target} ({len(counts)} tables, {total} rows).")
-        return str(target)
+        # Written last: a folder with a manifest is a whole backup.
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        return manifest
 
     def backup_sqlite(self, path):
         name = str(connection.settings_dict["NAME"])

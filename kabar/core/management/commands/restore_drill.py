@@ -2,7 +2,6 @@
 database's integrity, compare every table's row count with the backup's manifest, open the
 media archive, then drop the scratch database. Exits non-zero on any difference."""
 
-import json
 import secrets
 import shutil
 import sqlite3
@@ -14,7 +13,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from .backup import pg_connect, pg_counts, pg_params, sqlite_counts
+from .backup import pg_connect, pg_counts, pg_params, read_manifest, sqlite_counts
 
 
 class Command(BaseCommand):
@@ -28,10 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         source = Path(options["backup"])
-        try:
-            manifest = json.loads((source / "manifest.json").read_text())
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"{source} is not a Kabar backup: {exc}") from exc
+        manifest = read_manifest(source)
         engine = manifest["engine"]
         if engine == "sqlite":
             restored, integrity = self.restore_sqlite(source, options["keep"])
