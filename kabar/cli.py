@@ -176,6 +176,14 @@ def cmd_serve(args):
         sys.exit(0)  # asked to stop, and stopped
     # A child ended by itself: the server failed (a signal's death as the shell shows it).
     code = ended.returncode
+    which = "the web server" if ended is children[0] else "the task worker (kabar worker)"
+    how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+    print(
+        f"kabar serve: {which} ended by itself ({how}); everything was stopped. "
+        "Its own messages above say why.",
+        file=sys.stderr,
+        flush=True,
+    )
     sys.exit(code if code > 0 else 128 - code if code < 0 else 1)
 
 

@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models import ForeignObject, IntegerField
 from django.urls import register_converter
 
 from .content_type import read_content_types
 from .ids import IdConverter, InInRange, RelatedExactInRange, RelatedInInRange
 from .segments import SegmentConverter
+from .sqlitefile import keep_private
 
 
 class CoreConfig(AppConfig):
@@ -16,6 +18,8 @@ class CoreConfig(AppConfig):
         # and <segment:...> (kabar/core/segments.py).
         register_converter(IdConverter, "id")
         register_converter(SegmentConverter, "segment")
+        # A SQLite file (commenters' emails and addresses) not readable by other users.
+        connection_created.connect(keep_private, dispatch_uid="kabar-sqlite-private")
         # Before any request is built: a Content-Type Django cannot read is no error
         # (content_type.py).
         read_content_types()
