@@ -69,12 +69,12 @@ def _discussion_context(request, target, form=None, error=None):
         keep_private(request)
     reply_to = None
     if form is None:
-        reply_to = _reply_target(request, target) if request.GET.get("replytocom") else None
+        reply_to = _reply_target(target, request.GET.get("replytocom"))
         form = CommentForm(initial={"parent": reply_to.pk if reply_to else None}, page_id=target.pk)
-    elif form.is_bound and (parent_id := parse_id(form.data.get("parent", ""))) is not None:
-        reply_to = (
-            Comment.objects.filter(pk=parent_id, page=target).only("pk", "author_name").first()
-        )
+    elif form.is_bound:
+        # A refused reply: "Reply to <name>" again, for a comment every reader may see only
+        # (a held or removed one's author is not named to whoever posts its id).
+        reply_to = _reply_target(target, form.data.get("parent"))
     return {
         **thread,
         "page": target,
@@ -95,8 +95,9 @@ def _discussion_context(request, target, form=None, error=None):
     }
 
 
-def _reply_target(request, target):
-    comment_id = parse_id(request.GET.get("replytocom", ""))
+def _reply_target(target, asked):
+    """The approved comment of `target` whose id is the text `asked`, or None."""
+    comment_id = parse_id(asked or "")
     if comment_id is None:
         return None
     return (

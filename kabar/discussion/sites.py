@@ -27,6 +27,7 @@ from . import targets
 from .addresses import BadAddress, address_key, normalise_origin, normalise_url, origin_of
 from .models import Comment, CommentStatus, ExternalSite, ExternalThread
 from .targets import Commentable, DiscussionState
+from .validation import DIRECTION_CONTROLS
 
 TITLE_MAX_LENGTH = 255
 # New threads one address may start in an hour: a thread is made by the first reader who
@@ -184,8 +185,11 @@ def _own_pages(roots):
 def thread_title(title, address):
     """A thread's title from the embedding page's title (one line, trimmed, without what
     no page or feed can carry: NUL, which PostgreSQL also refuses, other control
-    characters, lone surrogates), or its path."""
-    title = " ".join(xml_safe(CONTROL_RE.sub(" ", str(title or ""))).split())[:TITLE_MAX_LENGTH]
+    characters, lone surrogates; nor the direction controls a commenter's name may not
+    hold, which turn the text after them around in the moderators' lists and in feeds),
+    or its path."""
+    title = DIRECTION_CONTROLS.sub("", CONTROL_RE.sub(" ", str(title or "")))
+    title = " ".join(xml_safe(title).split())[:TITLE_MAX_LENGTH]
     return title or urlsplit(address).path[:TITLE_MAX_LENGTH]
 
 

@@ -43,6 +43,15 @@ def test_the_first_visit_makes_the_thread_named_by_the_page(api, blog):
     assert ExternalThread.objects.count() == 1
 
 
+def test_a_thread_title_loses_controls_that_would_turn_text_around(api, blog):
+    # U+202E (right-to-left override) and U+2067 (isolate): refused in a commenter's name,
+    # taken out of a title any page of the site may set.
+    answer = api.get("threads", {**QUERY, "title": "\u202eBanjir\u2067 di\u2069 Jakarta\u202c"})
+    assert answer.status_code == 200
+    assert answer.json()["thread"]["title"] == "Banjir di Jakarta"
+    assert ExternalThread.objects.get().title == "Banjir di Jakarta"
+
+
 def test_only_a_page_of_an_allowed_origin_makes_a_thread(blog):
     """A request that names no origin (a script anywhere, not the widget in a browser)
     reads existing threads but makes none: it could fill the site with thread pages

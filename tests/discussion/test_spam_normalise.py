@@ -87,6 +87,42 @@ def test_letters_split_by_separators_read_as_one_word(written, read):
     assert normalise(written) == read
 
 
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        # A run ending in a word's first letter: joined up to the letter before it.
+        ("c o m ya", "com ya"),
+        ("s.l.o.t.sekarang", "slot.sekarang"),
+        # Part of an address or a path: left as written.
+        ("a_b_c_d/berkas", "a_b_c_d/berkas"),
+        ("x_y_z_w@contoh.id", "x_y_z_w@contoh.id"),
+    ],
+)
+def test_split_letters_end_where_a_word_or_an_address_goes_on(written, read):
+    assert normalise(written) == read
+
+
+@pytest.mark.parametrize("unit", ["a/ ", "a_|", "s l o t ", "b. ", "c - "])
+def test_split_letters_are_read_in_time_linear_in_the_text(unit):
+    """A run of split letters whose end is refused ("a/ a/ a/ …": each end is followed by
+    "/") was scanned to its end and back from every letter, time in the square of its
+    length (21,841 × "a/ ", the longest comment, took 6 s of a worker per post, again on
+    each moderation). Four times the text must take about four times as long, not 16."""
+    import time
+
+    def seconds(repeats):
+        text = unit * repeats
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            normalise(text)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, big = seconds(1000), seconds(4000)
+    assert big <= 8 * small + 0.02, (small, big)
+
+
 def test_initials_and_two_letter_runs_are_not_joined():
     assert normalise("saya dan a b pergi") == "saya dan a b pergi"
     assert normalise("Budi S.H. dari Medan") == "budi s.h. dari medan"

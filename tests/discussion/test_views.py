@@ -196,6 +196,19 @@ def test_reply_link_without_javascript_prepares_the_form(client, article):
     assert "Balas ke Budi" in html
 
 
+def test_a_refused_reply_names_its_parent_only_when_readers_may_see_it(client, article):
+    shown = builders.submit(article, name="Budi", approve=True)
+    refused = post(client, article, parent=shown.pk, body="")
+    assert refused.status_code == 400
+    assert "Balas ke Budi" in refused.content.decode()
+    for status in (CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.TRASH):
+        unseen = builders.submit(article, name="Nama Tersembunyi", body=f"Komentar {status}.")
+        Comment.objects.filter(pk=unseen.pk).update(status=status)
+        refused = post(client, article, parent=unseen.pk, body="")
+        assert refused.status_code == 400
+        assert "Nama Tersembunyi" not in refused.content.decode(), status
+
+
 def test_reply_is_nested_under_its_parent(client, article):
     parent = builders.submit(article, name="Budi", approve=True)
     post(client, article, body="Setuju dengan Budi.", parent=parent.pk)
