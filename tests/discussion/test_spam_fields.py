@@ -9,6 +9,7 @@ from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.policy import Rules
 from kabar.discussion.spam import assess, classifier, content
 from kabar.discussion.spam.content import read_fields
+from tests.scaling import growth
 
 INNOCENT = "Terima kasih, beritanya sangat membantu."
 
@@ -405,16 +406,5 @@ def test_an_email_address_in_the_text_is_a_contact():
 def test_a_long_word_of_split_letters_is_read_in_linear_time():
     """Joined, "s l o t " a thousand times is one long word of "slotslot…": the pitch
     patterns must not backtrack over it for every start (cubic time, minutes per comment)."""
-    import time
-
-    def seconds(repeats):
-        body = "s l o t " * repeats
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            read_fields(body)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    small, big = seconds(100), seconds(400)
+    small, big = growth(read_fields, "s l o t ", 100)
     assert big <= 10 * small + 0.05

@@ -15,6 +15,7 @@ from kabar.discussion.spam.normalise import (
     skeleton,
     skeleton_table,
 )
+from tests.scaling import growth
 
 
 @pytest.mark.parametrize(
@@ -108,18 +109,7 @@ def test_split_letters_are_read_in_time_linear_in_the_text(unit):
     "/") was scanned to its end and back from every letter, time in the square of its
     length (21,841 × "a/ ", the longest comment, took 6 s of a worker per post, again on
     each moderation). Four times the text must take about four times as long, not 16."""
-    import time
-
-    def seconds(repeats):
-        text = unit * repeats
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            normalise(text)
-            best = min(best, time.perf_counter() - start)
-        return best
-
-    small, big = seconds(1000), seconds(4000)
+    small, big = growth(normalise, unit, 1000)
     assert big <= 8 * small + 0.02, (small, big)
 
 
