@@ -34,6 +34,21 @@ def test_a_second_run_of_the_same_file_changes_nothing(fresh):
     assert (ArticlePage.objects.count(), Comment.objects.count(), Page.objects.count()) == rows
 
 
+@pytest.mark.parametrize("moved_to", ["https://lama.example.id", "https://www.lama.example.id"])
+def test_the_same_site_exported_again_after_a_move_to_https_or_www_is_not_doubled(
+    fresh, tmp_path, moved_to
+):
+    run(V1)
+    rows = (ArticlePage.objects.count(), Comment.objects.count(), Page.objects.count())
+    moved = tmp_path / "moved.xml"
+    moved.write_text(V1.read_text().replace("http://lama.example.id", moved_to))
+    again = run(moved)
+    assert again.total("created") == 0, counts(again, "created")
+    assert (ArticlePage.objects.count(), Comment.objects.count(), Page.objects.count()) == rows
+    # The site's own links, in either spelling, still lead inside the site.
+    assert not ArticlePage.objects.filter(body__icontains="lama.example.id").exists()
+
+
 def test_a_newer_export_updates_what_changed_and_adds_what_is_new(fresh):
     run(V1)
     newer = run(V2)

@@ -13,6 +13,7 @@ same as its addresses). A post in several categories goes to its first one's sec
 (the primary category Yoast or Rank Math kept, when the export names one); the others
 become tags."""
 
+import collections
 import logging
 import os
 import re
@@ -95,6 +96,25 @@ def _comment_digest(comment):
     """The digest of what an import wrote into `comment` (kept in its record): when the
     comment no longer matches it, someone here changed it since."""
     return mapping.digest(comment.pk, comment.status, comment.body)
+
+
+def same_site(address):
+    """The spellings of a WordPress site's address one site goes by over the years: http://
+    and https://, with and without "www." (a site moved to TLS, or to its bare name, and
+    exported again is the same site: its posts are updated, not imported a second time)."""
+    _scheme, _sep, rest = address.partition("://")
+    host, slash, path = rest.partition("/")
+    host = host.lower().removeprefix("www.")
+    return tuple(
+        sorted(
+            {address}
+            | {
+                f"{scheme}://{www}{host}{slash}{path}"
+                for scheme in ("http", "https")
+                for www in ("", "www.")
+            }
+        )
+    )
 
 
 class ItemFailed(Exception):
@@ -192,6 +212,7 @@ class WordPressImport:
         self.wp = WPSite()
         self.clock = mapping.SiteClock()  # the WordPress site's local time (first pass)
         self.source = ""
+        self.sources = ()
         self.own_bases = set()
         self.language = settings.LANGUAGE_CODE
         self.authors = {}  # login -> (Author profile pk, user pk); wp author_id -> user pk
@@ -410,7 +431,13 @@ class WordPressImport:
 
     # Records ------------------------------------------------------------------------------
     def _record(self, kind, wp_id):
-        return ImportedItem.objects.filter(source=self.source, kind=kind, wp_id=str(wp_id)).first()
+        found = ImportedItem.objects.filter(source__in=self.sources, kind=kind, wp_id=str(wp_id))
+        return self._this_source_first(found[: len(self.sources)])
+
+    def _this_source_first(self, records):
+        """The record made under this export's own address if there is one, else one made
+        under another spelling of it (see same_site)."""
+        return min(records, key=lambda record: record.source != self.source, default=None)
 
     def _record_for(self, kind, wp_id, obj_pk, digest):
         now = timezone.now()
@@ -444,12 +471,10 @@ class WordPressImport:
         if not self.source:
             raise ItemFailed("the export names no site address")
         self.language = mapping.language_of(site.language, settings.LANGUAGE_CODE)
-        # The site's own address as its links may spell it (_rewrite_url), worked out once.
-        _scheme, _sep, rest = self.source.partition("://")
-        self.own_bases = {
-            self.source,
-            *(f"{other}://{rest}" for other in ("http", "https") if rest),
-        }
+        # The site's own address as its records (_record) and its links (_rewrite_url) may
+        # spell it, worked out once.
+        self.sources = same_site(self.source)
+        self.own_bases = set(self.sources)
 
     def _author(self, author):
         if not author.login:
@@ -1095,12 +1120,12 @@ class WordPressImport:
         if not comments:
             return
         ids = [str(c.wp_id) for c in comments]
-        records = {
-            r.wp_id: r
-            for r in ImportedItem.objects.filter(
-                source=self.source, kind=ImportedKind.COMMENT, wp_id__in=ids
-            )
-        }
+        found = collections.defaultdict(list)
+        for record in ImportedItem.objects.filter(
+            source__in=self.sources, kind=ImportedKind.COMMENT, wp_id__in=ids
+        ):
+            found[record.wp_id].append(record)
+        records = {wp_id: self._this_source_first(kept) for wp_id, kept in found.items()}
         stored = Comment.objects.in_bulk([int(r.object_id) for r in records.values()])
         by_wp_id = {}
         counters, new_records = [], []
