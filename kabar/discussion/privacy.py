@@ -260,9 +260,50 @@ def erased_email(commenter):
     return f"erased-{commenter.pk}@{ERASED_EMAIL_DOMAIN}"
 
 
+def erased_hash(email):
+    """The keyed hash an erased address is remembered by (Commenter.erased_hash)."""
+    return keyed_hash(email.lower(), "erased-email")
+
+
+def erased_commenter(email):
+    """The commenter whose data was erased under `email`, or None."""
+    if not email:
+        return None
+    return Commenter.objects.filter(erased_hash=erased_hash(email)).first()
+
+
+def erased_values(commenter, *, rules=None):
+    """What an erasure leaves of a comment by `commenter`, as Comment field values: the
+    author anonymised, and, where the site's rules do not keep the texts
+    (erase_keeps_text), the text replaced by a marker and the comment in the trash (its
+    removed_at is for the caller to set)."""
+    rules = rules or site_rules()
+    # Stored, not rendered: written once in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        anonymous = gettext("Anonymous")
+        removed_text = gettext("[Removed at the commenter's request.]")
+    values = {
+        "commenter": commenter,
+        "author_name": anonymous,
+        "author_email": erased_email(commenter),
+        "author_url": "",
+        "ip_address": None,
+        "ip_hash": "",
+        "user_agent": "",
+        "notify_replies": False,
+    }
+    if not rules.erase_keeps_text:
+        values.update(body=removed_text, status=CommentStatus.TRASH)
+    return values
+
+
 def is_erased(comment):
     """Whether `comment`'s author had their personal data erased (personal_data_erase)."""
-    email = comment.author_email or ""
+    return is_erased_placeholder(comment.author_email or "")
+
+
+def is_erased_placeholder(email):
+    """Whether `email` is the placeholder an erasure left (erased_email)."""
     return email.startswith("erased-") and email.endswith(f"@{ERASED_EMAIL_DOMAIN}")
 
 
@@ -273,42 +314,29 @@ def personal_data_erase(commenter, *, now=None):
     text that goes is replaced by a marker and the comment leaves public view like one its
     author deleted (a placeholder while it has replies). Returns the number of comments."""
     now = now or timezone.now()
-    rules = site_rules()
-    # Stored, not rendered: written once in the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        anonymous = gettext("Anonymous")
-        removed_text = gettext("[Removed at the commenter's request.]")
     with transaction.atomic():
         commenter = Commenter.objects.select_for_update().get(pk=commenter.pk)
         email = commenter.email
-        placeholder = erased_email(commenter)
         comments = _comments_of(commenter)
         comment_ids = list(comments.values_list("pk", flat=True))
         page_ids = set(comments.values_list("page_id", flat=True))
-        changes = {
-            "commenter": commenter,
-            "author_name": anonymous,
-            "author_email": placeholder,
-            "author_url": "",
-            "ip_address": None,
-            "ip_hash": "",
-            "user_agent": "",
-            "notify_replies": False,
-        }
+        changes = erased_values(commenter)
         Comment.objects.filter(pk__in=comment_ids).update(**changes)
-        if not rules.erase_keeps_text:
-            Comment.objects.filter(pk__in=comment_ids).update(
-                body=removed_text, status=CommentStatus.TRASH
-            )
+        if "body" in changes:  # the texts went too: removed, as their authors remove them
             Comment.objects.filter(pk__in=comment_ids, removed_at__isnull=True).update(
                 removed_at=now
             )
         _relabel_audit_entries(comment_ids)
         Subscription.objects.filter(commenter=commenter).delete()
+        placeholder = changes["author_email"]
         EmailDelivery.objects.filter(recipient__iexact=email).update(recipient=placeholder)
-        commenter.email, commenter.name = placeholder, anonymous
+        if not is_erased_placeholder(email):  # erased once already: its hash is kept
+            commenter.erased_hash = erased_hash(email)
+        commenter.email, commenter.name = placeholder, changes["author_name"]
         commenter.verified_at, commenter.manually_trusted = None, False
-        commenter.save(update_fields=["email", "name", "verified_at", "manually_trusted"])
+        commenter.save(
+            update_fields=["email", "name", "verified_at", "manually_trusted", "erased_hash"]
+        )
     logger.info(
         "personal data of commenter %s erased (%s comments)", commenter.pk, len(comment_ids)
     )

@@ -29,7 +29,7 @@ from .models import (
 )
 from .own import created_stamp
 from .policy import Rules, is_open_now, rules_for, rules_for_page
-from .privacy import is_erased
+from .privacy import erased_commenter, erased_values, is_erased
 from .selectors import CHECKS_VERDICTS, held_for_author
 from .spam import assess
 from .spam.classifier import counts_alongside, learn_from_decisions, lessons_of
@@ -355,7 +355,14 @@ def comment_import(*, page, data, key, parent=None, existing=None, counters=None
         ip_hash=keyed_hash(values["ip_address"], "ip") if values["ip_address"] else "",
         **values,
     )
-    if email:
+    if erased := erased_commenter(email):
+        # Its author had their data erased here: the comment comes in as the erasure left
+        # their others, never with the address, name or IP address the export holds.
+        for name, value in erased_values(erased).items():
+            setattr(comment, name, value)
+        if comment.status == CommentStatus.TRASH and comment.removed_at is None:
+            comment.removed_at = timezone.now()
+    elif email:
         comment.commenter, _ = Commenter.objects.get_or_create(
             email=email, defaults={"name": data.author_name, "created_at": data.created_at}
         )

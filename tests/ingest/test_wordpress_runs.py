@@ -10,12 +10,13 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
 from wagtail.models import Page
 
-from kabar.discussion.models import Comment, CommentStatus, SpamToken
+from kabar.discussion.models import Comment, Commenter, CommentStatus, SpamToken
 from kabar.discussion.privacy import personal_data_erase
 from kabar.ingest.models import ImportedItem
 from kabar.ingest.wordpress.importer import import_wordpress
 from kabar.ingest.wordpress.wxr import WXRError
 from kabar.news.models import ArticlePage
+from tests import builders
 from tests.ingest.test_wordpress_import import UPLOADS, V1, V2, comment_of, counts, page_of, run
 
 
@@ -91,6 +92,35 @@ def test_a_second_run_brings_back_no_erased_or_forgotten_personal_data(fresh):
         assert comment.author_name != "Rina" and not comment.ip_hash
     assert comment_of(17).ip_address is None and not comment_of(17).ip_hash
     assert not Comment.objects.filter(author_email__icontains="rina@").exists()
+
+
+@pytest.mark.parametrize("keeps_text", [True, False])
+def test_comments_of_an_erased_commenter_first_imported_later_come_in_anonymised(
+    fresh, tmp_path, keeps_text
+):
+    builders.discussion_settings(erase_keeps_text=keeps_text)
+    # Comment 18 (Rina's) is not in the first export; Rina's data is erased; the full
+    # export, run next, brings comment 18 for the first time.
+    without = tmp_path / "without-18.xml"
+    block = re.compile(r"<wp:comment>\s*<wp:comment_id>18</wp:comment_id>.*?</wp:comment>", re.S)
+    without.write_text(block.sub("", V1.read_text(), count=1))
+    run(without)
+    rina = comment_of(3).commenter
+    personal_data_erase(rina)
+    run(V1)
+    late = comment_of(18)
+    assert late.commenter_id == rina.pk
+    assert late.author_email == comment_of(3).author_email != "rina@pembaca.example.id"
+    assert late.author_name == comment_of(3).author_name != "Rina"
+    assert late.ip_address is None and not late.ip_hash
+    if keeps_text:
+        assert late.body == "Di Medan juga mirip, Bang."
+        assert late.status == CommentStatus.APPROVED
+    else:  # removed as the erasure removed Rina's others
+        assert late.body == comment_of(3).body != "Di Medan juga mirip, Bang."
+        assert late.status == CommentStatus.TRASH and late.removed_at is not None
+    assert not Comment.objects.filter(author_email__icontains="rina@").exists()
+    assert not Commenter.objects.filter(email__icontains="rina@").exists()
 
 
 def test_a_dry_run_writes_nothing_and_counts_what_a_run_would(fresh):

@@ -52,6 +52,10 @@ class Commenter(models.Model):
     trust_revoked_at = models.DateTimeField(_("trust revoked"), null=True, blank=True)
     manually_trusted = models.BooleanField(_("trusted by a moderator"), default=False)
     created_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    # After an erasure (privacy.personal_data_erase) the address itself is gone; its keyed
+    # hash stays, so that an import of an older export recognises this person's other
+    # comments and brings them in anonymised (privacy.erased_commenter).
+    erased_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("commenter")
@@ -59,6 +63,13 @@ class Commenter(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(email=Lower("email")), name="discussion_commenter_email_lower"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["erased_hash"],
+                condition=~models.Q(erased_hash=""),
+                name="discussion_commenter_erased",
             ),
         ]
 
