@@ -13,7 +13,7 @@ from wagtail.models import Page
 from kabar.discussion.models import Comment, Commenter, CommentStatus, SpamToken
 from kabar.discussion.privacy import personal_data_erase
 from kabar.ingest.models import ImportedItem
-from kabar.ingest.wordpress.importer import import_wordpress
+from kabar.ingest.wordpress.importer import _CHANGED_HERE, _unpublish, import_wordpress
 from kabar.ingest.wordpress.wxr import WXRError
 from kabar.news.models import ArticlePage
 from tests import builders
@@ -61,6 +61,38 @@ def test_a_newer_export_updates_what_changed_and_adds_what_is_new(fresh):
     assert comment_of(16).status == CommentStatus.APPROVED
     assert comment_of(29).parent == comment_of(5)
     assert page_of("post", 21).live
+
+
+@pytest.mark.parametrize("change", ["corrected", "unpublished"])
+def test_a_newer_export_leaves_a_post_the_newsroom_changed_here(fresh, change):
+    # Post 9 is edited in WordPress after the first export (V2); here the newsroom first
+    # published a correction of it, or took it down.
+    run(V1)
+    post = page_of("post", 9)
+    if change == "corrected":
+        post.title = "Harga beras naik di enam negara ASEAN (ralat redaksi)"
+        post.save_revision().publish()
+    else:
+        _unpublish(post)
+    newer = run(V2)
+    post = page_of("post", 9)
+    assert post.title != "Harga beras naik di enam negara ASEAN (diperbarui)"
+    if change == "corrected":
+        assert post.live and post.title.endswith("(ralat redaksi)")
+        assert post.get_latest_revision().content["title"] == post.title
+    else:
+        assert not post.live
+    assert counts(newer, "updated").get("post", 0) == 0
+    said = [
+        reason for kind, wp_id, _label, reason in newer.problems if (kind, wp_id) == ("post", "9")
+    ]
+    assert said == [str(_CHANGED_HERE)]
+    # Its new comments still come.
+    assert comment_of(29).parent == comment_of(5)
+    # Deleted here, it is the export's again.
+    post.delete()
+    run(V2)
+    assert page_of("post", 9).title == "Harga beras naik di enam negara ASEAN (diperbarui)"
 
 
 def test_a_second_run_leaves_what_moderators_decided_here(fresh):

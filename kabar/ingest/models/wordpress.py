@@ -29,6 +29,12 @@ class ImportedItem(models.Model):
     digest = models.CharField(_("digest"), max_length=64)
     imported_at = models.DateTimeField(_("imported"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    # A post's or page's page as the import left it: its latest revision, and whether it
+    # was live. A page whose revision is another by the next run (edited here) or that
+    # was live and is not (unpublished here) is the newsroom's: left as it is. Empty for
+    # other kinds, and for pages written before Kabar kept this.
+    revision_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    left_live = models.BooleanField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("imported item")

@@ -451,13 +451,27 @@ class WordPressImport:
             updated_at=now,
         )
 
-    def _remember(self, record, kind, wp_id, obj_pk, digest):
+    def _remember(self, record, kind, wp_id, obj_pk, digest, *, page=False):
+        """Keep what item `wp_id` became and its digest; with `page`, the page's revision
+        and whether it is live as this run leaves them (_changed_here)."""
         now = timezone.now()
         if record is None:
-            self._record_for(kind, wp_id, obj_pk, digest).save()
+            record = self._record_for(kind, wp_id, obj_pk, digest)
         else:
             record.object_id, record.digest, record.updated_at = str(obj_pk), digest, now
-            record.save(update_fields=["object_id", "digest", "updated_at"])
+        if page:
+            record.revision_id, record.left_live = (
+                Page.objects.filter(pk=obj_pk).values_list("latest_revision_id", "live").get()
+            )
+        record.save()
+
+    @staticmethod
+    def _changed_here(record, page):
+        """Whether the newsroom changed `page` here since the import last wrote it: a new
+        revision (edited, a correction, a draft), or unpublished."""
+        if record.revision_id is None:  # written before Kabar kept what it left
+            return False
+        return page.latest_revision_id != record.revision_id or (record.left_live and not page.live)
 
     def _redirects(self, kind, **kwargs):
         counts = redirects_for_wordpress(self.kabar_site, self.source, kind, **kwargs)
@@ -832,6 +846,14 @@ class WordPressImport:
         digest = self._post_digest(item)
         if page is not None and record.digest == digest:
             result = "unchanged"
+        elif page is not None and self._changed_here(record, page):
+            # A correction, a takedown: the newsroom's decision stands over the export's
+            # changes, as a comment moderated here does. Named on each run, so none is
+            # missed; brought up to date again once the page is deleted here.
+            result = "unchanged"
+            self.report.problem(
+                kind, item.wp_id, mapping.plain(item.title), _CHANGED_HERE, result=result
+            )
         else:
             # Wagtail would index the page's references at each of its saves (three for
             # a published page); once, when it is written, is enough.
@@ -839,7 +861,7 @@ class WordPressImport:
                 page = self._write_page(item, kind, page)
             ReferenceIndex.create_or_update_for_object(page)
             result = "created" if record is None else "updated"
-            self._remember(record, kind, item.wp_id, page.pk, digest)
+            self._remember(record, kind, item.wp_id, page.pk, digest, page=True)
             self.changed_pages.add(page.pk)
         self.pages_by_wp_id[item.wp_id] = page.pk
         self._redirects(kind, wp_id=item.wp_id, permalink=item.link, page=page)
@@ -862,7 +884,7 @@ class WordPressImport:
         page = page.specific
         _unpublish(page)
         # Its digest now the bin's: the post restored is a change, and rebuilt.
-        self._remember(record, kind, item.wp_id, page.pk, digest)
+        self._remember(record, kind, item.wp_id, page.pk, digest, page=True)
         self.changed_pages.add(page.pk)
         return "updated"
 
@@ -1294,6 +1316,10 @@ class _Skip(ItemFailed):
 _NO_ID = "no id in the export (wp:post_id, wp:comment_id): it cannot be told from others"
 _LISTED_TWICE = gettext_lazy(
     "another item of the export has the same id: the first one is imported, this one left out"
+)
+_CHANGED_HERE = gettext_lazy(
+    "edited or unpublished here since it was imported: left as it is, without the "
+    "export's changes (its comments are brought in)"
 )
 # A synced pattern where a post shows it: <!-- wp:block {"ref":12} /-->, since WordPress 6.6
 # with the texts it overrides after the ref ({"ref":12,"content":{"Judul":{…}}}).
