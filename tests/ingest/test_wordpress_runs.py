@@ -155,6 +155,42 @@ def test_comments_of_an_erased_commenter_first_imported_later_come_in_anonymised
     assert not Commenter.objects.filter(email__icontains="rina@").exists()
 
 
+def export_part(whole, post_type):
+    """The part of the export `whole` that WordPress's export screen writes for one content
+    type (Media: attachments; Posts): its items of that type, and no list of categories
+    and tags in the header."""
+    text = whole.read_text()
+    head, first, _rest = text.partition("<item>")
+    head = re.sub(r"\s*<wp:(category|tag|term)>.*?</wp:\1>", "", head, flags=re.S)
+    items = re.findall(r"<item>.*?</item>", text, flags=re.S)
+    kept = [i for i in items if f"<wp:post_type><![CDATA[{post_type}]]>" in i]
+    return head + "\n".join(kept) + "\n</channel>\n</rss>\n"
+
+
+def test_an_export_in_parts_media_then_posts_keeps_images_and_categories(fresh, tmp_path):
+    media, posts = tmp_path / "media.xml", tmp_path / "posts.xml"
+    media.write_text(export_part(V1, "attachment"))
+    posts.write_text(export_part(V1, "post"))
+    run(media)
+    report = run(posts)
+    assert report.total("failed") == 0
+    # Post 8's featured image and post 9's image (wp-image-5), both from the media run.
+    for wp_id in (8, 9):
+        said = [p[3] for p in report.problems if p[:2] == ("post", str(wp_id))]
+        assert not [reason for reason in said if "image" in reason], said
+    with_lead = page_of("post", 8)
+    assert with_lead.lead_image is not None
+    assert [b.block_type for b in page_of("post", 9).body].count("image") == 1
+    # The posts name categories the header does not list: top ones become sections, a
+    # child one ("Pemilu", under "Nasional") its own top section until the full export.
+    run(V1)
+    assert page_of("post", 8).get_parent().slug == "nasional"
+    assert "Pemilu" in page_of("post", 8).tags.names()
+    # Posts only again, after that: each post stays where the full export put it.
+    run(posts)
+    assert page_of("post", 8).get_parent().slug == "nasional"
+
+
 def test_a_dry_run_writes_nothing_and_counts_what_a_run_would(fresh):
     before = (Page.objects.count(), Comment.objects.count(), ImportedItem.objects.count())
     dry = run(V1, dry_run=True)

@@ -223,6 +223,7 @@ class WordPressImport:
         self.tags = {}  # slug -> name
         self.terms_seen = set()
         self.attachments = {}  # wp id -> _Attachment
+        self.earlier_attachments = {}  # wp id -> _Attachment or None, of earlier runs
         self._attachments_of = None  # post's wp id -> its attachments' (made after pass 1)
         self.images_by_url = files.Addresses()  # -> image pk
         self.documents_by_url = files.Addresses()  # -> document pk
@@ -626,9 +627,16 @@ class WordPressImport:
         return result
 
     def _unlisted_category(self, item, slug):
-        """A category a post names that the export's header does not list (a partial
-        export): brought in as a top-level one, from the post's own mention of it."""
+        """A category a post names that the export's header does not list (an export of
+        the posts only): where an earlier run of the site brought it in, where it went
+        then (its top category's section, its own name a tag when it is not that one);
+        else brought in as a top-level one, from the post's own mention of it."""
         name = next((n for d, s, n in item.terms if d == "category" and s == slug), slug)
+        if (section := self._recorded_section(slug)) is not None:
+            own = section.slug == slugify(unquote(slug))[:255] or section.title == name
+            tags = [] if own else [mapping.plain(name, 100)]
+            self.category_targets[slug] = (section.pk, tags)
+            return self.category_targets[slug]
         term = Term("category", "", slug, name, "", "")
         self._term(term)
         return self.category_targets.get(slug)
@@ -812,10 +820,25 @@ class WordPressImport:
         return model.objects.filter(pk=pk).first() if pk is not None else None
 
     def _image_for_id(self, wp_id):
-        info = self.attachments.get(wp_id)
+        info = self._attachment_info(wp_id)
         if info is None or not info.image_id:
             return None
         return Image.objects.filter(pk=info.image_id).first()
+
+    def _attachment_info(self, wp_id):
+        """The attachment `wp_id` as this export lists it; else the image an earlier run
+        of the same site made of it (WordPress exports a large site in parts: its media,
+        then its posts), with its alt text and no caption (which the export of the posts
+        does not hold)."""
+        if wp_id in self.attachments:
+            return self.attachments[wp_id]
+        if wp_id not in self.earlier_attachments:
+            record = self._record(ImportedKind.ATTACHMENT, wp_id) if wp_id else None
+            image = Image.objects.filter(pk=record.object_id).first() if record else None
+            self.earlier_attachments[wp_id] = image and _Attachment(
+                image.pk, "", "", image.description, "", 0, url=image.file.url
+            )
+        return self.earlier_attachments[wp_id]
 
     def _rewrite_url(self, href):
         """The old site's own links as paths on this site, which its redirects answer: links
@@ -1003,7 +1026,7 @@ class WordPressImport:
             DiscussionState.CLOSED if item.comment_status == "closed" else DiscussionState.OPEN
         )
         page.tags.set(tags, clear=True)
-        thumbnail = self.attachments.get(mapping_int(item.meta.get("_thumbnail_id")))
+        thumbnail = self._attachment_info(mapping_int(item.meta.get("_thumbnail_id")))
         if thumbnail is not None and thumbnail.image_id:
             page.lead_image_id = thumbnail.image_id
             page.lead_image_caption = thumbnail.caption
