@@ -570,6 +570,30 @@ def test_a_section_whose_address_a_page_holds_takes_the_next_one(importer, home)
     assert Page.objects.get(slug="opini").specific_class is StandardPage
 
 
+def test_a_post_in_several_categories_goes_to_the_one_its_wordpress_address_named(importer):
+    """WordPress writes a post's categories by name; its permalink's %category% is the one
+    made first (the lowest term id): that one is the post's section, the others tags."""
+    categories = "".join(
+        f"\n\t<wp:category><wp:term_id>{term_id}</wp:term_id><wp:category_nicename>{slug}"
+        f"</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name>"
+        f"<![CDATA[{name}]]></wp:cat_name></wp:category>"
+        for term_id, slug, name in [
+            (9, "berita-utama", "Berita Utama"),
+            (3, "olahraga", "Olahraga"),
+        ]
+    )
+    named = "".join(
+        f'\n\t\t<category domain="category" nicename="{slug}"><![CDATA[{name}]]></category>'
+        for slug, name in [("berita-utama", "Berita Utama"), ("olahraga", "Olahraga")]
+    )
+    importer(
+        wxr(AUTHOR + categories + item(470, "Tim bola desa juara", "<p>Isi.</p>", extra=named))
+    )
+    post = page_of("post", 470)
+    assert post.get_parent().slug == "olahraga"
+    assert "Berita Utama" in post.tags.names()
+
+
 def test_a_child_page_listed_before_its_parent_goes_under_it(importer):
     child = item(40, "Redaksi", "Susunan redaksi.", post_type="page", post_parent="41")
     child += item(42, "Cucu", "Isi.", post_type="page", post_parent="40", post_name="cucu")

@@ -39,6 +39,7 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.utils.file import hash_filelike
 
+from kabar.core.ids import parse_id
 from kabar.core.memo import nothing_kept
 from kabar.core.purge import purge_everything
 from kabar.core.slugs import slugify
@@ -956,7 +957,13 @@ class WordPressImport:
             parent_pk = self.pages_by_wp_id.get(item.parent)
             parent = StandardPage.objects.filter(pk=parent_pk).first() if parent_pk else None
             return parent or self.home, []
-        categories = [slug for domain, slug, _ in item.terms if domain == "category"]
+        # WordPress's own choice where a post shows one category (the %category% of its
+        # permalink): the one made first, the lowest term id, the export writing them by
+        # name; a primary category (Yoast, Rank Math) before it.
+        categories = sorted(
+            (slug for domain, slug, _ in item.terms if domain == "category"),
+            key=self._term_order,
+        )
         primary = mapping.primary_category(item.meta)
         by_id = {t.wp_id: t.slug for t in self.categories.values()}
         if by_id.get(primary) in categories:
@@ -984,6 +991,12 @@ class WordPressImport:
         if section is None:
             section = self._section(*FALLBACK_SECTION, "")
         return section, list(dict.fromkeys(t for t in tags if t))
+
+    def _term_order(self, slug):
+        """A category's term id where the export lists it, after those that have one."""
+        term = self.categories.get(slug)
+        number = parse_id(term.wp_id) if term is not None else None
+        return (0, number) if number is not None else (1, 0)
 
     def _write_page(self, item, kind, page):
         title = mapping.plain(item.title, 255) or gettext("(no title)")
