@@ -332,7 +332,10 @@ def comments_for_feed(*, page=None, limit=50):
     if page is not None:
         comments = comments.filter(page=page)
     else:
-        comments = comments.filter(page__in=without_restricted(Page.objects.live()).values("pk"))
+        # Pages that show their comments only: an imported WordPress page's are kept, not
+        # shown (a standard page takes none), and its permalink finds nothing.
+        shown_on = Page.objects.live().filter(content_type__in=targets.content_types())
+        comments = comments.filter(page__in=without_restricted(shown_on).values("pk"))
         for hidden in targets.hidden_threads():
             comments = comments.exclude(page__in=hidden)
     newest = ("-created_at", "-pk")

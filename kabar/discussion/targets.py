@@ -2,6 +2,7 @@
 of the models that do. Discussion knows pages only through this; a model says what it is
 by inheriting `Commentable` and registering itself (`@targets.register`)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -113,6 +114,12 @@ def register(model):
 
 def registered():
     return tuple(_models)
+
+
+def content_types():
+    """The content types of the page models that take comments (Django's cache of them:
+    no query after the first)."""
+    return list(ContentType.objects.get_for_models(*registered()).values())
 
 
 def is_target(page):

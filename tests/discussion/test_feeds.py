@@ -12,6 +12,7 @@ from wagtail.models import PageViewRestriction
 from kabar.discussion.feeds import FEED_SIZE
 from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.services import CommentAuthor, comment_submit, comments_set_status
+from kabar.news.models import StandardPage
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +181,21 @@ def test_unpublished_or_private_articles_have_no_comment_feed(client, section):
 @pytest.mark.parametrize("page_id", ["999999"])
 def test_unknown_article_feed_is_404(client, page_id):
     assert client.get(f"/comments/feed/article/{page_id}/").status_code == 404
+
+
+def test_the_site_feed_leaves_out_comments_kept_on_pages_that_show_none(client, section, article):
+    # An imported WordPress page's comments: stored on a standard page, which shows none.
+    page = section.add_child(instance=StandardPage(title="Tentang kami", slug="tentang"))
+    shown = say(article, body="Di artikel, tampil.")
+    kept = Comment.objects.create(
+        page=page, body="Di halaman biasa, tidak tampil.", author_name="Rudi",
+        author_email="rudi@example.org", status=CommentStatus.APPROVED,
+    )  # fmt: skip
+    for url in (SITE_RSS, SITE_ATOM):
+        body = client.get(url).content.decode()
+        assert "Di artikel, tampil." in body and permalink(shown) in body
+        assert "Di halaman biasa" not in body and permalink(kept) not in body
+    assert client.get(permalink(kept)).status_code == 404
 
 
 def test_a_page_that_is_not_an_article_has_no_comment_feed(client, section):

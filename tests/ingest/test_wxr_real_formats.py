@@ -23,7 +23,7 @@ from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.selectors import MAX_THREAD_DEPTH, comments_page_for, count_tree
 from kabar.ingest.bodies import html_to_body
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
-from kabar.ingest.wordpress.importer import import_wordpress
+from kabar.ingest.wordpress.importer import _PAGE_COMMENTS, import_wordpress
 from kabar.ingest.wordpress.mapping import image_credit
 from kabar.ingest.wordpress.wxr import read_wxr
 from kabar.news.blocks import TABLE_MAX_ROWS, ArticleTableBlock
@@ -592,6 +592,27 @@ def test_a_post_in_several_categories_goes_to_the_one_its_wordpress_address_name
     post = page_of("post", 470)
     assert post.get_parent().slug == "olahraga"
     assert "Berita Utama" in post.tags.names()
+
+
+def test_comments_on_a_page_or_an_attachment_are_reported_not_lost_from_sight(importer, client):
+    """WordPress takes comments on pages and on an image's own page; Kabar shows neither:
+    a page's are kept (not shown, in no feed), an attachment's are not imported, and the
+    report says so for each."""
+    photo = item(
+        480, "Foto banjir", post_type="attachment", status="inherit",
+        extra=f"<wp:attachment_url>{SOURCE}/wp-content/uploads/2025/01/banjir.jpg</wp:attachment_url>"
+        + comment(4801, "Komentar pada halaman foto."),
+    )  # fmt: skip
+    about = item(481, "Tentang", "Isi.", post_type="page", extra=comment(4811, "Komentar halaman."))
+    report = importer(wxr(AUTHOR + photo + about), again=False)  # the photo has no file
+    said = [(kind, wp_id, reason) for kind, wp_id, _label, reason in report.problems]
+    assert ("page", "481", str(_PAGE_COMMENTS)) in said
+    assert any(
+        (kind, wp_id) == ("attachment", "480") and reason.startswith("1 comment(s) on the")
+        for kind, wp_id, reason in said
+    ), said
+    assert comment_of(4811).page_id == page_of("page", 481).pk
+    assert "Komentar halaman." not in client.get("/comments/feed/").content.decode()
 
 
 def test_a_child_page_listed_before_its_parent_goes_under_it(importer):

@@ -702,6 +702,13 @@ class WordPressImport:
         title = mapping.plain(item.title, 255) or os.path.basename(relative) or str(item.wp_id)
         info = _Attachment(None, caption, credit, alt, item.link, item.parent)
         self.attachments[item.wp_id] = info
+        if item.comments:
+            self.report.note(
+                ImportedKind.ATTACHMENT,
+                item.wp_id,
+                title,
+                _ATTACHMENT_COMMENTS % len(item.comments),
+            )
         if file_type == "document":
             return self._document(item, info, paths, title)
         record = self._record(ImportedKind.ATTACHMENT, item.wp_id)
@@ -891,6 +898,8 @@ class WordPressImport:
         self._redirects(kind, wp_id=item.wp_id, permalink=item.link, page=page)
         if kind == ImportedKind.POST or item.comments:
             self._comments(item, page)
+        if kind == ImportedKind.PAGE and item.comments:
+            self.report.note(kind, item.wp_id, mapping.plain(item.title), _PAGE_COMMENTS)
         return result
 
     def _withdraw(self, item, kind):
@@ -1352,6 +1361,12 @@ class _Skip(ItemFailed):
 _NO_ID = "no id in the export (wp:post_id, wp:comment_id): it cannot be told from others"
 _LISTED_TWICE = gettext_lazy(
     "another item of the export has the same id: the first one is imported, this one left out"
+)
+_PAGE_COMMENTS = gettext_lazy(
+    "its comments are kept with it but not shown: pages take no comments here"
+)
+_ATTACHMENT_COMMENTS = (
+    "%d comment(s) on the attachment's own page not imported: Kabar has no page for one image"
 )
 _CHANGED_HERE = gettext_lazy(
     "edited or unpublished here since it was imported: left as it is, without the "
