@@ -18,7 +18,7 @@ from .markup import parse, shallow_soup
 
 # What a paragraph block may hold (kabar/news/blocks.py PARAGRAPH_FEATURES): Wagtail's
 # rich-text format writes bold and italic as <b> and <i>.
-_RICH_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "b", "i", "br"}
+_RICH_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "b", "i", "sup", "sub", "br"}
 _RENAME = {"strong": "b", "em": "i", "h1": "h2", "h4": "h3", "h5": "h3", "h6": "h3"}
 _URL_SCHEMES = {"http", "https", "mailto"}
 # Never shown, not even as text: code and the parts of a page that are not its content.

@@ -9,7 +9,9 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
-PARAGRAPH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h2", "h3"]
+PARAGRAPH_FEATURES = [
+    "bold", "italic", "superscript", "subscript", "link", "document-link", "ol", "ul", "h2", "h3",
+]  # fmt: skip
 
 
 class QuoteBlock(blocks.StructBlock):

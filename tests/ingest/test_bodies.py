@@ -190,3 +190,14 @@ def test_a_player_in_a_paragraph_is_a_link_to_its_file(html, text):
     links = [p for p in paragraphs if p.find("a", href=lambda h: "media.example.id/" in h)]
     assert len(links) == 1, rich
     assert [" ".join(p.get_text(" ").split()) for p in paragraphs if p not in links] == text
+
+
+def test_superscripts_and_subscripts_stay_and_show_on_the_article(client, article):
+    body = html_to_body("<p>E = mc<sup>2</sup>, air H<sub>2</sub>O, 10<sup>-3</sup></p>")
+    assert [(b["type"], b["value"]) for b in body.blocks] == [
+        ("paragraph", "<p>E = mc<sup>2</sup>, air H<sub>2</sub>O, 10<sup>-3</sup></p>")
+    ]
+    # The article's editor keeps them too (Wagtail's superscript and subscript features).
+    article.body = body.blocks
+    article.save_revision().publish()
+    assert "mc<sup>2</sup>" in client.get(article.url).content.decode()

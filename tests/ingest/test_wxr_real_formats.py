@@ -23,7 +23,7 @@ from kabar.discussion.models import Comment, CommentStatus
 from kabar.discussion.selectors import MAX_THREAD_DEPTH, comments_page_for, count_tree
 from kabar.ingest.bodies import html_to_body
 from kabar.ingest.models import ImportedItem, ImportRun, ImportRunStatus
-from kabar.ingest.wordpress.importer import _PAGE_COMMENTS, import_wordpress
+from kabar.ingest.wordpress.importer import _PAGE_COMMENTS, _TITLE_SHORTENED, import_wordpress
 from kabar.ingest.wordpress.mapping import image_credit
 from kabar.ingest.wordpress.wxr import read_wxr
 from kabar.news.blocks import TABLE_MAX_ROWS, ArticleTableBlock
@@ -1468,3 +1468,15 @@ def test_a_folder_sites_feeds_lead_to_kabars_feeds_from_their_old_links(importer
     importer(wxr(FOLDER_SITE, source=FOLDER))
     assert client.get("/blog/feed/")["Location"] == reverse("news:feed")
     assert client.get("/blog/comments/feed/")["Location"] == reverse("discussion:feed")
+
+
+def test_a_title_too_long_for_a_page_is_shortened_at_a_word_and_reported(importer):
+    words = "Kronologi lengkap banjir besar di pesisir utara dan dampaknya bagi nelayan " * 6
+    report = importer(wxr(AUTHOR + item(490, words.strip(), "<p>Isi.</p>")))
+    title = page_of("post", 490).title
+    assert len(title) <= 255 and title.endswith("…")
+    assert words.startswith(title[:-1]) and title[:-1].rstrip() == title[:-1]
+    assert words[len(title) - 1] == " "  # cut where a word ended
+    assert [reason for kind, wp_id, _l, reason in report.problems if wp_id == "490"] == [
+        str(_TITLE_SHORTENED)
+    ]

@@ -1008,7 +1008,10 @@ class WordPressImport:
         return (0, number) if number is not None else (1, 0)
 
     def _write_page(self, item, kind, page):
-        title = mapping.plain(item.title, 255) or gettext("(no title)")
+        title = mapping.plain(item.title) or gettext("(no title)")
+        if len(title) > TITLE_MAX_LENGTH:
+            title = mapping.shortened(title, TITLE_MAX_LENGTH)
+            self.report.note(kind, item.wp_id, title, _TITLE_SHORTENED)
         parent, tags = self._placement(item, kind)
         body = self._body(item, kind)
         creating = page is None
@@ -1361,6 +1364,10 @@ class _Skip(ItemFailed):
 _NO_ID = "no id in the export (wp:post_id, wp:comment_id): it cannot be told from others"
 _LISTED_TWICE = gettext_lazy(
     "another item of the export has the same id: the first one is imported, this one left out"
+)
+TITLE_MAX_LENGTH = Page._meta.get_field("title").max_length
+_TITLE_SHORTENED = gettext_lazy(
+    "title longer than 255 characters, which a page title holds: shortened at a word"
 )
 _PAGE_COMMENTS = gettext_lazy(
     "its comments are kept with it but not shown: pages take no comments here"

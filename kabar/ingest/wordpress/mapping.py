@@ -128,6 +128,17 @@ def plain(value, limit=None):
     return text[:limit] if limit else text
 
 
+def shortened(text, limit):
+    """`text` in at most `limit` characters: whole, or cut at the last space that leaves
+    room for an ellipsis (at `limit` - 1 when there is none)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
 # sanitize_title_with_dashes's "save" context (wp-includes/formatting.php), on UTF-8 octets
 # already percent-encoded: no-break space, dashes and the spaces that show a width become a
 # hyphen; quotes, marks and the characters that show nothing are dropped; × is an x.
