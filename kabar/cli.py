@@ -138,6 +138,10 @@ def cmd_serve(args):
     # The default Site's address is the one published (KABAR_SITE_URL): canonical links,
     # sitemaps, feeds and mails are built from it.
     call_command("site_address")
+    # A new install's front: Kabar's home page in place of Wagtail's placeholder.
+    from kabar.news.homepage import home_page_ensured  # noqa: PLC0415 - needs the settings
+
+    home_page_ensured()
     if args.threads is None:
         args.threads = default_threads(settings.DATABASES["default"])
     if not args.no_collectstatic:

@@ -396,6 +396,34 @@ def test_kabar_serve_runs_workers_task_worker_cache_and_static_files(prod_site):
 
 
 @pytest.mark.sqlite  # about SQLite and the default server
+def test_kabar_serve_on_a_new_install_shows_kabar_s_front(tmp_path):
+    """Installed, migrated, served: the first page is Kabar's front, not Wagtail's
+    "Welcome to your new Wagtail site!" placeholder."""
+    env = clean_env(KABAR_DATA_DIR=str(tmp_path), ALLOWED_HOSTS="127.0.0.1", KABAR_HTTPS="false")
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        env=env, cwd=ROOT, check=True, timeout=300,
+    )  # fmt: skip
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [str(BIN / "kabar"), "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--no-worker"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        status, _headers, html = _first_answer(proc, f"http://127.0.0.1:{port}/")
+    finally:
+        children = _children(proc.pid) if proc.poll() is None else set()
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert status == 200
+    assert b"Welcome to your new Wagtail site" not in html
+    assert b'<h1 class="visually-hidden">Kabar</h1>' in html  # the HomePage's template
+    assert not {pid for pid in children if running(pid)}
+
+
+@pytest.mark.sqlite  # about SQLite and the default server
 def test_kabar_serve_stops_everything_and_fails_when_a_child_dies(prod_site, tmp_path):
     """A half-running server is worse than none: the task worker killed, `kabar serve`
     stops the web server too, says why and exits with a failure, for systemd to restart

@@ -8,14 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images.models import Image
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from kabar.discussion.models import Comment, Commenter, CommentStatus, SpamToken
 from kabar.discussion.privacy import personal_data_erase
 from kabar.ingest.models import ImportedItem
 from kabar.ingest.wordpress.importer import _CHANGED_HERE, _unpublish, import_wordpress
 from kabar.ingest.wordpress.wxr import WXRError
-from kabar.news.models import ArticlePage
+from kabar.news.models import ArticlePage, HomePage
 from tests import builders
 from tests.ingest.test_wordpress_import import UPLOADS, V1, V2, comment_of, counts, page_of, run
 
@@ -351,3 +351,14 @@ def test_a_caption_given_in_the_media_library_reaches_the_post_s_lead_image(fres
     again = run(edited)
     assert counts(again, "updated") == {"attachment": 1, "post": 1}
     assert page_of("post", 8).lead_image_caption == caption
+
+
+def test_a_new_install_imports_without_making_a_home_page_first(settings, tmp_path, db):
+    settings.MEDIA_ROOT = str(tmp_path)
+    dry = run(V1, dry_run=True)
+    assert dry.total("created") > 0 and not HomePage.objects.exists()
+    report = run(V1)
+    assert report.counts["post"]["created"] > 0 and not report.counts["post"]["failed"]
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    assert isinstance(home, HomePage)
+    assert page_of("post", 9).get_parent().get_parent().specific == home

@@ -54,6 +54,7 @@ from kabar.discussion.services import (
 )
 from kabar.discussion.targets import DiscussionState
 from kabar.discussion.trust import commenters_recount
+from kabar.news.homepage import home_page_ensured
 from kabar.news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -244,9 +245,6 @@ class WordPressImport:
 
     # The run ------------------------------------------------------------------------------
     def run(self):
-        if self.kabar_site is None or not isinstance(self.kabar_site.root_page.specific, HomePage):
-            raise ItemFailed(gettext("Kabar has no home page to import into."))
-        self.home = self.kabar_site.root_page.specific
         if self.dry_run:
             # Everything is done as for real, then undone: the counts are exact. Nothing
             # read meanwhile is kept for the process's other threads (its readers).
@@ -263,11 +261,24 @@ class WordPressImport:
                 purge_everything()
         return self.report
 
+    def _home(self):
+        """The site's home page, the import's parent of sections and pages. A new install's
+        default Site has only Wagtail's placeholder: Kabar's front is made in its place
+        (in a dry run too, undone with the rest)."""
+        if (self.kabar_site is None or self.kabar_site.is_default_site) and (
+            home_page_ensured() is not None
+        ):
+            self.kabar_site = Site.objects.get(is_default_site=True)
+        if self.kabar_site is None or not isinstance(self.kabar_site.root_page.specific, HomePage):
+            raise ItemFailed(gettext("Kabar has no home page to import into."))
+        self.home = self.kabar_site.root_page.specific
+
     def _passes(self):
         if not self.dry_run:
             # The file read through first, nothing kept: one that is cut off or not XML is
             # refused before anything of it is stored (a dry run's writes are undone anyway).
             self._pass(0, lambda thing: None)
+        self._home()
         self._pass(1, self._first_pass)
         self._pass(2, self._second_pass)
         self._second_pass_end()
