@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http.request import split_domain_port
 from wagtail.models import Site
 
 from .memo import site_wide
@@ -28,10 +29,22 @@ def _default_root_url():
 def site_root_url(request=None):
     """scheme://host[:port] of the Site serving `request`, else of the default Site, else
     WAGTAILADMIN_BASE_URL (no Site at all)."""
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None:
-        return site.root_url
+    if request is not None:
+        site = getattr(request, "_wagtail_site", None)
+        if site is not None:
+            return site.root_url
+        # Kept by the request's host, not looked up with Wagtail's Site lookup: that asks
+        # the database on each request whose view left the Site unread (site_when_asked):
+        # two fifths of the CPU of a comment posted through the API, whose answer names
+        # Kabar's addresses.
+        place = (split_domain_port(request._get_raw_host())[0], request.get_port())
+        return site_wide.get(("site-root-url", place), lambda: _root_url_for(request))
     return site_wide.get(("default-site-root-url",), _default_root_url)
+
+
+def _root_url_for(request):
+    site = Site.find_for_request(request)
+    return site.root_url if site is not None else _default_root_url()
 
 
 def site_url(path, request=None):
