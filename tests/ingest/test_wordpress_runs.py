@@ -83,6 +83,10 @@ def test_a_newer_export_leaves_a_post_the_newsroom_changed_here(fresh, change):
     else:
         assert not post.live
     assert counts(newer, "updated").get("post", 0) == 0
+    # Each post counted once, under one result.
+    assert sum(newer.counts["post"].values()) == V2.read_text().count(
+        "<wp:post_type><![CDATA[post]]></wp:post_type>"
+    )
     said = [
         reason for kind, wp_id, _label, reason in newer.problems if (kind, wp_id) == ("post", "9")
     ]

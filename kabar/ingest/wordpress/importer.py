@@ -893,9 +893,7 @@ class WordPressImport:
             # changes, as a comment moderated here does. Named on each run, so none is
             # missed; brought up to date again once the page is deleted here.
             result = "unchanged"
-            self.report.problem(
-                kind, item.wp_id, mapping.plain(item.title), _CHANGED_HERE, result=result
-            )
+            self.report.note(kind, item.wp_id, mapping.plain(item.title), _CHANGED_HERE)
         else:
             # Wagtail would index the page's references at each of its saves (three for
             # a published page); once, when it is written, is enough.
