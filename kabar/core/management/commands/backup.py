@@ -48,6 +48,12 @@ def pg_params(settings_dict, dbname=None):
     return {k: v for k, v in params.items() if v}, env
 
 
+def pg_conninfo(params):
+    """libpq's connection string of pg_params' keyword arguments, for pg_dump, pg_restore
+    and psql."""
+    return " ".join(f"{k}={v}" for k, v in params.items())
+
+
 def pg_connect(settings_dict, dbname=None, **kwargs):
     import psycopg  # noqa: PLC0415 - optional: installed with kabar[postgres]
 
@@ -160,17 +166,13 @@ class Command(BaseCommand):
             snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
             counts = pg_counts(conn)
             argv = ["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}"]
-            argv += [f"--file={path}", self._conninfo(params)]
+            argv += [f"--file={path}", pg_conninfo(params)]
             # The snapshot lives as long as this transaction: pg_dump runs inside it.
             result = subprocess.run(argv, env=env, capture_output=True, text=True)  # noqa: S603
             conn.rollback()
         if result.returncode:
             raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
         return counts
-
-    @staticmethod
-    def _conninfo(params):
-        return " ".join(f"{k}={v}" for k, v in params.items())
 
     def backup_media(self, path):
         media_root = Path(settings.MEDIA_ROOT)

@@ -27,7 +27,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from kabar.core.purge import front_caches_configured, purge_everything
 
-from .backup import pg_params, read_manifest
+from .backup import pg_conninfo, pg_params, read_manifest
 
 
 class Command(BaseCommand):
@@ -103,7 +103,7 @@ class Command(BaseCommand):
     @staticmethod
     def restore_postgresql(dump):
         params, env = pg_params(connection.settings_dict)
-        conninfo = " ".join(f"{k}={v}" for k, v in params.items())
+        conninfo = pg_conninfo(params)
         script = subprocess.run(  # noqa: S603
             ["pg_restore", "--no-owner", "--no-acl", "--file=-", str(dump)],  # noqa: S607
             env=env,

@@ -13,7 +13,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from .backup import pg_connect, pg_counts, pg_params, read_manifest, sqlite_counts
+from .backup import (
+    pg_connect,
+    pg_conninfo,
+    pg_counts,
+    pg_params,
+    read_manifest,
+    sqlite_counts,
+)
 
 
 class Command(BaseCommand):
@@ -90,7 +97,7 @@ class Command(BaseCommand):
         try:
             params, env = pg_params(settings_dict, dbname=name)
             argv = ["pg_restore", "--no-owner", "--exit-on-error"]
-            argv += ["--dbname", " ".join(f"{k}={v}" for k, v in params.items())]
+            argv += ["--dbname", pg_conninfo(params)]
             result = subprocess.run(  # noqa: S603
                 [*argv, str(source / "database.dump")], env=env, capture_output=True, text=True
             )
